@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: MIT
+# Petrel: make | make iso | make run | make test | make unit | make clean
+#
+# CROSS_COMPILE is honoured for the hypervisor (e.g. x86_64-linux-gnu-);
+# host tools and unit tests use HOSTCC.
+
+CROSS_COMPILE ?=
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+NM      := $(CROSS_COMPILE)nm
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCC  ?= gcc
+PYTHON  ?= python3
+
+B := build
+
+CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
+	-mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
+	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-isystem $(shell $(CC) -print-file-name=include) -Iinclude -MMD -MP
+ASFLAGS := -D__ASSEMBLY__ -Iinclude -MMD -MP -g
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
+
+# The hypervisor's objects: one list per subsystem.
+boot-y      := boot/head.o boot/trampoline.o
+arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
+	arch/x86/entry.o arch/x86/apic.o arch/x86/tsc.o arch/x86/timer.o \
+	arch/x86/smp.o arch/x86/reboot.o arch/x86/pic.o arch/x86/stacktrace.o
+common-y    := common/printk.o common/vsnprintf.o common/string.o \
+	common/panic.o common/cmdline.o common/multiboot2.o common/spinlock.o
+mm-y        := mm/frame.o mm/heap.o mm/pagetable.o
+drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
+	drivers/pit.o
+
+OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(common-y) $(mm-y) $(drivers-y))
+
+.PHONY: all iso run test unit clean deps
+all: $(B)/petrel.elf
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ASFLAGS) -c $< -o $@
+
+# Structure offsets for assembly, generated from C.
+$(B)/include/asm-offsets.h: arch/x86/asm-offsets.c include/x86/*.h include/petrel/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -S $< -o $(B)/asm-offsets.s
+	sed -n 's/.*@@\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
+		$(B)/asm-offsets.s > $@.tmp && mv $@.tmp $@
+$(filter %.o,$(addprefix $(B)/,$(boot-y) arch/x86/entry.o)): $(B)/include/asm-offsets.h
+ASFLAGS += -I$(B)/include
+
+# Two-pass link: the symbol table (for stack traces) is the image's last
+# section, so adding it moves nothing that was linked before it.
+$(B)/petrel.elf: $(OBJS) arch/x86/petrel.ld tools/gensyms.py
+	$(CC) $(CFLAGS) -c tools/empty-syms.S -o $(B)/syms0.o
+	$(LD) $(LDFLAGS) -T arch/x86/petrel.ld -o $(B)/petrel.0.elf $(OBJS) $(B)/syms0.o
+	$(NM) -n $(B)/petrel.0.elf | $(PYTHON) tools/gensyms.py > $(B)/syms.S
+	$(CC) $(CFLAGS) -c $(B)/syms.S -o $(B)/syms.o
+	$(LD) $(LDFLAGS) -T arch/x86/petrel.ld -o $@ $(OBJS) $(B)/syms.o
+	@$(NM) -n $(B)/petrel.0.elf | grep -v ' [a-zA-Z] __ksym' > $(B)/nm0.txt
+	@$(NM) -n $@ | grep -v ' [a-zA-Z] __ksym' > $(B)/nm1.txt
+	@cmp -s $(B)/nm0.txt $(B)/nm1.txt || { echo "symbol table moved code"; exit 1; }
+
+iso: $(B)/petrel.iso
+$(B)/petrel.iso: $(B)/petrel.elf tools/mkiso
+	tools/mkiso $(B)/petrel.elf $@
+
+deps:
+	tools/install-deps
+
+run: deps
+	$(MAKE) iso
+	tools/run-qemu $(B)/petrel.iso
+
+# ---- tests -------------------------------------------------------------
+# Each test/unit/*.mk adds a name to UNIT_TESTS and sets <name>_SRCS.
+UNIT_TESTS :=
+include $(wildcard test/unit/*.mk)
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iinclude -Itest/unit -fsanitize=address,undefined -fno-sanitize-recover=all
+define unit_rule
+$(B)/unit/$(1): $$($(1)_SRCS) test/unit/stubs.c test/unit/stubs.h include/petrel/*.h
+	@mkdir -p $$(@D)
+	$$(HOSTCC) $$(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) test/unit/stubs.c -lcmocka
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(addprefix $(B)/unit/,$(UNIT_TESTS))
+	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS))
+
+test: deps
+	$(MAKE) all iso unit-build
+	$(PYTHON) test/run-all.py
+
+unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory management: the frame allocator (mm/frame.c), the heap (mm/heap.c)
+ * and the direct map (mm/pagetable.c).
+ *
+ * All RAM is reachable through the direct map: virtual = DIRECTMAP_BASE + phys.
+ */
+#ifndef PETREL_MM_H
+#define PETREL_MM_H
+
+#include <petrel/types.h>
+
+struct boot_info;
+
+/* ---- Frame allocator (mm/frame.c) ---------------------------------------
+ * A buddy allocator over the usable RAM of the boot memory map, with orders
+ * 0 (4 KiB) to FRAME_MAX_ORDER. Its metadata is proportional to the RAM it
+ * manages, not to the span of physical addresses, so holes cost nothing.
+ * Locking: one spinlock inside; callable from any context once initialised.
+ */
+#define FRAME_MAX_ORDER 18          /* 1 GiB */
+
+struct frame_reserve {              /* a range the allocator must never hand out */
+    paddr_t start, end;             /* [start, end) */
+};
+
+/*
+ * Build the allocator from the RAM ranges of 'bi', minus the reserved ranges
+ * 'res' (hypervisor image, modules, multiboot information, ...) and minus the
+ * first MiB. Metadata is carved from the managed RAM itself and reached
+ * through phys_to_virt(). Returns 0 or -ENOMEM when no RAM is left.
+ */
+int frame_init(const struct boot_info *bi, const struct frame_reserve *res,
+               unsigned int nr_res);
+
+/* 2^order contiguous, naturally aligned frames; 0 when none are free. */
+paddr_t frame_alloc(unsigned int order);
+/* Like frame_alloc, but only frames wholly below 'limit'. */
+paddr_t frame_alloc_below(unsigned int order, paddr_t limit);
+void frame_free(paddr_t pa, unsigned int order);
+
+uint64_t frame_free_count(void);    /* free 4 KiB frames */
+uint64_t frame_total_count(void);   /* frames managed */
+
+/* ---- Heap (mm/heap.c) ---------------------------------------------------
+ * xmalloc: at least 16-byte aligned; xmalloc_aligned for stricter power-of-two
+ * alignment up to PAGE_SIZE. Small sizes come from per-size-class pools carved
+ * from frames; a request above PAGE_SIZE/2 takes whole frames. xfree(NULL) is
+ * a no-op. Freeing a pointer the heap did not return is detected when
+ * possible and reported with panic (a hypervisor bug, never guest-caused).
+ */
+void *xmalloc(size_t size);
+void *xzalloc(size_t size);
+void *xmalloc_aligned(size_t size, size_t align);
+void xfree(void *p);
+size_t heap_used_bytes(void);       /* bytes handed out and not yet freed */
+
+/* ---- Direct map ---------------------------------------------------------- */
+#define DIRECTMAP_BASE  0xffff800000000000UL
+#define KERNEL_VBASE    0xffffffff80000000UL
+
+/* Translation hooks: the hypervisor maps phys <-> virt; host tests stub them. */
+void *phys_to_virt(paddr_t pa);
+paddr_t virt_to_phys(const void *va);
+
+#endif
