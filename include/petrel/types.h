@@ -29,6 +29,7 @@ typedef uint64_t pfn_t;         /* a physical frame number (paddr >> 12) */
 #define __packed            __attribute__((packed))
 #define __aligned(n)        __attribute__((aligned(n)))
 #define __noreturn          __attribute__((noreturn))
+#define __noinline          __attribute__((noinline))
 #define __unused            __attribute__((unused))
 #define __section(s)        __attribute__((section(s)))
 #define __printf(a, b)      __attribute__((format(printf, a, b)))

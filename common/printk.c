@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * printk and the console. Each line is prefixed "(petrel) [secs.usecs] " and
+ * kept in a ring; lines printed before console_init() are replayed then.
+ * One lock serialises output so lines from different CPUs never interleave.
+ */
+#include <stdarg.h>
+#include <petrel/cmdline.h>
+#include <petrel/console.h>
+#include <petrel/lib.h>
+#include <petrel/printk.h>
+#include <petrel/spinlock.h>
+
+#define RING_SIZE   32768           /* power of two */
+
+static char ring[RING_SIZE];
+static uint64_t ring_head;          /* bytes ever written; guarded by lock */
+static spinlock_t lock = SPINLOCK_INIT;
+static bool at_line_start = true;   /* guarded by lock */
+static struct uart_cfg uart;        /* port 0 until console_init */
+static bool console_ready;
+static int loglvl = LOG_INFO;
+
+static void emit(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        ring[(ring_head + i) & (RING_SIZE - 1)] = s[i];
+    ring_head += len;
+    if (console_ready)
+        console_write(s, len);
+}
+
+void console_write(const char *s, size_t len)
+{
+    if (!uart.port)
+        return;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            uart_putc(&uart, '\r');
+        uart_putc(&uart, s[i]);
+    }
+}
+
+static void emit_prefix(void)
+{
+    char buf[32];
+    uint64_t us = time_since_boot_us();
+    int n = snprintf(buf, sizeof(buf), "(petrel) [%4lu.%06lu] ",
+                     (unsigned long)(us / 1000000), (unsigned long)(us % 1000000));
+
+    emit(buf, n);
+}
+
+/* Write text, adding the prefix at the start of each line. Lock held. */
+static void emit_lines(const char *s)
+{
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s);
+
+        if (at_line_start)
+            emit_prefix();
+        emit(s, len);
+        at_line_start = nl != NULL;
+        s += len;
+    }
+}
+
+void printk(const char *fmt, ...)
+{
+    char buf[512];
+    int level = LOG_INFO;
+    unsigned long flags;
+    va_list ap;
+
+    if (fmt[0] == '\001' && fmt[1] >= '0' && fmt[1] <= '3') {
+        level = fmt[1] - '0';
+        fmt += 2;
+    }
+    if (level > loglvl)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+
+    flags = spin_lock_irqsave(&lock);
+    emit_lines(buf);
+    spin_unlock_irqrestore(&lock, flags);
+}
+
+void console_force_unlock(void)
+{
+    spinlock_t fresh = SPINLOCK_INIT;
+
+    lock = fresh;
+}
+
+static int parse_console(const char *val, size_t len, struct uart_cfg *cfg)
+{
+    static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+
+    if (cmdline_match(val, len, "none")) {
+        cfg->port = 0;
+        return 0;
+    }
+    for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+        char name[5] = { 'c', 'o', 'm', (char)('1' + i), 0 };
+
+        if (cmdline_match(val, len, name)) {
+            cfg->port = ports[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void console_init(const char *cmdline)
+{
+    struct uart_cfg cfg = { .port = 0x3f8, .baud = 115200, .lcr = 0x03 };
+    char val[64], key[8];
+    unsigned long flags;
+    bool bad = false;
+
+    if (cmdline_get(cmdline, "console", val, sizeof(val)))
+        bad = parse_console(val, strlen(val), &cfg) < 0;
+    snprintf(key, sizeof(key), "com%c", cfg.port == 0x2f8 ? '2' : '1');
+    if (cfg.port && cmdline_get(cmdline, key, val, sizeof(val)) && uart_parse(val, &cfg))
+        bad = true;
+    if (cfg.port)
+        uart_init(&cfg);
+
+    flags = spin_lock_irqsave(&lock);
+    uart = cfg;
+    console_ready = true;
+    /* Replay what the ring holds from before. */
+    for (uint64_t i = ring_head > RING_SIZE ? ring_head - RING_SIZE : 0; i < ring_head; i++)
+        console_write(&ring[i & (RING_SIZE - 1)], 1);
+    spin_unlock_irqrestore(&lock, flags);
+    if (bad)
+        pr_warn("console: bad console= or comN= option; using the defaults\n");
+}
+
+static int set_loglvl(const char *val, size_t len)
+{
+    static const char *const names[] = { "err", "warn", "info", "debug" };
+    uint64_t n;
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+        if (cmdline_match(val, len, names[i])) {
+            loglvl = i;
+            return 0;
+        }
+    if (!val || parse_u64(val, len, false, &n) || n > LOG_DEBUG)
+        return -1;
+    loglvl = n;
+    return 0;
+}
+CMDLINE_PARAM("loglvl", set_loglvl);
+
+/* Handled by console_init() before the rest; listed so they aren't 'unknown'. */
+static int set_nothing(const char *val, size_t len) { return 0; }
+CMDLINE_PARAM("console", set_nothing);
+CMDLINE_PARAM("com1", set_nothing);
+CMDLINE_PARAM("com2", set_nothing);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console: where printk's lines go. Keeps every line in a ring (so lines
+ * printed before the serial port is set up are not lost) and writes them to
+ * the UART chosen by 'console='.
+ */
+#ifndef PETREL_CONSOLE_H
+#define PETREL_CONSOLE_H
+
+#include <petrel/types.h>
+
+struct boot_info;
+
+/* Set up the UART from console= and comN= and replay the early lines. */
+void console_init(const char *cmdline);
+/* Write raw bytes to the console device (no time stamp, no lock). */
+void console_write(const char *s, size_t len);
+/* panic(): make printk ignore a lock another CPU may hold forever. */
+void console_force_unlock(void);
+
+/* drivers/serial.c */
+struct uart_cfg {
+    uint16_t port;                  /* I/O base, 0 = none */
+    uint32_t baud;
+    uint8_t lcr;                    /* data bits, parity, stop bits */
+};
+int uart_parse(const char *spec, struct uart_cfg *cfg);
+void uart_init(const struct uart_cfg *cfg);
+void uart_putc(const struct uart_cfg *cfg, char c);
+
+/* Seconds/microseconds since boot for the time stamp (arch/x86/tsc.c). */
+uint64_t time_since_boot_us(void);
+
+#endif

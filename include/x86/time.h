@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* TSC, reference clocks and the per-CPU one-shot timer. */
+#ifndef X86_TIME_H
+#define X86_TIME_H
+
+#include <petrel/types.h>
+
+struct acpi_info;
+
+/* drivers/hpet.c: 0 when usable; the main counter runs afterwards. */
+int hpet_init(paddr_t base);
+uint64_t hpet_read(void);
+uint64_t hpet_period_fs(void);          /* femtoseconds per tick */
+
+/* drivers/pit.c: TSC ticks during 'ms' (<= 50) of PIT channel 2, 0 on failure. */
+uint64_t pit_measure_tsc(unsigned int ms);
+
+/* arch/x86/tsc.c */
+extern uint64_t tsc_hz;
+void tsc_init(const struct acpi_info *ai);
+void udelay(uint64_t us);
+uint64_t tsc_from_us(uint64_t us);
+
+/* arch/x86/timer.c: per-CPU one-shot on the LAPIC (TSC-deadline if present). */
+void timer_init(void);                  /* boot CPU, after tsc_init */
+void timer_init_cpu(void);              /* every CPU */
+void timer_arm(uint64_t deadline_tsc);  /* 0 disarms */
+/* Arm ~1 ms ahead and wait for the interrupt; true if it came. */
+bool timer_selftest(void);
+extern bool timer_tsc_deadline;
+
+#endif
