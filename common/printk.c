@@ -117,15 +117,16 @@ static int parse_console(const char *val, size_t len, struct uart_cfg *cfg)
 void console_init(const char *cmdline)
 {
     struct uart_cfg cfg = { .port = 0x3f8, .baud = 115200, .lcr = 0x03 };
-    char val[64], key[8];
+    char val[64];
     unsigned long flags;
-    bool bad = false;
 
+    /* Bad values keep the defaults; cmdline_parse() warns about them later. */
     if (cmdline_get(cmdline, "console", val, sizeof(val)))
-        bad = parse_console(val, strlen(val), &cfg) < 0;
-    snprintf(key, sizeof(key), "com%c", cfg.port == 0x2f8 ? '2' : '1');
-    if (cfg.port && cmdline_get(cmdline, key, val, sizeof(val)) && uart_parse(val, &cfg))
-        bad = true;
+        parse_console(val, strlen(val), &cfg);
+    if (cfg.port == 0x3f8 && cmdline_get(cmdline, "com1", val, sizeof(val)))
+        uart_parse(val, &cfg);
+    if (cfg.port == 0x2f8 && cmdline_get(cmdline, "com2", val, sizeof(val)))
+        uart_parse(val, &cfg);
     if (cfg.port)
         uart_init(&cfg);
 
@@ -136,8 +137,6 @@ void console_init(const char *cmdline)
     for (uint64_t i = ring_head > RING_SIZE ? ring_head - RING_SIZE : 0; i < ring_head; i++)
         console_write(&ring[i & (RING_SIZE - 1)], 1);
     spin_unlock_irqrestore(&lock, flags);
-    if (bad)
-        pr_warn("console: bad console= or comN= option; using the defaults\n");
 }
 
 static int set_loglvl(const char *val, size_t len)
@@ -157,8 +156,32 @@ static int set_loglvl(const char *val, size_t len)
 }
 CMDLINE_PARAM("loglvl", set_loglvl);
 
-/* Handled by console_init() before the rest; listed so they aren't 'unknown'. */
-static int set_nothing(const char *val, size_t len) { return 0; }
-CMDLINE_PARAM("console", set_nothing);
-CMDLINE_PARAM("com1", set_nothing);
-CMDLINE_PARAM("com2", set_nothing);
+/*
+ * console= and comN= take effect in console_init(), before the rest of the
+ * command line; these handlers only check the values so that a bad one is
+ * warned about like any other option.
+ */
+static int check_console(const char *val, size_t len)
+{
+    struct uart_cfg cfg;
+
+    return val ? parse_console(val, len, &cfg) : -1;
+}
+CMDLINE_PARAM("console", check_console);
+
+static int check_uart(const char *val, size_t len)
+{
+    struct uart_cfg cfg = { .baud = 115200, .lcr = 0x03 };
+    char buf[32];
+
+    if (!val || len >= sizeof(buf))
+        return -1;
+    memcpy(buf, val, len);
+    buf[len] = 0;
+    return uart_parse(buf, &cfg);
+}
+
+static int check_com1(const char *val, size_t len) { return check_uart(val, len); }
+static int check_com2(const char *val, size_t len) { return check_uart(val, len); }
+CMDLINE_PARAM("com1", check_com1);
+CMDLINE_PARAM("com2", check_com2);
