@@ -29,7 +29,7 @@ arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
 	arch/x86/entry.o arch/x86/apic.o arch/x86/tsc.o arch/x86/timer.o \
 	arch/x86/smp.o arch/x86/reboot.o arch/x86/pic.o arch/x86/stacktrace.o
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
-	common/panic.o common/cmdline.o common/multiboot2.o common/spinlock.o
+	common/panic.o common/cmdline.o common/multiboot2.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o
@@ -39,19 +39,24 @@ OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(common-y) $(mm-y) $(drivers-y))
 .PHONY: all iso run test unit clean deps
 all: $(B)/petrel.elf
 
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(ASFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(CFLAGS) $(ASFLAGS) -c $< -o $@
 
 # Structure offsets for assembly, generated from C.
 $(B)/include/asm-offsets.h: arch/x86/asm-offsets.c include/x86/*.h include/petrel/*.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -S $< -o $(B)/asm-offsets.s
-	sed -n 's/.*@@\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
+	$(Q)$(CC) $(CFLAGS) -S $< -o $(B)/asm-offsets.s
+	$(Q)sed -n 's/.*@@\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
 		$(B)/asm-offsets.s > $@.tmp && mv $@.tmp $@
 $(filter %.o,$(addprefix $(B)/,$(boot-y) arch/x86/entry.o)): $(B)/include/asm-offsets.h
 ASFLAGS += -I$(B)/include
@@ -59,11 +64,12 @@ ASFLAGS += -I$(B)/include
 # Two-pass link: the symbol table (for stack traces) is the image's last
 # section, so adding it moves nothing that was linked before it.
 $(B)/petrel.elf: $(OBJS) arch/x86/petrel.ld tools/gensyms.py
-	$(CC) $(CFLAGS) -c tools/empty-syms.S -o $(B)/syms0.o
-	$(LD) $(LDFLAGS) -T arch/x86/petrel.ld -o $(B)/petrel.0.elf $(OBJS) $(B)/syms0.o
-	$(NM) -n $(B)/petrel.0.elf | $(PYTHON) tools/gensyms.py > $(B)/syms.S
-	$(CC) $(CFLAGS) -c $(B)/syms.S -o $(B)/syms.o
-	$(LD) $(LDFLAGS) -T arch/x86/petrel.ld -o $@ $(OBJS) $(B)/syms.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -c tools/empty-syms.S -o $(B)/syms0.o
+	$(Q)$(LD) $(LDFLAGS) -T arch/x86/petrel.ld -o $(B)/petrel.0.elf $(OBJS) $(B)/syms0.o
+	$(Q)$(NM) -n $(B)/petrel.0.elf | $(PYTHON) tools/gensyms.py > $(B)/syms.S
+	$(Q)$(CC) $(CFLAGS) -c $(B)/syms.S -o $(B)/syms.o
+	$(Q)$(LD) $(LDFLAGS) -T arch/x86/petrel.ld -o $@ $(OBJS) $(B)/syms.o
 	@$(NM) -n $(B)/petrel.0.elf | grep -v ' [a-zA-Z] __ksym' > $(B)/nm0.txt
 	@$(NM) -n $@ | grep -v ' [a-zA-Z] __ksym' > $(B)/nm1.txt
 	@cmp -s $(B)/nm0.txt $(B)/nm1.txt || { echo "symbol table moved code"; exit 1; }
@@ -88,7 +94,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 define unit_rule
 $(B)/unit/$(1): $$($(1)_SRCS) test/unit/stubs.c test/unit/stubs.h include/petrel/*.h
 	@mkdir -p $$(@D)
-	$$(HOSTCC) $$(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) test/unit/stubs.c -lcmocka
+	@$$(if $$(Q),echo "  HOSTCC  $$@")
+	$$(Q)$$(HOSTCC) $$(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) test/unit/stubs.c -lcmocka
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

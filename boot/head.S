@@ -137,9 +137,9 @@ _start:
 
         .code64
 .Llong_mode:
-        movabs  $.Lhigh, %rax
+        movabs  $start64, %rax
         jmp     *%rax
-.Lhigh:
+start64:
         xor     %eax, %eax
         mov     %eax, %ds
         mov     %eax, %es

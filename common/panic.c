@@ -47,7 +47,7 @@ static __noreturn void vpanic(const struct cpu_regs *regs, const char *fmt, va_l
     smp_stop_others();
 
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    printk(L_ERR "\n**** petrel: panic on CPU %d: %s\n", me, msg);
+    printk(L_ERR "**** petrel: panic on CPU %d: %s\n", me, msg);
     if (regs) {
         show_registers(regs);
         show_stack_trace(regs->rip, regs->rbp);
