@@ -37,7 +37,17 @@ int frame_init(const struct boot_info *bi, const struct frame_reserve *res,
 paddr_t frame_alloc(unsigned int order);
 /* Like frame_alloc, but only frames wholly below 'limit'. */
 paddr_t frame_alloc_below(unsigned int order, paddr_t limit);
+/*
+ * Give back a block from frame_alloc*() with the order it was allocated with.
+ * A double free, a wrong order or an address the allocator did not hand out
+ * is a hypervisor bug: panic.
+ */
 void frame_free(paddr_t pa, unsigned int order);
+/*
+ * The order of the allocated block that starts at 'pa', or -1 when 'pa' is
+ * not the first frame of an allocated block. For xfree() of whole frames.
+ */
+int frame_block_order(paddr_t pa);
 
 uint64_t frame_free_count(void);    /* free 4 KiB frames */
 uint64_t frame_total_count(void);   /* frames managed */
