@@ -37,23 +37,38 @@ int frame_init(const struct boot_info *bi, const struct frame_reserve *res,
 paddr_t frame_alloc(unsigned int order);
 /* Like frame_alloc, but only frames wholly below 'limit'. */
 paddr_t frame_alloc_below(unsigned int order, paddr_t limit);
+/*
+ * Give back a block from frame_alloc*() with the order it was allocated with.
+ * A double free, a wrong order or an address the allocator did not hand out
+ * is a hypervisor bug: panic.
+ */
 void frame_free(paddr_t pa, unsigned int order);
+/*
+ * The order of the allocated block that starts at 'pa', or -1 when 'pa' is
+ * not the first frame of an allocated block. For xfree() of whole frames.
+ */
+int frame_block_order(paddr_t pa);
 
 uint64_t frame_free_count(void);    /* free 4 KiB frames */
 uint64_t frame_total_count(void);   /* frames managed */
 
 /* ---- Heap (mm/heap.c) ---------------------------------------------------
  * xmalloc: at least 16-byte aligned; xmalloc_aligned for stricter power-of-two
- * alignment up to PAGE_SIZE. Small sizes come from per-size-class pools carved
- * from frames; a request above PAGE_SIZE/2 takes whole frames. xfree(NULL) is
- * a no-op. Freeing a pointer the heap did not return is detected when
- * possible and reported with panic (a hypervisor bug, never guest-caused).
+ * alignment up to PAGE_SIZE (any other 'align' gets NULL). Small sizes come
+ * from per-size-class pools (16 to 1024 bytes) carved from frames; a request
+ * above 1024 bytes (PAGE_SIZE/4), or aligned more strictly, takes a whole
+ * block of 2^order frames. Size 0 is served as 1. NULL when out of memory.
+ * xfree(NULL) is a no-op. Freeing a pointer the heap did not return is
+ * detected when possible and reported with panic (a hypervisor bug, never
+ * guest-caused). Locking: one spinlock inside, taken before the frame
+ * allocator's; callable from any context once frame_init() has run.
  */
 void *xmalloc(size_t size);
 void *xzalloc(size_t size);
 void *xmalloc_aligned(size_t size, size_t align);
 void xfree(void *p);
-size_t heap_used_bytes(void);       /* bytes handed out and not yet freed */
+/* Bytes handed out and not yet freed, counted as the class size or block size. */
+size_t heap_used_bytes(void);
 
 /* ---- Direct map ---------------------------------------------------------- */
 #define DIRECTMAP_BASE  0xffff800000000000UL
