@@ -46,17 +46,24 @@ struct acpi_mcfg {
 };
 
 struct acpi_info {
-    paddr_t rsdp_pa;                /* where the RSDP was found (0: loader copy) */
+    paddr_t rsdp_pa;                /* where the RSDP was found (0: loader copy);
+                                       set by the caller after acpi_parse() */
     uint8_t revision;               /* RSDP revision: 0 = ACPI 1.0, 2 = 2.0+ */
     char oem_id[7];
 
     /* MADT */
     bool have_madt;
     paddr_t lapic_base;             /* after any 64-bit address override */
+    /* cpus[]: in MADT order; xAPIC id 0xff and x2APIC id 0xffffffff are
+       skipped, and so are x2APIC entries with an id below 255 that an xAPIC
+       entry also lists. Beyond NR_CPUS (and likewise for the other arrays
+       below) entries are dropped with a warning. */
     bool pcat_compat;               /* dual 8259s present (must be masked) */
     unsigned int nr_cpus;           /* enabled processors only, boot CPU first
                                        is NOT guaranteed */
-    unsigned int nr_cpus_disabled;  /* listed but neither enabled nor online-capable */
+    unsigned int nr_cpus_disabled;  /* not enabled but online-capable (could be
+                                       hot-added); entries with neither flag
+                                       are unusable and not counted */
     struct acpi_cpu cpus[NR_CPUS];
     unsigned int nr_ioapics;
     struct acpi_ioapic ioapics[MAX_IOAPICS];
@@ -96,6 +103,12 @@ struct acpi_info {
  * Environment hook: return a pointer through which [pa, pa+len) can be read,
  * or NULL if it cannot be mapped. Provided by the hypervisor (mapping into the
  * direct map) and by the unit tests (fixtures).
+ * acpi.c calls it only during acpi_find_rsdp_bios() and acpi_parse(), never
+ * unmaps, and may ask for the same address again with a larger length: for
+ * each table first its 36-byte header, then its full length (at most 16 MiB);
+ * for the BIOS scan 2 bytes at 0x40e, 1 KiB of EBDA, 128 KiB at 0xe0000 and
+ * 36 bytes (at most 1 KiB) per RSDP candidate. 'pa' may be any 64-bit value
+ * read from a table, and pa + len may overflow: refuse those.
  */
 const void *acpi_map(paddr_t pa, size_t len);
 
@@ -111,8 +124,12 @@ paddr_t acpi_find_rsdp_bios(void);
  * 2.0+). The XSDT is used when revision >= 2 and its address is nonzero,
  * else the RSDT. Each table's signature, length and checksum are checked; a
  * bad one is logged with pr_warn and skipped, and counted in bad_tables.
- * Returns 0, or -EINVAL when the RSDP itself is unusable (ai then holds
- * nothing but zeroes).
+ * A bad XSDT falls back to the RSDT; so does a 2.0+ RSDP of which only the
+ * 1.0 part (len < 36) is given. The first good table of each signature is
+ * used. Returns 0, or -EINVAL when the RSDP itself is unusable (bad
+ * signature or checksum, len < 20) or neither XSDT nor RSDT is usable (ai
+ * then holds nothing but zeroes). ai->rsdp_pa is left 0 for the caller to
+ * set. Boot-time, single-threaded; logs one pr_info summary line.
  */
 int acpi_parse(const void *rsdp, size_t len, struct acpi_info *ai);
 
