@@ -1,0 +1,736 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Petrel's test runner: host unit tests, then the boot matrix.
+
+`make test` builds build/petrel.elf, build/petrel.iso and build/unit/*, then
+runs this script. It prints one line per test and ends with exactly one line
+`N passed, N failed` (`, N skipped` added when some were skipped); the exit
+status is 0 only when nothing failed.
+
+The boot matrix boots the hypervisor in QEMU (TCG, SVM+NPT, SeaBIOS or OVMF)
+and in Bochs (VMX+EPT), reads the serial console as it arrives and decides as
+soon as the verdict is known. Each scenario's serial output is kept in
+build/test-logs/<scenario>.log. See SCENARIOS below for the matrix and
+`Judge` for what Petrel is expected to print.
+
+Options:
+  --only REGEX   run only the tests whose name matches REGEX (re.search);
+                 unit tests are named unit/<binary>
+  -j N           run N emulators at once (default 2)
+  --keep-logs    also keep the emulator's own output, the generated bochsrc
+                 and so on for passing scenarios (always kept on failure)
+  --list         list the selected tests and exit
+  --elf FILE     boot FILE instead of build/petrel.elf
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import importlib.util
+import os
+import re
+import select
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+CACHE = os.path.join(BUILD, "test")         # ISOs, bochsrc, firmware vars
+LOGS = os.path.join(BUILD, "test-logs")
+MKISO = os.path.join(ROOT, "tools", "mkiso")
+
+QEMU = "qemu-system-x86_64"
+QEMU_CPU = "qemu64,+svm,+npt"
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+BOCHS = "bochs"
+BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
+BOCHS_VGABIOS = "/usr/share/vgabios/vgabios.bin"
+BOCHS_CPU = "corei7_skylake_x"          # VMX with EPT, VPID, unrestricted guest
+# Bochs's notion of instructions per second. Its clock follows executed
+# instructions, so this sets how much guest time one instruction takes, not
+# how fast Bochs runs; 50 M is what the reference measurements used.
+BOCHS_IPS = 50_000_000
+
+# Plausibility bound for "M MiB free" on the ready line, for a guest with R MiB
+# of RAM:   R * FREE_MIN_FRACTION - FREE_RESERVE_MIB <= M <= R
+# (the lower bound rounded down to whole MiB).
+# The fraction covers firmware holes and reservations (the PCI hole, ACPI,
+# OVMF's own allocations), the reserve the hypervisor's image, page tables,
+# per-CPU stacks and the frame allocator's own metadata.
+FREE_MIN_FRACTION = 0.70
+FREE_RESERVE_MIB = 40
+
+# After the ready line, how long to keep listening for a crash before passing.
+READY_GRACE_S = 1.0
+# After the long-mode fatal message, how long the machine must stay halted
+# (no second message, no reset) for the scenario to pass.
+HALT_SETTLE_S = 3.0
+# Lines of a failing scenario's serial log printed on the terminal.
+TAIL_LINES = 30
+
+DEFAULT_CMDLINE = "console=com1"
+
+READY_RE = re.compile(r"petrel: ready: (\d+) CPUs?, (\d+) MiB free")
+STAMP_RE = re.compile(r"\(petrel\) \[\s*(\d+\.\d+)\]\s*petrel: ready:")
+# A line with PANIC or panic fails a scenario that does not expect a panic;
+# "panic=" is the command-line option (echoed in the command line), not one.
+PANIC_RE = re.compile(r"PANIC|panic(?!=)")
+FATAL_LM = "petrel: fatal: CPU lacks long mode (x86-64)"
+POWEROFF_MSG = "petrel: powering off"
+REBOOT_MSG = "petrel: rebooting"
+
+
+class Scenario:
+    """One boot of the hypervisor and what it must print.
+
+    expect is one of:
+      ready     boot to the ready line with `cpus` CPUs and plausible memory
+      poweroff  ready, then "petrel: powering off", and the emulator exits 0
+      reboot    ready, then "petrel: rebooting", and the emulator exits
+                (QEMU runs with -no-reboot)
+      fatal     the long-mode fatal message exactly once, then a halt
+      panic     ready, then the page-fault panic report, then a reset
+    must_see lists regexes that must have appeared by the ready line."""
+
+    def __init__(self, name, emulator, firmware="bios", smp=2, mem=1024,
+                 cmdline=DEFAULT_CMDLINE, cpu=None, expect="ready",
+                 cpus=None, must_see=(), timeout=None):
+        self.name = name
+        self.emulator = emulator
+        self.firmware = firmware
+        self.smp = smp
+        self.mem = mem
+        self.cmdline = cmdline
+        self.cpu = cpu
+        self.expect = expect
+        self.cpus = smp if cpus is None else cpus
+        self.must_see = list(must_see)
+        if timeout is None:
+            timeout = {("qemu", "bios"): 60, ("qemu", "ovmf"): 120,
+                       ("bochs", "bios"): 240}[(emulator, firmware)]
+        self.timeout = timeout
+
+    def describe(self):
+        fw = "Bochs BIOS" if self.emulator == "bochs" else self.firmware
+        return (f"{self.emulator}/{fw} smp={self.smp} mem={self.mem}M "
+                f"cmdline={self.cmdline!r} expect={self.expect}")
+
+
+def S(*a, **k):
+    return Scenario(*a, **k)
+
+
+SCENARIOS = [
+    S("qemu-bios-smp1-128M", "qemu", smp=1, mem=128),
+    S("qemu-bios-smp2-1G", "qemu", smp=2, mem=1024),
+    # q35 with more than 2.75 GiB puts 2 GiB below 4 GiB and the rest above.
+    S("qemu-bios-smp4-4G", "qemu", smp=4, mem=4096),
+    # OVMF (Debian 12, 2022.11) boots GRUB and the hypervisor in 128 MiB.
+    S("qemu-ovmf-smp1-128M", "qemu", "ovmf", smp=1, mem=128),
+    S("qemu-ovmf-smp2-1G", "qemu", "ovmf", smp=2, mem=1024),
+    S("qemu-ovmf-smp4-4G", "qemu", "ovmf", smp=4, mem=4096),
+    # Debian's Bochs 2.7 is built with SMP support ("cpu: count=2" works).
+    S("bochs-vmx-smp1-1G", "bochs", smp=1, mem=1024),
+    S("bochs-vmx-smp2-1G", "bochs", smp=2, mem=1024),
+    S("cmdline-smp1", "qemu", smp=4, mem=1024,
+      cmdline="console=com1 smp=1", cpus=1),
+    S("cmdline-unknown", "qemu", smp=2, mem=1024,
+      cmdline="console=com1 frobnicate=7",
+      must_see=[r"unknown option 'frobnicate' ignored"]),
+    S("poweroff", "qemu", smp=2, mem=1024,
+      cmdline="console=com1 noguest=poweroff", expect="poweroff"),
+    S("reboot", "qemu", smp=2, mem=1024,
+      cmdline="console=com1 noguest=reboot", expect="reboot"),
+    S("no-long-mode", "qemu", smp=1, mem=1024, cpu="qemu32", expect="fatal"),
+    S("fault-panic", "qemu", smp=2, mem=1024,
+      cmdline="console=com1 selftest=fault panic=reboot", expect="panic"),
+]
+
+
+class Judge:
+    """Reads a scenario's serial lines and decides pass or fail.
+
+    line() is called for every complete line, tick() regularly, exited()
+    once the emulator has exited and its output is drained. Each returns
+    None while undecided, else (passed, reason)."""
+
+    def __init__(self, sc):
+        self.sc = sc
+        self.ready_at = None        # seconds from emulator start
+        self.ready_stamp = None     # Petrel's own time stamp on the ready line
+        self.seen = set()           # must_see patterns found
+        self.fatal_at = None
+        self.fatal_count = 0
+        self.msg = None             # poweroff / reboot message seen
+        self.report = []            # panic report items seen
+
+    def waiting_for(self):
+        e = self.sc.expect
+        if e == "fatal":
+            return f"'{FATAL_LM}'"
+        if self.ready_at is None:
+            return "the ready line"
+        if e == "poweroff":
+            return f"'{POWEROFF_MSG}' and the emulator's exit"
+        if e == "reboot":
+            return f"'{REBOOT_MSG}' and the emulator's exit"
+        if e == "panic":
+            missing = [x for x in ("PAGE FAULT", "CR2", "Stack trace:",
+                                   "selftest frame", "petrel: panic")
+                       if x not in self.report]
+            if missing:
+                return "the panic report (" + ", ".join(missing) + ")"
+            return "the reset after the panic"
+        return "the end of the grace period after ready"
+
+    def line(self, text, t):
+        sc = self.sc
+        for pat in sc.must_see:
+            if re.search(pat, text):
+                self.seen.add(pat)
+
+        if sc.expect == "fatal":
+            if FATAL_LM in text:
+                self.fatal_count += 1
+                if self.fatal_count > 1:
+                    return False, (f"fatal message printed {self.fatal_count}"
+                                   " times: the machine reset instead of halting")
+                self.fatal_at = t
+            elif READY_RE.search(text):
+                return False, "reached the ready line on a CPU without long mode"
+            elif PANIC_RE.search(text):
+                return False, f"panic: {printable(text).strip()}"
+            return None
+
+        if PANIC_RE.search(text) and not (sc.expect == "panic"
+                                          and self.ready_at is not None):
+            return False, f"panic: {printable(text).strip()}"
+
+        m = READY_RE.search(text)
+        if m:
+            if self.ready_at is not None:
+                return False, "second ready line: the machine rebooted?"
+            self.ready_at = t
+            s = STAMP_RE.search(text)
+            self.ready_stamp = float(s.group(1)) if s else None
+            bad = self.check_ready(int(m.group(1)), int(m.group(2)))
+            if bad:
+                return False, bad
+            return None
+
+        if self.ready_at is None:
+            return None
+        if sc.expect == "ready":
+            return None
+        if sc.expect in ("poweroff", "reboot"):
+            want, other = ((POWEROFF_MSG, REBOOT_MSG) if sc.expect == "poweroff"
+                           else (REBOOT_MSG, POWEROFF_MSG))
+            if other in text:
+                return False, f"printed '{other}' instead of '{want}'"
+            if want in text:
+                self.msg = t
+            return None
+        if sc.expect == "panic":
+            self.note_panic_line(text)
+        return None
+
+    def check_ready(self, cpus, mib):
+        sc = self.sc
+        missing = [p for p in sc.must_see if p not in self.seen]
+        if missing:
+            return ("ready line without the expected line(s): "
+                    + ", ".join(repr(p) for p in missing))
+        if cpus != sc.cpus:
+            return f"ready line reports {cpus} CPUs, expected {sc.cpus}"
+        low = int(sc.mem * FREE_MIN_FRACTION - FREE_RESERVE_MIB)
+        if not low <= mib <= sc.mem:
+            return (f"ready line reports {mib} MiB free, not within "
+                    f"[{low}, {sc.mem}] for {sc.mem} MiB of RAM")
+        if sc.expect == "fatal":
+            return "reached the ready line on a CPU without long mode"
+        return None
+
+    def note_panic_line(self, text):
+        # Items of the report, in any order, except that the frame naming
+        # selftest must come after "Stack trace:".
+        r = self.report
+        for key in ("PAGE FAULT", "CR2", "petrel: panic"):
+            if key in text and key not in r:
+                r.append(key)
+        if "Stack trace:" in text:
+            if "Stack trace:" not in r:
+                r.append("Stack trace:")
+        elif "Stack trace:" in r and "selftest" in text and "selftest frame" not in r:
+            r.append("selftest frame")
+
+    def tick(self, t):
+        sc = self.sc
+        if sc.expect == "ready" and self.ready_at is not None:
+            if t - self.ready_at >= READY_GRACE_S:
+                return True, "ready"
+        if sc.expect == "fatal" and self.fatal_at is not None:
+            if t - self.fatal_at >= HALT_SETTLE_S:
+                return True, "halted after the fatal message"
+        return None
+
+    def exited(self, rc, t):
+        sc = self.sc
+        how = f"emulator exited with status {rc}"
+        if sc.expect == "ready":
+            if self.ready_at is not None:
+                return False, f"{how} {t - self.ready_at:.1f} s after the ready line"
+            return False, f"{how} before the ready line"
+        if sc.expect == "fatal":
+            if self.fatal_at is not None:
+                return False, (f"{how} after the fatal message: the machine "
+                               "reset instead of halting")
+            return False, f"{how} before the fatal message"
+        if self.ready_at is None:
+            return False, f"{how} before the ready line"
+        if sc.expect in ("poweroff", "reboot"):
+            want = POWEROFF_MSG if sc.expect == "poweroff" else REBOOT_MSG
+            if self.msg is None:
+                return False, f"{how} without printing '{want}'"
+            if sc.expect == "poweroff" and rc != 0:
+                return False, f"{how} after '{want}' (expected 0)"
+            return True, f"{'powered off' if sc.expect == 'poweroff' else 'rebooted'}"
+        if sc.expect == "panic":
+            missing = [x for x in ("PAGE FAULT", "CR2", "Stack trace:",
+                                   "selftest frame", "petrel: panic")
+                       if x not in self.report]
+            if missing:
+                return False, (f"{how}; the panic report lacks: "
+                               + ", ".join(missing))
+            return True, "panicked and reset"
+        return False, how
+
+
+# ---- ISOs ------------------------------------------------------------------
+
+def file_digest(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build_isos(elf, cmdlines):
+    """Build one ISO per command line under build/test/, reusing those whose
+    ELF and tools/mkiso are unchanged. Returns {cmdline: path or error}."""
+    os.makedirs(CACHE, exist_ok=True)
+    stamp = file_digest(elf) + " " + file_digest(MKISO)
+    out = {}
+    for cmdline in sorted(cmdlines):
+        key = hashlib.sha256(cmdline.encode()).hexdigest()[:12]
+        iso = os.path.join(CACHE, f"petrel-{key}.iso")
+        stampfile = iso + ".stamp"
+        want = stamp + " " + cmdline
+        try:
+            with open(stampfile) as f:
+                if f.read() == want and os.path.exists(iso):
+                    out[cmdline] = iso
+                    continue
+        except OSError:
+            pass
+        p = subprocess.run([MKISO, elf, iso, "--cmdline", cmdline],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, text=True)
+        if p.returncode != 0:
+            out[cmdline] = RuntimeError(f"tools/mkiso failed for cmdline "
+                                        f"{cmdline!r}:\n{p.stdout.rstrip()}")
+            continue
+        with open(stampfile, "w") as f:
+            f.write(want)
+        out[cmdline] = iso
+    return out
+
+
+# ---- emulators -------------------------------------------------------------
+
+def qemu_command(sc, iso, port, scratch):
+    cmd = [QEMU, "-machine", "q35", "-cpu", sc.cpu or QEMU_CPU,
+           "-accel", "tcg", "-smp", str(sc.smp), "-m", f"{sc.mem}M",
+           "-display", "none", "-monitor", "none", "-no-reboot",
+           "-chardev", f"socket,id=ser0,host=127.0.0.1,port={port},server=off",
+           "-serial", "chardev:ser0",
+           "-cdrom", iso, "-boot", "d"]
+    if sc.firmware == "ovmf":
+        vars_copy = os.path.join(scratch, "ovmf-vars.fd")
+        shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+    return cmd
+
+
+def bochs_command(sc, iso, port, scratch):
+    rc = os.path.join(scratch, "bochsrc")
+    cmds = os.path.join(scratch, "bochs-commands")
+    with open(rc, "w") as f:
+        f.write(f"""# Generated by test/run-all.py for {sc.name}
+memory: guest={sc.mem}, host={sc.mem}
+romimage: file={BOCHS_BIOS}
+vgaromimage: file={BOCHS_VGABIOS}
+cpu: model={BOCHS_CPU}, count={sc.smp}, ips={BOCHS_IPS}
+ata0-master: type=cdrom, path="{iso}", status=inserted
+boot: cdrom
+com1: enabled=1, mode=socket-client, dev=127.0.0.1:{port}
+# rfb runs without a viewer (timeout=0); each Bochs takes the first free
+# port from 5900 on, so several can run at once.
+display_library: rfb, options="timeout=0"
+speaker: enabled=0
+log: {os.path.join(scratch, "bochs.log")}
+""")
+    with open(cmds, "w") as f:
+        f.write("c\n")     # Bochs's debugger: continue, without a terminal
+    return [BOCHS, "-q", "-f", rc, "-rc", cmds]
+
+
+def missing_requirement(sc):
+    """Why the scenario cannot run on this machine, or None."""
+    if sc.emulator == "qemu":
+        if not shutil.which(QEMU):
+            return f"{QEMU} not installed (tools/install-deps)"
+        if sc.firmware == "ovmf":
+            for f in (OVMF_CODE, OVMF_VARS):
+                if not os.path.exists(f):
+                    return f"{f} missing (package ovmf; tools/install-deps)"
+    else:
+        if not shutil.which(BOCHS):
+            return "bochs not installed (tools/install-deps)"
+        for f in (BOCHS_BIOS, BOCHS_VGABIOS):
+            if not os.path.exists(f):
+                return f"{f} missing (bochsbios, vgabios; tools/install-deps)"
+    return None
+
+
+class Stopped(Exception):
+    pass
+
+
+STOP = threading.Event()                    # set on Ctrl-C
+
+
+def run_scenario(sc, iso, keep_logs):
+    """Boot one scenario; returns a dict: passed, reason, elapsed (s),
+    ready_at and fatal_at (s from the emulator's start, or None), stamp
+    (Petrel's time stamp on the ready line), log (serial log path), kept
+    (other files kept for a look)."""
+    os.makedirs(LOGS, exist_ok=True)
+    scratch = os.path.join(CACHE, sc.name)
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+    log_path = os.path.join(LOGS, sc.name + ".log")
+    emu_path = os.path.join(LOGS, sc.name + ".emu.log")
+    for p in (log_path, emu_path):
+        if os.path.exists(p):
+            os.remove(p)
+
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(1)
+    port = lsock.getsockname()[1]
+    if sc.emulator == "qemu":
+        cmd = qemu_command(sc, iso, port, scratch)
+    else:
+        cmd = bochs_command(sc, iso, port, scratch)
+
+    judge = Judge(sc)
+    verdict = None
+    conn = None
+    emu_log = open(emu_path, "w")
+    emu_log.write("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n")
+    emu_log.flush()
+    log = open(log_path, "wb")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=emu_log,
+                            stderr=subprocess.STDOUT, cwd=scratch,
+                            start_new_session=True)
+    pending = b""
+
+    def feed(data, t):
+        nonlocal pending
+        log.write(data)
+        log.flush()
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            v = judge.line(raw.decode("utf-8", "replace").rstrip("\r"), t)
+            if v:
+                return v
+        return None
+
+    try:
+        while verdict is None:
+            if STOP.is_set():
+                raise Stopped()
+            t = time.monotonic() - t0
+            if t > sc.timeout:
+                verdict = (False, f"timed out after {sc.timeout} s waiting for "
+                                  + judge.waiting_for())
+                break
+            if conn or lsock:
+                r, _, _ = select.select([conn or lsock], [], [], 0.2)
+            else:
+                # Serial closed but the emulator lives on: wait for its exit.
+                r = []
+                try:
+                    proc.wait(timeout=0.2)
+                except subprocess.TimeoutExpired:
+                    pass
+            t = time.monotonic() - t0
+            if lsock in r:
+                conn, _ = lsock.accept()
+                continue
+            if conn in r:
+                try:
+                    data = conn.recv(65536)
+                except OSError:     # reset by a dying emulator: as EOF
+                    data = b""
+                if data:
+                    verdict = feed(data, t)
+                    if verdict:
+                        break
+                else:
+                    # EOF: the emulator closed the serial port, probably
+                    # because it is exiting.
+                    conn.close()
+                    conn = None
+                    lsock.close()
+                    lsock = None
+            rc = proc.poll()
+            if rc is not None:
+                if conn:            # drain what it wrote before exiting
+                    conn.settimeout(1.0)
+                    try:
+                        while True:
+                            data = conn.recv(65536)
+                            if not data:
+                                break
+                            verdict = feed(data, t)
+                            if verdict:
+                                break
+                    except OSError:
+                        pass
+                if verdict is None and pending:
+                    verdict = judge.line(pending.decode("utf-8", "replace"), t)
+                    pending = b""
+                if verdict is None:
+                    verdict = judge.exited(rc, t)
+                break
+            verdict = judge.tick(t)
+    finally:
+        elapsed = time.monotonic() - t0
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for s in (conn, lsock):
+            if s:
+                s.close()
+        log.close()
+        emu_log.close()
+
+    passed, reason = verdict
+    kept = []
+    if passed and not keep_logs:
+        os.remove(emu_path)
+        shutil.rmtree(scratch, ignore_errors=True)
+    else:
+        kept.append(emu_path)
+        for f in ("bochsrc", "bochs.log"):
+            if os.path.exists(os.path.join(scratch, f)):
+                kept.append(os.path.join(scratch, f))
+    return dict(passed=passed, reason=reason, elapsed=elapsed,
+                ready_at=judge.ready_at, stamp=judge.ready_stamp,
+                fatal_at=judge.fatal_at, log=log_path, kept=kept)
+
+
+# ---- output ----------------------------------------------------------------
+
+PRINT_LOCK = threading.Lock()
+
+
+def rel(path):
+    return os.path.relpath(path, os.getcwd())
+
+
+# Terminal control sequences (GRUB's screen handling) and other control
+# characters are dropped from what is printed, not from the log.
+CONTROL_RE = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]|\x1b[^\[]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text):
+    return CONTROL_RE.sub("", text)
+
+
+def tail(path, n):
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return []
+    lines = [printable(l) for l in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines[-n:]
+
+
+def report(sc, result):
+    r = result
+    passed, reason, elapsed, log_path = r["passed"], r["reason"], r["elapsed"], r["log"]
+    out = []
+    info = ""
+    if r["ready_at"] is not None:
+        info = f"ready after {r['ready_at']:.1f} s"
+        if r["stamp"] is not None:
+            info += f" (Petrel's clock: {r['stamp']:.2f} s)"
+        info += ", "
+    elif r["fatal_at"] is not None:
+        info = f"fatal message after {r['fatal_at']:.1f} s, "
+    info += f"{elapsed:.1f} s in all"
+    if passed:
+        out.append(f"PASS {sc.name}: {reason}; {info}")
+    else:
+        out.append(f"FAIL {sc.name}: {reason}; {info}")
+        out.append(f"     scenario: {sc.describe()}")
+        out.append(f"     serial log: {rel(log_path)}")
+        for k in r["kept"]:
+            out.append(f"     also kept: {rel(k)}")
+        lines = tail(log_path, TAIL_LINES)
+        out.append(f"     ---- last {len(lines)} lines of the serial log ----")
+        out += ["     | " + l for l in lines]
+        out.append("     ----")
+    with PRINT_LOCK:
+        print("\n".join(out), flush=True)
+
+
+# ---- main ------------------------------------------------------------------
+
+def load_run_unit():
+    path = os.path.join(ROOT, "test", "run-unit.py")
+    spec = importlib.util.spec_from_file_location("run_unit", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def unit_binaries():
+    d = os.path.join(BUILD, "unit")
+    if not os.path.isdir(d):
+        return []
+    return sorted(os.path.join(d, f) for f in os.listdir(d)
+                  if os.path.isfile(os.path.join(d, f))
+                  and os.access(os.path.join(d, f), os.X_OK))
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Run Petrel's unit tests and boot matrix.")
+    ap.add_argument("--only", metavar="REGEX",
+                    help="run only tests whose name matches REGEX")
+    ap.add_argument("-j", type=int, default=2, metavar="N",
+                    help="emulators run at once (default 2)")
+    ap.add_argument("--keep-logs", action="store_true",
+                    help="keep the emulators' own logs for passing scenarios too")
+    ap.add_argument("--list", action="store_true", help="list tests and exit")
+    ap.add_argument("--elf", default=os.path.join(BUILD, "petrel.elf"),
+                    help="hypervisor image to boot (default build/petrel.elf)")
+    args = ap.parse_args()
+    only = re.compile(args.only) if args.only else None
+
+    def selected(name):
+        return only is None or only.search(name)
+
+    units = [b for b in unit_binaries()
+             if selected("unit/" + os.path.basename(b))]
+    scenarios = [sc for sc in SCENARIOS if selected(sc.name)]
+
+    if args.list:
+        for b in units:
+            print("unit/" + os.path.basename(b))
+        for sc in scenarios:
+            print(f"{sc.name:22} {sc.describe()}")
+        return 0
+
+    passed = failed = skipped = 0
+
+    if units:
+        run_unit = load_run_unit()
+        p, f = run_unit.run(units)
+        passed += p
+        failed += f
+    elif only is None:
+        print("unit: no test binaries in build/unit")
+
+    runnable = []
+    for sc in scenarios:
+        why = missing_requirement(sc)
+        if why:
+            print(f"SKIP {sc.name}: {why}")
+            skipped += 1
+        else:
+            runnable.append(sc)
+
+    isos = {}
+    if runnable:
+        if not os.path.exists(args.elf):
+            isos = {sc.cmdline: RuntimeError(f"{rel(args.elf)} not found (run make)")
+                    for sc in runnable}
+        else:
+            isos = build_isos(args.elf, {sc.cmdline for sc in runnable})
+
+    todo = []
+    for sc in runnable:
+        iso = isos[sc.cmdline]
+        if isinstance(iso, Exception):
+            print(f"FAIL {sc.name}: {iso}")
+            failed += 1
+        else:
+            todo.append((sc, iso))
+
+    t0 = time.monotonic()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j))
+    try:
+        futures = {pool.submit(run_scenario, sc, iso, args.keep_logs): sc
+                   for sc, iso in todo}
+        for fut in concurrent.futures.as_completed(futures):
+            sc = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as e:          # a harness bug: say so, go on
+                with PRINT_LOCK:
+                    print(f"FAIL {sc.name}: harness error: {e!r}", flush=True)
+                failed += 1
+                continue
+            report(sc, result)
+            if result["passed"]:
+                passed += 1
+            else:
+                failed += 1
+    except KeyboardInterrupt:
+        STOP.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        print("interrupted", file=sys.stderr)
+        return 130
+    pool.shutdown(wait=True)
+    if todo:
+        print(f"boot matrix: {len(todo)} scenarios in "
+              f"{time.monotonic() - t0:.0f} s with -j {args.j}")
+
+    summary = f"{passed} passed, {failed} failed"
+    if skipped:
+        summary += f", {skipped} skipped"
+    print(summary, flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
