@@ -127,20 +127,25 @@ static paddr_t find_free_ram(const struct boot_info *bi, const struct frame_rese
     return 0;
 }
 
-/* The highest free RAM page below 1 MiB (and above the BIOS data area). */
-static paddr_t find_trampoline_page(const struct boot_info *bi)
+/*
+ * The highest RAM page in [4 KiB, 0x9F000) clear of every reserve (a SIPI
+ * vector names a page below 1 MiB; the top of that range is the EBDA).
+ */
+static paddr_t find_trampoline_page(const struct boot_info *bi,
+                                    const struct frame_reserve *res, unsigned int nr)
 {
-    paddr_t best = 0;
+    for (paddr_t p = 0x9e000; p >= 0x1000; p -= PAGE_SIZE) {
+        bool ok = false;
 
-    for (unsigned int i = 0; i < bi->nr_ranges; i++) {
-        const struct mem_range *m = &bi->ranges[i];
-        paddr_t s = ALIGN_UP(MAX(m->base, 0x1000UL), PAGE_SIZE);
-        paddr_t e = ALIGN_DOWN(MIN(m->base + m->len, 0x9f000UL), PAGE_SIZE);
-
-        if (m->type == MEM_RAM && e > s)
-            best = e - PAGE_SIZE;
+        for (unsigned int i = 0; i < bi->nr_ranges && !ok; i++)
+            ok = bi->ranges[i].type == MEM_RAM && bi->ranges[i].base <= p &&
+                 p + PAGE_SIZE <= bi->ranges[i].base + bi->ranges[i].len;
+        for (unsigned int j = 0; j < nr && ok; j++)
+            ok = !overlaps(p, p + PAGE_SIZE, &res[j]);
+        if (ok)
+            return p;
     }
-    return best;
+    return 0;
 }
 
 static unsigned int collect_reserves(paddr_t mbi_pa, uint32_t mbi_size,
@@ -169,6 +174,7 @@ static void memory_init(paddr_t mbi_pa, uint32_t mbi_size)
     paging_use_frame_allocator();   /* shrinks the pool to what was used */
     if (frame_init(&boot_info, res, nr + 1))
         panic("memory: no usable RAM");
+    smp_set_trampoline(find_trampoline_page(&boot_info, res, nr));
     pr_info("memory: %lu MiB managed, %lu MiB free\n",
             frame_total_count() >> 8, frame_free_count() >> 8);
 }
@@ -247,7 +253,6 @@ void start_petrel(paddr_t mbi_pa)
 
     show_memory_map(&boot_info);
     memory_init(mbi_pa, mbi_size);
-    smp_set_trampoline(find_trampoline_page(&boot_info));
     acpi_init();
 
     pic_disable();
