@@ -17,9 +17,10 @@ def run(binaries):
         p = subprocess.run([b], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            env=env, text=True, timeout=300)
         out = p.stdout
-        ok = len(re.findall(r"^\[       OK \]", out, re.M))
-        bad = len(re.findall(r"^\[  FAILED  \] (?!\d+ test)", out, re.M))
-        bad += len(re.findall(r"^\[  ERROR   \]", out, re.M))
+        # cmocka's closing summary: "[  PASSED  ] N test(s)." and, when some
+        # failed, "[  FAILED  ] N test(s), listed below:".
+        ok = sum(int(n) for n in re.findall(r"^\[  PASSED  \] (\d+) test", out, re.M))
+        bad = sum(int(n) for n in re.findall(r"^\[  FAILED  \] (\d+) test", out, re.M))
         if p.returncode != 0 and bad == 0:
             bad = 1         # crashed (sanitizer, abort) without a cmocka verdict
         name = os.path.basename(b)
