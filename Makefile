@@ -28,13 +28,21 @@ boot-y      := boot/head.o boot/trampoline.o
 arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
 	arch/x86/entry.o arch/x86/apic.o arch/x86/tsc.o arch/x86/timer.o \
 	arch/x86/smp.o arch/x86/reboot.o arch/x86/pic.o arch/x86/stacktrace.o
+hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
+	arch/x86/hvm/io.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
+	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
+	arch/x86/hvm/guest_walk.o
+svm-y       := arch/x86/svm/svm.o arch/x86/svm/exit.o arch/x86/svm/entry.o
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
-	common/panic.o common/cmdline.o common/multiboot2.o
-mm-y        := mm/frame.o mm/heap.o mm/pagetable.o
+	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \
+	common/domain.o common/hypercall.o common/version.o common/console_io.o \
+	common/sched_op.o
+mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o
 
-OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(common-y) $(mm-y) $(drivers-y))
+OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(common-y) $(mm-y) \
+	$(drivers-y))
 
 .PHONY: all iso run test unit clean deps
 all: $(B)/petrel.elf

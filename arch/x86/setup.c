@@ -16,6 +16,7 @@
 #include <petrel/version.h>
 #include <petrel/vmap.h>
 #include <x86/apic.h>
+#include <x86/hvm/hvm.h>
 #include <x86/percpu.h>
 #include <x86/processor.h>
 #include <x86/smp.h>
@@ -34,6 +35,7 @@ void cpu_init_cr(void);
 void pic_disable(void);
 void reboot_init(const struct acpi_info *ai);
 void smp_set_trampoline(paddr_t pa);
+void dom0_run(const struct boot_info *bi);
 
 static struct boot_info boot_info;
 static struct acpi_info acpi_info;
@@ -264,11 +266,15 @@ void start_petrel(paddr_t mbi_pa)
     timer_init_cpu();
     if (!timer_selftest())
         pr_err("timer: the one-shot timer did not fire on the boot CPU\n");
+    if (hvm_init() == 0 && hvm_cpu_init())
+        panic("HVM: cannot set up the boot CPU");
     cpus = smp_boot(&acpi_info, opt_smp);
     local_irq_enable();
 
     printk("petrel: ready: %u CPUs, %lu MiB free\n", cpus, frame_free_count() >> 8);
     if (opt_selftest_fault)
         selftest_fault();
+    if (boot_info.nr_modules)
+        dom0_run(&boot_info);       /* returns only if dom0 could not start */
     no_guest();
 }

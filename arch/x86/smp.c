@@ -11,6 +11,7 @@
 #include <petrel/printk.h>
 #include <petrel/vmap.h>
 #include <x86/apic.h>
+#include <x86/hvm/hvm.h>
 #include <x86/msr.h>
 #include <x86/page.h>
 #include <x86/percpu.h>
@@ -112,6 +113,8 @@ static __noreturn void ap_entry(struct percpu *p)
     timer_init_cpu();
     if (!timer_selftest())
         pr_err("timer: the one-shot timer did not fire on CPU %u\n", p->cpu);
+    if (hvm && hvm_cpu_init())
+        pr_err("HVM: cannot set up CPU %u; it will run no guest\n", p->cpu);
     __atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
     /* Nothing to run yet: wait for interrupts (the scheduler comes later). */
     for (;;)

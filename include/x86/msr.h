@@ -7,6 +7,8 @@
 #define  APIC_BASE_BSP          (1UL << 8)
 #define  APIC_BASE_X2APIC       (1UL << 10)
 #define  APIC_BASE_ENABLE       (1UL << 11)
+#define MSR_TSC                 0x00000010
+#define MSR_PAT                 0x00000277
 #define MSR_TSC_DEADLINE        0x000006e0
 #define MSR_X2APIC_BASE         0x00000800
 #define MSR_EFER                0xc0000080

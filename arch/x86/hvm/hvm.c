@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vendor-neutral side of running a vCPU: choosing the vendor at boot,
+ * the run loop, and one handler per neutral exit reason, dispatched through
+ * a table. Whatever a guest does that Petrel cannot allow ends in
+ * domain_crash() with a log line, never in a hypervisor panic.
+ */
+#include <petrel/domain.h>
+#include <petrel/errno.h>
+#include <petrel/hypercall.h>
+#include <petrel/lib.h>
+#include <petrel/printk.h>
+#include <x86/hvm/decode.h>
+#include <x86/hvm/hvm.h>
+#include <x86/msr.h>
+#include <x86/percpu.h>
+#include <x86/processor.h>
+#include <x86/time.h>
+
+#define HOST_TICK_US    10000       /* host timer while a guest runs */
+
+extern const struct hvm_ops svm_ops;
+bool svm_available(void);
+
+const struct hvm_ops *hvm;
+
+int hvm_init(void)
+{
+    if (svm_available())
+        hvm = &svm_ops;
+    if (!hvm) {
+        pr_warn("HVM: no usable SVM (with NPT) on this CPU; guests cannot run\n");
+        return -ENODEV;
+    }
+    pr_info("HVM: using %s\n", hvm->name);
+    return 0;
+}
+
+int hvm_cpu_init(void)
+{
+    return hvm ? hvm->cpu_init() : -ENODEV;
+}
+
+void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+    hvm->inject_event(v, EVENT_EXCEPTION, vector, has_error, error);
+}
+
+bool hvm_long_mode(struct vcpu *v)
+{
+    struct hvm_paging pg;
+    struct hvm_segment cs;
+
+    hvm->get_paging(v, &pg);
+    hvm->get_segment(v, SEG_CS, &cs);
+    return (pg.efer & EFER_LMA) && (cs.attr & BIT(9));
+}
+
+static enum x86_mode cpu_mode(struct vcpu *v)
+{
+    struct hvm_paging pg;
+    struct hvm_segment cs;
+
+    if (hvm_long_mode(v))
+        return X86_MODE_LONG64;
+    hvm->get_paging(v, &pg);
+    if (!(pg.cr0 & X86_CR0_PE))
+        return X86_MODE_REAL;
+    hvm->get_segment(v, SEG_CS, &cs);
+    return (cs.attr & BIT(10)) ? X86_MODE_PROT32 : X86_MODE_PROT16;
+}
+
+bool hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit)
+{
+    unsigned int len = exit->insn_len;
+
+    if (!len) {
+        uint8_t buf[15];
+        struct x86_insn insn;
+        int got = hvm_fetch_insn(v, buf, sizeof(buf));
+
+        if (got <= 0 || x86_decode(buf, got, cpu_mode(v), &insn)) {
+            domain_crash(v->domain, "cannot decode the instruction at %#lx", v->hvm.rip);
+            return false;
+        }
+        len = insn.length;
+    }
+    v->hvm.rip += len;
+    if (!hvm_long_mode(v))
+        v->hvm.rip &= 0xffffffff;
+    return true;
+}
+
+static void exit_cpuid(struct vcpu *v, struct hvm_exit *e)
+{
+    uint32_t r[4];
+    uint64_t *g = v->hvm.gpr;
+
+    hvm_cpuid(v, g[GPR_RAX], g[GPR_RCX], r);
+    g[GPR_RAX] = r[0];
+    g[GPR_RBX] = r[1];
+    g[GPR_RCX] = r[2];
+    g[GPR_RDX] = r[3];
+    hvm_skip_insn(v, e);
+}
+
+static void exit_msr_read(struct vcpu *v, struct hvm_exit *e)
+{
+    uint64_t val, *g = v->hvm.gpr;
+
+    if (hvm_msr_read(v, g[GPR_RCX], &val)) {
+        hvm_inject_gp(v, 0);
+        return;
+    }
+    g[GPR_RAX] = (uint32_t)val;
+    g[GPR_RDX] = val >> 32;
+    hvm_skip_insn(v, e);
+}
+
+static void exit_msr_write(struct vcpu *v, struct hvm_exit *e)
+{
+    uint64_t *g = v->hvm.gpr;
+    uint64_t val = (g[GPR_RDX] << 32) | (uint32_t)g[GPR_RAX];
+
+    if (hvm_msr_write(v, g[GPR_RCX], val)) {
+        hvm_inject_gp(v, 0);
+        return;
+    }
+    hvm_skip_insn(v, e);
+}
+
+static void exit_hlt(struct vcpu *v, struct hvm_exit *e)
+{
+    if (hvm_skip_insn(v, e))
+        v->hvm.halted = true;
+}
+
+static void exit_hypercall(struct vcpu *v, struct hvm_exit *e)
+{
+    uint64_t *g = v->hvm.gpr;
+    uint64_t args[5];
+    long rc;
+
+    if (!hvm_skip_insn(v, e))
+        return;
+    if (hvm->get_cpl(v) != 0) {
+        g[GPR_RAX] = -EPERM;                /* as Xen: only the guest kernel */
+        return;
+    }
+    if (hvm_long_mode(v)) {
+        args[0] = g[GPR_RDI]; args[1] = g[GPR_RSI]; args[2] = g[GPR_RDX];
+        args[3] = g[GPR_R10]; args[4] = g[GPR_R8];
+        rc = hypercall_dispatch(v, g[GPR_RAX], args);
+    } else {
+        args[0] = (uint32_t)g[GPR_RBX]; args[1] = (uint32_t)g[GPR_RCX];
+        args[2] = (uint32_t)g[GPR_RDX]; args[3] = (uint32_t)g[GPR_RSI];
+        args[4] = (uint32_t)g[GPR_RDI];
+        rc = hypercall_dispatch(v, (uint32_t)g[GPR_RAX], args);
+    }
+    g[GPR_RAX] = hvm_long_mode(v) ? (uint64_t)rc : (uint32_t)rc;
+}
+
+static void exit_npf(struct vcpu *v, struct hvm_exit *e)
+{
+    domain_crash(v->domain, "%s at guest-physical %#lx (%s, RIP %#lx): nothing is mapped there",
+                 e->npf.present ? "access violation" : "nested page fault", e->npf.gpa,
+                 e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read", v->hvm.rip);
+}
+
+/* XSETBV: validate XCR0 against what the CPU supports, then set it. */
+static void exit_xsetbv(struct vcpu *v, struct hvm_exit *e)
+{
+    uint64_t *g = v->hvm.gpr;
+    uint64_t val = (g[GPR_RDX] << 32) | (uint32_t)g[GPR_RAX];
+    struct cpuid_regs xs = cpuid_count(0xd, 0);
+    uint64_t supported = ((uint64_t)xs.edx << 32) | xs.eax;
+
+    if (hvm->get_cpl(v) != 0 || (uint32_t)g[GPR_RCX] != 0 || !(val & 1) ||
+        (val & ~supported) || ((val & 4) && !(val & 2))) {
+        hvm_inject_gp(v, 0);
+        return;
+    }
+    asm volatile("xsetbv" :: "c"(0), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+    hvm_skip_insn(v, e);
+}
+
+static void exit_invalid_op(struct vcpu *v, struct hvm_exit *e)
+{
+    hvm_inject_ud(v);
+}
+
+static void exit_triple_fault(struct vcpu *v, struct hvm_exit *e)
+{
+    domain_crash(v->domain, "triple fault (the guest could not deliver an exception)");
+}
+
+static void exit_failed_entry(struct vcpu *v, struct hvm_exit *e)
+{
+    domain_crash(v->domain, "the processor refused to enter the guest (exit %#lx)",
+                 e->vendor_code);
+}
+
+static void exit_unhandled(struct vcpu *v, struct hvm_exit *e)
+{
+    domain_crash(v->domain, "unhandled exit %#lx", e->vendor_code);
+}
+
+static void exit_none(struct vcpu *v, struct hvm_exit *e)
+{
+}
+
+/*
+ * The PVH start state (include/public/hvm/start_info.h): 32-bit flat
+ * protected mode, paging off, EIP at the entry, EBX the start info.
+ */
+void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info)
+{
+    static const struct hvm_segment code = { 0x08, 0xc9b, 0xffffffff, 0 };
+    static const struct hvm_segment data = { 0x10, 0xc93, 0xffffffff, 0 };
+    static const struct hvm_segment tr = { 0x18, 0x08b, 0x67, 0 };
+    static const struct hvm_segment ldtr = { 0, 0x082, 0xffff, 0 };
+    struct hvm_paging pg = { .cr0 = X86_CR0_PE | BIT(4) /* ET */ };
+
+    hvm->set_segment(v, SEG_CS, &code);
+    for (enum hvm_seg s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            hvm->set_segment(v, s, &data);
+    hvm->set_segment(v, SEG_TR, &tr);
+    hvm->set_segment(v, SEG_LDTR, &ldtr);
+    hvm->set_paging(v, &pg);
+    memset(v->hvm.gpr, 0, sizeof(v->hvm.gpr));
+    v->hvm.gpr[GPR_RBX] = start_info;
+    v->hvm.rip = entry;
+    v->hvm.rflags = 2;
+}
+
+typedef void (*exit_handler_t)(struct vcpu *v, struct hvm_exit *e);
+
+static const exit_handler_t exit_handlers[NR_HVM_EXITS] = {
+    [HVM_EXIT_NONE] = exit_none,
+    [HVM_EXIT_CPUID] = exit_cpuid,
+    [HVM_EXIT_MSR_READ] = exit_msr_read,
+    [HVM_EXIT_MSR_WRITE] = exit_msr_write,
+    [HVM_EXIT_HLT] = exit_hlt,
+    [HVM_EXIT_HYPERCALL] = exit_hypercall,
+    [HVM_EXIT_IO] = hvm_io,
+    [HVM_EXIT_NPF] = exit_npf,
+    [HVM_EXIT_XSETBV] = exit_xsetbv,
+    [HVM_EXIT_INVALID_OP] = exit_invalid_op,
+    [HVM_EXIT_TRIPLE_FAULT] = exit_triple_fault,
+    [HVM_EXIT_FAILED_ENTRY] = exit_failed_entry,
+    [HVM_EXIT_UNHANDLED] = exit_unhandled,
+};
+
+void hvm_handle_exit(struct vcpu *v, struct hvm_exit *exit)
+{
+    exit_handlers[exit->reason < NR_HVM_EXITS ? exit->reason : HVM_EXIT_UNHANDLED](v, exit);
+}
+
+/* Keep a host timer running so a guest that never exits is still preempted. */
+static void host_tick(void)
+{
+    struct percpu *p = this_cpu();
+
+    if (!p->timer_deadline)
+        timer_arm(rdtsc() + tsc_from_us(HOST_TICK_US));
+}
+
+void hvm_run_vcpu(struct vcpu *v)
+{
+    struct hvm_exit exit;
+
+    set_current_vcpu(v);
+    while (domain_running(v->domain)) {
+        host_tick();
+        if (v->hvm.halted) {
+            /* Nothing wakes a halted vCPU yet but time: wait for the tick. */
+            safe_halt();
+            local_irq_disable();
+            v->hvm.halted = false;
+            continue;
+        }
+        hvm->vcpu_run(v, &exit);
+        hvm_handle_exit(v, &exit);
+    }
+    timer_arm(0);
+    set_current_vcpu(NULL);
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest's MSRs. Those the hardware switches (syscall MSRs, FS/GS bases)
+ * never exit; the rest come here. Known MSRs are emulated and validated the
+ * way the processor would; anything else raises #GP in the guest.
+ */
+#include <petrel/domain.h>
+#include <petrel/lib.h>
+#include <petrel/printk.h>
+#include <public/arch-x86/cpuid.h>
+#include <x86/hvm/hvm.h>
+#include <x86/msr.h>
+#include <x86/processor.h>
+
+#define MSR_PLATFORM_ID         0x017
+#define MSR_FEATURE_CONTROL     0x03a
+#define MSR_BIOS_SIGN_ID        0x08b
+#define MSR_MISC_ENABLE         0x1a0
+#define GUEST_APIC_BASE         0xfee00000UL
+
+void hvm_install_hypercall_page(struct vcpu *v, uint64_t gpa);
+
+static bool host_is_intel(void)
+{
+    return cpuid(0).ebx == 0x756e6547;      /* "Genu" */
+}
+
+/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (SDM vol. 3, 13.12.2). */
+static bool pat_valid(uint64_t pat)
+{
+    for (unsigned int i = 0; i < 8; i++) {
+        uint8_t t = pat >> (i * 8);
+
+        if (t > 7 || t == 2 || t == 3)
+            return false;
+    }
+    return true;
+}
+
+static bool efer_valid(struct vcpu *v, uint64_t val)
+{
+    uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA;
+    struct hvm_paging pg;
+
+    if (cpuid(0x80000001).edx & BIT(20))
+        allowed |= EFER_NXE;
+    if (val & ~allowed)
+        return false;
+    hvm->get_paging(v, &pg);
+    /* LME may not change while paging is on (APM vol. 2, 14.6.1). */
+    return !((pg.cr0 & X86_CR0_PG) && ((val ^ pg.efer) & EFER_LME));
+}
+
+int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_TSC:
+        *val = rdtsc() + v->hvm.tsc_offset;
+        return 0;
+    case MSR_APIC_BASE:
+        *val = GUEST_APIC_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
+        return 0;
+    case MSR_PLATFORM_ID:
+    case MSR_BIOS_SIGN_ID:
+        *val = 0;
+        return host_is_intel() ? 0 : -1;
+    case MSR_FEATURE_CONTROL:
+        *val = 1;                           /* locked, VMX off */
+        return host_is_intel() ? 0 : -1;
+    case MSR_MISC_ENABLE:
+        *val = BIT(0) | BIT(11) | BIT(12);  /* fast strings; no BTS, no PEBS */
+        return host_is_intel() ? 0 : -1;
+    default:
+        return hvm->msr_read(v, msr, val);
+    }
+}
+
+int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    switch (msr) {
+    case MSR_EFER:
+        return efer_valid(v, val) ? hvm->msr_write(v, msr, val) : -1;
+    case MSR_PAT:
+        return pat_valid(val) ? hvm->msr_write(v, msr, val) : -1;
+    case MSR_APIC_BASE:
+        /* No relocation and no x2APIC until the virtual LAPIC comes. */
+        return (val & ~(uint64_t)APIC_BASE_BSP) == (GUEST_APIC_BASE | APIC_BASE_ENABLE) ? 0 : -1;
+    case MSR_BIOS_SIGN_ID:
+    case MSR_MISC_ENABLE:
+        return host_is_intel() ? 0 : -1;    /* accepted and ignored */
+    case XEN_HYPERCALL_MSR:
+        if (val & (PAGE_SIZE - 1))
+            return -1;                      /* one page only: index 0 */
+        hvm_install_hypercall_page(v, val);
+        return 0;
+    default:
+        return hvm->msr_write(v, msr, val);
+    }
+}

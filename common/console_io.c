@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * console_io: a guest's writes to the hypervisor console. Output is gathered
+ * into lines per domain and logged as "(dN) text"; bytes other than
+ * printable ASCII and tab are shown as '.', so a guest cannot forge
+ * hypervisor log lines or send escape sequences to the operator's terminal.
+ */
+#include <petrel/domain.h>
+#include <petrel/errno.h>
+#include <petrel/hypercall.h>
+#include <petrel/printk.h>
+#include <public/xen.h>
+#include <x86/hvm/hvm.h>
+
+#define CHUNK   128
+
+static void flush_line(struct domain *d)
+{
+    d->console_line[d->console_len] = 0;
+    printk("(d%u) %s\n", d->id, d->console_line);
+    d->console_len = 0;
+}
+
+static void put_char(struct domain *d, char c)
+{
+    if (c == '\n') {
+        flush_line(d);
+        return;
+    }
+    if (c == '\r')
+        return;
+    d->console_line[d->console_len++] = (c == '\t' || (c >= 0x20 && c < 0x7f)) ? c : '.';
+    if (d->console_len == sizeof(d->console_line) - 1)
+        flush_line(d);
+}
+
+static long console_write(struct vcpu *v, uint64_t count, uint64_t buf)
+{
+    char chunk[CHUNK];
+
+    while (count) {
+        size_t n = MIN(count, sizeof(chunk));
+
+        if (copy_from_guest(v, chunk, buf, n))
+            return -EFAULT;
+        for (size_t i = 0; i < n; i++)
+            put_char(v->domain, chunk[i]);
+        buf += n;
+        count -= n;
+    }
+    return 0;
+}
+
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
+                   uint64_t a4, uint64_t a5)
+{
+    switch (cmd) {
+    case CONSOLEIO_write:
+        return console_write(v, (uint32_t)count, buf);
+    case CONSOLEIO_read:
+        /* Console input for dom0 comes with the control domain; none yet. */
+        return v->domain->privileged ? 0 : -EPERM;
+    default:
+        return -ENOSYS;
+    }
+}

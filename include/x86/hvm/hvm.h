@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vendor-neutral vCPU layer (DESIGN D1). Common code sees a vCPU as the
+ * registers in struct hvm_vcpu plus a few state accessors; SVM and VMX each
+ * provide one const struct hvm_ops, chosen at boot. A vendor's run hook
+ * enters the guest, and on the way out fills a neutral struct hvm_exit that
+ * hvm_handle_exit() dispatches through a table. Vendor files never call
+ * each other, and common code never tests which vendor it runs on.
+ */
+#ifndef X86_HVM_HVM_H
+#define X86_HVM_HVM_H
+
+#include <petrel/types.h>
+
+struct vcpu;
+struct domain;
+
+/* General registers, in the hardware encoding order (ModRM/REX numbering). */
+enum hvm_gpr {
+    GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+    GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+    NR_GPRS
+};
+
+/*
+ * What the guest was doing when it left. The vendor fills every field the
+ * reason needs; insn_len is 0 when the hardware did not say (no NRIP-save),
+ * and common code then decodes the instruction itself.
+ */
+enum hvm_exit_reason {
+    HVM_EXIT_NONE,          /* nothing to do (host interrupt, NMI, ...) */
+    HVM_EXIT_CPUID,
+    HVM_EXIT_MSR_READ,      /* index in RCX */
+    HVM_EXIT_MSR_WRITE,     /* index in RCX, value in EDX:EAX */
+    HVM_EXIT_HLT,
+    HVM_EXIT_HYPERCALL,     /* VMMCALL / VMCALL */
+    HVM_EXIT_IO,            /* see io */
+    HVM_EXIT_NPF,           /* nested page fault / EPT violation: see npf */
+    HVM_EXIT_XSETBV,
+    HVM_EXIT_INVALID_OP,    /* an instruction the guest may not use: #UD */
+    HVM_EXIT_TRIPLE_FAULT,
+    HVM_EXIT_FAILED_ENTRY,  /* the hardware refused the guest state */
+    HVM_EXIT_UNHANDLED,     /* anything else: vendor_code says what */
+    NR_HVM_EXITS
+};
+
+struct hvm_exit {
+    enum hvm_exit_reason reason;
+    unsigned int insn_len;          /* 0: unknown */
+    uint64_t vendor_code;           /* the raw exit code, for logs */
+    union {
+        struct {
+            uint16_t port;
+            uint8_t size;           /* 1, 2 or 4 */
+            uint8_t addr_size;      /* string forms: 2, 4 or 8 */
+            bool in, string, rep;
+        } io;
+        struct {
+            uint64_t gpa;
+            bool write, fetch;
+            bool present;           /* a mapping exists (permission fault) */
+        } npf;
+    };
+};
+
+/* Segment registers, in the hardware encoding order. */
+enum hvm_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_TR, SEG_LDTR,
+               NR_SEGS };
+
+struct hvm_segment {
+    uint16_t sel;
+    uint16_t attr;      /* type(4) s dpl(2) p | avl l db g, packed as in SVM */
+    uint32_t limit;
+    uint64_t base;
+};
+
+/* Paging state, for walking guest page tables. */
+struct hvm_paging {
+    uint64_t cr0, cr3, cr4, efer;
+};
+
+/* Event types for injection. */
+enum hvm_event_type { EVENT_EXTINT, EVENT_NMI, EVENT_EXCEPTION, EVENT_SOFTINT };
+
+/* The vendor contract. Every hook runs on the CPU the vCPU is loaded on. */
+struct hvm_ops {
+    const char *name;
+    unsigned int p2m_format;                        /* enum p2m_format */
+    int (*cpu_init)(void);                          /* each pCPU, at boot */
+    int (*vcpu_create)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    /* Enter the guest; return when it exits, with *exit filled. */
+    void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
+    void (*inject_event)(struct vcpu *v, enum hvm_event_type type,
+                         uint8_t vector, bool has_error, uint32_t error);
+    void (*get_segment)(struct vcpu *v, enum hvm_seg seg, struct hvm_segment *s);
+    void (*set_segment)(struct vcpu *v, enum hvm_seg seg, const struct hvm_segment *s);
+    void (*get_paging)(struct vcpu *v, struct hvm_paging *pg);
+    /* Set CR0, CR3, CR4 and EFER as the guest would see them. */
+    void (*set_paging)(struct vcpu *v, const struct hvm_paging *pg);
+    unsigned int (*get_cpl)(struct vcpu *v);
+    /* MSRs the hardware keeps in its control block: 0, or -1 if not one. */
+    int (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
+    int (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+    /* The hypercall instruction (3 bytes) for the hypercall page. */
+    void (*hypercall_insn)(uint8_t out[3]);
+    /* Log the vendor's view of the guest (for a crash report). */
+    void (*dump)(struct vcpu *v);
+};
+
+/* Per-vCPU state the vendor-neutral layer owns. */
+struct hvm_vcpu {
+    uint64_t gpr[NR_GPRS];          /* RSP and RAX synced by the vendor */
+    uint64_t rip, rflags;           /* synced by the vendor around each run */
+    void *vendor;                   /* VMCB / VMCS bookkeeping */
+    uint64_t tsc_offset;
+    bool halted;                    /* HLT seen, waiting for an event */
+    uint64_t hypercall_page;        /* gpa of the page, or 0 */
+};
+
+extern const struct hvm_ops *hvm;
+
+/* arch/x86/hvm/hvm.c */
+int hvm_init(void);                 /* choose the vendor; false if none */
+int hvm_cpu_init(void);
+void hvm_handle_exit(struct vcpu *v, struct hvm_exit *exit);
+/* Run 'v' until its domain stops running. Boot CPU only, for now. */
+void hvm_run_vcpu(struct vcpu *v);
+/* Move RIP past the instruction that exited; false if the domain crashed. */
+bool hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit);
+void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+#define hvm_inject_ud(v)        hvm_inject_exception(v, 6, false, 0)
+#define hvm_inject_gp(v, e)     hvm_inject_exception(v, 13, true, e)
+/* Put 'v' in the PVH start state: flat 32-bit, paging off, at 'entry'. */
+void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info);
+/* Is the vCPU in 64-bit mode (CS.L with EFER.LMA)? */
+bool hvm_long_mode(struct vcpu *v);
+
+/* arch/x86/hvm/cpuid.c */
+void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+
+/* arch/x86/hvm/msr.c: 0, or -1 when the guest gets a #GP */
+int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+
+/* arch/x86/hvm/io.c */
+void hvm_io(struct vcpu *v, struct hvm_exit *exit);
+
+/*
+ * arch/x86/hvm/guest_mem.c: copies between the hypervisor and a guest.
+ * Guest-virtual addresses are translated under the vCPU's current paging;
+ * every page must be guest RAM. Return 0 or -EFAULT (nothing is partly
+ * written on -EFAULT for copies within one page; larger copies may be).
+ */
+int copy_from_guest_phys(struct domain *d, void *dst, uint64_t gpa, size_t len);
+int copy_to_guest_phys(struct domain *d, uint64_t gpa, const void *src, size_t len);
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+/* Fetch up to len instruction bytes at CS:RIP; returns bytes fetched (>= 0). */
+int hvm_fetch_insn(struct vcpu *v, uint8_t *buf, size_t len);
+
+#endif
