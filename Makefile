@@ -44,7 +44,7 @@ drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(common-y) $(mm-y) \
 	$(drivers-y))
 
-.PHONY: all iso run test unit clean deps
+.PHONY: all iso run test unit clean deps bench
 all: $(B)/petrel.elf
 
 # V=1 shows the commands.
@@ -115,6 +115,10 @@ test: deps
 	$(PYTHON) test/run-all.py
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
+
+bench: deps
+	$(MAKE) all
+	$(PYTHON) test/bench.py
 
 clean:
 	rm -rf $(B)

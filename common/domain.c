@@ -55,7 +55,7 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
     d->lock = (spinlock_t)SPINLOCK_INIT;
-    d->p2m = p2m_create(hvm->p2m_format, 48);
+    d->p2m = p2m_create(hvm->p2m_format, 48, hvm_p2m_caps);
     if (!d->p2m)
         goto fail;
     for (unsigned int i = 0; i < nr_vcpus; i++) {

@@ -60,6 +60,8 @@ static const struct guest_mem_ops guest_mem = { gm_write, gm_zero };
 /* Give the domain zeroed RAM for [start, end), 2 MiB pages where aligned. */
 static int populate(struct domain *d, uint64_t start, uint64_t end)
 {
+    struct p2m_batch batch = P2M_BATCH_INIT;
+
     for (uint64_t gpa = start; gpa < end;) {
         unsigned int order = IS_ALIGNED(gpa, MiB(2)) && end - gpa >= MiB(2) ? 9 : 0;
         paddr_t pa = frame_alloc(order);
@@ -71,10 +73,13 @@ static int populate(struct domain *d, uint64_t start, uint64_t end)
         if (!pa)
             return -ENOMEM;
         memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
-        if (p2m_set(d->p2m, gpa >> PAGE_SHIFT, pa >> PAGE_SHIFT, order, P2M_RAM_RW, P2M_OWNED)) {
+        /* Nothing was mapped here and no vCPU ran: no flush, nothing to free. */
+        if (p2m_set(d->p2m, gpa >> PAGE_SHIFT, pa >> PAGE_SHIFT, order, P2M_RAM_RW,
+                    P2M_OWNED, &batch)) {
             frame_free(pa, order);
             return -ENOMEM;
         }
+        p2m_batch_done(&batch);
         gpa += PAGE_SIZE << order;
     }
     return 0;

@@ -21,7 +21,7 @@ static void *gpa_to_virt(struct domain *d, uint64_t gpa, bool write)
     enum p2m_type t;
     unsigned int order;
 
-    if (p2m_lookup(d->p2m, gpa >> PAGE_SHIFT, &mfn, &t, &order))
+    if (p2m_lookup(d->p2m, gpa >> PAGE_SHIFT, &mfn, &t, &order, NULL))
         return NULL;
     if (t != P2M_RAM_RW && !(t == P2M_RAM_RO && !write))
         return NULL;

@@ -23,6 +23,7 @@ extern const struct hvm_ops svm_ops;
 bool svm_available(void);
 
 const struct hvm_ops *hvm;
+unsigned int hvm_p2m_caps;
 
 int hvm_init(void)
 {

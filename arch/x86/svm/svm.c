@@ -71,6 +71,8 @@ static int svm_global_init(void)
     for (unsigned int i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
         msrpm_allow(pm, passthrough_msrs[i]);
     nr_asids = cpuid(0x8000000a).ebx;
+    hvm_p2m_caps = P2M_CAP_2M | ((cpuid(0x80000001).edx & BIT(26)) ? P2M_CAP_1G : 0) |
+                   ((rdmsr(MSR_EFER) & EFER_NXE) ? P2M_CAP_NX : 0);
     svm_features = cpuid(0x8000000a).edx;
     pr_info("SVM: revision %u, %u ASIDs, features%s%s%s%s\n", cpuid(0x8000000a).eax & 0xff,
             nr_asids, (svm_features & SVM_FEAT_NPT) ? " npt" : "",

@@ -119,6 +119,7 @@ struct hvm_vcpu {
 };
 
 extern const struct hvm_ops *hvm;
+extern unsigned int hvm_p2m_caps;     /* P2M_CAP_*: what the nested tables may use */
 
 /* arch/x86/hvm/hvm.c */
 int hvm_init(void);                 /* choose the vendor; false if none */
