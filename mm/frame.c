@@ -229,21 +229,25 @@ static void frame_merge(struct frame_zone *z, uint32_t idx, unsigned int order)
     frame_list_push(z, frame_index(z, pa), order);
 }
 
-/* Panics unless [pa, pa + 2^order frames) is exactly one allocated block. */
-static struct frame_zone *frame_check_free(paddr_t pa, unsigned int order)
+/*
+ * Panics unless [pa, pa + 2^order frames) is exactly one allocated block;
+ * 'who' names the caller in the message.
+ */
+static struct frame_zone *frame_check_block(const char *who, paddr_t pa,
+                                            unsigned int order)
 {
     struct frame_zone *z = frame_zone_of(pa);
     struct frame_desc *d;
 
     if (!z || !IS_ALIGNED(pa, PAGE_SIZE) || order > FRAME_MAX_ORDER)
-        panic("frame_free(%#llx, %u): not a managed frame",
+        panic("%s(%#llx, %u): not a managed frame", who,
               (unsigned long long)pa, order);
     d = &z->desc[frame_index(z, pa)];
     if (d->state != FRAME_USED)
-        panic("frame_free(%#llx, %u): not allocated (double free?)",
+        panic("%s(%#llx, %u): not allocated (double free?)", who,
               (unsigned long long)pa, order);
     if (d->order != order)
-        panic("frame_free(%#llx, %u): block was allocated with order %u",
+        panic("%s(%#llx, %u): block was allocated with order %u", who,
               (unsigned long long)pa, order, d->order);
     return z;
 }
@@ -251,10 +255,31 @@ static struct frame_zone *frame_check_free(paddr_t pa, unsigned int order)
 void frame_free(paddr_t pa, unsigned int order)
 {
     unsigned long flags = spin_lock_irqsave(&frame_lock);
-    struct frame_zone *z = frame_check_free(pa, order);
+    struct frame_zone *z = frame_check_block("frame_free", pa, order);
 
     frame_merge(z, frame_index(z, pa), order);
     frame_nr_free += 1ULL << order;
+    spin_unlock_irqrestore(&frame_lock, flags);
+}
+
+/*
+ * Only descriptors change: each piece's first frame becomes FRAME_USED with
+ * the smaller order, the frames inside pieces stay FRAME_TAIL. Freeing the
+ * pieces merges them back through the buddy rule as usual.
+ */
+void frame_split(paddr_t pa, unsigned int order, unsigned int new_order)
+{
+    unsigned long flags = spin_lock_irqsave(&frame_lock);
+    struct frame_zone *z = frame_check_block("frame_split", pa, order);
+    uint32_t idx = frame_index(z, pa);
+
+    if (new_order > order)
+        panic("frame_split(%#llx, %u, %u): cannot grow a block",
+              (unsigned long long)pa, order, new_order);
+    for (uint32_t i = 0; i < (1u << order); i += 1u << new_order) {
+        z->desc[idx + i].state = FRAME_USED;
+        z->desc[idx + i].order = new_order;
+    }
     spin_unlock_irqrestore(&frame_lock, flags);
 }
 

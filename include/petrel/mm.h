@@ -44,6 +44,14 @@ paddr_t frame_alloc_below(unsigned int order, paddr_t limit);
  */
 void frame_free(paddr_t pa, unsigned int order);
 /*
+ * Cut the allocated block of 2^order frames at 'pa' into 2^(order-new_order)
+ * allocated blocks of 2^new_order frames, each then freed on its own with
+ * frame_free(piece, new_order) (Linux's split_page()). Panics, like
+ * frame_free(), unless 'pa' is an allocated block of exactly 'order', or if
+ * new_order > order.
+ */
+void frame_split(paddr_t pa, unsigned int order, unsigned int new_order);
+/*
  * The order of the allocated block that starts at 'pa', or -1 when 'pa' is
  * not the first frame of an allocated block. For xfree() of whole frames.
  */

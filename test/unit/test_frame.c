@@ -407,6 +407,44 @@ static void test_q35_high_ram(void **state)
     frame_free(pa, FRAME_MAX_ORDER - 1);
 }
 
+/* A split block's pieces are freed one by one, in any order, and merge back. */
+static void test_split(void **state)
+{
+    uint64_t before[FRAME_MAX_ORDER + 1], after[FRAME_MAX_ORDER + 1];
+    uint64_t total;
+    paddr_t pa;
+
+    small_pc();
+    total = frame_total_count();
+    free_shape(before);
+    pa = frame_alloc(9);
+    assert_true(pa != 0);
+    frame_split(pa, 9, 0);
+    for (unsigned int i = 0; i < 512; i++)
+        assert_int_equal(frame_block_order(pa + i * PAGE_SIZE), 0);
+    for (unsigned int i = 0; i < 512; i += 2)
+        frame_free(pa + i * PAGE_SIZE, 0);
+    assert_int_equal(frame_free_count(), total - 256);
+    for (unsigned int i = 511; i < 512; i -= 2)
+        frame_free(pa + i * PAGE_SIZE, 0);
+    assert_int_equal(frame_free_count(), total);
+
+    pa = frame_alloc(13);
+    frame_split(pa, 13, 4);             /* 512 pieces of 16 frames */
+    frame_split(pa + (PAGE_SIZE << 4), 4, 4);              /* a no-op */
+    frame_split(pa + (PAGE_SIZE << 5), 4, 1);
+    assert_int_equal(frame_block_order(pa + (PAGE_SIZE << 4)), 4);
+    assert_int_equal(frame_block_order(pa + (PAGE_SIZE << 4) + PAGE_SIZE), -1);
+    for (unsigned int i = 0; i < 8; i++)
+        frame_free(pa + (PAGE_SIZE << 5) + i * (PAGE_SIZE << 1), 1);
+    for (unsigned int i = 0; i < 512; i++)
+        if (i != 2)
+            frame_free(pa + i * (PAGE_SIZE << 4), 4);
+    assert_int_equal(frame_free_count(), total);
+    free_shape(after);
+    assert_memory_equal(before, after, sizeof(before));
+}
+
 /* ---- panics ---------------------------------------------------------------- */
 
 static void do_double_free(void)
@@ -468,6 +506,33 @@ static void do_metadata(void)
     frame_free(MiB(3), 0);              /* first frame after the image: metadata */
 }
 
+static void do_split_free_whole(void)
+{
+    paddr_t pa = frame_alloc(2);
+
+    frame_split(pa, 2, 0);
+    frame_free(pa, 2);                  /* the block is gone: pieces only */
+}
+
+static void do_split_wrong_order(void)
+{
+    frame_split(frame_alloc(2), 3, 0);
+}
+
+static void do_split_grow(void)
+{
+    frame_split(frame_alloc(2), 2, 3);
+}
+
+static void do_split_free_piece_twice(void)
+{
+    paddr_t pa = frame_alloc(1);
+
+    frame_split(pa, 1, 0);
+    frame_free(pa + PAGE_SIZE, 0);
+    frame_free(pa + PAGE_SIZE, 0);
+}
+
 static void do_control(void)
 {
     frame_free(frame_alloc(3), 3);      /* fine: must not panic */
@@ -488,6 +553,10 @@ static void test_panics(void **state)
     expect_panic(do_unaligned);
     expect_panic(do_bad_order);
     expect_panic(do_metadata);
+    expect_panic(do_split_free_whole);
+    expect_panic(do_split_wrong_order);
+    expect_panic(do_split_grow);
+    expect_panic(do_split_free_piece_twice);
     assert_int_equal(frame_free_count(), frame_total_count());
 }
 
@@ -591,6 +660,7 @@ int main(void)
         cmocka_unit_test_teardown(test_alloc_below, teardown),
         cmocka_unit_test_teardown(test_alloc_below_splits, teardown),
         cmocka_unit_test_teardown(test_q35_high_ram, teardown),
+        cmocka_unit_test_teardown(test_split, teardown),
         cmocka_unit_test_teardown(test_panics, teardown),
         cmocka_unit_test_teardown(test_no_false_panic, teardown),
         cmocka_unit_test_teardown(test_stress, teardown),
