@@ -45,6 +45,7 @@ OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(common-y) $(m
 	$(drivers-y))
 
 .PHONY: all iso run test unit clean deps bench
+.DELETE_ON_ERROR:
 all: $(B)/petrel.elf
 
 # V=1 shows the commands.
@@ -78,8 +79,8 @@ $(B)/petrel.elf: $(OBJS) arch/x86/petrel.ld tools/gensyms.py
 	$(Q)$(NM) -n $(B)/petrel.0.elf | $(PYTHON) tools/gensyms.py > $(B)/syms.S
 	$(Q)$(CC) $(CFLAGS) -c $(B)/syms.S -o $(B)/syms.o
 	$(Q)$(LD) $(LDFLAGS) -T arch/x86/petrel.ld -o $@ $(OBJS) $(B)/syms.o
-	@$(NM) -n $(B)/petrel.0.elf | grep -v ' [a-zA-Z] __ksym' > $(B)/nm0.txt
-	@$(NM) -n $@ | grep -v ' [a-zA-Z] __ksym' > $(B)/nm1.txt
+	@$(NM) -n $(B)/petrel.0.elf | grep -Ev ' [a-zA-Z] (__ksym|__image_end)' > $(B)/nm0.txt
+	@$(NM) -n $@ | grep -Ev ' [a-zA-Z] (__ksym|__image_end)' > $(B)/nm1.txt
 	@cmp -s $(B)/nm0.txt $(B)/nm1.txt || { echo "symbol table moved code"; exit 1; }
 
 iso: $(B)/petrel.iso

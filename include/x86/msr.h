@@ -8,6 +8,9 @@
 #define  APIC_BASE_X2APIC       (1UL << 10)
 #define  APIC_BASE_ENABLE       (1UL << 11)
 #define MSR_TSC                 0x00000010
+#define MSR_SYSENTER_CS         0x00000174
+#define MSR_SYSENTER_ESP        0x00000175
+#define MSR_SYSENTER_EIP        0x00000176
 #define MSR_PAT                 0x00000277
 #define MSR_TSC_DEADLINE        0x000006e0
 #define MSR_X2APIC_BASE         0x00000800
@@ -17,6 +20,10 @@
 #define  EFER_LMA               (1UL << 10)
 #define  EFER_NXE               (1UL << 11)
 #define  EFER_SVME              (1UL << 12)
+#define MSR_STAR                0xc0000081
+#define MSR_LSTAR               0xc0000082
+#define MSR_CSTAR               0xc0000083
+#define MSR_SFMASK              0xc0000084
 #define MSR_FS_BASE             0xc0000100
 #define MSR_GS_BASE             0xc0000101
 #define MSR_KERNEL_GS_BASE      0xc0000102

@@ -16,6 +16,7 @@
 #include <petrel/p2m.h>
 #include <petrel/panic.h>
 #include <petrel/printk.h>
+#include <petrel/spinlock.h>
 #include <x86/hvm/hvm.h>
 #include <x86/msr.h>
 #include <x86/percpu.h>
@@ -32,8 +33,11 @@ struct svm_cpu {
 };
 
 static uint32_t svm_features;       /* CPUID 0x8000000A EDX */
-static uint32_t nr_asids;
-static uint32_t next_asid = 1;      /* ASID 0 is the host's */
+#define MAX_ASIDS       4096
+
+static uint32_t nr_asids;           /* usable: 1 .. nr_asids - 1 (0 is the host's) */
+static bool asid_used[MAX_ASIDS];   /* guarded by asid_lock */
+static spinlock_t asid_lock = SPINLOCK_INIT;
 static paddr_t iopm_pa, msrpm_pa;
 static struct svm_cpu svm_cpus[NR_CPUS];
 
@@ -42,19 +46,25 @@ bool svm_has_nrips(void)
     return svm_features & SVM_FEAT_NRIPS;
 }
 
-/* MSRs whose guest values VMLOAD/VMSAVE or the VMCB switch for us. */
-static const uint32_t passthrough_msrs[] = {
-    MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
-    0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,    /* STAR LSTAR CSTAR SFMASK */
-    0x174, 0x175, 0x176,                                /* SYSENTER_CS/ESP/EIP */
+/*
+ * MSRs whose guest values VMLOAD/VMSAVE switch for us. The FS/GS bases
+ * change on every guest context switch, so neither access exits; the hardware
+ * checks their values itself. Writes to the others exit so Petrel checks
+ * them (an emulated CPU may not: QEMU's TCG takes a non-canonical LSTAR).
+ */
+static const uint32_t passthrough_msrs[] = { MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE };
+static const uint32_t readonly_msrs[] = {
+    MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+    MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 };
 
-static void msrpm_allow(uint8_t *pm, uint32_t msr)
+/* Clear the intercept bits 'mask' (1: read, 2: write) of 'msr'. */
+static void msrpm_allow(uint8_t *pm, uint32_t msr, unsigned int mask)
 {
     uint32_t base = msr < 0x2000 ? 0 : msr >= 0xc0010000 ? 0x1000 : 0x800;
     uint32_t bit = (msr & 0x1fff) * 2;      /* read bit, then write bit */
 
-    pm[base + bit / 8] &= ~(3u << (bit % 8));
+    pm[base + bit / 8] &= ~(mask << (bit % 8));
 }
 
 static int svm_global_init(void)
@@ -69,8 +79,10 @@ static int svm_global_init(void)
     pm = phys_to_virt(msrpm_pa);
     memset(pm, 0xff, MSRPM_SIZE);
     for (unsigned int i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
-        msrpm_allow(pm, passthrough_msrs[i]);
-    nr_asids = cpuid(0x8000000a).ebx;
+        msrpm_allow(pm, passthrough_msrs[i], 3);
+    for (unsigned int i = 0; i < ARRAY_SIZE(readonly_msrs); i++)
+        msrpm_allow(pm, readonly_msrs[i], 1);
+    nr_asids = MIN(cpuid(0x8000000a).ebx, MAX_ASIDS);
     hvm_p2m_caps = P2M_CAP_2M | ((cpuid(0x80000001).edx & BIT(26)) ? P2M_CAP_1G : 0) |
                    ((rdmsr(MSR_EFER) & EFER_NXE) ? P2M_CAP_NX : 0);
     svm_features = cpuid(0x8000000a).edx;
@@ -147,23 +159,51 @@ static void vmcb_init_control(struct vmcb_control *c, struct vcpu *v)
     c->tsc_offset = v->hvm.tsc_offset;
 }
 
+/*
+ * ASIDs are per vCPU and reused after the vCPU is destroyed: a reused ASID
+ * is clean because every vCPU flushes its ASID the first time it runs on a
+ * CPU (svm_vcpu_run). Returns 0 when all are taken.
+ */
+static uint32_t asid_alloc(void)
+{
+    unsigned long flags = spin_lock_irqsave(&asid_lock);
+    uint32_t asid = 0;
+
+    for (uint32_t i = 1; i < nr_asids && !asid; i++)
+        if (!asid_used[i]) {
+            asid_used[i] = true;
+            asid = i;
+        }
+    spin_unlock_irqrestore(&asid_lock, flags);
+    return asid;
+}
+
+static void asid_free(uint32_t asid)
+{
+    unsigned long flags = spin_lock_irqsave(&asid_lock);
+
+    asid_used[asid] = false;
+    spin_unlock_irqrestore(&asid_lock, flags);
+}
+
 static int svm_vcpu_create(struct vcpu *v)
 {
     paddr_t pa = frame_alloc(0);
+    uint32_t asid = asid_alloc();
     struct vmcb *vmcb;
 
-    if (!pa)
-        return -ENOMEM;
-    if (next_asid >= nr_asids) {
-        frame_free(pa, 0);
-        return -ENOSPC;                     /* ASID recycling comes with more domains */
+    if (!pa || !asid) {
+        if (pa)
+            frame_free(pa, 0);
+        if (asid)
+            asid_free(asid);
+        return pa ? -ENOSPC : -ENOMEM;
     }
     vmcb = phys_to_virt(pa);
     memset(vmcb, 0, PAGE_SIZE);
     vmcb_init_control(&vmcb->ctl, v);
     vmcb_init_state(&vmcb->save);
-    vmcb->ctl.asid = __atomic_fetch_add(&next_asid, 1, __ATOMIC_RELAXED);
-    vmcb->ctl.tlb_control = 1;              /* start with a clean TLB */
+    vmcb->ctl.asid = asid;
     v->hvm.vendor = vmcb;
     v->hvm.rflags = 2;
     return 0;
@@ -174,8 +214,10 @@ static void svm_vcpu_destroy(struct vcpu *v)
     for (unsigned int i = 0; i < NR_CPUS; i++)
         if (svm_cpus[i].last == v)
             svm_cpus[i].last = NULL;
-    if (v->hvm.vendor)
+    if (v->hvm.vendor) {
+        asid_free(vmcb_of(v)->ctl.asid);
         frame_free(virt_to_phys(v->hvm.vendor), 0);
+    }
     v->hvm.vendor = NULL;
 }
 
@@ -287,10 +329,39 @@ static int svm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     }
 }
 
+static bool canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* The syscall MSRs held in the VMCB; -1 for a value the CPU would refuse,
+ * -2 for an MSR that is not one of them. */
+static int syscall_msr_write(struct vmcb_save *s, uint32_t msr, uint64_t val)
+{
+    bool address = msr == MSR_LSTAR || msr == MSR_CSTAR ||
+                   msr == MSR_SYSENTER_ESP || msr == MSR_SYSENTER_EIP;
+
+    if ((address && !canonical(val)) || (msr == MSR_SFMASK && (val >> 32)))
+        return -1;
+    switch (msr) {
+    case MSR_STAR: s->star = val; return 0;
+    case MSR_SFMASK: s->sfmask = val; return 0;
+    case MSR_SYSENTER_CS: s->sysenter_cs = val & 0xffff; return 0;
+    case MSR_LSTAR: s->lstar = val; return 0;
+    case MSR_CSTAR: s->cstar = val; return 0;
+    case MSR_SYSENTER_ESP: s->sysenter_esp = val; return 0;
+    case MSR_SYSENTER_EIP: s->sysenter_eip = val; return 0;
+    default: return -2;
+    }
+}
+
 static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     struct vmcb *vmcb = vmcb_of(v);
+    int rc = syscall_msr_write(&vmcb->save, msr, val);
 
+    if (rc != -2)
+        return rc;
     switch (msr) {
     case MSR_EFER:
         /* LMA is the processor's to set; keep what it says. */
