@@ -37,7 +37,7 @@ drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(common-y) $(mm-y) $(drivers-y))
 
 .PHONY: all iso run test unit clean deps
-all: $(B)/petrel.elf
+all: $(B)/petrel.elf guests
 
 # V=1 shows the commands.
 Q := $(if $(V),,@)
@@ -86,6 +86,8 @@ run: deps
 	tools/run-qemu $(B)/petrel.iso
 
 # ---- tests -------------------------------------------------------------
+include test/guests/guests.mk
+
 # Each test/unit/*.mk adds a name to UNIT_TESTS and sets <name>_SRCS.
 UNIT_TESTS :=
 include $(wildcard test/unit/*.mk)
@@ -103,7 +105,7 @@ unit: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
 test: deps
-	$(MAKE) all iso unit-build
+	$(MAKE) all guests iso unit-build
 	$(PYTHON) test/run-all.py
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
