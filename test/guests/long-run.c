@@ -50,8 +50,10 @@ struct sentinels {
 };
 
 /* The same in assembly: state in r8-r15, multiplier in RAX, count in RCX;
- * RBX, RDX, RSI and RDI hold sentinels the loop never touches. */
-static void run_asm(uint64_t s[8], uint64_t n, struct sentinels *sv)
+ * RBX, RDX, RSI and RDI hold sentinels the loop never touches. That leaves
+ * no register for a pointer to s: inlined, s[] is addressed off the frame
+ * pointer. */
+static inline __attribute__((always_inline)) void run_asm(uint64_t s[8], uint64_t n, struct sentinels *sv)
 {
     asm volatile("mov %[s0], %%r8\n\t"
                  "mov %[s1], %%r9\n\t"

@@ -77,6 +77,15 @@ static uint32_t find_xen_leaves(void)
     return 0;
 }
 
+/* The page starts as int3 bytes (head.S); a filled one has stubs. */
+static bool page_filled(void)
+{
+    for (unsigned int i = 0; i < sizeof(hypercall_page); i++)
+        if ((uint8_t)hypercall_page[i] != INT3)
+            return true;
+    return false;
+}
+
 const char *hypercall_init(void)
 {
     struct cpuid_regs r = cpuid(0);
@@ -95,7 +104,7 @@ const char *hypercall_init(void)
     vec = wrmsr_safe(msr, (uintptr_t)hypercall_page);
     if (vec)
         return "writing the hypercall page address to the MSR of CPUID base+2 faulted";
-    if ((uint8_t)hypercall_page[0] == INT3)
+    if (!page_filled())
         return "the hypervisor did not fill the hypercall page";
     hypercall_page_ready = true;
     return NULL;
