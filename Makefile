@@ -46,7 +46,7 @@ OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(common-y) $(m
 
 .PHONY: all iso run test unit clean deps bench
 .DELETE_ON_ERROR:
-all: $(B)/petrel.elf
+all: $(B)/petrel.elf guests
 
 # V=1 shows the commands.
 Q := $(if $(V),,@)
@@ -95,6 +95,8 @@ run: deps
 	tools/run-qemu $(B)/petrel.iso
 
 # ---- tests -------------------------------------------------------------
+include test/guests/guests.mk
+
 # Each test/unit/*.mk adds a name to UNIT_TESTS and sets <name>_SRCS.
 UNIT_TESTS :=
 include $(wildcard test/unit/*.mk)
@@ -112,7 +114,7 @@ unit: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
 test: deps
-	$(MAKE) all iso unit-build
+	$(MAKE) all guests iso unit-build
 	$(PYTHON) test/run-all.py
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))

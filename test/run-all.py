@@ -13,6 +13,11 @@ soon as the verdict is known. Each scenario's serial output is kept in
 build/test-logs/<scenario>.log. See SCENARIOS below for the matrix and
 `Judge` for what Petrel is expected to print.
 
+Guest scenarios (guest-<name>-bios, guest-<name>-ovmf) boot Petrel with a
+test guest, build/guests/<name>.elf (`make guests`), as the first multiboot2
+module, which Petrel starts as dom0; `GuestJudge` says what they expect
+(docs/test-guests.md). A guest that reports SKIP counts as skipped.
+
 Options:
   --only REGEX   run only the tests whose name matches REGEX (re.search);
                  unit tests are named unit/<binary>
@@ -84,6 +89,16 @@ FATAL_LM = "petrel: fatal: CPU lacks long mode (x86-64)"
 POWEROFF_MSG = "petrel: powering off"
 REBOOT_MSG = "petrel: rebooting"
 
+# Guest scenarios: what Petrel and the test guests print.
+GUESTS = os.path.join(BUILD, "guests")
+GUEST_CMDLINE = "console=com1 dom0_mem=128M"
+NOTHING_TO_RUN = "petrel: nothing to run"
+RESULT_RE = re.compile(r"Test result: (SUCCESS|FAILURE|SKIP|ERROR)\b")
+GUEST_WHY_RE = re.compile(r"(FAIL: .*|Test skipped: .*|Test error: .*|"
+                          r"unexpected exception: .*)")
+DOM_SHUTDOWN_RE = re.compile(r"petrel: domain 0 shut down: (\S+) code (-?\d+)")
+DOM_CRASH_RE = re.compile(r"petrel: domain 0 crashed(.*)")
+
 
 class Scenario:
     """One boot of the hypervisor and what it must print.
@@ -95,12 +110,20 @@ class Scenario:
                 (QEMU runs with -no-reboot)
       fatal     the long-mode fatal message exactly once, then a halt
       panic     ready, then the page-fault panic report, then a reset
+      guest     the test guest `module` runs as dom0, prints "Test result:
+                SUCCESS" and shuts down; Petrel powers off (GuestJudge)
+      guest-crash  the test guest prints `marker`, then Petrel crashes
+                dom0 and powers off (GuestJudge)
     must_see lists regexes that must have appeared by the ready line."""
 
     def __init__(self, name, emulator, firmware="bios", smp=2, mem=1024,
                  cmdline=DEFAULT_CMDLINE, cpu=None, expect="ready",
-                 cpus=None, must_see=(), timeout=None):
+                 cpus=None, must_see=(), timeout=None, module=None,
+                 module_args="", marker=None):
         self.name = name
+        self.module = module            # multiboot2 module 1 (dom0), or None
+        self.module_args = module_args  # its command line
+        self.marker = marker            # guest-crash: printed before the crash
         self.emulator = emulator
         self.firmware = firmware
         self.smp = smp
@@ -117,8 +140,17 @@ class Scenario:
 
     def describe(self):
         fw = "Bochs BIOS" if self.emulator == "bochs" else self.firmware
+        mod = ""
+        if self.module:
+            mod = f" module={rel(self.module)}"
+            if self.module_args:
+                mod += f" {self.module_args!r}"
         return (f"{self.emulator}/{fw} smp={self.smp} mem={self.mem}M "
-                f"cmdline={self.cmdline!r} expect={self.expect}")
+                f"cmdline={self.cmdline!r}{mod} expect={self.expect}")
+
+    def iso_key(self):
+        """What the scenario's ISO is built from, besides the ELF."""
+        return (self.cmdline, self.module, self.module_args)
 
 
 def S(*a, **k):
@@ -150,6 +182,30 @@ SCENARIOS = [
     S("fault-panic", "qemu", smp=2, mem=1024,
       cmdline="console=com1 selftest=fault panic=reboot", expect="panic"),
 ]
+
+# Test guests (test/guests/<name>.c), each booted as dom0 on SeaBIOS and on
+# OVMF: (name, the guest's command line, expect, marker for guest-crash).
+# bench is not here: it measures, it does not test (make bench).
+GUEST_TESTS = [
+    ("hello", "", "guest", None),
+    ("framework", "", "guest", None),
+    ("cpuid", "", "guest", None),
+    ("msr", "", "guest", None),
+    ("memory", "expect_mem_mib=128", "guest", None),
+    ("hypercall-bad", "", "guest", None),
+    ("io", "", "guest", None),
+    ("long-run", "", "guest", None),
+    ("npf", "", "guest-crash",
+     r"npf: touching unmapped guest-physical 0xd0000000"),
+    ("triple-fault", "", "guest-crash",
+     r"triple-fault: loading an empty IDT and executing ud2"),
+]
+for _name, _args, _expect, _marker in GUEST_TESTS:
+    for _fw in ("bios", "ovmf"):
+        SCENARIOS.append(S(f"guest-{_name}-{_fw}", "qemu", _fw, smp=2, mem=512,
+                           cmdline=GUEST_CMDLINE, expect=_expect,
+                           module=os.path.join(GUESTS, _name + ".elf"),
+                           module_args=_args, marker=_marker))
 
 
 class Judge:
@@ -310,6 +366,139 @@ class Judge:
         return False, how
 
 
+class GuestJudge(Judge):
+    """Judges a guest scenario: Petrel runs a test guest as dom0.
+
+    expect "guest": the guest prints exactly one "Test result:" line;
+    SUCCESS must be followed by "petrel: domain 0 shut down: poweroff code
+    0" and the emulator's exit (Petrel powers off); FAILURE and ERROR fail
+    at once, with the guest's first FAIL/error line as the reason; SKIP
+    makes the scenario skipped. "petrel: domain 0 crashed" fails.
+    expect "guest-crash": the guest prints its marker, then "petrel: domain 0
+    crashed..." and the emulator exits; any "Test result:" line, a clean
+    shutdown or a reboot fails.
+    Everywhere: a panic fails, and so does "petrel: nothing to run" (Petrel
+    did not start dom0), at once. The ready line is not required (Petrel may
+    build dom0 before it), but when it comes its CPU count is checked."""
+
+    def __init__(self, sc):
+        super().__init__(sc)
+        self.result = None          # the guest's "Test result:" word
+        self.why = None             # the guest's first FAIL/error line
+        self.marker_at = None       # guest-crash: the marker line seen
+        self.down_at = None         # dom0's shutdown or crash line seen
+        self.crash_text = ""
+
+    def waiting_for(self):
+        if self.sc.expect == "guest":
+            if self.result is None:
+                return "the guest's 'Test result:' line"
+            if self.down_at is None:
+                return "'petrel: domain 0 shut down: poweroff code 0'"
+            return "the emulator's exit (Petrel powering off)"
+        if self.marker_at is None:
+            return f"the guest's line {self.sc.marker!r}"
+        if self.down_at is None:
+            return "'petrel: domain 0 crashed'"
+        return "the emulator's exit (Petrel powering off)"
+
+    def check_ready(self, cpus, mib):
+        if cpus != self.sc.cpus:
+            return f"ready line reports {cpus} CPUs, expected {self.sc.cpus}"
+        return None
+
+    def line(self, text, t):
+        sc = self.sc
+        text = printable(text)
+        if PANIC_RE.search(text):
+            return False, f"panic: {text.strip()}"
+        m = READY_RE.search(text)
+        if m:
+            if self.ready_at is not None:
+                return False, "second ready line: the machine rebooted?"
+            self.ready_at = t
+            s = STAMP_RE.search(text)
+            self.ready_stamp = float(s.group(1)) if s else None
+            bad = self.check_ready(int(m.group(1)), int(m.group(2)))
+            return (False, bad) if bad else None
+        if NOTHING_TO_RUN in text:
+            return False, "Petrel did not start dom0 (it printed 'nothing to run')"
+        if REBOOT_MSG in text:
+            return False, "Petrel rebooted instead of powering off"
+        w = GUEST_WHY_RE.search(text)
+        if w and self.why is None:
+            self.why = w.group(1).strip()
+        if sc.expect == "guest":
+            return self.guest_line(text, t)
+        return self.crash_line(text, t)
+
+    def guest_line(self, text, t):
+        m = RESULT_RE.search(text)
+        if m:
+            if self.result is not None:
+                return False, "the guest printed a second 'Test result:' line"
+            self.result = m.group(1)
+            why = f": {self.why}" if self.why else ""
+            if self.result == "SKIP":
+                why = self.why or ""
+                if why.startswith("Test skipped: "):
+                    why = ": " + why[len("Test skipped: "):]
+                return None, f"guest skipped{why}"
+            if self.result != "SUCCESS":
+                return False, f"guest reported {self.result}{why}"
+            return None
+        m = DOM_SHUTDOWN_RE.search(text)
+        if m:
+            if self.result is None:
+                return False, f"dom0 shut down without a test result: {text.strip()}"
+            if (m.group(1), m.group(2)) != ("poweroff", "0"):
+                return False, f"dom0 shut down with the wrong reason: {text.strip()}"
+            self.down_at = t
+            return None
+        m = DOM_CRASH_RE.search(text)
+        if m:
+            why = f" (guest: {self.why})" if self.why else ""
+            return False, f"domain 0 crashed{m.group(1)}{why}"
+        return None
+
+    def crash_line(self, text, t):
+        if re.search(self.sc.marker, text):
+            self.marker_at = t
+        m = RESULT_RE.search(text)
+        if m:
+            why = f": {self.why}" if self.why else ""
+            return False, (f"the guest printed 'Test result: {m.group(1)}'{why};"
+                           " it should have been crashed")
+        if DOM_SHUTDOWN_RE.search(text):
+            return False, f"dom0 shut down instead of crashing: {text.strip()}"
+        m = DOM_CRASH_RE.search(text)
+        if m:
+            if self.marker_at is None:
+                return False, (f"domain 0 crashed{m.group(1)} before the guest "
+                               f"printed {self.sc.marker!r}")
+            self.down_at = t
+            self.crash_text = m.group(1).strip(" :")
+        return None
+
+    def tick(self, t):
+        return None
+
+    def exited(self, rc, t):
+        how = f"emulator exited with status {rc}"
+        if self.down_at is None:
+            return False, f"{how} while waiting for {self.waiting_for()}"
+        if rc != 0:
+            return False, f"{how} after dom0 ended (expected 0: a poweroff)"
+        if self.sc.expect == "guest":
+            return True, "guest SUCCESS, dom0 shut down, powered off"
+        crash = f" ({self.crash_text})" if self.crash_text else ""
+        return True, f"dom0 crashed as expected{crash}, powered off"
+
+
+def make_judge(sc):
+    return GuestJudge(sc) if sc.expect.startswith("guest") else Judge(sc)
+
+
 # ---- ISOs ------------------------------------------------------------------
 
 def file_digest(path):
@@ -320,34 +509,42 @@ def file_digest(path):
     return h.hexdigest()
 
 
-def build_isos(elf, cmdlines):
-    """Build one ISO per command line under build/test/, reusing those whose
-    ELF and tools/mkiso are unchanged. Returns {cmdline: path or error}."""
+def build_isos(elf, keys):
+    """Build one ISO per (cmdline, module, module args) under build/test/,
+    reusing those whose ELF, module and tools/mkiso are unchanged. Returns
+    {key: path or error}."""
     os.makedirs(CACHE, exist_ok=True)
     stamp = file_digest(elf) + " " + file_digest(MKISO)
     out = {}
-    for cmdline in sorted(cmdlines):
-        key = hashlib.sha256(cmdline.encode()).hexdigest()[:12]
-        iso = os.path.join(CACHE, f"petrel-{key}.iso")
-        stampfile = iso + ".stamp"
+    for key in sorted(keys, key=lambda k: (k[0], k[1] or "", k[2])):
+        cmdline, module, margs = key
+        tag = cmdline if module is None else f"{cmdline}\0{module}\0{margs}"
+        iso = os.path.join(CACHE, f"petrel-{hashlib.sha256(tag.encode()).hexdigest()[:12]}.iso")
+        cmd = [MKISO, elf, iso, "--cmdline", cmdline]
         want = stamp + " " + cmdline
+        if module is not None:
+            if not os.path.exists(module):
+                out[key] = RuntimeError(f"{rel(module)} not found (run make guests)")
+                continue
+            cmd += ["--module", module] + ([margs] if margs else [])
+            want += f" {file_digest(module)} {module} {margs}"
+        stampfile = iso + ".stamp"
         try:
             with open(stampfile) as f:
                 if f.read() == want and os.path.exists(iso):
-                    out[cmdline] = iso
+                    out[key] = iso
                     continue
         except OSError:
             pass
-        p = subprocess.run([MKISO, elf, iso, "--cmdline", cmdline],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, text=True)
         if p.returncode != 0:
-            out[cmdline] = RuntimeError(f"tools/mkiso failed for cmdline "
-                                        f"{cmdline!r}:\n{p.stdout.rstrip()}")
+            out[key] = RuntimeError(f"tools/mkiso failed for cmdline "
+                                    f"{cmdline!r}:\n{p.stdout.rstrip()}")
             continue
         with open(stampfile, "w") as f:
             f.write(want)
-        out[cmdline] = iso
+        out[key] = iso
     return out
 
 
@@ -440,7 +637,7 @@ def run_scenario(sc, iso, keep_logs):
     else:
         cmd = bochs_command(sc, iso, port, scratch)
 
-    judge = Judge(sc)
+    judge = make_judge(sc)
     verdict = None
     conn = None
     emu_log = open(emu_path, "w")
@@ -539,9 +736,9 @@ def run_scenario(sc, iso, keep_logs):
         log.close()
         emu_log.close()
 
-    passed, reason = verdict
+    passed, reason = verdict        # passed: True, False, or None (skipped)
     kept = []
-    if passed and not keep_logs:
+    if passed is not False and not keep_logs:
         os.remove(emu_path)
         shutil.rmtree(scratch, ignore_errors=True)
     else:
@@ -599,6 +796,8 @@ def report(sc, result):
     info += f"{elapsed:.1f} s in all"
     if passed:
         out.append(f"PASS {sc.name}: {reason}; {info}")
+    elif passed is None:
+        out.append(f"SKIP {sc.name}: {reason}; {info}")
     else:
         out.append(f"FAIL {sc.name}: {reason}; {info}")
         out.append(f"     scenario: {sc.describe()}")
@@ -682,14 +881,14 @@ def main():
     isos = {}
     if runnable:
         if not os.path.exists(args.elf):
-            isos = {sc.cmdline: RuntimeError(f"{rel(args.elf)} not found (run make)")
+            isos = {sc.iso_key(): RuntimeError(f"{rel(args.elf)} not found (run make)")
                     for sc in runnable}
         else:
-            isos = build_isos(args.elf, {sc.cmdline for sc in runnable})
+            isos = build_isos(args.elf, {sc.iso_key() for sc in runnable})
 
     todo = []
     for sc in runnable:
-        iso = isos[sc.cmdline]
+        iso = isos[sc.iso_key()]
         if isinstance(iso, Exception):
             print(f"FAIL {sc.name}: {iso}")
             failed += 1
@@ -713,6 +912,8 @@ def main():
             report(sc, result)
             if result["passed"]:
                 passed += 1
+            elif result["passed"] is None:
+                skipped += 1
             else:
                 failed += 1
     except KeyboardInterrupt:
