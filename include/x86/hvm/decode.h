@@ -58,7 +58,9 @@ enum x86_vex {
 /*
  * One decoded instruction. Register numbers (reg, rm, base, index) include
  * the REX (or VEX/EVEX) extension bits; the ModRM /digit of a group opcode
- * is reg & 7. Fields that do not apply are 0, or X86_REG_NONE/X86_SEG_NONE.
+ * is reg & 7. MOV CR/DR (0F 20-23) always name a register in rm, whatever
+ * mod says (has_mem stays false). Fields that do not apply are 0, or
+ * X86_REG_NONE/X86_SEG_NONE.
  */
 struct x86_insn {
     uint8_t length;         /* bytes, 1..15 */
@@ -120,13 +122,21 @@ struct x86_insn {
  * and retry; a caller that supplied 15 bytes never sees it); -EINVAL for an
  * encoding the CPU rejects with #UD or #GP (over 15 bytes, an opcode
  * invalid in this mode, a register operand where only memory is allowed,
- * 3DNow!, XOP). UD0/UD1/UD2 decode (they are defined encodings). A LOCK
- * the CPU would refuse decodes with lock_ud set. Pure: no side effects.
+ * an undefined group member, bad VEX/EVEX prefixes) or that is not
+ * supported (3DNow!, AMD XOP, VIA PadLock, the 486's MOV TR). UD0/UD1/UD2
+ * decode (they are defined encodings). A LOCK the CPU would refuse decodes
+ * with lock_ud set. Validity is checked for general-purpose opcodes only:
+ * SIMD opcodes (0F38, 0F3A, VEX, EVEX, mandatory-prefix forms) are decoded
+ * for length and operands without checking that they exist. Near branches
+ * with 66 in 64-bit mode take rel16, as on AMD (Intel ignores the 66).
+ * Pure: no side effects.
  *
  * mem_size is op_size for most instructions; 1 or 2 for MOVZX/MOVSX, 2 for
  * MOV Sreg, LMSW, SMSW and the 0F 00 group, 4 for MOVSXD, op_size + 2 for
  * far pointers, 0 where the operand is not data (LEA, INVLPG, NOPs) or is
  * vector or x87 data (not modelled: the caller must not emulate those).
+ * EVEX scales an 8-bit displacement by the operand's tuple size (disp8*N),
+ * which is not modelled: disp is the raw disp8 there.
  */
 int x86_decode(const uint8_t *bytes, size_t avail, enum x86_mode mode,
                struct x86_insn *insn);
