@@ -408,10 +408,17 @@ static void mb2_normalise(struct mb2_ctx *ctx)
 
 static void mb2_memory_map(struct mb2_ctx *ctx)
 {
-    if (ctx->efi_mmap)
-        mb2_raw_from_efi_mmap(ctx);
-    else if (ctx->mmap)
+    /*
+     * The BIOS-style map first: GRUB gives it on UEFI too, already in E820
+     * terms. Under OVMF with GRUB 2.06 the EFI map tag was seen corrupted
+     * (one descriptor's address off by 0x4600000000, the byte changed before
+     * Petrel ran) while the BIOS-style map was right; the EFI map stays the
+     * fallback for loaders that give only it.
+     */
+    if (ctx->mmap)
         mb2_raw_from_mmap(ctx);
+    else if (ctx->efi_mmap)
+        mb2_raw_from_efi_mmap(ctx);
     else if (ctx->meminfo)
         mb2_raw_from_meminfo(ctx);
     else

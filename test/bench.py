@@ -26,6 +26,7 @@ DESCRIPTIONS = {
     "null-hypercall-page": "xen_version(XENVER_version) through the hypercall page",
     "null-hypercall-direct": "the same, VMMCALL issued directly",
     "cpuid-exit": "CPUID leaf 0x40000000 (an exit handled by Petrel)",
+    "loop-overhead": "the measuring loop alone (not subtracted above)",
 }
 
 

@@ -93,6 +93,10 @@ REBOOT_MSG = "petrel: rebooting"
 GUESTS = os.path.join(BUILD, "guests")
 GUEST_CMDLINE = "console=com1 dom0_mem=128M"
 NOTHING_TO_RUN = "petrel: nothing to run"
+# After dom0 ends, Petrel destroys it and compares the free memory with what
+# it was before dom0 was built: one of these two lines follows.
+MEMORY_BACK = "petrel: domain 0 destroyed, all its memory returned"
+MEMORY_LEAK_RE = re.compile(r"petrel: domain 0 destroyed, but (\d+) frames were not returned")
 RESULT_RE = re.compile(r"Test result: (SUCCESS|FAILURE|SKIP|ERROR)\b")
 GUEST_WHY_RE = re.compile(r"(FAIL: .*|Test skipped: .*|Test error: .*|"
                           r"unexpected exception: .*)")
@@ -378,7 +382,8 @@ class GuestJudge(Judge):
     crashed..." and the emulator exits; any "Test result:" line, a clean
     shutdown or a reboot fails.
     Everywhere: a panic fails, and so does "petrel: nothing to run" (Petrel
-    did not start dom0), at once. The ready line is not required (Petrel may
+    did not start dom0), at once; and before the exit Petrel must say that
+    destroying dom0 returned all its memory (a leak line fails at once). The ready line is not required (Petrel may
     build dom0 before it), but when it comes its CPU count is checked."""
 
     def __init__(self, sc):
@@ -387,6 +392,7 @@ class GuestJudge(Judge):
         self.why = None             # the guest's first FAIL/error line
         self.marker_at = None       # guest-crash: the marker line seen
         self.down_at = None         # dom0's shutdown or crash line seen
+        self.memory_back = False    # the "all its memory returned" line seen
         self.crash_text = ""
 
     def waiting_for(self):
@@ -425,6 +431,12 @@ class GuestJudge(Judge):
             return False, "Petrel did not start dom0 (it printed 'nothing to run')"
         if REBOOT_MSG in text:
             return False, "Petrel rebooted instead of powering off"
+        m = MEMORY_LEAK_RE.search(text)
+        if m:
+            return False, f"domain 0 leaked {m.group(1)} frames: {text.strip()}"
+        if MEMORY_BACK in text:
+            self.memory_back = True
+            return None
         w = GUEST_WHY_RE.search(text)
         if w and self.why is None:
             self.why = w.group(1).strip()
@@ -489,6 +501,8 @@ class GuestJudge(Judge):
             return False, f"{how} while waiting for {self.waiting_for()}"
         if rc != 0:
             return False, f"{how} after dom0 ended (expected 0: a poweroff)"
+        if not self.memory_back:
+            return False, f"{how} without the line {MEMORY_BACK!r}"
         if self.sc.expect == "guest":
             return True, "guest SUCCESS, dom0 shut down, powered off"
         crash = f" ({self.crash_text})" if self.crash_text else ""

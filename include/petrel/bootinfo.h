@@ -44,8 +44,8 @@ struct boot_info {
     /*
      * The memory map, sorted by base, non-overlapping (where the loader's
      * map overlaps, the more restrictive type wins), adjacent ranges of one
-     * type merged. From the EFI memory map tag when present, else the BIOS
-     * (E820-style) map tag, else from basic meminfo (lower/upper KiB).
+     * type merged. From the BIOS (E820-style) map tag when present, else the
+     * EFI memory map tag, else from basic meminfo (lower/upper KiB).
      */
     unsigned int nr_ranges;
     struct mem_range ranges[BOOT_MAX_MEMRANGES];

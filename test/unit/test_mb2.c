@@ -233,7 +233,7 @@ static void test_acpi_old_only(void **state)
     assert_int_equal(bi.rsdp_len, 0);
 }
 
-/* OVMF-like map with a 48-byte descriptor stride; the BIOS map is ignored. */
+/* OVMF-like map with a 48-byte descriptor stride, and no BIOS-style map. */
 static void test_efi_block(void **state)
 {
     static const struct efi_d d[] = {
@@ -271,7 +271,6 @@ static void test_efi_block(void **state)
     mbb_begin(&blk);
     mbb_string(&blk, MB2_TAG_BOOT_LOADER_NAME, "GRUB 2.12");
     mbb_tag(&blk, MB2_TAG_EFI64, (uint64_t[]){ 0x7f9ee018 }, 8);
-    mbb_mmap(&blk, 24, q35_map, ARRAY_SIZE(q35_map));
     mbb_efi_mmap(&blk, 48, d, ARRAY_SIZE(d));
     mbb_tag(&blk, MB2_TAG_EFI64_IH, (uint64_t[]){ 0x7e000000 }, 8);
     mbb_end(&blk);
@@ -280,6 +279,25 @@ static void test_efi_block(void **state)
     assert_true(bi.efi);
     check_ranges(want, ARRAY_SIZE(want));
     assert_int_equal(boot_ram_bytes(&bi), 0xa0000 + 0x700000 + 0x7f8000 + 0x7efbf000);
+}
+
+/* Both maps: the BIOS-style one wins (see mb2_memory_map()). */
+static void test_both_maps_bios_wins(void **state)
+{
+    static const struct efi_d d[] = {
+        { EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100 },
+        { EFI_BOOT_SERVICES_CODE, 0x4600200000, 0x10 },  /* as seen corrupted */
+    };
+    static const struct mem_range bios[] = { { 0x100000, 0x200000, MEM_RAM } };
+
+    mbb_begin(&blk);
+    mbb_tag(&blk, MB2_TAG_EFI64, (uint64_t[]){ 0x7f9ee018 }, 8);
+    mbb_efi_mmap(&blk, 48, d, ARRAY_SIZE(d));
+    mbb_mmap(&blk, 24, bios, 1);
+    mbb_end(&blk);
+    assert_int_equal(parse(), 0);
+    assert_int_equal(bi.warnings, 0);
+    check_ranges(bios, 1);
 }
 
 static void test_efi32_and_bad_efi_mmap(void **state)
@@ -686,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_bios_block),
         cmocka_unit_test(test_acpi_old_only),
         cmocka_unit_test(test_efi_block),
+        cmocka_unit_test(test_both_maps_bios_wins),
         cmocka_unit_test(test_efi32_and_bad_efi_mmap),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_precedence),

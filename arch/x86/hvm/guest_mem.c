@@ -13,6 +13,7 @@
 #include <petrel/p2m.h>
 #include <x86/hvm/guest_walk.h>
 #include <x86/hvm/hvm.h>
+#include <x86/processor.h>
 
 /* The hypervisor address of guest-physical 'gpa', or NULL if not RAM. */
 static void *gpa_to_virt(struct domain *d, uint64_t gpa, bool write)
@@ -69,6 +70,16 @@ static int walk_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
     return copy_to_guest_phys(ctx, gpa, buf, len);
 }
 
+/* The physical-address width guests see (they get the host's CPUID leaf). */
+static unsigned int guest_maxphyaddr(void)
+{
+    static unsigned int bits;
+
+    if (!bits)
+        bits = cpuid(0x80000000).eax >= 0x80000008 ? cpuid(0x80000008).eax & 0xff : 36;
+    return bits;
+}
+
 /* Translate one guest-virtual address; -EFAULT when the guest cannot reach it. */
 static int gva_to_gpa(struct vcpu *v, uint64_t gva, unsigned int access, uint64_t *gpa)
 {
@@ -79,6 +90,7 @@ static int gva_to_gpa(struct vcpu *v, uint64_t gva, unsigned int access, uint64_
     hvm->get_paging(v, &hp);
     pg = (struct guest_paging){
         .cr0 = hp.cr0, .cr3 = hp.cr3, .cr4 = hp.cr4, .efer = hp.efer,
+        .rflags = v->hvm.rflags, .maxphyaddr = guest_maxphyaddr(),
         .read_gpa = walk_read, .write_gpa = walk_write, .ctx = v->domain,
     };
     return guest_walk(&pg, gva, access, gpa, &pf_error) == 0 ? 0 : -EFAULT;
