@@ -96,52 +96,41 @@ static int gva_to_gpa(struct vcpu *v, uint64_t gva, unsigned int access, uint64_
     return guest_walk(&pg, gva, access, gpa, &pf_error) == 0 ? 0 : -EFAULT;
 }
 
-static int copy_virt(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool write)
+/* Copy up to len bytes page by page; returns how many were copied. */
+static size_t copy_virt(struct vcpu *v, uint64_t gva, void *buf, size_t len,
+                        unsigned int access)
 {
-    uint8_t *b = buf;
+    bool write = access & WALK_WRITE;
+    size_t done = 0;
 
-    while (len) {
-        size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+    while (done < len) {
+        size_t chunk = MIN(len - done, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
         uint64_t gpa;
 
-        if (gva_to_gpa(v, gva, write ? WALK_WRITE : 0, &gpa) ||
-            copy_phys(v->domain, gpa, b, chunk, write))
-            return -EFAULT;
+        if (gva_to_gpa(v, gva, access, &gpa) ||
+            copy_phys(v->domain, gpa, (uint8_t *)buf + done, chunk, write))
+            break;
         gva += chunk;
-        b += chunk;
-        len -= chunk;
+        done += chunk;
     }
-    return 0;
+    return done;
 }
 
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 {
-    return copy_virt(v, gva, dst, len, false);
+    return copy_virt(v, gva, dst, len, 0) == len ? 0 : -EFAULT;
 }
 
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
-    return copy_virt(v, gva, (void *)src, len, true);
+    return copy_virt(v, gva, (void *)src, len, WALK_WRITE) == len ? 0 : -EFAULT;
 }
 
 int hvm_fetch_insn(struct vcpu *v, uint8_t *buf, size_t len)
 {
     struct hvm_segment cs;
-    uint64_t gva;
-    size_t got = 0;
 
+    /* A partial fetch is fine: the tail past a page end may be unneeded. */
     hvm->get_segment(v, SEG_CS, &cs);
-    gva = (hvm_long_mode(v) ? 0 : cs.base) + v->hvm.rip;
-    /* Byte-wise across a page end: the tail may be unmapped yet unneeded. */
-    while (got < len) {
-        size_t chunk = MIN(len - got, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-        uint64_t gpa;
-
-        if (gva_to_gpa(v, gva, WALK_FETCH, &gpa) ||
-            copy_phys(v->domain, gpa, buf + got, chunk, false))
-            break;
-        got += chunk;
-        gva += chunk;
-    }
-    return got;
+    return copy_virt(v, (hvm_long_mode(v) ? 0 : cs.base) + v->hvm.rip, buf, len, WALK_FETCH);
 }
