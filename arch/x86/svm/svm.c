@@ -221,6 +221,23 @@ static void svm_vcpu_destroy(struct vcpu *v)
     v->hvm.vendor = NULL;
 }
 
+/*
+ * An exit can interrupt the delivery of an event (a host interrupt arrives
+ * while the guest's #GP is being delivered, say): EXITINTINFO then holds it,
+ * in EVENTINJ's format, and it must be injected again or the guest loses it
+ * (APM vol. 2, 15.7.2). A software interrupt is not: its INTn instruction
+ * has not completed, so it runs again. A handler that injects something
+ * else before the next VMRUN overrides this.
+ */
+static void requeue_interrupted_event(struct vmcb *vmcb)
+{
+    uint64_t info = vmcb->ctl.exitintinfo;
+
+    vmcb->ctl.eventinj = 0;
+    if ((info & EVENTINJ_VALID) && ((info >> EVENTINJ_TYPE_SHIFT) & 7) != 4)
+        vmcb->ctl.eventinj = info;
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 {
     struct svm_cpu *c = &svm_cpus[smp_processor_id()];
@@ -243,6 +260,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     local_irq_disable();
 
     vmcb->ctl.tlb_control = 0;
+    requeue_interrupted_event(vmcb);
     v->hvm.gpr[GPR_RAX] = vmcb->save.rax;
     v->hvm.gpr[GPR_RSP] = vmcb->save.rsp;
     v->hvm.rip = vmcb->save.rip;
