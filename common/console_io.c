@@ -12,7 +12,8 @@
 #include <public/xen.h>
 #include <x86/hvm/hvm.h>
 
-#define CHUNK   128
+#define CHUNK       128
+#define MAX_WRITE   16384   /* per call: longer writes are cut, not refused */
 
 static void flush_line(struct domain *d)
 {
@@ -56,7 +57,8 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
 {
     switch (cmd) {
     case CONSOLEIO_write:
-        return console_write(v, (uint32_t)count, buf);
+        /* Bounded, so a guest cannot hold the CPU (interrupts off) for long. */
+        return console_write(v, MIN((uint32_t)count, MAX_WRITE), buf);
     case CONSOLEIO_read:
         /* Console input for dom0 comes with the control domain; none yet. */
         return v->domain->privileged ? 0 : -EPERM;

@@ -190,6 +190,10 @@ SCENARIOS = [
 # Test guests (test/guests/<name>.c), each booted as dom0 on SeaBIOS and on
 # OVMF: (name, the guest's command line, expect, marker for guest-crash).
 # bench is not here: it measures, it does not test (make bench).
+# GUEST_CPU: a guest that needs a CPU feature qemu64 lacks could get it here.
+# (xsetbv skips on qemu64, which has no XSAVE; with "+xsave" QEMU 7.2's SVM
+# refused VMRUN (VMEXIT_INVALID) early in the guest: not understood yet.)
+GUEST_CPU = {}
 GUEST_TESTS = [
     ("hello", "", "guest", None),
     ("framework", "", "guest", None),
@@ -199,6 +203,7 @@ GUEST_TESTS = [
     ("hypercall-bad", "", "guest", None),
     ("io", "", "guest", None),
     ("long-run", "", "guest", None),
+    ("xsetbv", "", "guest", None),
     ("npf", "", "guest-crash",
      r"npf: touching unmapped guest-physical 0xd0000000"),
     ("triple-fault", "", "guest-crash",
@@ -208,6 +213,7 @@ for _name, _args, _expect, _marker in GUEST_TESTS:
     for _fw in ("bios", "ovmf"):
         SCENARIOS.append(S(f"guest-{_name}-{_fw}", "qemu", _fw, smp=2, mem=512,
                            cmdline=GUEST_CMDLINE, expect=_expect,
+                           cpu=GUEST_CPU.get(_name),
                            module=os.path.join(GUESTS, _name + ".elf"),
                            module_args=_args, marker=_marker))
 

@@ -10,6 +10,7 @@
 #define X86_CR4_PGE     (1UL << 7)
 #define X86_CR4_OSFXSR  (1UL << 9)
 #define X86_CR4_FSGSBASE (1UL << 16)
+#define X86_CR4_OSXSAVE (1UL << 18)
 #define X86_EFLAGS_IF   (1UL << 9)
 
 #ifndef __ASSEMBLY__

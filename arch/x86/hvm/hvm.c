@@ -168,7 +168,12 @@ static void exit_npf(struct vcpu *v, struct hvm_exit *e)
                  e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read", v->hvm.rip);
 }
 
-/* XSETBV: validate XCR0 against what the CPU supports, then set it. */
+/*
+ * XSETBV (a vendor that intercepts it): validate XCR0 against what the CPU
+ * supports, then set it. Petrel uses no extended state itself, so the
+ * host's CR4.OSXSAVE is turned on only here, when a guest first needs it
+ * (and not at boot: QEMU 7.2's TCG was seen to hang on that CR4 write).
+ */
 static void exit_xsetbv(struct vcpu *v, struct hvm_exit *e)
 {
     uint64_t *g = v->hvm.gpr;
@@ -176,6 +181,12 @@ static void exit_xsetbv(struct vcpu *v, struct hvm_exit *e)
     struct cpuid_regs xs = cpuid_count(0xd, 0);
     uint64_t supported = ((uint64_t)xs.edx << 32) | xs.eax;
 
+    if (!(cpuid(1).ecx & BIT(26))) {
+        hvm_inject_ud(v);                   /* no XSAVE on this CPU */
+        return;
+    }
+    if (!(read_cr4() & X86_CR4_OSXSAVE))
+        write_cr4(read_cr4() | X86_CR4_OSXSAVE);
     if (hvm->get_cpl(v) != 0 || (uint32_t)g[GPR_RCX] != 0 || !(val & 1) ||
         (val & ~supported) || ((val & 4) && !(val & 2))) {
         hvm_inject_gp(v, 0);

@@ -59,7 +59,8 @@ void svm_decode_exit(struct vmcb *vmcb, struct hvm_exit *e)
         e->npf.present = vmcb->ctl.exitinfo1 & NPF_PRESENT;
         return;
     }
-    if (code == SVM_EXIT_INVALID) {
+    if (code == SVM_EXIT_INVALID || code == (uint32_t)SVM_EXIT_INVALID) {
+        /* QEMU's TCG reports the 32-bit -1. */
         e->reason = HVM_EXIT_FAILED_ENTRY;
         return;
     }

@@ -149,8 +149,12 @@ static void vmcb_init_control(struct vmcb_control *c, struct vcpu *v)
                     INTERCEPT1_MSR | INTERCEPT1_TASK_SWITCH | INTERCEPT1_SHUTDOWN;
     c->intercept2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL | INTERCEPT2_VMLOAD |
                     INTERCEPT2_VMSAVE | INTERCEPT2_STGI | INTERCEPT2_CLGI |
-                    INTERCEPT2_SKINIT | INTERCEPT2_MONITOR | INTERCEPT2_MWAIT |
-                    INTERCEPT2_XSETBV;
+                    INTERCEPT2_SKINIT | INTERCEPT2_MONITOR | INTERCEPT2_MWAIT;
+    /*
+     * XSETBV is not intercepted: the CPU checks the value against what it
+     * supports and sets XCR0, which only the guest uses on this CPU. (With
+     * several vCPUs per pCPU, XCR0 will be switched with the vCPU.)
+     */
     c->iopm_base_pa = iopm_pa;
     c->msrpm_base_pa = msrpm_pa;
     c->vintr = VINTR_MASKING;               /* host IF governs real interrupts */
