@@ -29,13 +29,15 @@ static void write_stub(uint8_t *p, unsigned int nr)
 
 void hvm_install_hypercall_page(struct vcpu *v, uint64_t gpa)
 {
-    uint8_t page[PAGE_SIZE];
+    uint8_t stub[STUB_SIZE];
 
-    for (unsigned int i = 0; i < PAGE_SIZE / STUB_SIZE; i++)
-        write_stub(page + i * STUB_SIZE, i);
-    if (copy_to_guest_phys(v->domain, gpa, page, sizeof(page))) {
-        domain_crash(v->domain, "hypercall page requested at %#lx, which is not its RAM", gpa);
-        return;
+    for (unsigned int i = 0; i < PAGE_SIZE / STUB_SIZE; i++) {
+        write_stub(stub, i);
+        if (copy_to_guest_phys(v->domain, gpa + i * STUB_SIZE, stub, sizeof(stub))) {
+            domain_crash(v->domain, "hypercall page requested at %#lx, which is not its RAM",
+                         gpa);
+            return;
+        }
     }
     v->hvm.hypercall_page = gpa;
 }
