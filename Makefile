@@ -36,7 +36,7 @@ svm-y       := arch/x86/svm/svm.o arch/x86/svm/exit.o arch/x86/svm/entry.o
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \
 	common/domain.o common/hypercall.o common/version.o common/console_io.o \
-	common/sched_op.o
+	common/sched_op.o common/pvclock.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o

@@ -21,6 +21,7 @@
 #define ERANGE      34
 #define ENOSYS      38
 #define ENODATA     61
+#define ETIME       62
 #define EOVERFLOW   75
 #define EOPNOTSUPP  95
 #define ETIMEDOUT   110

@@ -58,6 +58,8 @@ struct xen_feature_info {
 #define XENFEAT_linux_rsdp_unrestricted     15
 #define XENFEAT_not_direct_mapped           16
 #define XENFEAT_direct_mapped               17
+#define XENFEAT_runstate_phys_area          18  /* VCPUOP_register_runstate_phys_area */
+#define XENFEAT_vcpu_time_phys_area         19  /* VCPUOP_register_vcpu_time_phys_area */
 #define XENFEAT_NR_SUBMAPS                  1
 
 #endif
