@@ -29,8 +29,8 @@
  *    does both from long mode, so it always gets the layout below.
  *  - Grant entries (v1), the xenstore and console rings and the I/O ring
  *    headers have the same layout in both ABIs.
- * Petrel implements the 64-bit ABI only; a hypercall made from another mode
- * is to be refused.
+ * Petrel implements the 64-bit ABI only: a hypercall made from another mode
+ * returns -ENOSYS (in EAX), whatever its number.
  */
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H

@@ -136,29 +136,25 @@ static void exit_hlt(struct vcpu *v, struct hvm_exit *e)
         v->hvm.halted = true;
 }
 
+/*
+ * A hypercall: VMMCALL/VMCALL, from the page or directly. Only the guest
+ * kernel may call (as in Xen), and only from 64-bit mode: Petrel offers the
+ * 64-bit ABI alone (include/public/xen.h), so a call from another mode gets
+ * -ENOSYS rather than structures read with the wrong layout.
+ */
 static void exit_hypercall(struct vcpu *v, struct hvm_exit *e)
 {
     uint64_t *g = v->hvm.gpr;
-    uint64_t args[5];
-    long rc;
+    uint64_t args[5] = { g[GPR_RDI], g[GPR_RSI], g[GPR_RDX], g[GPR_R10], g[GPR_R8] };
 
     if (!hvm_skip_insn(v, e))
         return;
-    if (hvm->get_cpl(v) != 0) {
-        g[GPR_RAX] = -EPERM;                /* as Xen: only the guest kernel */
-        return;
-    }
-    if (hvm_long_mode(v)) {
-        args[0] = g[GPR_RDI]; args[1] = g[GPR_RSI]; args[2] = g[GPR_RDX];
-        args[3] = g[GPR_R10]; args[4] = g[GPR_R8];
-        rc = hypercall_dispatch(v, g[GPR_RAX], args);
-    } else {
-        args[0] = (uint32_t)g[GPR_RBX]; args[1] = (uint32_t)g[GPR_RCX];
-        args[2] = (uint32_t)g[GPR_RDX]; args[3] = (uint32_t)g[GPR_RSI];
-        args[4] = (uint32_t)g[GPR_RDI];
-        rc = hypercall_dispatch(v, (uint32_t)g[GPR_RAX], args);
-    }
-    g[GPR_RAX] = hvm_long_mode(v) ? (uint64_t)rc : (uint32_t)rc;
+    if (hvm->get_cpl(v) != 0)
+        g[GPR_RAX] = -EPERM;
+    else if (!hvm_long_mode(v))
+        g[GPR_RAX] = (uint32_t)-ENOSYS;
+    else
+        g[GPR_RAX] = hypercall_dispatch(v, g[GPR_RAX], args);
 }
 
 static void exit_npf(struct vcpu *v, struct hvm_exit *e)
