@@ -31,7 +31,7 @@ arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
 hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
 	arch/x86/hvm/io.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
 	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
-	arch/x86/hvm/decode_name.o arch/x86/hvm/guest_walk.o
+	arch/x86/hvm/decode_name.o arch/x86/hvm/guest_walk.o arch/x86/hvm/cr.o
 svm-y       := arch/x86/svm/svm.o arch/x86/svm/exit.o arch/x86/svm/entry.o
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \

@@ -42,6 +42,12 @@ int hvm_cpu_init(void)
     return hvm ? hvm->cpu_init() : -ENODEV;
 }
 
+void hvm_flush_p2m(struct domain *d)
+{
+    if (hvm->flush_p2m)         /* NULL until every vendor has one */
+        hvm->flush_p2m(d);
+}
+
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
     hvm->inject_event(v, EVENT_EXCEPTION, vector, has_error, error);
@@ -247,6 +253,7 @@ static const exit_handler_t exit_handlers[NR_HVM_EXITS] = {
     [HVM_EXIT_IO] = hvm_io,
     [HVM_EXIT_NPF] = exit_npf,
     [HVM_EXIT_XSETBV] = exit_xsetbv,
+    [HVM_EXIT_CR_WRITE] = hvm_cr_write,
     [HVM_EXIT_INVALID_OP] = exit_invalid_op,
     [HVM_EXIT_TRIPLE_FAULT] = exit_triple_fault,
     [HVM_EXIT_FAILED_ENTRY] = exit_failed_entry,
