@@ -19,8 +19,9 @@
 
 #define HOST_TICK_US    10000       /* host timer while a guest runs */
 
-extern const struct hvm_ops svm_ops;
+extern const struct hvm_ops svm_ops, vmx_ops;
 bool svm_available(void);
+bool vmx_available(void);
 
 const struct hvm_ops *hvm;
 unsigned int hvm_p2m_caps;
@@ -29,8 +30,11 @@ int hvm_init(void)
 {
     if (svm_available())
         hvm = &svm_ops;
+    else if (vmx_available())
+        hvm = &vmx_ops;
     if (!hvm) {
-        pr_warn("HVM: no usable SVM (with NPT) on this CPU; guests cannot run\n");
+        pr_warn("HVM: no usable SVM (with NPT) or VMX (with EPT, VPID and unrestricted "
+                "guest) on this CPU; guests cannot run\n");
         return -ENODEV;
     }
     pr_info("HVM: using %s\n", hvm->name);
