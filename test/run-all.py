@@ -182,6 +182,12 @@ SCENARIOS = [
     # Debian's Bochs 2.7 is built with SMP support ("cpu: count=2" works).
     S("bochs-vmx-smp1-1G", "bochs", smp=1, mem=1024),
     S("bochs-vmx-smp2-1G", "bochs", smp=2, mem=1024),
+    # A Core 2 has VMX but neither EPT nor unrestricted guest: Petrel must
+    # say what is missing and that no vendor is usable, then still boot.
+    S("bochs-vmx-no-ept", "bochs", smp=1, mem=1024, cpu="core2_penryn_t9600",
+      must_see=[r"VMX: this CPU lacks EPT, which Petrel needs",
+                r"VMX: this CPU lacks unrestricted guest, which Petrel needs",
+                r"HVM: no usable SVM \(with NPT\) or VMX"]),
     S("cmdline-smp1", "qemu", smp=4, mem=1024,
       cmdline="console=com1 smp=1", cpus=1),
     S("cmdline-unknown", "qemu", smp=2, mem=1024,
@@ -620,7 +626,7 @@ def bochs_command(sc, iso, port, scratch):
 memory: guest={sc.mem}, host={sc.mem}
 romimage: file={BOCHS_BIOS}
 vgaromimage: file={BOCHS_VGABIOS}
-cpu: model={BOCHS_CPU}, count={sc.smp}, ips={BOCHS_IPS}
+cpu: model={sc.cpu or BOCHS_CPU}, count={sc.smp}, ips={BOCHS_IPS}
 ata0-master: type=cdrom, path="{iso}", status=inserted
 boot: cdrom
 com1: enabled=1, mode=socket-client, dev=127.0.0.1:{port}
