@@ -156,7 +156,7 @@ void dom0_run(const struct boot_info *bi)
     int rc;
 
     if (!hvm) {
-        pr_err("dom0: this machine cannot run guests (no SVM with NPT)\n");
+        pr_err("dom0: this machine cannot run guests (no usable SVM or VMX)\n");
         return;
     }
     d = domain_create(0, 1, true);

@@ -19,8 +19,9 @@
 
 #define HOST_TICK_US    10000       /* host timer while a guest runs */
 
-extern const struct hvm_ops svm_ops;
+extern const struct hvm_ops svm_ops, vmx_ops;
 bool svm_available(void);
+bool vmx_available(void);
 
 const struct hvm_ops *hvm;
 unsigned int hvm_p2m_caps;
@@ -29,8 +30,11 @@ int hvm_init(void)
 {
     if (svm_available())
         hvm = &svm_ops;
+    else if (vmx_available())
+        hvm = &vmx_ops;
     if (!hvm) {
-        pr_warn("HVM: no usable SVM (with NPT) on this CPU; guests cannot run\n");
+        pr_warn("HVM: no usable SVM (with NPT) or VMX (with EPT, VPID and unrestricted "
+                "guest) on this CPU; guests cannot run\n");
         return -ENODEV;
     }
     pr_info("HVM: using %s\n", hvm->name);
@@ -40,6 +44,12 @@ int hvm_init(void)
 int hvm_cpu_init(void)
 {
     return hvm ? hvm->cpu_init() : -ENODEV;
+}
+
+void hvm_flush_p2m(struct domain *d)
+{
+    if (hvm->flush_p2m)         /* NULL until every vendor has one */
+        hvm->flush_p2m(d);
 }
 
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
@@ -254,6 +264,7 @@ static const exit_handler_t exit_handlers[NR_HVM_EXITS] = {
     [HVM_EXIT_IO] = hvm_io,
     [HVM_EXIT_NPF] = exit_npf,
     [HVM_EXIT_XSETBV] = exit_xsetbv,
+    [HVM_EXIT_CR_WRITE] = hvm_cr_write,
     [HVM_EXIT_INVALID_OP] = exit_invalid_op,
     [HVM_EXIT_TRIPLE_FAULT] = exit_triple_fault,
     [HVM_EXIT_FAILED_ENTRY] = exit_failed_entry,

@@ -37,6 +37,7 @@ enum hvm_exit_reason {
     HVM_EXIT_IO,            /* see io */
     HVM_EXIT_NPF,           /* nested page fault / EPT violation: see npf */
     HVM_EXIT_XSETBV,
+    HVM_EXIT_CR_WRITE,      /* MOV to CR0/CR4 the vendor cannot let through: see cr */
     HVM_EXIT_INVALID_OP,    /* an instruction the guest may not use: #UD */
     HVM_EXIT_TRIPLE_FAULT,
     HVM_EXIT_FAILED_ENTRY,  /* the hardware refused the guest state */
@@ -60,6 +61,10 @@ struct hvm_exit {
             bool write, fetch;
             bool present;           /* a mapping exists (permission fault) */
         } npf;
+        struct {
+            uint8_t cr;             /* 0 or 4 */
+            uint8_t gpr;            /* enum hvm_gpr holding the value */
+        } cr;
     };
 };
 
@@ -102,6 +107,9 @@ struct hvm_ops {
     /* MSRs the hardware keeps in its control block: 0, or -1 if not one. */
     int (*msr_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
     int (*msr_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+    /* Drop what any CPU caches of d's p2m before its vCPUs next run (after
+     * a p2m batch that says 'flush'). */
+    void (*flush_p2m)(struct domain *d);
     /* The hypercall instruction (3 bytes) for the hypercall page. */
     void (*hypercall_insn)(uint8_t out[3]);
     /* Log the vendor's view of the guest (for a crash report). */
@@ -136,6 +144,12 @@ void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32
 void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info);
 /* Is the vCPU in 64-bit mode (CS.L with EFER.LMA)? */
 bool hvm_long_mode(struct vcpu *v);
+
+/* The p2m of 'd' changed: see hvm_ops.flush_p2m and struct p2m_batch. */
+void hvm_flush_p2m(struct domain *d);
+
+/* arch/x86/hvm/cr.c: an HVM_EXIT_CR_WRITE, checked as the CPU would */
+void hvm_cr_write(struct vcpu *v, struct hvm_exit *exit);
 
 /* arch/x86/hvm/cpuid.c */
 void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);
