@@ -68,6 +68,12 @@ static inline void cpu_relax(void) { __builtin_ia32_pause(); }
 static inline void local_irq_disable(void) { asm volatile("cli" ::: "memory"); }
 static inline void local_irq_enable(void) { asm volatile("sti" ::: "memory"); }
 static inline void halt(void) { asm volatile("hlt" ::: "memory"); }
+/*
+ * Let pending interrupts in, then shut them out again. STI opens interrupts
+ * only after the next instruction (SDM vol. 2, STI), so "sti; cli" would
+ * take none: the nop is that instruction.
+ */
+static inline void local_irq_window(void) { asm volatile("sti; nop; cli" ::: "memory"); }
 /* Enable interrupts and halt, with no window for a wake-up to slip between. */
 static inline void safe_halt(void) { asm volatile("sti; hlt" ::: "memory"); }
 

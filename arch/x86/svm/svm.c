@@ -260,8 +260,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     asm volatile("clgi" ::: "memory");
     svm_enter(virt_to_phys(vmcb), v->hvm.gpr, c->host_vmcb_pa);
     asm volatile("stgi" ::: "memory");
-    local_irq_enable();                     /* take the interrupt that made us exit */
-    local_irq_disable();
+    local_irq_window();                     /* take the interrupt that made us exit */
 
     vmcb->ctl.tlb_control = 0;
     requeue_interrupted_event(vmcb);
@@ -397,6 +396,15 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     }
 }
 
+/* Each of d's vCPUs flushes its ASID at its next VMRUN. */
+static void svm_flush_p2m(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i] && vmcb_of(d->vcpus[i]))
+            vmcb_of(d->vcpus[i])->ctl.tlb_control =
+                (svm_features & SVM_FEAT_FLUSH_ASID) ? 3 : 1;
+}
+
 static void svm_hypercall_insn(uint8_t out[3])
 {
     out[0] = 0x0f;                          /* VMMCALL */
@@ -433,6 +441,7 @@ const struct hvm_ops svm_ops = {
     .get_cpl = svm_get_cpl,
     .msr_read = svm_msr_read,
     .msr_write = svm_msr_write,
+    .flush_p2m = svm_flush_p2m,
     .hypercall_insn = svm_hypercall_insn,
     .dump = svm_dump,
 };

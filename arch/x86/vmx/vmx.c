@@ -418,9 +418,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     if (!rc && EXIT_REASON_BASIC(reason) == VMX_EXIT_EXC_NMI &&
         INTR_TYPE(vmcs_read(VMCS_EXIT_INTR_INFO)) == INTR_TYPE_NMI)
         asm volatile("int $2");
-    /* Take the interrupt that made us exit. STI holds interrupts off until
-     * after the next instruction (SDM STI): "sti; cli" would take none. */
-    asm volatile("sti; nop; cli" ::: "memory");
+    local_irq_window();                     /* take the interrupt that made us exit */
 
     if (rc) {
         entry_failed(v, rc, exit);
