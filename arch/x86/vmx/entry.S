@@ -12,6 +12,7 @@
  * interrupts off; the exit leaves them off (RFLAGS is 2 after an exit).
  */
 #include "vmcs.h"
+#include "../hvm/gpr.inc"
 
         .text
         .globl vmx_enter
@@ -30,20 +31,7 @@ vmx_enter:
         test    %sil, %sil                      /* launched? MOVs keep the flags */
 
         mov     %rdi, %rax
-        mov     0x08(%rax), %rcx
-        mov     0x10(%rax), %rdx
-        mov     0x18(%rax), %rbx
-        mov     0x28(%rax), %rbp
-        mov     0x30(%rax), %rsi
-        mov     0x38(%rax), %rdi
-        mov     0x40(%rax), %r8
-        mov     0x48(%rax), %r9
-        mov     0x50(%rax), %r10
-        mov     0x58(%rax), %r11
-        mov     0x60(%rax), %r12
-        mov     0x68(%rax), %r13
-        mov     0x70(%rax), %r14
-        mov     0x78(%rax), %r15
+        LOAD_GUEST_GPRS %rax
         mov     0x00(%rax), %rax
 
         jnz     1f
@@ -60,20 +48,7 @@ vmx_enter:
 vmx_exit_entry:
         push    %rax
         mov     8(%rsp), %rax
-        mov     %rcx, 0x08(%rax)
-        mov     %rdx, 0x10(%rax)
-        mov     %rbx, 0x18(%rax)
-        mov     %rbp, 0x28(%rax)
-        mov     %rsi, 0x30(%rax)
-        mov     %rdi, 0x38(%rax)
-        mov     %r8, 0x40(%rax)
-        mov     %r9, 0x48(%rax)
-        mov     %r10, 0x50(%rax)
-        mov     %r11, 0x58(%rax)
-        mov     %r12, 0x60(%rax)
-        mov     %r13, 0x68(%rax)
-        mov     %r14, 0x70(%rax)
-        mov     %r15, 0x78(%rax)
+        SAVE_GUEST_GPRS %rax
         popq    0x00(%rax)                      /* the guest's RAX */
         add     $8, %rsp
         xor     %eax, %eax
