@@ -190,10 +190,12 @@ int sched_vcpu_destroy(struct sched_vcpu *sv, uint64_t now);
  *   up/down:   bring the vCPU up (VCPUOP_up, domain start) or take it down.
  *   pause:     nested; a paused vCPU never runs until as many unpauses.
  *   block:     the vCPU waits (HLT, SCHEDOP_block); sched_wake() ends the
- *              wait and, if it had left its pCPU, boosts it. A wake with no
- *              block pending does nothing, so wake-ups are never lost to
- *              a block that has not yet reached sched_schedule().
- *   yield:     let others of its priority run first (SCHEDOP_yield).
+ *              wait, and if it had left its pCPU the policy may favour it
+ *              (credit: BOOST, unless it ran more than its share). A wake
+ *              with no block pending does nothing, so wake-ups are never
+ *              lost to a block that has not yet reached sched_schedule().
+ *   yield:     the running vCPU lets others of its priority run first
+ *              (SCHEDOP_yield); on a vCPU that is not running, nothing.
  */
 sched_mask_t sched_vcpu_up(struct sched_vcpu *sv, uint64_t now);
 sched_mask_t sched_vcpu_down(struct sched_vcpu *sv, uint64_t now);
