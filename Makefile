@@ -42,9 +42,10 @@ common-y    := common/printk.o common/vsnprintf.o common/string.o \
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o
+sched-y     := sched/core.o sched/credit.o
 
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(vmx-y) $(common-y) \
-	$(mm-y) $(drivers-y))
+	$(mm-y) $(drivers-y) $(sched-y))
 
 .PHONY: all iso run test unit clean deps bench
 .DELETE_ON_ERROR:

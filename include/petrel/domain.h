@@ -10,6 +10,7 @@
 #ifndef PETREL_DOMAIN_H
 #define PETREL_DOMAIN_H
 
+#include <petrel/sched.h>
 #include <petrel/spinlock.h>
 #include <petrel/types.h>
 #include <x86/hvm/hvm.h>
@@ -29,6 +30,7 @@ struct vcpu {
     unsigned int id;
     struct domain *domain;
     struct hvm_vcpu hvm;
+    struct sched_vcpu sched;        /* the scheduler's (sched/) */
 };
 
 struct domain {
@@ -42,6 +44,7 @@ struct domain {
     unsigned int nr_vcpus;
     struct vcpu *vcpus[MAX_VCPUS];
     spinlock_t lock;                /* guards state and shutdown_* */
+    struct sched_dom sched;         /* the scheduler's: weight, cap (sched/) */
     char console_line[128];         /* console_io output up to its newline */
     unsigned int console_len;       /* bytes in console_line */
 };
