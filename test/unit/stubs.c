@@ -4,7 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <unistd.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <cmocka.h>
 #include <petrel/printk.h>
 #include <petrel/mm.h>
 #include <petrel/panic.h>
@@ -102,4 +108,22 @@ unsigned long arch_irq_save(void)
 void arch_irq_restore(unsigned long flags)
 {
     (void)flags;
+}
+
+void expect_panic(void (*fn)(void))
+{
+    int status;
+    pid_t pid = fork();
+
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+
+        dup2(fd, STDERR_FILENO);
+        fn();
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
 }

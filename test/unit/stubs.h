@@ -17,6 +17,13 @@ bool stub_log_contains(const char *needle);
  * it. Call again to start afresh.
  */
 void stub_phys_init(uint64_t size);
+
+/*
+ * Run fn in a child process, which must die by SIGABRT (the stub panic()
+ * aborts): a cmocka assertion fails otherwise. The child's stderr is
+ * discarded.
+ */
+void expect_panic(void (*fn)(void));
 extern uint8_t *stub_phys_base;
 
 #endif

@@ -171,24 +171,6 @@ static void free_shape(uint64_t shape[FRAME_MAX_ORDER + 1])
     assert_int_equal(frame_free_count(), frame_total_count());
 }
 
-/* Run fn in a child; it must die by SIGABRT (the stub panic() aborts). */
-static void expect_panic(void (*fn)(void))
-{
-    int status;
-    pid_t pid = fork();
-
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fd = open("/dev/null", O_WRONLY);
-
-        dup2(fd, STDERR_FILENO);
-        fn();
-        _exit(0);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(WTERMSIG(status), SIGABRT);
-}
 
 /* A small PC: low RAM, a hole, two RAM ranges, reserves of odd sizes. */
 static void small_pc(void)

@@ -294,23 +294,6 @@ static void test_stress(void **state)
 
 /* ---- bad frees ----------------------------------------------------------------- */
 
-static void expect_panic(void (*fn)(void))
-{
-    int status;
-    pid_t pid = fork();
-
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fd = open("/dev/null", O_WRONLY);
-
-        dup2(fd, STDERR_FILENO);
-        fn();
-        _exit(0);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(WTERMSIG(status), SIGABRT);
-}
 
 static void do_interior(void)
 {
