@@ -48,8 +48,7 @@ int hvm_cpu_init(void)
 
 void hvm_flush_p2m(struct domain *d)
 {
-    if (hvm->flush_p2m)         /* NULL until every vendor has one */
-        hvm->flush_p2m(d);
+    hvm->flush_p2m(d);
 }
 
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
