@@ -262,7 +262,7 @@ void start_petrel(paddr_t mbi_pa)
     apic_init_cpu(true);
     bsp_percpu.apic_id = apic_id();
     tsc_init(&acpi_info);
-    timer_init();
+    timer_hw_init();
     timer_init_cpu();
     if (!timer_selftest())
         pr_err("timer: the one-shot timer did not fire on the boot CPU\n");

@@ -2,9 +2,11 @@
 /*
  * The per-CPU one-shot timer on the local APIC: TSC-deadline mode where the
  * CPU has it, else one-shot count mode with the LAPIC clock calibrated once
- * against the TSC. The scheduler's timer queue sits on top of timer_arm().
+ * against the TSC. The software timer queues (common/timer.c) sit on top:
+ * the interrupt runs this CPU's expired timers and programs the next one.
  */
 #include <petrel/printk.h>
+#include <petrel/timer.h>
 #include <x86/apic.h>
 #include <x86/msr.h>
 #include <x86/percpu.h>
@@ -23,6 +25,18 @@ static void timer_interrupt(struct cpu_regs *regs)
 
     p->timer_deadline = 0;
     p->timer_fired++;
+    timer_arm(timer_process(p->cpu, rdtsc()));
+}
+
+unsigned int arch_timer_cpu(void)
+{
+    return smp_processor_id();
+}
+
+/* common/timer.c programs only the calling CPU's one-shot. */
+void arch_timer_program(unsigned int cpu, uint64_t expires)
+{
+    timer_arm(expires);
 }
 
 static uint64_t calibrate_lapic(void)
@@ -38,7 +52,7 @@ static uint64_t calibrate_lapic(void)
     return (uint64_t)(0xffffffff - left) * 100;
 }
 
-void timer_init(void)
+void timer_hw_init(void)
 {
     timer_tsc_deadline = cpuid(1).ecx & BIT(24);
     irq_set_handler(VEC_TIMER, timer_interrupt);
@@ -79,18 +93,25 @@ void timer_arm(uint64_t deadline)
     apic_write(APIC_TMICT, ticks ? (ticks > 0xffffffff ? 0xffffffff : ticks) : 1);
 }
 
+static void selftest_fn(struct timer *t)
+{
+    __atomic_store_n((bool *)t->data, true, __ATOMIC_RELEASE);
+}
+
 bool timer_selftest(void)
 {
-    struct percpu *p = this_cpu();
-    uint64_t before = p->timer_fired;
+    bool fired = false;
+    struct timer t;
     uint64_t give_up = rdtsc() + tsc_from_us(200000);
 
     /* Spin rather than halt: a timer that never fires must not hang boot. */
-    timer_arm(rdtsc() + tsc_from_us(1000));
+    timer_init(&t, selftest_fn, &fired, smp_processor_id());
+    timer_set(&t, rdtsc() + tsc_from_us(1000));
     local_irq_enable();
-    while (p->timer_fired == before && (int64_t)(rdtsc() - give_up) < 0)
+    while (!__atomic_load_n(&fired, __ATOMIC_ACQUIRE) &&
+           (int64_t)(rdtsc() - give_up) < 0)
         cpu_relax();
     local_irq_disable();
-    timer_arm(0);
-    return p->timer_fired != before;
+    timer_stop(&t);
+    return fired;
 }

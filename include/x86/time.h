@@ -21,11 +21,14 @@ void tsc_init(const struct acpi_info *ai);
 void udelay(uint64_t us);
 uint64_t tsc_from_us(uint64_t us);
 
-/* arch/x86/timer.c: per-CPU one-shot on the LAPIC (TSC-deadline if present). */
-void timer_init(void);                  /* boot CPU, after tsc_init */
+/*
+ * arch/x86/timer.c: per-CPU one-shot on the LAPIC (TSC-deadline if present),
+ * under the software timer queues of petrel/timer.h.
+ */
+void timer_hw_init(void);               /* boot CPU, after tsc_init */
 void timer_init_cpu(void);              /* every CPU */
 void timer_arm(uint64_t deadline_tsc);  /* 0 disarms */
-/* Arm ~1 ms ahead and wait for the interrupt; true if it came. */
+/* A struct timer ~1 ms ahead, waited for; true if it ran. */
 bool timer_selftest(void);
 extern bool timer_tsc_deadline;
 

@@ -10,6 +10,7 @@
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/printk.h>
+#include <petrel/timer.h>
 #include <x86/hvm/decode.h>
 #include <x86/hvm/hvm.h>
 #include <x86/msr.h>
@@ -275,22 +276,32 @@ void hvm_handle_exit(struct vcpu *v, struct hvm_exit *exit)
     exit_handlers[exit->reason < NR_HVM_EXITS ? exit->reason : HVM_EXIT_UNHANDLED](v, exit);
 }
 
-/* Keep a host timer running so a guest that never exits is still preempted. */
-static void host_tick(void)
-{
-    struct percpu *p = this_cpu();
+/*
+ * Keep a host timer running so a guest that never exits is still preempted:
+ * one periodic timer per pCPU while hvm_run_vcpu() runs there.
+ */
+static struct timer host_timers[NR_CPUS];
 
-    if (!p->timer_deadline)
-        timer_arm(rdtsc() + tsc_from_us(HOST_TICK_US));
+static void host_tick_fn(struct timer *t)
+{
+    timer_set(t, rdtsc() + tsc_from_us(HOST_TICK_US));
+}
+
+static void host_tick(struct timer *t)
+{
+    if (!timer_pending(t))
+        timer_set(t, rdtsc() + tsc_from_us(HOST_TICK_US));
 }
 
 void hvm_run_vcpu(struct vcpu *v)
 {
     struct hvm_exit exit;
+    struct timer *tick = &host_timers[smp_processor_id()];
 
+    timer_init(tick, host_tick_fn, v, smp_processor_id());
     set_current_vcpu(v);
     while (domain_running(v->domain)) {
-        host_tick();
+        host_tick(tick);
         if (v->hvm.halted) {
             /* Nothing wakes a halted vCPU yet but time: wait for the tick. */
             safe_halt();
@@ -301,6 +312,6 @@ void hvm_run_vcpu(struct vcpu *v)
         hvm->vcpu_run(v, &exit);
         hvm_handle_exit(v, &exit);
     }
-    timer_arm(0);
+    timer_stop(tick);
     set_current_vcpu(NULL);
 }
