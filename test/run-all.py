@@ -318,15 +318,7 @@ class Judge:
 
         m = READY_RE.search(text)
         if m:
-            if self.ready_at is not None:
-                return False, "second ready line: the machine rebooted?"
-            self.ready_at = t
-            s = STAMP_RE.search(text)
-            self.ready_stamp = float(s.group(1)) if s else None
-            bad = self.check_ready(int(m.group(1)), int(m.group(2)))
-            if bad:
-                return False, bad
-            return None
+            return self.ready_line(m, text, t)
 
         if self.ready_at is None:
             return None
@@ -343,6 +335,16 @@ class Judge:
         if sc.expect == "panic":
             self.note_panic_line(text)
         return None
+
+    def ready_line(self, m, text, t):
+        """The ready line (READY_RE match m): once only, and plausible."""
+        if self.ready_at is not None:
+            return False, "second ready line: the machine rebooted?"
+        self.ready_at = t
+        s = STAMP_RE.search(text)
+        self.ready_stamp = float(s.group(1)) if s else None
+        bad = self.check_ready(int(m.group(1)), int(m.group(2)))
+        return (False, bad) if bad else None
 
     def check_ready(self, cpus, mib):
         sc = self.sc
@@ -468,13 +470,7 @@ class GuestJudge(Judge):
             return False, f"panic: {text.strip()}"
         m = READY_RE.search(text)
         if m:
-            if self.ready_at is not None:
-                return False, "second ready line: the machine rebooted?"
-            self.ready_at = t
-            s = STAMP_RE.search(text)
-            self.ready_stamp = float(s.group(1)) if s else None
-            bad = self.check_ready(int(m.group(1)), int(m.group(2)))
-            return (False, bad) if bad else None
+            return self.ready_line(m, text, t)
         if NOTHING_TO_RUN in text:
             return False, "Petrel did not start dom0 (it printed 'nothing to run')"
         if REBOOT_MSG in text:
