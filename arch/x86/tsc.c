@@ -7,13 +7,14 @@
 #include <petrel/console.h>
 #include <petrel/panic.h>
 #include <petrel/printk.h>
+#include <petrel/pvclock.h>
 #include <x86/processor.h>
 #include <x86/time.h>
 
 #define CALIBRATE_MS    50
 
 uint64_t tsc_hz;
-static uint64_t tsc_at_boot;
+uint64_t tsc_at_boot;
 
 static uint64_t calibrate_hpet(void)
 {
@@ -48,6 +49,39 @@ void tsc_init(const struct acpi_info *ai)
         panic("TSC: cannot calibrate (no HPET, no PIT)");
     pr_info("TSC: %lu.%03lu MHz (calibrated against the %s), %sinvariant\n",
             tsc_hz / 1000000, tsc_hz / 1000 % 1000, source, invariant ? "" : "not ");
+    if (pvclock_scale_for(tsc_hz, &system_time_mul, &system_time_shift))
+        panic("TSC: %lu Hz is out of pvclock's range", tsc_hz);
+}
+
+/*
+ * System time: nanoseconds since tsc_at_boot, the same linear function of
+ * the TSC on every pCPU (the TSCs are taken to be synchronised), so that
+ * what a guest computes with pvclock from any vCPU agrees.
+ */
+uint32_t system_time_mul;
+int8_t system_time_shift;
+
+uint64_t system_time_at(uint64_t tsc)
+{
+    if (!system_time_mul || (int64_t)(tsc - tsc_at_boot) < 0)
+        return 0;
+    return pvclock_scale_delta(tsc - tsc_at_boot, system_time_mul, system_time_shift);
+}
+
+uint64_t system_time_ns(void)
+{
+    return system_time_at(rdtsc());
+}
+
+uint64_t system_time_to_tsc(uint64_t ns)
+{
+    return tsc_at_boot + ns_to_tsc(ns);
+}
+
+uint64_t ns_to_tsc(uint64_t ns)
+{
+    return ns / PVCLOCK_NS_PER_SEC * tsc_hz +
+           ns % PVCLOCK_NS_PER_SEC * tsc_hz / PVCLOCK_NS_PER_SEC;
 }
 
 uint64_t tsc_from_us(uint64_t us)

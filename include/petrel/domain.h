@@ -12,7 +12,10 @@
 
 #include <petrel/sched.h>
 #include <petrel/spinlock.h>
+#include <petrel/timer.h>
 #include <petrel/types.h>
+#include <public/hvm/params.h>
+#include <public/xen.h>
 #include <x86/hvm/hvm.h>
 
 #define MAX_VCPUS       64
@@ -26,11 +29,41 @@ enum domain_state {
     DOMAIN_CRASHED,         /* Petrel stopped it: see the log */
 };
 
+struct vlapic;
+
 struct vcpu {
     unsigned int id;
     struct domain *domain;
     struct hvm_vcpu hvm;
     struct sched_vcpu sched;        /* the scheduler's (sched/) */
+    struct vlapic *vlapic;          /* arch/x86/hvm/vlapic.c */
+
+    /*
+     * Where the guest sees this vCPU's vcpu_info: its slot in shared_info
+     * (vCPUs 0..XEN_LEGACY_MAX_VCPUS-1) until VCPUOP_register_vcpu_info
+     * moves it into a guest page; a hypervisor-private one for the others
+     * until then. Never NULL once the vCPU exists (common/vcpu_op.c).
+     */
+    struct vcpu_info *vcpu_info;
+    struct vcpu_info *vcpu_info_private;  /* xzalloc'ed fallback, or NULL */
+    uint8_t upcall_vector;          /* HVMOP_set_evtchn_upcall_vector; 0: none */
+
+    /* Guest timers (common/vcpu_op.c): deadlines in system time (ns). */
+    struct timer singleshot_timer;  /* set_timer_op, VCPUOP_set_singleshot_timer */
+    struct timer periodic_timer;    /* VCPUOP_set_periodic_timer */
+    uint64_t periodic_period;       /* ns; 0: off */
+    uint64_t periodic_next;         /* system time of the next tick */
+
+    /* Event channels (common/event_channel.c). */
+    uint32_t virq_to_port[NR_VIRQS];    /* 0: not bound */
+    uint32_t poll_port;             /* SCHEDOP_poll: a port of interest, or ~0 */
+    bool polling;                   /* in SCHEDOP_poll */
+    uint64_t poll_deadline;         /* SCHEDOP_poll timeout (system time), 0: none */
+    struct timer poll_timer;
+
+    /* Bring-up (common/vcpu_op.c, vlapic INIT/SIPI). */
+    bool initialised;               /* has a context to start from */
+    uint64_t ran_on;                /* pCPUs it ever ran on (bit n: pCPU n) */
 };
 
 struct domain {
@@ -47,6 +80,26 @@ struct domain {
     struct sched_dom sched;         /* the scheduler's: weight, cap (sched/) */
     char console_line[128];         /* console_io output up to its newline */
     unsigned int console_len;       /* bytes in console_line */
+
+    /*
+     * shared_info: a hypervisor page, zeroed at creation and freed at
+     * destruction, that the guest maps with XENMEM_add_to_physmap
+     * (XENMAPSPACE_shared_info) at shared_info_gfn (~0: not mapped).
+     */
+    struct shared_info *shared_info;
+    uint64_t shared_info_gfn;
+    int64_t tsc_offset;             /* guest TSC = host TSC + tsc_offset */
+
+    /* Event channels (common/event_channel.c); NULL until first used. */
+    struct evtchn_domain *evtchn;
+
+    /* HVM params (HVMOP_set_param / get_param; public/hvm/params.h). */
+    uint64_t hvm_params[HVM_NR_PARAMS];
+    uint8_t callback_vector;        /* HVM_PARAM_CALLBACK_IRQ of type vector; 0: none */
+
+    /* Frames the guest's p2m no longer maps but that stay the domain's
+     * until it is destroyed (a RAM page replaced by shared_info, say). */
+    struct page_list { uint64_t *mfn; unsigned int nr, max; } retired;
 };
 
 /* Create a domain with id 'id' (dom0: 0) and 'nr_vcpus' vCPUs; NULL on
@@ -63,6 +116,25 @@ static inline bool domain_running(const struct domain *d)
     return d->state == DOMAIN_RUNNING;
 }
 const char *shutdown_reason_name(unsigned int reason);
+
+/*
+ * Scheduling glue (common/schedule.c). vcpu_kick(): something changed
+ * that v must see (an interrupt or event became pending): a blocked v is
+ * woken, a v running on another pCPU is made to exit so that its pending
+ * interrupts are looked at before it re-enters. Any context, interrupts on
+ * or off. vcpu_block(): the running vCPU waits (HLT, SCHEDOP_block) unless
+ * hvm_intr_pending() or its events already say there is work.
+ * vcpu_up()/vcpu_down(): VCPUOP_up/down, SIPI/INIT.
+ */
+void vcpu_kick(struct vcpu *v);
+void vcpu_block(struct vcpu *v);
+void vcpu_yield(struct vcpu *v);
+void vcpu_up(struct vcpu *v);
+void vcpu_down(struct vcpu *v);
+bool vcpu_is_up(struct vcpu *v);
+
+/* The domain with id 'id', or NULL (common/domain.c). */
+struct domain *domain_by_id(uint16_t id);
 
 /* The vCPU running on this CPU (NULL when none). */
 struct vcpu *current_vcpu(void);

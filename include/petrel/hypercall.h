@@ -23,5 +23,19 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
                    uint64_t a4, uint64_t a5);
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
                  uint64_t a4, uint64_t a5);
+/* common/event_channel.c: EVTCHNOP_* */
+long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
+                         uint64_t a4, uint64_t a5);
+/* common/hvm_op.c: HVMOP_set_param/get_param, set_evtchn_upcall_vector */
+long do_hvm_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
+               uint64_t a4, uint64_t a5);
+/* common/vcpu_op.c: VCPUOP_*, and set_timer_op */
+long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg,
+                uint64_t a4, uint64_t a5);
+long do_set_timer_op(struct vcpu *v, uint64_t timeout, uint64_t a2, uint64_t a3,
+                     uint64_t a4, uint64_t a5);
+/* common/memory_op.c: XENMEM_add_to_physmap (shared_info) and queries */
+long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
+                  uint64_t a4, uint64_t a5);
 
 #endif

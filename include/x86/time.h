@@ -20,6 +20,18 @@ extern uint64_t tsc_hz;
 void tsc_init(const struct acpi_info *ai);
 void udelay(uint64_t us);
 uint64_t tsc_from_us(uint64_t us);
+/*
+ * System time (ns since boot), as guests see it through pvclock: the TSC
+ * scaled by (system_time_mul, system_time_shift) from tsc_at_boot. 0 before
+ * tsc_init(). system_time_to_tsc() is the inverse (rounded down).
+ */
+extern uint64_t tsc_at_boot;
+extern uint32_t system_time_mul;
+extern int8_t system_time_shift;
+uint64_t system_time_ns(void);
+uint64_t system_time_at(uint64_t tsc);
+uint64_t system_time_to_tsc(uint64_t ns);
+uint64_t ns_to_tsc(uint64_t ns);
 
 /*
  * arch/x86/timer.c: per-CPU one-shot on the LAPIC (TSC-deadline if present),

@@ -114,6 +114,22 @@ struct hvm_ops {
     void (*hypercall_insn)(uint8_t out[3]);
     /* Log the vendor's view of the guest (for a crash report). */
     void (*dump)(struct vcpu *v);
+    /*
+     * Interrupt injection. intr_blocked(): the guest cannot take an
+     * external interrupt now (RFLAGS.IF clear, an interrupt shadow, or an
+     * event already queued for injection). intr_window(): exit as soon as
+     * it can (SVM: a virtual interrupt with VINTR intercepted; VMX:
+     * interrupt-window exiting); cleared by the vendor at the next exit.
+     */
+    bool (*intr_blocked)(struct vcpu *v);
+    void (*intr_window)(struct vcpu *v);
+    /* The vCPU leaves this pCPU (descheduled): whatever of it the pCPU
+     * still holds goes to memory (VMX: VMCLEAR), so any pCPU may run it. */
+    void (*vcpu_unload)(struct vcpu *v);
+    /* The guest's view of the TPR shadow: read before, written after a run
+     * by hvm_intr_assist() (CR8 = TPR >> 4). */
+    uint8_t (*get_tpr)(struct vcpu *v);
+    void (*set_tpr)(struct vcpu *v, uint8_t tpr);
 };
 
 /* Per-vCPU state the vendor-neutral layer owns. */
@@ -124,6 +140,11 @@ struct hvm_vcpu {
     uint64_t tsc_offset;
     bool halted;                    /* HLT seen, waiting for an event */
     uint64_t hypercall_page;        /* gpa of the page, or 0 */
+    /* Guest state the hardware does not switch (arch/x86/hvm/hvm.c saves
+     * it when the vCPU leaves a pCPU and loads it when it arrives). */
+    void *fpu;                      /* XSAVE/FXSAVE area, 64-byte aligned */
+    uint64_t xcr0;
+    uint64_t dr[4];                 /* DR0-DR3 */
 };
 
 extern const struct hvm_ops *hvm;
@@ -133,8 +154,32 @@ extern unsigned int hvm_p2m_caps;     /* P2M_CAP_*: what the nested tables may u
 int hvm_init(void);                 /* choose the vendor; false if none */
 int hvm_cpu_init(void);
 void hvm_handle_exit(struct vcpu *v, struct hvm_exit *exit);
-/* Run 'v' until its domain stops running. Boot CPU only, for now. */
+/*
+ * Run 'v' on this pCPU until the scheduler wants the pCPU back or v's
+ * domain stops (common/schedule.c's loop calls it).
+ */
 void hvm_run_vcpu(struct vcpu *v);
+/* v leaves / arrives on this pCPU: FPU, XCR0, debug registers, vendor. */
+void hvm_vcpu_unload(struct vcpu *v);
+void hvm_vcpu_load(struct vcpu *v);
+
+/*
+ * arch/x86/hvm/intr.c: before each VM entry (interrupts off), inject the
+ * highest pending interrupt the guest can take now (the event-channel
+ * callback vector, then the vLAPIC), or ask for an interrupt-window exit.
+ * hvm_intr_pending(): is there one at all, whether or not the guest can
+ * take it now (what wakes HLT).
+ */
+void hvm_intr_assist(struct vcpu *v);
+bool hvm_intr_pending(struct vcpu *v);
+
+/* Reset 'v' as INIT then SIPI with 'vector' would: real mode at
+ * vector << 12 (vlapic INIT/SIPI). */
+void hvm_set_sipi_start(struct vcpu *v, uint8_t vector);
+/* VCPUOP_initialise for HVM/PVH: the state in a struct vcpu_hvm_context
+ * (public/hvm/hvm_vcpu.h), checked; 0 or -EINVAL. */
+struct vcpu_hvm_context;
+int hvm_set_vcpu_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 /* Move RIP past the instruction that exited; false if the domain crashed. */
 bool hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event channels, Xen's 2-level ABI (public/event_channel.h), and how an
+ * event reaches a vCPU (common/event_channel.c).
+ *
+ * Delivery: evtchn_set_pending() sets the port's bit in shared_info's
+ * evtchn_pending; unless the port is masked it sets the selector bit in the
+ * bound vCPU's vcpu_info and then vcpu_mark_events_pending(). That sets
+ * evtchn_upcall_pending and, when it was clear, raises the vCPU's upcall:
+ * the per-vCPU upcall vector through the virtual LAPIC if the guest set one
+ * (HVMOP_set_evtchn_upcall_vector), else the domain's callback vector
+ * (HVM_PARAM_CALLBACK_IRQ, vector type), which hvm_intr_assist() injects
+ * directly while evtchn_upcall_pending stays set. Either way the vCPU is
+ * kicked (vcpu_kick), so a blocked one wakes.
+ */
+#ifndef PETREL_EVENT_H
+#define PETREL_EVENT_H
+
+#include <petrel/types.h>
+
+struct domain;
+struct vcpu;
+
+/* Set up / tear down a domain's event channels (domain_create/destroy).
+ * Destroy closes every port, interdomain peers included. */
+int evtchn_domain_init(struct domain *d);
+void evtchn_domain_destroy(struct domain *d);
+
+/* Raise VIRQ 'virq' (VIRQ_*, public/xen.h) on v, if the guest bound it.
+ * Any context, interrupts on or off. */
+void evtchn_send_virq(struct vcpu *v, unsigned int virq);
+/* A global VIRQ (VIRQ_CONSOLE, ...) of domain d: delivered to the vCPU it
+ * is bound on. */
+void evtchn_send_domain_virq(struct domain *d, unsigned int virq);
+
+/* Set evtchn_upcall_pending and raise v's upcall (see above). */
+void vcpu_mark_events_pending(struct vcpu *v);
+
+/* Does v have an event for the guest to see (evtchn_upcall_pending)? */
+bool vcpu_events_pending(struct vcpu *v);
+
+#endif
