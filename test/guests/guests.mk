@@ -6,7 +6,7 @@
 GUEST_NAMES := $(sort $(basename $(notdir $(wildcard test/guests/*.c))))
 GUEST_ELFS  := $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_NAMES)))
 guest-lib-y := head.o entry.o main.o traps.o hypercall.o printf.o string.o \
-	pagetable.o
+	pagetable.o xen.o evtchn.o smp.o apic.o
 GUEST_LIB   := $(addprefix $(B)/guests/lib/,$(guest-lib-y))
 
 # The hypervisor's freestanding style, linked low: -mcmodel=small.

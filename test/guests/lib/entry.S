@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exception entry for the 32 exception vectors. Each stub pushes an error
- * code (0 where the CPU pushes none) and its vector, then exc_common saves
- * the general registers as a struct cpu_regs (traps.c) and calls
- * trap_dispatch(regs). What the C code changes in regs (RIP, RAX for an
- * exception-table fixup) is restored before IRETQ.
+ * Interrupt and exception entry for all 256 vectors. Each stub (16 bytes,
+ * at exc_stubs + 16 * vector) pushes an error code (0 where the CPU pushes
+ * none) and its vector, then exc_common saves the general registers as a
+ * struct cpu_regs (traps.h) and calls trap_dispatch(regs). What the C code
+ * changes in regs (RIP, RAX for an exception-table fixup) is restored
+ * before IRETQ.
  */
 
         .text
@@ -14,18 +15,18 @@
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
                     (v) == 21 || (v) == 29 || (v) == 30)
 
-        .macro EXC_STUB vec
         .balign 16
-exc_stub_\vec:
-        .if !HAS_ERR(\vec)
+        .globl exc_stubs
+exc_stubs:
+        .set    vec, 0
+        .rept   256
+        .balign 16
+        .if !HAS_ERR(vec)
         push    $0
         .endif
-        push    $\vec
+        push    $vec
         jmp     exc_common
-        .endm
-
-        .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-        EXC_STUB \v
+        .set    vec, vec + 1
         .endr
 
 exc_common:
@@ -65,10 +66,3 @@ exc_common:
         add     $16, %rsp                       /* vector, error code */
         iretq
 
-        .section .rodata
-        .balign 8
-        .globl exc_stubs
-exc_stubs:
-        .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-        .quad   exc_stub_\v
-        .endr

@@ -116,6 +116,29 @@ long_mode:
         hlt
         jmp     5b
 
+        /*
+         * A vCPU started with VCPUOP_initialise (smp.c) begins here in 64-bit
+         * mode, RSP = its stack, RDI = its id: load our GDT and selectors
+         * (CS through a far return) and call ap_start(id).
+         */
+        .globl ap_entry
+ap_entry:
+        lgdt    gdt_desc
+        mov     $SEL_DATA, %eax
+        mov     %eax, %ds
+        mov     %eax, %es
+        mov     %eax, %ss
+        mov     %eax, %fs
+        pushq   $SEL_CODE64
+        lea     6f(%rip), %rax
+        push    %rax
+        lretq
+6:      xor     %ebp, %ebp
+        call    ap_start
+7:      cli
+        hlt
+        jmp     7b
+
         .section .rodata
         .balign 16
 gdt:

@@ -52,6 +52,33 @@ static inline long hypervisor_sched_op(int cmd, void *arg)
     return hypercall(__HYPERVISOR_sched_op, cmd, (uintptr_t)arg, 0, 0, 0);
 }
 
+static inline long hypervisor_memory_op(int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_memory_op, cmd, (uintptr_t)arg, 0, 0, 0);
+}
+
+static inline long hypervisor_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+    return hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, (uintptr_t)arg, 0, 0);
+}
+
+static inline long hypervisor_event_channel_op(int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_event_channel_op, cmd, (uintptr_t)arg, 0, 0, 0);
+}
+
+static inline long hypervisor_hvm_op(int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_hvm_op, cmd, (uintptr_t)arg, 0, 0, 0);
+}
+
+/* set_timer_op(timeout): a one-shot VIRQ_TIMER at absolute system time
+ * timeout (ns); 0 cancels. */
+static inline long hypervisor_set_timer_op(uint64_t timeout_abs_ns)
+{
+    return hypercall(__HYPERVISOR_set_timer_op, timeout_abs_ns, 0, 0, 0, 0);
+}
+
 /* Find the Xen leaves, fill the hypercall page. 0, or a message. */
 const char *hypercall_init(void);
 

@@ -13,6 +13,7 @@
  * isa-debug-exit port 0xf4; such a run is for developing the framework.
  */
 #include "hypercall.h"
+#include "smp.h"
 #include "test.h"
 #include "x86.h"
 
@@ -37,9 +38,10 @@ __noreturn void test_end(enum test_result r)
     struct sched_shutdown sd = { .reason = SHUTDOWN_poweroff };
     long rc;
 
-    if (ended)              /* a test_end() from inside the shutdown path */
+    /* Once only: a test_end() from inside the shutdown path, or from a
+     * second vCPU, halts. */
+    if (__atomic_exchange_n(&ended, true, __ATOMIC_ACQ_REL))
         halt_forever();
-    ended = true;
     if (r == RESULT_SUCCESS && test_failures)
         r = RESULT_FAILURE;
     printf("Test result: %s\n", result_names[r]);
@@ -60,7 +62,7 @@ void test_fail_at(const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    test_failures++;
+    __atomic_add_fetch(&test_failures, 1, __ATOMIC_RELAXED);
     printf("FAIL: %s:%d: %s\n", file, line, msg);
 }
 
@@ -164,6 +166,7 @@ void guest_start(uint32_t start_info_pa)
     const char *why;
 
     bss_init();
+    smp_init_boot();
     traps_init();
     why = hypercall_init();
     start_info = (const struct hvm_start_info *)(uintptr_t)start_info_pa;

@@ -1,23 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Test guests: the IDT, the exception table and the unexpected-exception
- * report. An exception at an instruction listed in .extable resumes at its
- * fixup with the vector in RAX (rdmsr_safe() and friends); any other ends
- * the test with ERROR after printing vector, error code, RIP and CR2.
+ * Test guests: the IDT, the exception table, per-vector handlers and the
+ * unexpected-exception report. An exception at an instruction listed in
+ * .extable resumes at its fixup with the vector in RAX (rdmsr_safe() and
+ * friends); otherwise a handler registered for the vector runs
+ * (irq_set_handler()); any other exception ends the test with ERROR after
+ * printing vector, error code, RIP and CR2, and any other interrupt is
+ * counted as a failure.
  */
 #include "test.h"
+#include "traps.h"
 #include "x86.h"
 
 #define SEL_CODE64      0x08
 #define GATE_INTR64     0x8e            /* present, DPL 0, 64-bit interrupt gate */
-
-/* The frame entry.S builds: saved registers, then what the CPU pushed. */
-struct cpu_regs {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    uint64_t vector, error_code;
-    uint64_t rip, cs, rflags, rsp, ss;
-};
 
 struct idt_gate {
     uint16_t offset_lo;
@@ -34,10 +30,14 @@ struct extable_entry {
     uint64_t fixup;
 };
 
-extern const uint64_t exc_stubs[32];
+#define NR_VECTORS      256
+#define STUB_SIZE       16              /* entry.S: one stub per 16 bytes */
+
+extern const char exc_stubs[];
 extern const struct extable_entry __extable_start[], __extable_end[];
 
-static struct idt_gate idt[32] __aligned(16);
+static struct idt_gate idt[NR_VECTORS] __aligned(16);
+static irq_handler_t handlers[NR_VECTORS];
 
 static const char *const exc_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -51,15 +51,26 @@ static const char *const exc_names[32] = {
     "#VC VMM communication", "#SX security exception", "reserved 31",
 };
 
-void traps_init(void)
+void idt_load(void)
 {
     struct {
         uint16_t limit;
         uint64_t base;
     } __attribute__((packed)) desc = { sizeof(idt) - 1, (uintptr_t)idt };
 
-    for (unsigned int v = 0; v < 32; v++) {
-        uint64_t a = exc_stubs[v];
+    asm volatile("lidt %0" :: "m"(desc));
+}
+
+void irq_set_handler(unsigned int vector, irq_handler_t fn)
+{
+    if (vector < NR_VECTORS)
+        __atomic_store_n(&handlers[vector], fn, __ATOMIC_RELEASE);
+}
+
+void traps_init(void)
+{
+    for (unsigned int v = 0; v < NR_VECTORS; v++) {
+        uint64_t a = (uintptr_t)exc_stubs + v * STUB_SIZE;
 
         idt[v] = (struct idt_gate){
             .offset_lo = a & 0xffff, .selector = SEL_CODE64,
@@ -67,7 +78,7 @@ void traps_init(void)
             .offset_hi = a >> 32,
         };
     }
-    asm volatile("lidt %0" :: "m"(desc));
+    idt_load();
 }
 
 static const struct extable_entry *extable_find(uint64_t rip)
@@ -83,10 +94,20 @@ void trap_dispatch(struct cpu_regs *r)
 {
     static bool reporting;
     const struct extable_entry *e = extable_find(r->rip);
+    irq_handler_t fn;
 
-    if (e) {
+    if (e && r->vector < 32) {
         r->rip = e->fixup;
         r->rax = r->vector;
+        return;
+    }
+    fn = __atomic_load_n(&handlers[r->vector & (NR_VECTORS - 1)], __ATOMIC_ACQUIRE);
+    if (fn) {
+        fn(r);
+        return;
+    }
+    if (r->vector >= 32) {
+        test_fail("unexpected interrupt: vector %lu at RIP %#lx", r->vector, r->rip);
         return;
     }
     if (reporting)          /* faulted while reporting: nothing more to say */

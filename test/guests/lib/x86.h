@@ -15,6 +15,11 @@
 #define CR4_PAE         (U_(1) << 5)
 
 #define MSR_TSC         0x00000010
+#define MSR_APIC_BASE   0x0000001b
+#define  APIC_BASE_X2APIC (U_(1) << 10)
+#define  APIC_BASE_ENABLE (U_(1) << 11)
+#define MSR_TSC_DEADLINE 0x000006e0
+#define MSR_X2APIC_BASE 0x00000800      /* + xAPIC MMIO offset / 16 */
 #define MSR_SYSENTER_CS 0x00000174
 #define MSR_SYSENTER_ESP 0x00000175
 #define MSR_SYSENTER_EIP 0x00000176
@@ -45,6 +50,9 @@
 
 /* CPUID feature bits the tests look at. */
 #define CPUID1_ECX_VMX          (U_(1) << 5)
+#define CPUID1_ECX_X2APIC       (U_(1) << 21)
+#define CPUID1_ECX_TSC_DEADLINE (U_(1) << 24)
+#define CPUID1_EDX_APIC         (U_(1) << 9)
 #define CPUID1_ECX_HYPERVISOR   (U_(1) << 31)
 #define CPUID1_EDX_TSC          (U_(1) << 4)
 #define CPUID1_EDX_PAT          (U_(1) << 16)
@@ -171,6 +179,39 @@ static inline void outl(uint16_t port, uint32_t v)
 {
     asm volatile("outl %0, %w1" :: "a"(v), "Nd"(port));
 }
+
+static inline void sti(void)
+{
+    asm volatile("sti" ::: "memory");
+}
+
+static inline void cli(void)
+{
+    asm volatile("cli" ::: "memory");
+}
+
+/* Enable interrupts and halt, with no window between the two (STI's
+ * interrupt shadow covers HLT): an interrupt pending or arriving wakes
+ * the vCPU and runs its handler. Returns with interrupts enabled. */
+static inline void safe_halt(void)
+{
+    asm volatile("sti; hlt" ::: "memory");
+}
+
+static inline void cpu_relax(void)
+{
+    asm volatile("pause" ::: "memory");
+}
+
+static inline uint64_t read_rflags(void)
+{
+    uint64_t v;
+
+    asm volatile("pushfq; pop %0" : "=r"(v) :: "memory");
+    return v;
+}
+
+#define RFLAGS_IF       (U_(1) << 9)
 
 static inline __attribute__((noreturn)) void halt_forever(void)
 {
