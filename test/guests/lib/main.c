@@ -152,6 +152,13 @@ bool cmdline_u64(const char *key, uint64_t *out)
     return true;
 }
 
+uint64_t cmdline_u64_or(const char *key, uint64_t def)
+{
+    uint64_t n;
+
+    return cmdline_u64(key, &n) ? n : def;
+}
+
 /* The loader must zero .bss (p_memsz past p_filesz); count what it left. */
 static void bss_init(void)
 {

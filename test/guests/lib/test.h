@@ -94,6 +94,8 @@ const char *cmdline(void);
 bool cmdline_find(const char *key, const char **val, size_t *len);
 /* cmdline_find() and parse the value as a decimal or 0x hex number. */
 bool cmdline_u64(const char *key, uint64_t *out);
+/* cmdline_u64(key), or def when the key is absent or not a number. */
+uint64_t cmdline_u64_or(const char *key, uint64_t def);
 
 /* Bytes of .bss that were not zero when the guest started (the loader
  * must zero p_memsz beyond p_filesz); the framework zeroes them. */
