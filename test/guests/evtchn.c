@@ -20,7 +20,7 @@
 
 TEST_TITLE("event channels: loopback, interdomain ping-pong, errors");
 
-#define MS              1000000ull
+#define MS              1000000UL
 #define BAD_PORT        5000            /* beyond the 2-level limit of 4096 */
 #define PEER_PORT       1               /* role a's first port */
 #define DECOY_PORT      2               /* role a's second: unbound for itself */

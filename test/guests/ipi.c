@@ -16,7 +16,7 @@
 
 TEST_TITLE("IPIs between vCPUs: EVTCHNOP_bind_ipi + send, LAPIC fixed IPI");
 
-#define MS              1000000ull
+#define MS              1000000UL
 #define IPI_VECTOR      0xe0
 
 static evtchn_port_t port_to[2];

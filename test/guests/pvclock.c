@@ -16,7 +16,7 @@
 
 TEST_TITLE("pvclock readings are monotonic across vCPUs and pCPU moves");
 
-#define MS              1000000ull
+#define MS              1000000UL
 
 struct result {
     uint64_t reads, behind_others, behind_own, worst_ns, blocks;

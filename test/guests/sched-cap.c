@@ -12,7 +12,7 @@
 
 TEST_TITLE("a domain capped at C% runs at most C+5% and at least C-10% of the time");
 
-#define MS              1000000ull
+#define MS              1000000UL
 
 void test_main(void)
 {

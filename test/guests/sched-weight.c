@@ -15,7 +15,7 @@
 
 TEST_TITLE("CPU-bound domains share a pCPU in proportion to their weights");
 
-#define MS              1000000ull
+#define MS              1000000UL
 
 void test_main(void)
 {

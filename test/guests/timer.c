@@ -23,7 +23,7 @@
 TEST_TITLE("PV one-shot and periodic timers fire, never early, within a bound");
 
 #define SHOTS           8
-#define MS              1000000ull
+#define MS              1000000UL
 #define QUIET_NS        (20 * MS)
 
 static volatile uint32_t fired;

@@ -19,7 +19,7 @@
 
 TEST_TITLE("vCPUs start with VCPUOP_initialise/up and with INIT-SIPI-SIPI");
 
-#define MS              1000000ull
+#define MS              1000000UL
 #define NR_PV_VCPUS     4               /* vCPUs 0-3; vCPU 4 by SIPI */
 #define SIPI_VCPU       4
 
