@@ -93,6 +93,11 @@ long timer_bind(unsigned int vcpu, evtchn_handler_t fn, void *arg,
 
     if (rc)
         return rc;
+    /* Xen starts every vCPU with a 10 ms periodic timer; Linux stops it
+     * first, and so do we, so that VIRQ_TIMER fires only when asked. */
+    rc = timer_stop_periodic(vcpu);
+    if (rc)
+        return rc;
     evtchn_set_handler(p, vcpu, fn, arg);
     if (port)
         *port = p;

@@ -78,8 +78,10 @@ void evtchn_mask(evtchn_port_t port);
 
 /* ---- timers, runstate, blocking ---------------------------------------------- */
 
-/* Bind VIRQ_TIMER on vcpu to fn(port, arg); 0 or an error. The port goes to
- * *port when port is not NULL. */
+/* Bind VIRQ_TIMER on vcpu to fn(port, arg) and stop the vCPU's default
+ * periodic timer (Xen gives each vCPU a 10 ms one), so the VIRQ fires only
+ * for timers the test sets; 0 or an error. The port goes to *port when
+ * port is not NULL. */
 long timer_bind(unsigned int vcpu, evtchn_handler_t fn, void *arg,
                 evtchn_port_t *port);
 long timer_set_singleshot(unsigned int vcpu, uint64_t deadline_ns, uint32_t flags);
