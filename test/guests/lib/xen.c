@@ -98,6 +98,9 @@ long timer_bind(unsigned int vcpu, evtchn_handler_t fn, void *arg,
     rc = timer_stop_periodic(vcpu);
     if (rc)
         return rc;
+    /* Drop a tick that came between the bind and the stop. */
+    __atomic_and_fetch(&shared_info->evtchn_pending[p / 64], ~(1UL << (p % 64)),
+                       __ATOMIC_ACQ_REL);
     evtchn_set_handler(p, vcpu, fn, arg);
     if (port)
         *port = p;
