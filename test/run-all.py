@@ -576,15 +576,17 @@ DOMS_CMDLINE = "console=com1 dom0=test-all"
 DOM_LINE_RE = re.compile(r"\(d(\d+)\) (.*)")
 DOMN_SHUTDOWN_RE = re.compile(r"petrel: domain (\d+) shut down: (\S+) code (-?\d+)")
 DOMN_CRASH_RE = re.compile(r"petrel: domain (\d+) crashed(.*)")
-DOMN_RAN_RE = re.compile(r"petrel: domain (\d+) vCPU (\d+) ran (\d+) us on pCPUs ([\d,-]*)")
+DOMN_RAN_RE = re.compile(r"petrel: domain (\d+) vCPU (\d+) ran (\d+) us on pCPUs (none|[\d,-]+)")
 DOMN_DESTROYED_RE = re.compile(r"petrel: domain (\d+) destroyed\b")
 ALL_BACK_RE = re.compile(r"petrel: all domains stopped, all their memory returned")
 ALL_LEAK_RE = re.compile(r"petrel: all domains stopped, but (\d+) frames were not returned")
 
 
 def cpu_list(text):
-    """'0,2-3' -> {0, 2, 3}."""
+    """'0,2-3' -> {0, 2, 3}; 'none' (a vCPU that never ran) -> set()."""
     cpus = set()
+    if text == "none":
+        return cpus
     for part in filter(None, text.split(",")):
         lo, _, hi = part.partition("-")
         cpus.update(range(int(lo), int(hi or lo) + 1))
@@ -741,13 +743,15 @@ def check_weight_ratio(j):
 
 
 def check_pinned(domain, cpus):
-    """affinity: every vCPU of domain ran only on the pCPUs cpus."""
+    """affinity: every vCPU of domain ran, and only on the pCPUs cpus."""
     def check(j):
         lines = {v: r for (d, v), r in j.ran.items() if d == domain}
         if not lines:
             return f"no 'domain {domain} vCPU M ran ... on pCPUs' line"
         for v, (us, where) in sorted(lines.items()):
-            if not where or not where <= set(cpus):
+            if not where:
+                return f"domain {domain} vCPU {v} never ran"
+            if not where <= set(cpus):
                 return (f"domain {domain} vCPU {v} ran on pCPUs "
                         f"{sorted(where)}, pinned to {sorted(cpus)}")
         return None
