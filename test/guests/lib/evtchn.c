@@ -24,6 +24,8 @@ struct port_handler {
 
 static struct port_handler port_handlers[EVTCHN_HANDLED_PORTS];
 unsigned long evtchn_stray;
+evtchn_port_t evtchn_stray_port;
+unsigned int evtchn_stray_vcpu;
 
 static void handle_port(evtchn_port_t port, unsigned int me)
 {
@@ -31,6 +33,8 @@ static void handle_port(evtchn_port_t port, unsigned int me)
     evtchn_handler_t fn = h ? __atomic_load_n(&h->fn, __ATOMIC_ACQUIRE) : NULL;
 
     if (!fn || h->vcpu != me) {
+        evtchn_stray_port = port;
+        evtchn_stray_vcpu = me;
         __atomic_add_fetch(&evtchn_stray, 1, __ATOMIC_RELAXED);
         return;
     }
@@ -110,6 +114,16 @@ void evtchn_set_handler(evtchn_port_t port, unsigned int vcpu,
     __atomic_store_n(&h->fn, fn, __ATOMIC_RELEASE);
     if (fn)
         evtchn_unmask(port);
+}
+
+bool evtchn_no_strays(void)
+{
+    if (!evtchn_stray)
+        return true;
+    test_fail("%lu event(s) on ports with no handler or for another vCPU "
+              "(the last on port %u, taken by vCPU %u)", evtchn_stray,
+              evtchn_stray_port, evtchn_stray_vcpu);
+    return false;
 }
 
 void evtchn_mask(evtchn_port_t port)

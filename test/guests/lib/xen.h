@@ -62,6 +62,8 @@ void evtchn_set_handler(evtchn_port_t port, unsigned int vcpu,
                         evtchn_handler_t fn, void *arg);
 /* Events that arrived on a port without a handler, or for another vCPU. */
 extern unsigned long evtchn_stray;
+/* CHECK that there were none; a failure names the last such port. */
+bool evtchn_no_strays(void);
 
 /* EVTCHNOP_* wrappers: 0 or a negative errno, the new port in *port. */
 long evtchn_alloc_unbound(domid_t remote_dom, evtchn_port_t *port);
