@@ -120,9 +120,8 @@ bool evtchn_no_strays(void)
 {
     if (!evtchn_stray)
         return true;
-    test_fail("%lu event(s) on ports with no handler or for another vCPU "
-              "(the last on port %u, taken by vCPU %u)", evtchn_stray,
-              evtchn_stray_port, evtchn_stray_vcpu);
+    test_fail("%lu stray event(s), the last on port %u (vCPU %u)",
+              evtchn_stray, evtchn_stray_port, evtchn_stray_vcpu);
     return false;
 }
 
