@@ -104,6 +104,16 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* RDTSC after every earlier load has completed (LFENCE orders RDTSC on
+ * Intel and on AMD with LFENCE made dispatch-serializing, as every
+ * hypervisor-visible AMD CPU has): for comparing a clock with a value
+ * loaded just before. */
+static inline uint64_t rdtsc_ordered(void)
+{
+    asm volatile("lfence" ::: "memory");
+    return rdtsc();
+}
+
 static inline uint64_t read_cr0(void)
 {
     uint64_t v;

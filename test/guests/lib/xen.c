@@ -59,7 +59,7 @@ uint64_t pvclock_read(const volatile struct vcpu_time_info *t)
         sys = t->system_time;
         mul = t->tsc_to_system_mul;
         shift = t->tsc_shift;
-        tsc = rdtsc();
+        tsc = rdtsc_ordered();
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
     } while ((v & 1) || v != t->version);
     /* A TSC behind the stamp would wrap: count it as no time passed. */
