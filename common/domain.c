@@ -11,9 +11,11 @@
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
 #include <petrel/printk.h>
+#include <petrel/time.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
 #include <x86/percpu.h>
+#include <x86/processor.h>
 
 static struct vcpu *current_vcpus[NR_CPUS];
 
@@ -35,11 +37,48 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
         return NULL;
     v->id = id;
     v->domain = d;
-    if (hvm->vcpu_create(v)) {
-        xfree(v);
-        return NULL;
+    v->hvm.tsc_offset = d->tsc_offset;      /* the vendor loads it at creation */
+    if (id < XEN_LEGACY_MAX_VCPUS) {
+        v->vcpu_info = &d->shared_info->vcpu_info[id];
+    } else {
+        v->vcpu_info_private = xzalloc(sizeof(*v->vcpu_info_private));
+        if (!v->vcpu_info_private)
+            goto fail;
+        v->vcpu_info = v->vcpu_info_private;
     }
+    vcpu_timers_init(v);
+    if (hvm->vcpu_create(v))
+        goto fail;
+    vcpu_update_time(v);                    /* valid before the guest looks */
     return v;
+
+fail:
+    xfree(v->vcpu_info_private);
+    xfree(v);
+    return NULL;
+}
+
+/* shared_info: a zeroed hypervisor frame, mapped by the guest on request
+ * (common/memory_op.c); the domain frees it, never the p2m. */
+static int shared_info_create(struct domain *d)
+{
+    paddr_t pa = frame_alloc(0);
+
+    d->shared_info_gfn = ~0ull;
+    if (!pa)
+        return -ENOMEM;
+    d->shared_info = phys_to_virt(pa);
+    memset(d->shared_info, 0, PAGE_SIZE);
+    domain_set_wallclock(d);
+    return 0;
+}
+
+/* Frames the p2m gave up but pointers may still reach (d->retired). */
+static void retired_free(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->retired.nr; i++)
+        frame_free(d->retired.mfn[i] << PAGE_SHIFT, 0);
+    xfree(d->retired.mfn);
 }
 
 struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged)
@@ -55,6 +94,9 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
     d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->tsc_offset = -(int64_t)rdtsc();      /* its TSC starts near 0 */
+    if (shared_info_create(d))
+        goto fail;
     d->p2m = p2m_create(hvm->p2m_format, 48, hvm_p2m_caps);
     if (!d->p2m)
         goto fail;
@@ -73,12 +115,18 @@ fail:
 
 void domain_destroy(struct domain *d)
 {
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        vcpu_timers_stop(d->vcpus[i]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         hvm->vcpu_destroy(d->vcpus[i]);
+        xfree(d->vcpus[i]->vcpu_info_private);
         xfree(d->vcpus[i]);
     }
     if (d->p2m)
         p2m_destroy(d->p2m);
+    retired_free(d);
+    if (d->shared_info)
+        frame_free(virt_to_phys(d->shared_info), 0);
     xfree(d);
 }
 

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcpu_op and set_timer_op: bringing vCPUs up and down, their runstate,
+ * where their vcpu_info lives, and their two guest timers.
+ *
+ * Timers. Each vCPU has a single-shot timer (set_timer_op,
+ * VCPUOP_set_singleshot_timer) and a periodic one, both struct timers bound
+ * for life to the pCPU vcpu_timers_init() chose; both raise VIRQ_TIMER. A
+ * deadline already past raises it at once, from the hypercall. The periodic
+ * timer re-arms itself from its callback at the next multiple of its period
+ * after the tick that fired, skipping ticks the pCPU was too busy to run.
+ *
+ * Stopping against a callback running on another pCPU: the stopper clears
+ * the period first and then stops the timer; the callback re-reads the
+ * period after re-arming and stops the timer itself if it went to 0, so no
+ * tick stays armed after vcpu_timers_stop(). The timer queue cannot say
+ * whether a callback has started but not finished, so domain_destroy() must
+ * not free a vCPU while one could still be running (see the report in
+ * docs: a timer_kill() that waits would close this).
+ *
+ * vcpu_info. Until VCPUOP_register_vcpu_info it is the vCPU's slot in
+ * shared_info (or a private one for vCPUs past XEN_LEGACY_MAX_VCPUS); after,
+ * a 64-byte area in a RAM frame of the domain, reached through the direct
+ * map. That frame stays the domain's until it is destroyed: the p2m only
+ * gives up owned frames at destruction, or to memory_op, which retires them.
+ */
+#include <petrel/domain.h>
+#include <petrel/errno.h>
+#include <petrel/event.h>
+#include <petrel/hypercall.h>
+#include <petrel/lib.h>
+#include <petrel/mm.h>
+#include <petrel/p2m.h>
+#include <petrel/time.h>
+#include <public/hvm/hvm_vcpu.h>
+#include <public/vcpu.h>
+#include <x86/hvm/hvm.h>
+#include <x86/percpu.h>
+#include <x86/time.h>
+
+/* Xen refuses periods this long too (STIME_DELTA_MAX). */
+#define VCPU_PERIODIC_MAX_NS    (~0ull >> 2)
+/* set_timer_op: Linux may pass a deadline wrapped negative or absurdly far
+ * ahead (jiffies wrap); as Xen, fire at once for anything over ~13 days. */
+#define SET_TIMER_MAX_AHEAD_NS  (1ull << 50)
+
+static void timer_tsc_set(struct timer *t, uint64_t deadline_ns)
+{
+    timer_set(t, system_time_to_tsc(deadline_ns));
+}
+
+static void singleshot_fn(struct timer *t)
+{
+    evtchn_send_virq(t->data, VIRQ_TIMER);
+}
+
+static void periodic_fn(struct timer *t)
+{
+    struct vcpu *v = t->data;
+    uint64_t period = __atomic_load_n(&v->periodic_period, __ATOMIC_ACQUIRE);
+
+    evtchn_send_virq(v, VIRQ_TIMER);
+    if (!period)
+        return;
+    v->periodic_next = periodic_next_tick(v->periodic_next, period, system_time_ns());
+    timer_tsc_set(t, v->periodic_next);
+    if (!__atomic_load_n(&v->periodic_period, __ATOMIC_ACQUIRE))
+        timer_stop(t);              /* stopped meanwhile: see the top */
+}
+
+void vcpu_timers_init(struct vcpu *v)
+{
+    unsigned int cpu = v->id % (nr_cpus_online ? nr_cpus_online : 1);
+
+    timer_init(&v->singleshot_timer, singleshot_fn, v, cpu);
+    timer_init(&v->periodic_timer, periodic_fn, v, cpu);
+}
+
+static void periodic_stop(struct vcpu *v)
+{
+    __atomic_store_n(&v->periodic_period, 0, __ATOMIC_RELEASE);
+    timer_stop(&v->periodic_timer);
+}
+
+void vcpu_timers_stop(struct vcpu *v)
+{
+    periodic_stop(v);
+    timer_stop(&v->singleshot_timer);
+}
+
+void vcpu_singleshot_set(struct vcpu *v, uint64_t deadline)
+{
+    if (!deadline) {
+        timer_stop(&v->singleshot_timer);
+        return;
+    }
+    if (deadline <= system_time_ns()) {
+        timer_stop(&v->singleshot_timer);
+        evtchn_send_virq(v, VIRQ_TIMER);
+        return;
+    }
+    timer_tsc_set(&v->singleshot_timer, deadline);
+}
+
+long do_set_timer_op(struct vcpu *v, uint64_t timeout, uint64_t a2, uint64_t a3,
+                     uint64_t a4, uint64_t a5)
+{
+    uint64_t now = system_time_ns();
+
+    if (timeout && (timeout - now) >> 50)   /* wrapped past, or ~13 days on */
+        timeout = now;
+    vcpu_singleshot_set(v, timeout);
+    return 0;
+}
+
+static long set_periodic(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_set_periodic_timer p;
+
+    if (copy_from_guest(v, &p, arg, sizeof(p)))
+        return -EFAULT;
+    if (p.period_ns < VCPU_PERIODIC_MIN_NS || p.period_ns > VCPU_PERIODIC_MAX_NS)
+        return -EINVAL;
+    periodic_stop(t);
+    t->periodic_next = system_time_ns() + p.period_ns;
+    __atomic_store_n(&t->periodic_period, p.period_ns, __ATOMIC_RELEASE);
+    timer_tsc_set(&t->periodic_timer, t->periodic_next);
+    return 0;
+}
+
+/* Xen allows the single-shot commands only on the calling vCPU. */
+static long set_singleshot(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_set_singleshot_timer s;
+
+    if (t != v)
+        return -EINVAL;
+    if (copy_from_guest(v, &s, arg, sizeof(s)))
+        return -EFAULT;
+    if ((s.flags & VCPU_SSHOTTMR_future) && s.timeout_abs_ns < system_time_ns())
+        return -ETIME;
+    /* A deadline of 0 is in the past, not "stop": it fires at once. */
+    vcpu_singleshot_set(t, s.timeout_abs_ns ? s.timeout_abs_ns : 1);
+    return 0;
+}
+
+static long initialise(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct domain *d = t->domain;
+    struct vcpu_hvm_context ctx;
+    unsigned long flags;
+    long rc;
+
+    if (copy_from_guest(v, &ctx, arg, sizeof(ctx)))
+        return -EFAULT;
+    flags = spin_lock_irqsave(&d->lock);
+    if (t->initialised || t == v || vcpu_is_up(t))
+        rc = -EEXIST;
+    else
+        rc = hvm_set_vcpu_context(t, &ctx);
+    if (!rc)
+        t->initialised = true;
+    spin_unlock_irqrestore(&d->lock, flags);
+    return rc;
+}
+
+/*
+ * The scheduler's states onto Xen's: PAUSED is RUNSTATE_offline, as in Xen
+ * (a vCPU neither running, runnable nor blocked on an event: Xen's
+ * vcpu_runstate_change() gives a paused, unblocked vCPU RUNSTATE_offline).
+ */
+static const uint32_t runstate_of[SCHED_NR_STATES] = {
+    [SCHED_RUNNING] = RUNSTATE_running, [SCHED_RUNNABLE] = RUNSTATE_runnable,
+    [SCHED_BLOCKED] = RUNSTATE_blocked, [SCHED_PAUSED] = RUNSTATE_offline,
+    [SCHED_OFFLINE] = RUNSTATE_offline,
+};
+
+static long get_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_runstate_info ri = { 0 };
+    struct sched_runstate rs;
+
+    sched_vcpu_runstate(&t->sched, system_time_ns(), &rs);
+    ri.state = runstate_of[rs.state];
+    ri.state_entry_time = rs.state_entry;
+    for (unsigned int i = 0; i < SCHED_NR_STATES; i++)
+        ri.time[runstate_of[i]] += rs.time[i];
+    return copy_to_guest(v, arg, &ri, sizeof(ri)) ? -EFAULT : 0;
+}
+
+/* Is t's vcpu_info still where creation put it? */
+static bool vcpu_info_is_default(struct vcpu *t)
+{
+    struct domain *d = t->domain;
+
+    if (t->id < XEN_LEGACY_MAX_VCPUS)
+        return t->vcpu_info == &d->shared_info->vcpu_info[t->id];
+    return t->vcpu_info == t->vcpu_info_private;
+}
+
+/*
+ * Move t's vcpu_info to (gfn, offset): a RAM frame the domain owns, the
+ * 64 bytes within it. Only once, and on the calling vCPU or one that is
+ * down (as Xen), so that nothing else writes its pvclock meanwhile.
+ */
+static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct domain *d = t->domain;
+    struct vcpu_register_vcpu_info r;
+    struct vcpu_info *vi;
+    unsigned int pflags;
+    enum p2m_type type;
+    unsigned long flags;
+    uint64_t mfn;
+    long rc = -EINVAL;
+
+    if (copy_from_guest(v, &r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.rsvd || r.offset > PAGE_SIZE - sizeof(*vi) || (r.offset & 7) ||
+        (t != v && vcpu_is_up(t)))
+        return -EINVAL;
+    if (p2m_lookup(d->p2m, r.mfn, &mfn, &type, NULL, &pflags) || type != P2M_RAM_RW ||
+        !(pflags & P2M_OWNED))
+        return -EINVAL;
+    vi = (struct vcpu_info *)((uint8_t *)phys_to_virt(mfn << PAGE_SHIFT) + r.offset);
+    flags = spin_lock_irqsave(&d->lock);
+    if (vcpu_info_is_default(t)) {
+        memcpy(vi, t->vcpu_info, sizeof(*vi));
+        /* Events raised during the move may have gone to either copy: the
+         * guest scans every selector word (as Xen asks it to). */
+        vi->evtchn_pending_sel = ~(xen_ulong_t)0;
+        __atomic_store_n(&t->vcpu_info, vi, __ATOMIC_RELEASE);
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    if (rc)
+        return rc;
+    vcpu_update_time(t);
+    vcpu_mark_events_pending(t);
+    return 0;
+}
+
+long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg,
+                uint64_t a4, uint64_t a5)
+{
+    struct domain *d = v->domain;
+    struct vcpu *t;
+
+    if (vcpuid >= d->nr_vcpus || !d->vcpus[vcpuid])
+        return -ENOENT;
+    t = d->vcpus[vcpuid];
+    switch (cmd) {
+    case VCPUOP_initialise:
+        return initialise(v, t, arg);
+    case VCPUOP_up:
+        if (!t->initialised)
+            return -EINVAL;
+        vcpu_up(t);
+        return 0;
+    case VCPUOP_down:
+        vcpu_down(t);
+        return 0;
+    case VCPUOP_is_up:
+        return vcpu_is_up(t);
+    case VCPUOP_get_runstate_info:
+        return get_runstate(v, t, arg);
+    case VCPUOP_set_periodic_timer:
+        return set_periodic(v, t, arg);
+    case VCPUOP_stop_periodic_timer:
+        periodic_stop(t);
+        return 0;
+    case VCPUOP_set_singleshot_timer:
+        return set_singleshot(v, t, arg);
+    case VCPUOP_stop_singleshot_timer:
+        if (t != v)
+            return -EINVAL;
+        timer_stop(&t->singleshot_timer);
+        return 0;
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, t, arg);
+    default:
+        return -ENOSYS;
+    }
+}
