@@ -37,6 +37,8 @@ void vcpu_update_time(struct vcpu *v)
     t.tsc_shift = system_time_shift;
     t.flags = XEN_PVCLOCK_TSC_STABLE_BIT;
     pvclock_publish(&v->vcpu_info->time, &t);
+    if (v == current_vcpu())
+        vcpu_runstate_area_update(v);
 }
 
 void wallclock_init(void)

@@ -175,17 +175,57 @@ static const uint32_t runstate_of[SCHED_NR_STATES] = {
     [SCHED_OFFLINE] = RUNSTATE_offline,
 };
 
-static long get_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
+static void runstate_get(struct vcpu *t, struct vcpu_runstate_info *ri)
 {
-    struct vcpu_runstate_info ri = { 0 };
     struct sched_runstate rs;
 
+    memset(ri, 0, sizeof(*ri));
     sched_vcpu_runstate(&t->sched, system_time_ns(), &rs);
-    ri.state = runstate_of[rs.state];
-    ri.state_entry_time = rs.state_entry;
+    ri->state = runstate_of[rs.state];
+    ri->state_entry_time = rs.state_entry;
     for (unsigned int i = 0; i < SCHED_NR_STATES; i++)
-        ri.time[runstate_of[i]] += rs.time[i];
+        ri->time[runstate_of[i]] += rs.time[i];
+}
+
+static long get_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_runstate_info ri;
+
+    runstate_get(t, &ri);
     return copy_to_guest(v, arg, &ri, sizeof(ri)) ? -EFAULT : 0;
+}
+
+void vcpu_runstate_area_update(struct vcpu *v)
+{
+    struct vcpu_runstate_info ri;
+    uint64_t gva = __atomic_load_n(&v->runstate_area, __ATOMIC_RELAXED);
+
+    if (!gva)
+        return;
+    runstate_get(v, &ri);
+    copy_to_guest(v, gva, &ri, sizeof(ri));
+}
+
+/*
+ * The guest's copy of its runstate, refreshed whenever the vCPU is
+ * scheduled. 0 unregisters. Petrel writes it at once on the calling vCPU
+ * and refuses (-EFAULT) an address it cannot write there; Xen keeps such an
+ * address silently. Another vCPU's area is first written when it runs.
+ */
+static long register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_register_runstate_memory_area a;
+    struct vcpu_runstate_info ri;
+
+    if (copy_from_guest(v, &a, arg, sizeof(a)))
+        return -EFAULT;
+    if (a.addr && t == v) {
+        runstate_get(t, &ri);
+        if (copy_to_guest(v, a.addr, &ri, sizeof(ri)))
+            return -EFAULT;
+    }
+    __atomic_store_n(&t->runstate_area, a.addr, __ATOMIC_RELAXED);
+    return 0;
 }
 
 /* Is t's vcpu_info still where creation put it? */
@@ -264,6 +304,8 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg,
         return vcpu_is_up(t);
     case VCPUOP_get_runstate_info:
         return get_runstate(v, t, arg);
+    case VCPUOP_register_runstate_memory_area:
+        return register_runstate(v, t, arg);
     case VCPUOP_set_periodic_timer:
         return set_periodic(v, t, arg);
     case VCPUOP_stop_periodic_timer:

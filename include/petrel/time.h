@@ -25,6 +25,14 @@ struct vcpu;
 void vcpu_update_time(struct vcpu *v);
 
 /*
+ * Copy v's runstate (VCPUOP_get_runstate_info's) to the area the guest
+ * registered, if any, through v's current page tables; a fault there is
+ * ignored (the guest's loss, as in Xen). On the pCPU running v, when it is
+ * scheduled there: vcpu_update_time() calls it for the current vCPU.
+ */
+void vcpu_runstate_area_update(struct vcpu *v);
+
+/*
  * The wall clock: read the CMOS RTC once at boot (boot CPU, after
  * tsc_init); until then, or if the RTC cannot be read, it is 0.
  * domain_set_wallclock() publishes it into d's shared_info (wc_sec,

@@ -199,6 +199,22 @@ static void check_timers(void)
     CHECK_EQ(vcpu_op(99, 0, NULL), -XEN_ENOSYS);
 }
 
+/* The registered copy is written at once, with at least 'ran' ns running. */
+static void check_runstate_area(uint64_t ran)
+{
+    static volatile struct vcpu_runstate_info area;
+    struct vcpu_register_runstate_memory_area r = { .addr = (uintptr_t)&area };
+
+    REQUIRE_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 0, &r), 0);
+    printf("runstate area: state %u, running %lu ns\n", area.state, area.time[RUNSTATE_running]);
+    CHECK_EQ(area.state, RUNSTATE_running);
+    CHECK(area.time[RUNSTATE_running] >= ran);
+    r.addr = 1ull << 46;                    /* not mapped by the guest's page tables */
+    CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 0, &r), -XEN_EFAULT);
+    r.addr = 0;
+    CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 0, &r), 0);
+}
+
 static void check_runstate(void)
 {
     struct vcpu_runstate_info a, b;
@@ -213,6 +229,7 @@ static void check_runstate(void)
     CHECK_EQ(b.state, RUNSTATE_running);
     CHECK(b.time[RUNSTATE_running] > a.time[RUNSTATE_running]);
     CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, MAX_VCPU_PROBE, &a), -XEN_ENOENT);
+    check_runstate_area(b.time[RUNSTATE_running]);
     CHECK_EQ(vcpu_op(VCPUOP_is_up, 0, NULL), 1);
 }
 
