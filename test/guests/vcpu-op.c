@@ -7,7 +7,8 @@
  * moves vcpu_info with register_vcpu_info and checks that the new time info
  * continues the old clock, and checks the error codes of bad requests.
  * Timer delivery is another guest's job. With a second vCPU (the
- * dom.vcpus=2 module token) it also checks VCPUOP_up and initialise on it.
+ * dom.vcpus=2 module token) it also checks VCPUOP_up and initialise on it
+ * (without bringing it up).
  */
 #include <public/hvm/hvm_vcpu.h>
 #include <public/memory.h>
@@ -252,6 +253,15 @@ static void check_second_vcpu(void)
         .rip = 0x0000800000000000ull, .cr0 = CR0_PE | CR0_PG, .cr4 = CR4_PAE,
         .efer = EFER_LME, .rflags = 2 };
     CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);        /* non-canonical */
+    /* A good context (this vCPU's paging, a parked RIP) is taken once. It
+     * is not brought up: running a second vCPU is another guest's test. */
+    ctx.cpu_regs.x86_64.rip = (uintptr_t)check_second_vcpu;
+    ctx.cpu_regs.x86_64.cr0 = read_cr0();
+    ctx.cpu_regs.x86_64.cr3 = read_cr3();
+    ctx.cpu_regs.x86_64.cr4 = read_cr4();
+    ctx.cpu_regs.x86_64.efer = rdmsr(MSR_EFER);
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST);
     CHECK_EQ(vcpu_op(VCPUOP_is_up, 1, NULL), 0);
 }
 
