@@ -15,8 +15,8 @@
  * period after re-arming and stops the timer itself if it went to 0, so no
  * tick stays armed after vcpu_timers_stop(). The timer queue cannot say
  * whether a callback has started but not finished, so domain_destroy() must
- * not free a vCPU while one could still be running (see the report in
- * docs: a timer_kill() that waits would close this).
+ * not free a vCPU while one could still be running (docs/guest-time.md,
+ * "Known limits": a timer_kill() that waits would close this).
  *
  * vcpu_info. Until VCPUOP_register_vcpu_info it is the vCPU's slot in
  * shared_info (or a private one for vCPUs past XEN_LEGACY_MAX_VCPUS); after,
