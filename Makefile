@@ -40,7 +40,8 @@ common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \
 	common/domain.o common/hypercall.o common/version.o common/console_io.o \
 	common/sched_op.o common/pvclock.o common/timer.o \
-	common/guest_time.o common/memory_op.o common/vcpu_op.o common/tmp_stubs_time.o
+	common/guest_time.o common/memory_op.o common/vcpu_op.o common/vcpu_timer.o \
+	common/tmp_stubs_time.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o drivers/rtc.o

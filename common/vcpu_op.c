@@ -1,22 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * vcpu_op and set_timer_op: bringing vCPUs up and down, their runstate,
- * where their vcpu_info lives, and their two guest timers.
- *
- * Timers. Each vCPU has a single-shot timer (set_timer_op,
- * VCPUOP_set_singleshot_timer) and a periodic one, both struct timers bound
- * for life to the pCPU vcpu_timers_init() chose; both raise VIRQ_TIMER. A
- * deadline already past raises it at once, from the hypercall. The periodic
- * timer re-arms itself from its callback at the next multiple of its period
- * after the tick that fired, skipping ticks the pCPU was too busy to run.
- *
- * Stopping against a callback running on another pCPU: the stopper clears
- * the period first and then stops the timer; the callback re-reads the
- * period after re-arming and stops the timer itself if it went to 0, so no
- * tick stays armed after vcpu_timers_stop(). The timer queue cannot say
- * whether a callback has started but not finished, so domain_destroy() must
- * not free a vCPU while one could still be running (docs/guest-time.md,
- * "Known limits": a timer_kill() that waits would close this).
+ * vcpu_op: bringing vCPUs up and down, their runstate, where their
+ * vcpu_info lives, and their two guest timers (common/vcpu_timer.c).
  *
  * vcpu_info. Until VCPUOP_register_vcpu_info it is the vCPU's slot in
  * shared_info (or a private one for vCPUs past XEN_LEGACY_MAX_VCPUS); after,
@@ -35,83 +20,7 @@
 #include <public/hvm/hvm_vcpu.h>
 #include <public/vcpu.h>
 #include <x86/hvm/hvm.h>
-#include <x86/percpu.h>
 #include <x86/time.h>
-
-/* Xen refuses periods this long too (STIME_DELTA_MAX). */
-#define VCPU_PERIODIC_MAX_NS    (~0ull >> 2)
-/* set_timer_op: Linux may pass a deadline wrapped negative or absurdly far
- * ahead (jiffies wrap); as Xen, fire at once for anything over ~13 days. */
-#define SET_TIMER_MAX_AHEAD_NS  (1ull << 50)
-
-static void timer_tsc_set(struct timer *t, uint64_t deadline_ns)
-{
-    timer_set(t, system_time_to_tsc(deadline_ns));
-}
-
-static void singleshot_fn(struct timer *t)
-{
-    evtchn_send_virq(t->data, VIRQ_TIMER);
-}
-
-static void periodic_fn(struct timer *t)
-{
-    struct vcpu *v = t->data;
-    uint64_t period = __atomic_load_n(&v->periodic_period, __ATOMIC_ACQUIRE);
-
-    evtchn_send_virq(v, VIRQ_TIMER);
-    if (!period)
-        return;
-    v->periodic_next = periodic_next_tick(v->periodic_next, period, system_time_ns());
-    timer_tsc_set(t, v->periodic_next);
-    if (!__atomic_load_n(&v->periodic_period, __ATOMIC_ACQUIRE))
-        timer_stop(t);              /* stopped meanwhile: see the top */
-}
-
-void vcpu_timers_init(struct vcpu *v)
-{
-    unsigned int cpu = v->id % (nr_cpus_online ? nr_cpus_online : 1);
-
-    timer_init(&v->singleshot_timer, singleshot_fn, v, cpu);
-    timer_init(&v->periodic_timer, periodic_fn, v, cpu);
-}
-
-static void periodic_stop(struct vcpu *v)
-{
-    __atomic_store_n(&v->periodic_period, 0, __ATOMIC_RELEASE);
-    timer_stop(&v->periodic_timer);
-}
-
-void vcpu_timers_stop(struct vcpu *v)
-{
-    periodic_stop(v);
-    timer_stop(&v->singleshot_timer);
-}
-
-void vcpu_singleshot_set(struct vcpu *v, uint64_t deadline)
-{
-    if (!deadline) {
-        timer_stop(&v->singleshot_timer);
-        return;
-    }
-    if (deadline <= system_time_ns()) {
-        timer_stop(&v->singleshot_timer);
-        evtchn_send_virq(v, VIRQ_TIMER);
-        return;
-    }
-    timer_tsc_set(&v->singleshot_timer, deadline);
-}
-
-long do_set_timer_op(struct vcpu *v, uint64_t timeout, uint64_t a2, uint64_t a3,
-                     uint64_t a4, uint64_t a5)
-{
-    uint64_t now = system_time_ns();
-
-    if (timeout && (timeout - now) >> 50)   /* wrapped past, or ~13 days on */
-        timeout = now;
-    vcpu_singleshot_set(v, timeout);
-    return 0;
-}
 
 static long set_periodic(struct vcpu *v, struct vcpu *t, uint64_t arg)
 {
@@ -119,13 +28,7 @@ static long set_periodic(struct vcpu *v, struct vcpu *t, uint64_t arg)
 
     if (copy_from_guest(v, &p, arg, sizeof(p)))
         return -EFAULT;
-    if (p.period_ns < VCPU_PERIODIC_MIN_NS || p.period_ns > VCPU_PERIODIC_MAX_NS)
-        return -EINVAL;
-    periodic_stop(t);
-    t->periodic_next = system_time_ns() + p.period_ns;
-    __atomic_store_n(&t->periodic_period, p.period_ns, __ATOMIC_RELEASE);
-    timer_tsc_set(&t->periodic_timer, t->periodic_next);
-    return 0;
+    return vcpu_periodic_set(t, p.period_ns);
 }
 
 /* Xen allows the single-shot commands only on the calling vCPU. */
@@ -309,7 +212,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg,
     case VCPUOP_set_periodic_timer:
         return set_periodic(v, t, arg);
     case VCPUOP_stop_periodic_timer:
-        periodic_stop(t);
+        vcpu_periodic_stop(t);
         return 0;
     case VCPUOP_set_singleshot_timer:
         return set_singleshot(v, t, arg);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guest time (common/guest_time.c, common/vcpu_op.c): the pvclock each vCPU
+ * Guest time (common/guest_time.c, common/vcpu_timer.c): the pvclock each vCPU
  * reads in its vcpu_info, the wall clock in shared_info, and the two guest
  * timers of a vCPU (single-shot and periodic) that raise VIRQ_TIMER.
  *
@@ -56,8 +56,16 @@ void vcpu_timers_stop(struct vcpu *v);
  */
 void vcpu_singleshot_set(struct vcpu *v, uint64_t deadline);
 
-/* Shortest period VCPUOP_set_periodic_timer accepts (Xen: 1 ms): ns. */
+/*
+ * Tick every 'period' ns from now on (VCPUOP_set_periodic_timer): 0, or
+ * -EINVAL for a period outside [VCPU_PERIODIC_MIN_NS, VCPU_PERIODIC_MAX_NS]
+ * (Xen's bounds: 1 ms, STIME_DELTA_MAX). vcpu_periodic_stop() turns it off.
+ * Any pCPU.
+ */
 #define VCPU_PERIODIC_MIN_NS    1000000ull
+#define VCPU_PERIODIC_MAX_NS    (~0ull >> 2)
+int vcpu_periodic_set(struct vcpu *v, uint64_t period);
+void vcpu_periodic_stop(struct vcpu *v);
 
 /*
  * The periodic timer's next tick after one due at 'due' fired at 'now'
