@@ -250,6 +250,7 @@ void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info)
     v->hvm.gpr[GPR_RBX] = start_info;
     v->hvm.rip = entry;
     v->hvm.rflags = 2;
+    v->initialised = true;          /* VCPUOP_initialise: -EEXIST */
 }
 
 typedef void (*exit_handler_t)(struct vcpu *v, struct hvm_exit *e);
