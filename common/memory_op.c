@@ -58,7 +58,8 @@ static int retired_reserve(struct domain *d)
     mfn = xzalloc(max * sizeof(*mfn));
     if (!mfn)
         return -ENOMEM;
-    memcpy(mfn, r->mfn, r->nr * sizeof(*mfn));
+    if (r->nr)
+        memcpy(mfn, r->mfn, r->nr * sizeof(*mfn));
     xfree(r->mfn);
     r->mfn = mfn;
     r->max = max;
