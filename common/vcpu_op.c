@@ -68,9 +68,11 @@ static long initialise(struct vcpu *v, struct vcpu *t, uint64_t arg)
 }
 
 /*
- * The scheduler's states onto Xen's: PAUSED is RUNSTATE_offline, as in Xen
- * (a vCPU neither running, runnable nor blocked on an event: Xen's
- * vcpu_runstate_change() gives a paused, unblocked vCPU RUNSTATE_offline).
+ * The scheduler's states onto Xen's: PAUSED is RUNSTATE_offline, as Xen
+ * gives a descheduled vCPU that is not runnable and not blocked on an event
+ * (pause_flags without VPF_blocked). One difference: Xen reports a vCPU
+ * both blocked and paused as blocked; the scheduler reports it PAUSED, so
+ * here it is offline.
  */
 static const uint32_t runstate_of[SCHED_NR_STATES] = {
     [SCHED_RUNNING] = RUNSTATE_running, [SCHED_RUNNABLE] = RUNSTATE_runnable,
