@@ -11,10 +11,8 @@
  * Stopping against a callback running on another pCPU: the stopper clears
  * the period first and then stops the timer; the callback re-reads the
  * period after re-arming and stops the timer itself if it went to 0, so no
- * tick stays armed after vcpu_timers_stop(). The timer queue cannot say
- * whether a callback has started but not finished, so domain_destroy() must
- * not free a vCPU while one could still be running (docs/guest-time.md,
- * "Known limits": a timer_kill() that waits would close this).
+ * tick stays armed after vcpu_periodic_stop(). vcpu_timers_stop() also
+ * waits (timer_kill) for a callback under way, so v may be freed after it.
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
@@ -68,8 +66,9 @@ void vcpu_periodic_stop(struct vcpu *v)
 
 void vcpu_timers_stop(struct vcpu *v)
 {
-    vcpu_periodic_stop(v);
-    timer_stop(&v->singleshot_timer);
+    __atomic_store_n(&v->periodic_period, 0, __ATOMIC_RELEASE);
+    timer_kill(&v->periodic_timer);
+    timer_kill(&v->singleshot_timer);
 }
 
 void vcpu_singleshot_set(struct vcpu *v, uint64_t deadline)

@@ -19,8 +19,10 @@ struct vcpu;
 /*
  * Publish v's pvclock into v->vcpu_info->time (version protocol of
  * petrel/pvclock.h): tsc_timestamp in guest TSC now, the system time at that
- * TSC, the system clock's scale, XEN_PVCLOCK_TSC_STABLE_BIT. One writer per
- * vCPU at a time: call it on the pCPU running v, or while v cannot run.
+ * TSC, the system clock's scale, XEN_PVCLOCK_TSC_STABLE_BIT. The scheduler
+ * calls it each time v is switched in; also at creation, when vcpu_info
+ * moves and when shared_info is mapped. One writer per vCPU at a time: on
+ * the pCPU running v, or while v cannot run.
  */
 void vcpu_update_time(struct vcpu *v);
 
@@ -44,8 +46,8 @@ void domain_set_wallclock(struct domain *d);
 /*
  * The guest timers of v. vcpu_timers_init(): at vCPU creation, binding both
  * timers to pCPU v->id % nr_cpus_online for v's life. vcpu_timers_stop():
- * disarm both and turn the periodic timer off; from domain_destroy() before
- * anything of v is freed, and when v goes down.
+ * stop both for good (timer_kill: waits for a callback running on another
+ * pCPU to finish), before v is freed. Not from v's own timer callbacks.
  */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_stop(struct vcpu *v);

@@ -7,8 +7,8 @@
  * moves vcpu_info with register_vcpu_info and checks that the new time info
  * continues the old clock, and checks the error codes of bad requests.
  * Timer delivery is another guest's job. With a second vCPU (the
- * dom.vcpus=2 module token) it also checks VCPUOP_up and initialise on it
- * (without bringing it up).
+ * dom.vcpus=2 module token) it also checks VCPUOP_initialise and up on it,
+ * and that it runs from the given state.
  */
 #include <public/hvm/hvm_vcpu.h>
 #include <public/memory.h>
@@ -234,8 +234,46 @@ static void check_runstate(void)
     CHECK_EQ(vcpu_op(VCPUOP_is_up, 0, NULL), 1);
 }
 
-/* Bring-up errors on vCPU 1, when there is one. */
-static void check_second_vcpu(void)
+static volatile uint32_t ap_ran;
+static uint8_t ap_stack[4096] __aligned(16);
+
+/* vCPU 1's code: say so, then take itself down (interrupts stay off). */
+static void __attribute__((noreturn)) ap_main(void)
+{
+    ap_ran = 1;
+    vcpu_op(VCPUOP_down, 1, NULL);
+    for (;;)
+        asm volatile("hlt");
+}
+
+/* Wait (yielding, bounded by the pvclock) until *flag reads 'want'. */
+static bool wait_for(bool (*cond)(void), const volatile struct vcpu_time_info *clock)
+{
+    struct vcpu_time_info t;
+    uint64_t start;
+
+    time_read(clock, &t);
+    start = time_at(&t, rdtsc());
+    while (!cond()) {
+        hypervisor_sched_op(SCHEDOP_yield, NULL);
+        if (time_at(&t, rdtsc()) - start > 10000000000ull)     /* 10 s */
+            return false;
+    }
+    return true;
+}
+
+static bool ap_has_run(void)
+{
+    return ap_ran;
+}
+
+static bool ap_is_down(void)
+{
+    return vcpu_op(VCPUOP_is_up, 1, NULL) == 0;
+}
+
+/* Bring-up of vCPU 1, when there is one: errors, then a real start. */
+static void check_second_vcpu(const volatile struct vcpu_time_info *clock)
 {
     struct vcpu_hvm_context ctx = { .mode = 7 };
     long rc = vcpu_op(VCPUOP_is_up, 1, NULL);
@@ -253,16 +291,25 @@ static void check_second_vcpu(void)
         .rip = 0x0000800000000000ull, .cr0 = CR0_PE | CR0_PG, .cr4 = CR4_PAE,
         .efer = EFER_LME, .rflags = 2 };
     CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);        /* non-canonical */
-    /* A good context (this vCPU's paging, a parked RIP) is taken once. It
-     * is not brought up: running a second vCPU is another guest's test. */
-    ctx.cpu_regs.x86_64.rip = (uintptr_t)check_second_vcpu;
+    /* A good context (this vCPU's paging, ap_main) is taken once; the
+     * stack is aligned as at a call (RSP + 8 a multiple of 16). */
+    ctx.cpu_regs.x86_64.rip = (uintptr_t)ap_main;
+    ctx.cpu_regs.x86_64.rsp = (uintptr_t)(ap_stack + sizeof(ap_stack)) - 8;
     ctx.cpu_regs.x86_64.cr0 = read_cr0();
     ctx.cpu_regs.x86_64.cr3 = read_cr3();
     ctx.cpu_regs.x86_64.cr4 = read_cr4();
     ctx.cpu_regs.x86_64.efer = rdmsr(MSR_EFER);
-    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
+    REQUIRE_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
     CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST);
     CHECK_EQ(vcpu_op(VCPUOP_is_up, 1, NULL), 0);
+    CHECK_EQ(ap_ran, 0);
+
+    REQUIRE_EQ(vcpu_op(VCPUOP_up, 1, NULL), 0);
+    if (!CHECK(wait_for(ap_has_run, clock)))
+        return;
+    CHECK(wait_for(ap_is_down, clock));
+    printf("vCPU 1 ran from VCPUOP_initialise's state and took itself down\n");
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST);    /* still initialised */
 }
 
 void test_main(void)
@@ -277,5 +324,6 @@ void test_main(void)
     check_register_vcpu_info(&si->vcpu_info[0]);
     check_timers();
     check_runstate();
-    check_second_vcpu();
+    /* vCPU 0's time info lives in vi_page now */
+    check_second_vcpu(&((const struct vcpu_info *)(vi_page + 64))->time);
 }

@@ -53,6 +53,10 @@ void arch_timer_program(unsigned int cpu, uint64_t expires)
 {
 }
 
+void arch_timer_kick(unsigned int cpu)
+{
+}
+
 static struct vcpu v0, v3;
 
 static int setup(void **state)
