@@ -29,7 +29,8 @@
  * p2m lock. */
 static spinlock_t physmap_lock = SPINLOCK_INIT;
 
-/* The domain 'domid' names for v: itself, or any domain if privileged. */
+/* The domain 'domid' names for v: itself, or any domain if privileged
+ * (then with a reference: put_target() drops it). */
 static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
 {
     struct domain *d = v->domain;
@@ -44,6 +45,12 @@ static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
     if (!d)
         *rc = -ESRCH;
     return d;
+}
+
+static void put_target(struct vcpu *v, struct domain *d)
+{
+    if (d != v->domain)
+        domain_put(d);
 }
 
 /* Room for one more retired frame; 0 or -ENOMEM. physmap_lock held. */
@@ -126,19 +133,21 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
         return rc;
     switch (x.space) {
     case XENMAPSPACE_shared_info:
-        if (x.idx != 0)
-            return -EINVAL;
-        rc = map_shared_info(d, x.gpfn);
+        rc = x.idx ? -EINVAL : map_shared_info(d, x.gpfn);
         if (!rc && v->domain == d)
             vcpu_update_time(v);    /* fresh, though valid since creation */
-        return rc;
+        break;
     case XENMAPSPACE_grant_table:
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
-        return -ENOSYS;             /* not yet */
+        rc = -ENOSYS;               /* not yet */
+        break;
     default:
-        return -EINVAL;             /* as Xen: no such space for this call */
+        rc = -EINVAL;               /* as Xen: no such space for this call */
+        break;
     }
+    put_target(v, d);
+    return rc;
 }
 
 long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,

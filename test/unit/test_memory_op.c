@@ -45,9 +45,22 @@ void vcpu_update_time(struct vcpu *v)
     time_updates++;
 }
 
+/* Domain 9 exists (a second struct); references are counted. */
+static struct domain other;
+static int other_refs;
+
 struct domain *domain_by_id(uint16_t id)
 {
-    return NULL;
+    if (id != 9)
+        return NULL;
+    other_refs++;
+    return &other;
+}
+
+void domain_put(struct domain *d)
+{
+    assert_ptr_equal(d, &other);
+    other_refs--;
 }
 
 static int machine_init(void **state)
@@ -185,11 +198,38 @@ static void test_refusals(void **state)
     assert_int_equal(map(7, XENMAPSPACE_shared_info, 0, 0x600), -EPERM);
     dom.privileged = true;
     assert_int_equal(map(7, XENMAPSPACE_shared_info, 0, 0x600), -ESRCH);
+    /* an existing other domain: its reference is dropped, even on error */
+    assert_int_equal(map(9, XENMAPSPACE_shared_info, 1, 0x600), -EINVAL);
+    assert_int_equal(map(9, 99, 0, 0x600), -EINVAL);
+    assert_int_equal(other_refs, 0);
     assert_int_equal(do_memory_op(&vcpu0, XENMEM_populate_physmap, 0, 0, 0, 0), -ENOSYS);
     /* nothing changed */
     assert_int_equal(dom.shared_info_gfn, ~0ull);
     expect_at(0x600, ram, P2M_OWNED);
     assert_int_equal(dom.retired.nr, 0);
+}
+
+/* A privileged caller maps another domain's shared_info in that domain. */
+static void test_other_domain(void **state)
+{
+    uint64_t free = frame_free_count();
+
+    memset(&other, 0, sizeof(other));
+    other.id = 9;
+    other.p2m = p2m_create(P2M_FORMAT_EPT, 48, P2M_CAP_2M);
+    other.shared_info = phys_to_virt(frame_alloc(0));
+    other.shared_info_gfn = ~0ull;
+    dom.privileged = true;
+    assert_int_equal(map(9, XENMAPSPACE_shared_info, 0, 0x77), 0);
+    assert_int_equal(other.shared_info_gfn, 0x77);
+    assert_int_equal(dom.shared_info_gfn, ~0ull);
+    assert_int_equal(p2m_lookup(other.p2m, 0x77, NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(p2m_lookup(dom.p2m, 0x77, NULL, NULL, NULL, NULL), -ENOENT);
+    assert_int_equal(time_updates, 0);          /* not the caller's clock */
+    assert_int_equal(other_refs, 0);
+    p2m_destroy(other.p2m);
+    frame_free(virt_to_phys(other.shared_info), 0);
+    assert_int_equal(frame_free_count(), free);
 }
 
 #define T(f)    cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -198,7 +238,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_map_over_ram), T(test_map_over_nothing), T(test_many_retired),
-        T(test_refusals),
+        T(test_refusals), T(test_other_domain),
     };
 
     return cmocka_run_group_tests(tests, machine_init, NULL);
