@@ -27,6 +27,10 @@ uint64_t hvm_cr4_valid_bits(struct vcpu *v)
     return 0;
 }
 
+void hvm_vcpu_release(struct vcpu *v)
+{
+}
+
 static const struct hvm_context_limits lim = {
     .cr4_ok = 0x7ff, .efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE, .maxphyaddr = 40,
 };

@@ -218,9 +218,6 @@ int hvm_set_vcpu_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
     memcpy(v->hvm.gpr, s.gpr, sizeof(s.gpr));
     v->hvm.rip = s.rip;
     v->hvm.rflags = s.rflags;
-    /* The hooks may have loaded v's state on this pCPU (VMX: VMPTRLD):
-     * hand it back so that whichever pCPU runs v first can load it. */
-    if (hvm->vcpu_unload)
-        hvm->vcpu_unload(v);
+    hvm_vcpu_release(v);            /* the hooks may have loaded it here */
     return 0;
 }
