@@ -25,6 +25,7 @@ TEST_TITLE("vCPUs start with VCPUOP_initialise/up and with INIT-SIPI-SIPI");
 
 struct report {
     uint32_t arg_id, cpuid_id, apic;
+    uint32_t ready;                 /* the fields above are filled in */
     volatile uint64_t count;
 };
 
@@ -56,6 +57,7 @@ static void vcpu_main(unsigned int id)
     r->cpuid_id = cpuid_vcpu_id();
     apic_enable(false);
     r->apic = apic_id();
+    __atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
     for (;;)
         r->count++;
 }
@@ -64,7 +66,8 @@ static bool wait_started(unsigned int id)
 {
     uint64_t end = now_ns() + 2000 * MS;
 
-    while (!smp_vcpu_started(id) || !reports[id].count)
+    while (!__atomic_load_n(&reports[id].ready, __ATOMIC_ACQUIRE) ||
+           !reports[id].count)
         if (now_ns() > end)
             return false;
     return true;
