@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/event.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
@@ -64,6 +65,8 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
             goto fail;
         d->nr_vcpus++;
     }
+    if (evtchn_domain_init(d))
+        goto fail;
     return d;
 
 fail:
@@ -73,6 +76,7 @@ fail:
 
 void domain_destroy(struct domain *d)
 {
+    evtchn_domain_destroy(d);       /* first: peers stop naming d */
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         hvm->vcpu_destroy(d->vcpus[i]);
         xfree(d->vcpus[i]);

@@ -39,4 +39,9 @@ void vcpu_mark_events_pending(struct vcpu *v);
 /* Does v have an event for the guest to see (evtchn_upcall_pending)? */
 bool vcpu_events_pending(struct vcpu *v);
 
+/* SCHEDOP_poll for v, arg the guest address of a struct sched_poll
+ * (common/sched_poll.c): 0 (at once if a listed port is pending; else v
+ * blocks until one is or the timeout passes), -EFAULT, -EINVAL. */
+long evtchn_sched_poll(struct vcpu *v, uint64_t arg);
+
 #endif
