@@ -29,8 +29,11 @@ static struct domain *named_domain(struct vcpu *v, domid_t dom, long *rc)
         return NULL;
     }
     d = domain_by_id(dom);
-    *rc = -ESRCH;
-    return d && d->evtchn ? d : NULL;
+    if (!d || !d->evtchn) {
+        *rc = -ESRCH;
+        return NULL;
+    }
+    return d;
 }
 
 static struct vcpu *domain_vcpu(struct domain *d, uint32_t id)

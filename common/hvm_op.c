@@ -50,7 +50,8 @@ static struct domain *param_domain(struct vcpu *v, domid_t domid, long *rc)
         return NULL;
     }
     d = domain_by_id(domid);
-    *rc = -ESRCH;
+    if (!d)
+        *rc = -ESRCH;
     return d;
 }
 
