@@ -295,11 +295,19 @@ static int setup(void **state)
     return 0;
 }
 
-/* Nothing may be left in the timer queue between tests. */
+/* A test frees its domains and leaves the timer queue empty. Leftovers
+ * of a failed test are freed here, so that the next test starts clean. */
 static int teardown(void **state)
 {
-    for (unsigned int i = 0; i < ARRAY_SIZE(domains); i++)
-        assert_null(domains[i]);
+    unsigned int left = 0;
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(domains); i++) {
+        if (domains[i]) {
+            free_domain(domains[i]);
+            left++;
+        }
+    }
+    assert_int_equal(left, 0);
     assert_int_equal(timer_process(0, UINT64_MAX), 0);
     return 0;
 }
