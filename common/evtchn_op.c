@@ -96,7 +96,8 @@ static long op_bind_interdomain(struct vcpu *v, void *arg)
     unsigned long flags;
     long rc;
 
-    rd = b->remote_dom == DOMID_SELF ? ld : domain_by_id(b->remote_dom);
+    rd = b->remote_dom == DOMID_SELF || b->remote_dom == ld->id ? ld :
+         domain_by_id(b->remote_dom);
     if (!rd || !rd->evtchn)
         return -ESRCH;
     spin_lock(&evtchn_bind_lock);

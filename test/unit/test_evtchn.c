@@ -395,6 +395,15 @@ static void test_loopback(void **state)
     assert_true(pending(d, a));
     assert_true(vcpu_events_pending(v));
 
+    /* The domain's own id works as DOMID_SELF does. */
+    {
+        uint32_t c = alloc_unbound(v, 3, 3);
+        uint32_t e = bind_interdomain(v, 3, c);
+
+        assert_int_equal(status(v, 3, e).u.interdomain.port, c);
+        assert_int_equal(status(v, DOMID_SELF, c).u.interdomain.dom, 3);
+    }
+
     /* The port can be bound only once. */
     {
         struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF, .remote_port = a };
