@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include <petrel/domain.h>
@@ -70,16 +71,28 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
     return 0;
 }
 
+/*
+ * The scheduler as a model: vcpu_block() marks v blocked (hvm.halted here)
+ * and only a later vcpu_kick() unmarks it, so a kick that comes before the
+ * block is lost, as with the real run loop. Thread-safe: the race tests
+ * call these from two threads (calls past MAX_LOG are counted, not kept).
+ */
 void vcpu_kick(struct vcpu *v)
 {
-    assert_true(nr_kicked < MAX_LOG);
-    kicked[nr_kicked++] = v;
+    unsigned int i = __atomic_fetch_add(&nr_kicked, 1, __ATOMIC_SEQ_CST);
+
+    if (i < MAX_LOG)
+        kicked[i] = v;
+    __atomic_store_n(&v->hvm.halted, false, __ATOMIC_SEQ_CST);
 }
 
 void vcpu_block(struct vcpu *v)
 {
-    assert_true(nr_blocked < MAX_LOG);
-    blocked[nr_blocked++] = v;
+    unsigned int i = __atomic_fetch_add(&nr_blocked, 1, __ATOMIC_SEQ_CST);
+
+    if (i < MAX_LOG)
+        blocked[i] = v;
+    __atomic_store_n(&v->hvm.halted, true, __ATOMIC_SEQ_CST);
 }
 
 bool vlapic_set_irq(struct vcpu *v, uint8_t vector, bool level)
@@ -277,7 +290,7 @@ static unsigned int kicks_of(struct vcpu *v)
 {
     unsigned int n = 0;
 
-    for (unsigned int i = 0; i < nr_kicked; i++)
+    for (unsigned int i = 0; i < MIN(nr_kicked, MAX_LOG); i++)
         n += kicked[i] == v;
     return n;
 }
@@ -962,6 +975,69 @@ static void test_poll_errors(void **state)
     free_domain(d);
 }
 
+/*
+ * A send racing with a poll on the same (masked) port, from two threads:
+ * whichever comes first, the poller must end up not polling and not
+ * blocked. Only the poll path can wake it (the port is masked: no upcall).
+ */
+struct race {
+    struct vcpu *sender;
+    uint32_t port;
+    unsigned int delay;     /* spins between "go" and the send */
+    int ready, go;
+    long rc;
+};
+
+static void *race_sender(void *arg)
+{
+    struct race *r = arg;
+    struct evtchn_send s = { .port = r->port };
+
+    __atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&r->go, __ATOMIC_ACQUIRE))
+        ;
+    for (volatile unsigned int i = 0; i < r->delay; i++)
+        ;
+    r->rc = do_event_channel_op(r->sender, EVTCHNOP_send, (uintptr_t)&s, 0, 0, 0);
+    return NULL;
+}
+
+static void test_poll_races_send(void **state)
+{
+    struct domain *d = make_domain(1, 2, false);
+    struct vcpu *poller = d->vcpus[1];
+    struct evtchn_bind_ipi ipi = { .vcpu = 1 };
+    unsigned int stuck = 0, still_polling = 0, blocks = 0;
+
+    assert_int_equal(evop(d->vcpus[0], EVTCHNOP_bind_ipi, &ipi), 0);
+    set_mask(d, ipi.port, true);
+    for (unsigned int i = 0; i < 2000; i++) {
+        struct race r = { .sender = d->vcpus[0], .port = ipi.port, .delay = i % 200 };
+        uint32_t port = ipi.port;
+        pthread_t t;
+
+        guest_ack_all(d);
+        poller->hvm.halted = false;
+        nr_blocked = 0;
+        assert_int_equal(pthread_create(&t, NULL, race_sender, &r), 0);
+        while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE))
+            ;
+        __atomic_store_n(&r.go, 1, __ATOMIC_RELEASE);
+        assert_int_equal(poll(poller, &port, 1, 0), 0);
+        pthread_join(t, NULL);
+        assert_int_equal(r.rc, 0);
+        assert_true(pending(d, ipi.port));
+        blocks += nr_blocked;
+        stuck += poller->hvm.halted;
+        still_polling += poller->polling;
+    }
+    printf("poll/send race: %u of 2000 polls blocked first; %u stuck, %u still polling\n",
+           blocks, stuck, still_polling);
+    assert_int_equal(stuck, 0);
+    assert_int_equal(still_polling, 0);
+    free_domain(d);
+}
+
 /* ---- HVM params ------------------------------------------------------------ */
 
 static long param(struct vcpu *v, bool set, domid_t dom, uint32_t index, uint64_t *value)
@@ -1045,6 +1121,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_poll_woken_by_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poll_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poll_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poll_races_send, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hvm_params, setup, teardown),
     };
 
