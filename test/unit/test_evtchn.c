@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sched.h>
 #include <cmocka.h>
 
 #include <petrel/domain.h>
@@ -995,7 +996,7 @@ static void *race_sender(void *arg)
 
     __atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
     while (!__atomic_load_n(&r->go, __ATOMIC_ACQUIRE))
-        ;
+        sched_yield();      /* the host may have fewer free CPUs than threads */
     for (volatile unsigned int i = 0; i < r->delay; i++)
         ;
     r->rc = do_event_channel_op(r->sender, EVTCHNOP_send, (uintptr_t)&s, 0, 0, 0);
@@ -1021,7 +1022,7 @@ static void test_poll_races_send(void **state)
         nr_blocked = 0;
         assert_int_equal(pthread_create(&t, NULL, race_sender, &r), 0);
         while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE))
-            ;
+            sched_yield();
         __atomic_store_n(&r.go, 1, __ATOMIC_RELEASE);
         assert_int_equal(poll(poller, &port, 1, 0), 0);
         pthread_join(t, NULL);
@@ -1036,6 +1037,90 @@ static void test_poll_races_send(void **state)
     assert_int_equal(stuck, 0);
     assert_int_equal(still_polling, 0);
     free_domain(d);
+}
+
+/*
+ * Two domains' vCPUs bind, send on and close the two ends of their channels
+ * at once, each from its own thread, so that both ends are often closed
+ * together (each close takes both domains' locks). Nothing may deadlock,
+ * and afterwards every interdomain port's peer names it back.
+ */
+struct churn {
+    struct vcpu *v;
+    domid_t peer;
+};
+
+/* Whether port 40 is free: ports are taken lowest first, so while it is,
+ * the ports in use stay within the range the closes below pick from. */
+static bool room(struct vcpu *v)
+{
+    struct evtchn_status st = { .dom = DOMID_SELF, .port = 40 };
+
+    do_event_channel_op(v, EVTCHNOP_status, (uintptr_t)&st, 0, 0, 0);
+    return st.status == EVTCHNSTAT_closed;
+}
+
+static void *churn_thread(void *arg)
+{
+    struct churn *c = arg;
+    uint64_t a = (uintptr_t)arg;
+
+    for (unsigned int i = 0; i < 3000; i++) {
+        struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = c->peer };
+        struct evtchn_bind_interdomain bi = { .remote_dom = c->peer };
+        uint32_t port;
+        unsigned int op;
+
+        a = a * 6364136223846793005ull + 1442695040888963407ull;
+        op = (a >> 33) % 4;
+        port = 1 + (a >> 40) % 48;
+        if (op == 0 && room(c->v)) {
+            do_event_channel_op(c->v, EVTCHNOP_alloc_unbound, (uintptr_t)&au, 0, 0, 0);
+        } else if (op == 1 && room(c->v)) {
+            bi.remote_port = port;
+            do_event_channel_op(c->v, EVTCHNOP_bind_interdomain, (uintptr_t)&bi, 0, 0, 0);
+        } else if (op == 2) {
+            do_event_channel_op(c->v, EVTCHNOP_send, (uintptr_t)&port, 0, 0, 0);
+        } else {
+            do_event_channel_op(c->v, EVTCHNOP_close, (uintptr_t)&port, 0, 0, 0);
+        }
+    }
+    return NULL;
+}
+
+static void check_peers(struct domain *d)
+{
+    for (uint32_t p = 1; p < 64; p++) {
+        struct evtchn_status s = status(d->vcpus[0], DOMID_SELF, p), back;
+
+        if (s.status != EVTCHNSTAT_interdomain)
+            continue;
+        back = status(domain_by_id(s.u.interdomain.dom)->vcpus[0], DOMID_SELF,
+                      s.u.interdomain.port);
+        assert_int_equal(back.status, EVTCHNSTAT_interdomain);
+        assert_int_equal(back.u.interdomain.dom, d->id);
+        assert_int_equal(back.u.interdomain.port, p);
+    }
+}
+
+static void test_two_domains_churn(void **state)
+{
+    struct domain *d1 = make_domain(1, 1, false), *d2 = make_domain(2, 1, false);
+    struct churn c1 = { .v = d1->vcpus[0], .peer = 2 }, c2 = { .v = d2->vcpus[0], .peer = 1 };
+    pthread_t t1, t2;
+
+    assert_int_equal(pthread_create(&t1, NULL, churn_thread, &c1), 0);
+    assert_int_equal(pthread_create(&t2, NULL, churn_thread, &c2), 0);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    check_peers(d1);
+    check_peers(d2);
+    free_domain(d2);
+    check_peers(d1);
+    for (uint32_t p = 1; p < 64; p++)
+        assert_int_not_equal(status(d1->vcpus[0], DOMID_SELF, p).status,
+                             EVTCHNSTAT_interdomain);
+    free_domain(d1);
 }
 
 /* ---- HVM params ------------------------------------------------------------ */
@@ -1122,6 +1207,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_poll_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poll_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poll_races_send, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_domains_churn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hvm_params, setup, teardown),
     };
 
