@@ -76,7 +76,7 @@ fail:
 
 void domain_destroy(struct domain *d)
 {
-    evtchn_domain_destroy(d);       /* first: peers stop naming d */
+    evtchn_domain_destroy(d);       /* after vCPU timers stop, before shared_info goes */
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         hvm->vcpu_destroy(d->vcpus[i]);
         xfree(d->vcpus[i]);
