@@ -205,13 +205,18 @@ static long op_status(struct vcpu *v, void *arg)
     d = named_domain(v, s->dom, &rc);
     if (!d)
         return rc;
-    chn = evtchn_port(d, s->port);
-    if (!chn)
+    if (s->port >= EVTCHN_MAX_PORTS)
         return -EINVAL;
+    memset(&s->u, 0, sizeof(s->u));
+    chn = evtchn_port(d, s->port);
+    if (!chn) {                 /* port 0: reserved, reads as closed (Xen) */
+        s->status = EVTCHNSTAT_closed;
+        s->vcpu = 0;
+        return 0;
+    }
     flags = spin_lock_irqsave(&d->evtchn->lock);
     s->status = chn->state;
     s->vcpu = chn->notify_vcpu;
-    memset(&s->u, 0, sizeof(s->u));
     if (chn->state == EVTCHNSTAT_unbound) {
         s->u.unbound.dom = chn->remote_domid;
     } else if (chn->state == EVTCHNSTAT_interdomain) {
