@@ -28,7 +28,7 @@ boot-y      := boot/head.o boot/trampoline.o
 arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
 	arch/x86/entry.o arch/x86/apic.o arch/x86/tsc.o arch/x86/timer.o \
 	arch/x86/smp.o arch/x86/reboot.o arch/x86/pic.o arch/x86/stacktrace.o
-hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
+hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/intr.o arch/x86/hvm/fpu.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
 	arch/x86/hvm/io.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
 	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
 	arch/x86/hvm/decode_name.o arch/x86/hvm/guest_walk.o arch/x86/hvm/cr.o
@@ -38,7 +38,7 @@ vmx-y       := arch/x86/vmx/vmx.o arch/x86/vmx/caps.o arch/x86/vmx/vmcs.o arch/x
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \
 	common/domain.o common/hypercall.o common/version.o common/console_io.o \
-	common/sched_op.o common/pvclock.o common/timer.o \
+	common/sched_op.o common/pvclock.o common/timer.o common/schedule.o common/tmp_stubs_core.o \
 	common/event_channel.o common/evtchn_op.o common/sched_poll.o common/hvm_op.o \
 	common/tmp_stubs_evtchn.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o

@@ -11,12 +11,68 @@
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
+#include <petrel/panic.h>
 #include <petrel/printk.h>
+#include <petrel/sched.h>
+#include <petrel/time.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
 #include <x86/percpu.h>
+#include <x86/time.h>
 
 static struct vcpu *current_vcpus[NR_CPUS];
+
+/* Every domain that exists, by slot; guarded by domains_lock. */
+static struct domain *domains[MAX_DOMAINS];
+static spinlock_t domains_lock = SPINLOCK_INIT;
+
+struct domain *domain_by_id(uint16_t id)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    struct domain *found = NULL;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++)
+        if (domains[i] && domains[i]->id == id && !domains[i]->reaped) {
+            found = domains[i];
+            __atomic_add_fetch(&found->refs, 1, __ATOMIC_ACQUIRE);
+        }
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return found;
+}
+
+void domain_put(struct domain *d)
+{
+    __atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
+}
+
+static bool domain_register(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    int slot = -1;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        if (domains[i] && domains[i]->id == d->id) {
+            slot = -1;
+            break;
+        }
+        if (!domains[i] && slot < 0)
+            slot = i;
+    }
+    if (slot >= 0)
+        domains[slot] = d;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return slot >= 0;
+}
+
+static void domain_unregister(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] == d)
+            domains[i] = NULL;
+    spin_unlock_irqrestore(&domains_lock, flags);
+}
 
 struct vcpu *current_vcpu(void)
 {
@@ -36,11 +92,30 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
         return NULL;
     v->id = id;
     v->domain = d;
-    if (hvm->vcpu_create(v)) {
+    v->poll_port = ~0u;
+    if (hvm_fpu_create(v)) {
         xfree(v);
         return NULL;
     }
+    if (hvm->vcpu_create(v)) {
+        hvm_fpu_destroy(v);
+        xfree(v);
+        return NULL;
+    }
+    sched_vcpu_init(&v->sched, &d->sched, id, system_time_ns());
     return v;
+}
+
+static void vcpu_destroy(struct vcpu *v)
+{
+    int rc = sched_vcpu_destroy(&v->sched, system_time_ns());
+
+    if (rc)     /* the reaper waits for !sched_vcpu_on_cpu(): a Petrel bug */
+        panic("domain %u vCPU %u destroyed while on a pCPU", v->domain->id, v->id);
+    vcpu_timers_stop(v);
+    hvm->vcpu_destroy(v);
+    hvm_fpu_destroy(v);
+    xfree(v);
 }
 
 struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged)
@@ -56,6 +131,12 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
     d->lock = (spinlock_t)SPINLOCK_INIT;
+    sched_dom_init(&d->sched, id);
+    if (!domain_register(d)) {
+        sched_dom_destroy(&d->sched);
+        xfree(d);
+        return NULL;
+    }
     d->p2m = p2m_create(hvm->p2m_format, 48, hvm_p2m_caps);
     if (!d->p2m)
         goto fail;
@@ -76,14 +157,80 @@ fail:
 
 void domain_destroy(struct domain *d)
 {
-    evtchn_domain_destroy(d);       /* after vCPU timers stop, before shared_info goes */
-    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-        hvm->vcpu_destroy(d->vcpus[i]);
-        xfree(d->vcpus[i]);
-    }
+    domain_unregister(d);
+    /* Event channels go once nothing raises VIRQs on d (its vCPU timers)
+     * and while the vCPUs they name still exist. */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        vcpu_timers_stop(d->vcpus[i]);
+    evtchn_domain_destroy(d);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        vcpu_destroy(d->vcpus[i]);
+    sched_dom_destroy(&d->sched);
     if (d->p2m)
         p2m_destroy(d->p2m);
     xfree(d);
+}
+
+/* Stop every vCPU of d from running again, and let the reaper know. */
+static void domain_stop_vcpus(struct domain *d)
+{
+    uint64_t now = system_time_ns();
+    sched_mask_t kick = BIT(0);
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        kick |= sched_pause(&d->vcpus[i]->sched, now);
+    schedule_kick(kick);
+}
+
+static bool domain_off_cpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (sched_vcpu_on_cpu(&d->vcpus[i]->sched))
+            return false;
+    return true;
+}
+
+/* The next stopped domain ready to go, marked reaped; NULL if none. */
+static struct domain *next_to_reap(unsigned int *left)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    struct domain *found = NULL;
+
+    *left = 0;
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+
+        if (!d)
+            continue;
+        (*left)++;
+        if (found || (d->state != DOMAIN_SHUTDOWN && d->state != DOMAIN_CRASHED))
+            continue;
+        if (!d->reaped && !domain_off_cpus(d))
+            continue;
+        d->reaped = true;
+        if (!__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
+            found = d;
+    }
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return found;
+}
+
+void domain_reap(void)
+{
+    unsigned int left;
+    struct domain *d;
+    bool any = false;
+
+    while ((d = next_to_reap(&left))) {
+        uint16_t id = d->id;
+
+        domain_stopped_hook(d);
+        domain_destroy(d);
+        printk("petrel: domain %u destroyed\n", id);
+        any = true;
+    }
+    if (any && !left)               /* that was the last one */
+        domain_stopped_hook(NULL);
 }
 
 const char *shutdown_reason_name(unsigned int reason)
@@ -100,12 +247,16 @@ const char *shutdown_reason_name(unsigned int reason)
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
     unsigned long flags = spin_lock_irqsave(&d->lock);
+    bool stopped = false;
 
     if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) {
         d->state = DOMAIN_SHUTDOWN;
         d->shutdown_reason = reason;
+        stopped = true;
     }
     spin_unlock_irqrestore(&d->lock, flags);
+    if (stopped)
+        domain_stop_vcpus(d);
 }
 
 static void show_guest_registers(struct vcpu *v)
@@ -145,4 +296,5 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     printk(L_ERR "petrel: domain %u crashed: %s\n", d->id, msg);
     if (v && v->domain == d)
         show_guest_registers(v);
+    domain_stop_vcpus(d);
 }

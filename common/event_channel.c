@@ -314,7 +314,7 @@ void evtchn_domain_destroy(struct domain *d)
         return;
     evtchn_reset_domain(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        timer_stop(&d->vcpus[i]->poll_timer);
+        timer_kill(&d->vcpus[i]->poll_timer);      /* waits for a running callback */
     xfree(d->evtchn);
     d->evtchn = NULL;
 }

@@ -17,7 +17,10 @@
 #include <x86/hvm/hvm.h>
 #include "evtchn_private.h"
 
-/* The domain a command names: the caller's own, or any for dom0. */
+/*
+ * The domain a command names: the caller's own, or any for dom0. Another
+ * domain comes with a reference (domain_by_id), which put_named() drops.
+ */
 static struct domain *named_domain(struct vcpu *v, domid_t dom, long *rc)
 {
     struct domain *d = v->domain;
@@ -29,11 +32,19 @@ static struct domain *named_domain(struct vcpu *v, domid_t dom, long *rc)
         return NULL;
     }
     d = domain_by_id(dom);
-    if (!d || !d->evtchn) {
-        *rc = -ESRCH;
-        return NULL;
+    if (d && !d->evtchn) {
+        domain_put(d);
+        d = NULL;
     }
+    if (!d)
+        *rc = -ESRCH;
     return d;
+}
+
+static void put_named(struct vcpu *v, struct domain *d)
+{
+    if (d != v->domain)
+        domain_put(d);
 }
 
 static struct vcpu *domain_vcpu(struct domain *d, uint32_t id)
@@ -62,6 +73,7 @@ static long op_alloc_unbound(struct vcpu *v, void *arg)
         a->port = port;
     }
     spin_unlock_irqrestore(&d->evtchn->lock, flags);
+    put_named(v, d);
     return port < 0 ? port : 0;
 }
 
@@ -98,13 +110,18 @@ static long op_bind_interdomain(struct vcpu *v, void *arg)
 
     rd = b->remote_dom == DOMID_SELF || b->remote_dom == ld->id ? ld :
          domain_by_id(b->remote_dom);
-    if (!rd || !rd->evtchn)
+    if (!rd)
         return -ESRCH;
-    spin_lock(&evtchn_bind_lock);
-    flags = evtchn_lock_pair(ld, rd);
-    rc = connect(ld, rd, b->remote_port);
-    evtchn_unlock_pair(ld, rd, flags);
-    spin_unlock(&evtchn_bind_lock);
+    rc = -ESRCH;
+    if (rd->evtchn) {
+        spin_lock(&evtchn_bind_lock);
+        flags = evtchn_lock_pair(ld, rd);
+        rc = connect(ld, rd, b->remote_port);
+        evtchn_unlock_pair(ld, rd, flags);
+        spin_unlock(&evtchn_bind_lock);
+    }
+    if (rd != ld)
+        domain_put(rd);
     if (rc < 0)
         return rc;
     b->local_port = rc;
@@ -205,13 +222,16 @@ static long op_status(struct vcpu *v, void *arg)
     d = named_domain(v, s->dom, &rc);
     if (!d)
         return rc;
-    if (s->port >= EVTCHN_MAX_PORTS)
+    if (s->port >= EVTCHN_MAX_PORTS) {
+        put_named(v, d);
         return -EINVAL;
+    }
     memset(&s->u, 0, sizeof(s->u));
+    s->status = EVTCHNSTAT_closed;  /* port 0 is reserved: reads as closed (Xen) */
+    s->vcpu = 0;
     chn = evtchn_port(d, s->port);
-    if (!chn) {                 /* port 0: reserved, reads as closed (Xen) */
-        s->status = EVTCHNSTAT_closed;
-        s->vcpu = 0;
+    if (!chn) {
+        put_named(v, d);
         return 0;
     }
     flags = spin_lock_irqsave(&d->evtchn->lock);
@@ -226,6 +246,7 @@ static long op_status(struct vcpu *v, void *arg)
         s->u.virq = chn->virq;
     }
     spin_unlock_irqrestore(&d->evtchn->lock, flags);
+    put_named(v, d);
     return 0;
 }
 
@@ -275,6 +296,7 @@ static long op_reset(struct vcpu *v, void *arg)
     if (!d)
         return rc;
     evtchn_reset_domain(d);
+    put_named(v, d);
     return 0;
 }
 

@@ -38,7 +38,8 @@ static const bool guest_readable[HVM_NR_PARAMS] = {
     [HVM_PARAM_TIMER_MODE] = true,
 };
 
-/* The domain a parameter command names, or NULL with *rc set. */
+/* The domain a parameter command names, or NULL with *rc set; another
+ * domain than the caller's comes with a reference to drop (domain_put). */
 static struct domain *param_domain(struct vcpu *v, domid_t domid, long *rc)
 {
     struct domain *d = v->domain;
@@ -91,17 +92,19 @@ static long param_op(struct vcpu *v, uint64_t arg, bool set)
     if (!d)
         return rc;
     if (p.index >= HVM_NR_PARAMS)
-        return -EINVAL;
-    if (d == v->domain && !(set ? guest_settable : guest_readable)[p.index])
-        return -EPERM;
-    if (!set) {
+        rc = -EINVAL;
+    else if (d == v->domain && !(set ? guest_settable : guest_readable)[p.index])
+        rc = -EPERM;
+    else if (!set)
         p.value = d->hvm_params[p.index];
-        return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
-    }
-    if (p.index == HVM_PARAM_CALLBACK_IRQ)
+    else if (p.index == HVM_PARAM_CALLBACK_IRQ)
         rc = set_callback_irq(d, p.value);
-    if (!rc)
+    if (!rc && set)
         d->hvm_params[p.index] = p.value;
+    if (d != v->domain)
+        domain_put(d);
+    if (!rc && !set && copy_to_guest(v, arg, &p, sizeof(p)))
+        rc = -EFAULT;
     return rc;
 }
 

@@ -28,6 +28,7 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
 {
     switch (cmd) {
     case SCHEDOP_yield:
+        vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
         /* Xen unmasks event upcalls here: a guest blocks to wait for them. */

@@ -13,6 +13,7 @@
 #include <petrel/panic.h>
 #include <petrel/printk.h>
 #include <petrel/reboot.h>
+#include <petrel/sched.h>
 #include <petrel/version.h>
 #include <petrel/vmap.h>
 #include <x86/apic.h>
@@ -269,6 +270,8 @@ void start_petrel(paddr_t mbi_pa)
     if (hvm_init() == 0 && hvm_cpu_init())
         panic("HVM: cannot set up the boot CPU");
     cpus = smp_boot(&acpi_info, opt_smp);
+    if (sched_init(cpus, NULL))
+        panic("sched: cannot start on %u CPUs", cpus);
     local_irq_enable();
 
     printk("petrel: ready: %u CPUs, %lu MiB free\n", cpus, frame_free_count() >> 8);

@@ -73,18 +73,26 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 }
 
 /*
- * The scheduler as a model: vcpu_block() marks v blocked (hvm.halted here)
- * and only a later vcpu_kick() unmarks it, so a kick that comes before the
- * block is lost, as with the real run loop. Thread-safe: the race tests
- * call these from two threads (calls past MAX_LOG are counted, not kept).
+ * The scheduler as a model: vcpu_block() marks v blocked and only a later
+ * vcpu_kick() unmarks it, so a kick that comes before the block is lost.
+ * Thread-safe: the race tests call these from two threads (calls past
+ * MAX_LOG are counted, not kept).
  */
+static bool model_blocked[16][4];           /* [domain id][vCPU id] */
+
+static bool *blocked_flag(struct vcpu *v)
+{
+    assert_true(v->domain->id < 16 && v->id < 4);
+    return &model_blocked[v->domain->id][v->id];
+}
+
 void vcpu_kick(struct vcpu *v)
 {
     unsigned int i = __atomic_fetch_add(&nr_kicked, 1, __ATOMIC_SEQ_CST);
 
     if (i < MAX_LOG)
         kicked[i] = v;
-    __atomic_store_n(&v->hvm.halted, false, __ATOMIC_SEQ_CST);
+    __atomic_store_n(blocked_flag(v), false, __ATOMIC_SEQ_CST);
 }
 
 void vcpu_block(struct vcpu *v)
@@ -93,7 +101,11 @@ void vcpu_block(struct vcpu *v)
 
     if (i < MAX_LOG)
         blocked[i] = v;
-    __atomic_store_n(&v->hvm.halted, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(blocked_flag(v), true, __ATOMIC_SEQ_CST);
+}
+
+void vcpu_yield(struct vcpu *v)
+{
 }
 
 bool vlapic_set_irq(struct vcpu *v, uint8_t vector, bool level)
@@ -106,12 +118,22 @@ bool vlapic_set_irq(struct vcpu *v, uint8_t vector, bool level)
     return true;
 }
 
+/* As common/domain.c: a reference comes with the domain; free_domain()
+ * checks that every one was dropped. */
 struct domain *domain_by_id(uint16_t id)
 {
-    for (unsigned int i = 0; i < ARRAY_SIZE(domains); i++)
-        if (domains[i] && domains[i]->id == id)
+    for (unsigned int i = 0; i < ARRAY_SIZE(domains); i++) {
+        if (domains[i] && domains[i]->id == id) {
+            __atomic_add_fetch(&domains[i]->refs, 1, __ATOMIC_SEQ_CST);
             return domains[i];
+        }
+    }
     return NULL;
+}
+
+void domain_put(struct domain *d)
+{
+    assert_true(__atomic_sub_fetch(&d->refs, 1, __ATOMIC_SEQ_CST) != (unsigned int)-1);
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)
@@ -136,6 +158,10 @@ unsigned int arch_timer_cpu(void)
 }
 
 void arch_timer_program(unsigned int cpu, uint64_t expires)
+{
+}
+
+void arch_timer_kick(unsigned int cpu)
 {
 }
 
@@ -171,6 +197,7 @@ static struct domain *make_domain(uint16_t id, unsigned int nr_vcpus, bool privi
 
 static void free_domain(struct domain *d)
 {
+    assert_int_equal(d->refs, 0);
     evtchn_domain_destroy(d);
     assert_null(d->evtchn);
     for (unsigned int i = 0; i < ARRAY_SIZE(domains); i++)
@@ -1019,7 +1046,7 @@ static void test_poll_races_send(void **state)
         pthread_t t;
 
         guest_ack_all(d);
-        poller->hvm.halted = false;
+        *blocked_flag(poller) = false;
         nr_blocked = 0;
         assert_int_equal(pthread_create(&t, NULL, race_sender, &r), 0);
         while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE))
@@ -1030,7 +1057,7 @@ static void test_poll_races_send(void **state)
         assert_int_equal(r.rc, 0);
         assert_true(pending(d, ipi.port));
         blocks += nr_blocked;
-        stuck += poller->hvm.halted;
+        stuck += *blocked_flag(poller);
         still_polling += poller->polling;
     }
     printf("poll/send race: %u of 2000 polls blocked first; %u stuck, %u still polling\n",
@@ -1096,8 +1123,11 @@ static void check_peers(struct domain *d)
 
         if (s.status != EVTCHNSTAT_interdomain)
             continue;
-        back = status(domain_by_id(s.u.interdomain.dom)->vcpus[0], DOMID_SELF,
-                      s.u.interdomain.port);
+        struct domain *peer = domain_by_id(s.u.interdomain.dom);
+
+        assert_non_null(peer);
+        back = status(peer->vcpus[0], DOMID_SELF, s.u.interdomain.port);
+        domain_put(peer);
         assert_int_equal(back.status, EVTCHNSTAT_interdomain);
         assert_int_equal(back.u.interdomain.dom, d->id);
         assert_int_equal(back.u.interdomain.port, p);
