@@ -18,6 +18,7 @@
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
 #include <x86/percpu.h>
+#include <x86/processor.h>
 #include <x86/time.h>
 
 static struct vcpu *current_vcpus[NR_CPUS];
@@ -93,17 +94,53 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->id = id;
     v->domain = d;
     v->poll_port = ~0u;
-    if (hvm_fpu_create(v)) {
-        xfree(v);
-        return NULL;
+    v->hvm.tsc_offset = d->tsc_offset;      /* the vendor loads it at creation */
+    if (id < XEN_LEGACY_MAX_VCPUS) {
+        v->vcpu_info = &d->shared_info->vcpu_info[id];
+    } else {
+        v->vcpu_info_private = xzalloc(sizeof(*v->vcpu_info_private));
+        if (!v->vcpu_info_private)
+            goto fail;
+        v->vcpu_info = v->vcpu_info_private;
     }
+    vcpu_timers_init(v);
+    if (hvm_fpu_create(v))
+        goto fail;
     if (hvm->vcpu_create(v)) {
         hvm_fpu_destroy(v);
-        xfree(v);
-        return NULL;
+        goto fail;
     }
     sched_vcpu_init(&v->sched, &d->sched, id, system_time_ns());
+    vcpu_update_time(v);                    /* valid before the guest looks */
     return v;
+
+fail:
+    xfree(v->vcpu_info_private);
+    xfree(v);
+    return NULL;
+}
+
+/* shared_info: a zeroed hypervisor frame, mapped by the guest on request
+ * (common/memory_op.c); the domain frees it, never the p2m. */
+static int shared_info_create(struct domain *d)
+{
+    paddr_t pa = frame_alloc(0);
+
+    d->shared_info_gfn = ~0ull;
+    if (!pa)
+        return -ENOMEM;
+    d->shared_info = phys_to_virt(pa);
+    memset(d->shared_info, 0, PAGE_SIZE);
+    domain_set_wallclock(d);
+    return 0;
+}
+
+/* Frames the p2m gave up but pointers may still reach (d->retired). */
+static void retired_free(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->retired.nr; i++)
+        frame_free(d->retired.mfn[i] << PAGE_SHIFT, 0);
+    xfree(d->retired.mfn);
 }
 
 static void vcpu_destroy(struct vcpu *v)
@@ -115,6 +152,7 @@ static void vcpu_destroy(struct vcpu *v)
     vcpu_timers_stop(v);
     hvm->vcpu_destroy(v);
     hvm_fpu_destroy(v);
+    xfree(v->vcpu_info_private);
     xfree(v);
 }
 
@@ -131,12 +169,15 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
     d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->tsc_offset = -(int64_t)rdtsc();      /* its TSC starts near 0 */
     sched_dom_init(&d->sched, id);
     if (!domain_register(d)) {
         sched_dom_destroy(&d->sched);
         xfree(d);
         return NULL;
     }
+    if (shared_info_create(d))
+        goto fail;
     d->p2m = p2m_create(hvm->p2m_format, 48, hvm_p2m_caps);
     if (!d->p2m)
         goto fail;
@@ -168,6 +209,9 @@ void domain_destroy(struct domain *d)
     sched_dom_destroy(&d->sched);
     if (d->p2m)
         p2m_destroy(d->p2m);
+    retired_free(d);
+    if (d->shared_info)
+        frame_free(virt_to_phys(d->shared_info), 0);
     xfree(d);
 }
 

@@ -10,6 +10,9 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_sched_op] = do_sched_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
     [__HYPERVISOR_hvm_op] = do_hvm_op,
+    [__HYPERVISOR_set_timer_op] = do_set_timer_op,
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])

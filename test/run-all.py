@@ -224,6 +224,7 @@ GUEST_TESTS = [
     ("long-run", "", "guest", None),
     ("xsetbv", "", "guest", None),
     ("evtchn-ops", "", "guest", None),
+    ("vcpu-op", "dom.vcpus=2", "guest", None),
     ("npf", "", "guest-crash",
      r"npf: touching unmapped guest-physical 0xd0000000"),
     ("triple-fault", "", "guest-crash",

@@ -14,6 +14,7 @@
 #include <petrel/printk.h>
 #include <petrel/reboot.h>
 #include <petrel/sched.h>
+#include <petrel/time.h>
 #include <petrel/version.h>
 #include <petrel/vmap.h>
 #include <x86/apic.h>
@@ -263,6 +264,7 @@ void start_petrel(paddr_t mbi_pa)
     apic_init_cpu(true);
     bsp_percpu.apic_id = apic_id();
     tsc_init(&acpi_info);
+    wallclock_init();
     timer_hw_init();
     timer_init_cpu();
     if (!timer_selftest())

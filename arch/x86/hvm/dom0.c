@@ -229,6 +229,8 @@ static int build(struct domain *d, const struct boot_module *kmod, const struct 
         hvm_set_pvh_start(d->vcpus[0], plan.entry, plan.start_info_paddr);
         d->vcpus[0]->initialised = true;
     }
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        hvm_vcpu_release(d->vcpus[i]);
     d->mem_bytes = mem;
     return rc;
 }

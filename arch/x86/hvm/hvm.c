@@ -53,6 +53,12 @@ void hvm_flush_p2m(struct domain *d)
             vcpu_kick(d->vcpus[i]);
 }
 
+void hvm_vcpu_release(struct vcpu *v)
+{
+    if (v != current_vcpu() && hvm->vcpu_unload)
+        hvm->vcpu_unload(v);
+}
+
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
     hvm->inject_event(v, EVENT_EXCEPTION, vector, has_error, error);

@@ -166,6 +166,10 @@ void hvm_run_vcpu(struct vcpu *v);
 void hvm_vcpu_unload(struct vcpu *v);
 void hvm_vcpu_load(struct vcpu *v);
 int hvm_fpu_create(struct vcpu *v);
+/* Done changing the state of v, which this pCPU does not run (a builder,
+ * VCPUOP_initialise, SIPI): let go of what the vendor loaded for it here
+ * (VMX: VMCLEAR), so that whichever pCPU runs it can. */
+void hvm_vcpu_release(struct vcpu *v);
 void hvm_fpu_destroy(struct vcpu *v);
 
 /*
