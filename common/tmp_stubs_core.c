@@ -9,4 +9,3 @@ int vlapic_pending(struct vcpu *v) { return -1; }
 void vlapic_ack(struct vcpu *v, uint8_t vector) { }
 uint8_t vlapic_get_tpr(struct vcpu *v) { return 0; }
 void vlapic_set_tpr(struct vcpu *v, uint8_t tpr) { }
-bool vcpu_events_pending(struct vcpu *v) { return false; }

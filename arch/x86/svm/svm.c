@@ -268,9 +268,15 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcb->save.rflags = v->hvm.rflags;
 
     local_irq_disable();
-    asm volatile("clgi" ::: "memory");
+    /*
+     * With V_INTR_MASKING the host's RFLAGS.IF as VMRUN saves it decides
+     * whether a physical interrupt ends the guest's run (APM vol. 2,
+     * 15.21.1): IF must be set then, or the timer and kick IPIs wait for
+     * the guest's next exit. GIF clear keeps them off the host meanwhile.
+     */
+    asm volatile("clgi; sti" ::: "memory");
     svm_enter(virt_to_phys(vmcb), v->hvm.gpr, c->host_vmcb_pa);
-    asm volatile("stgi" ::: "memory");
+    asm volatile("cli; stgi" ::: "memory");
     local_irq_window();                     /* take the interrupt that made us exit */
 
     vmcb->ctl.tlb_control = 0;
