@@ -26,6 +26,17 @@ static void on_timer(evtchn_port_t port, void *arg)
     woke[smp_id()] = 1;
 }
 
+/* A vCPU did not finish: say what the hypervisor thinks it is doing. */
+static __noreturn void stuck(unsigned int id)
+{
+    struct vcpu_runstate_info rs = { 0 };
+    long rc = runstate_get(id, &rs);
+
+    test_error("vCPU %u did not finish within 5 s of the end: runstate %ld/%u "
+               "(0 running, 1 runnable, 2 blocked, 3 offline), timer woke %u, "
+               "%lu cycles", id, rc, rs.state, woke[id], cycles[id]);
+}
+
 static void run(unsigned int me)
 {
     if (timer_bind(me, on_timer, NULL, NULL)) {
@@ -67,7 +78,7 @@ void test_main(void)
     for (unsigned int i = 0; i < n; i++) {
         while (!__atomic_load_n(&done[i], __ATOMIC_ACQUIRE))
             if (now_ns() > deadline)
-                test_error("vCPU %u did not finish within 5 s of the end", i);
+                stuck(i);
         printf("affinity: vCPU %u: %lu spin-block-wake cycles\n", i, cycles[i]);
         CHECK(cycles[i] > 0);
     }

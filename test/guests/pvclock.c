@@ -88,6 +88,17 @@ static void run(unsigned int me)
     __atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
 }
 
+/* A vCPU did not finish: say what the hypervisor thinks it is doing. */
+static __noreturn void stuck(unsigned int id, uint64_t naps)
+{
+    struct vcpu_runstate_info rs = { 0 };
+    long rc = runstate_get(id, &rs);
+
+    test_error("vCPU %u did not finish within 5 s of the end: runstate %ld/%u "
+               "(0 running, 1 runnable, 2 blocked, 3 offline), timer woke %u, "
+               "%lu naps", id, rc, rs.state, woke[id], naps);
+}
+
 static void vcpu_main(unsigned int id)
 {
     if (timer_bind(id, on_timer, NULL, NULL))
@@ -120,7 +131,7 @@ void test_main(void)
     for (unsigned int i = 1; i < n; i++)
         while (!__atomic_load_n(&results[i].done, __ATOMIC_ACQUIRE))
             if (now_ns() > deadline)
-                test_error("vCPU %u did not finish within 5 s of the end", i);
+                stuck(i, results[i].blocks);
     for (unsigned int i = 0; i < n; i++) {
         struct result *r = &results[i];
 
