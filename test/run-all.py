@@ -20,6 +20,13 @@ which Petrel starts as dom0; `GuestJudge` says what they expect
 (docs/test-guests.md). A guest that reports SKIP counts as skipped, and so
 does a scenario marked with the emulator limit that keeps it from passing.
 
+Multi-domain scenarios (DOMAIN_TESTS: guest-<name>-bios on QEMU/SVM,
+guest-<name>-bochs on Bochs/VMX, both with 2 CPUs) boot Petrel with
+dom0=test-all and one or more guests as modules, each a domain of its own;
+`DomainsJudge` wants every domain's SUCCESS, shutdown and destruction, all
+memory back, and the scenario's own check (sched-weight's ratio, affinity's
+pCPU list, pvclock's pCPU moves).
+
 Options:
   --only REGEX   run only the tests whose name matches REGEX (re.search);
                  unit tests are named unit/<binary>
