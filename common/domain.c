@@ -13,6 +13,7 @@
 #include <petrel/printk.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
+#include <x86/hvm/vlapic.h>
 #include <x86/percpu.h>
 
 static struct vcpu *current_vcpus[NR_CPUS];
@@ -36,6 +37,11 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->id = id;
     v->domain = d;
     if (hvm->vcpu_create(v)) {
+        xfree(v);
+        return NULL;
+    }
+    if (vlapic_create(v)) {
+        hvm->vcpu_destroy(v);
         xfree(v);
         return NULL;
     }
@@ -74,6 +80,7 @@ fail:
 void domain_destroy(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        vlapic_destroy(d->vcpus[i]);
         hvm->vcpu_destroy(d->vcpus[i]);
         xfree(d->vcpus[i]);
     }

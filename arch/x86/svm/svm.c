@@ -426,6 +426,21 @@ static void svm_dump(struct vcpu *v)
            vmcb->ctl.exitinfo2, vmcb->ctl.exitintinfo);
 }
 
+/* V_TPR (VMCB vintr bits 3:0) holds TPR[7:4], the guest's CR8; MOV CR8
+ * reads and writes it without an exit under VINTR_MASKING. */
+static uint8_t svm_get_tpr(struct vcpu *v)
+{
+    return (vmcb_of(v)->ctl.vintr & 0xf) << 4;
+}
+
+static void svm_set_tpr(struct vcpu *v, uint8_t tpr)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    vmcb->ctl.vintr = (vmcb->ctl.vintr & ~0xfull) | (tpr >> 4);
+    vmcb->ctl.clean &= ~BIT(3);             /* clean bit 3: V_TPR */
+}
+
 const struct hvm_ops svm_ops = {
     .name = "SVM",
     .p2m_format = P2M_FORMAT_NPT,
@@ -444,4 +459,6 @@ const struct hvm_ops svm_ops = {
     .flush_p2m = svm_flush_p2m,
     .hypercall_insn = svm_hypercall_insn,
     .dump = svm_dump,
+    .get_tpr = svm_get_tpr,
+    .set_tpr = svm_set_tpr,
 };
