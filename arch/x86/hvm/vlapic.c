@@ -245,7 +245,7 @@ void vlapic_set_tpr(struct vcpu *v, uint8_t tpr)
 static int reg_read(struct vlapic *l, unsigned int off, uint64_t *val)
 {
     bool x2 = vlapic_x2apic(l);
-    uint8_t acc = reg_access[off >> 4];
+    uint8_t acc = (off >> 4) < NR_APIC_REGS ? reg_access[off >> 4] : 0;
 
     if (!(acc & R) || (acc & (x2 ? XAPIC : X2APIC))) {
         *val = 0;
@@ -333,7 +333,7 @@ static void write_lvt(struct vlapic *l, unsigned int off, uint32_t val)
 static int reg_write(struct vlapic *l, unsigned int off, uint64_t val, struct after_write *aw)
 {
     bool x2 = vlapic_x2apic(l);
-    uint8_t acc = reg_access[off >> 4];
+    uint8_t acc = (off >> 4) < NR_APIC_REGS ? reg_access[off >> 4] : 0;
     uint32_t v32 = val;
 
     if (!(acc & W) || (acc & (x2 ? XAPIC | X2RO : X2APIC)))
