@@ -12,6 +12,7 @@
  *
  * The timer is in vlapic_timer.c, IPIs (ICR) in vlapic_ipi.c. Not modelled:
  * the error LVT's interrupt (ESR records errors, nothing is raised),
+ * writes to the ID register (read-only here, as the SDM allows),
  * directed EOI, the focus processor check, NMI/SMI delivery.
  */
 #include <petrel/domain.h>
@@ -523,8 +524,9 @@ int vlapic_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t 
     unsigned int off = gpa & 0xfff;
 
     if ((off & 0xf) || size < 4) {
-        pr_warn("d%uv%u: vLAPIC: ignored %u-byte write at offset %#x\n",
-                v->domain->id, v->id, size, off);
+        if (vlapic_log_once(&v->vlapic->logged, LOGGED_MMIO_WRITE))
+            pr_warn("d%uv%u: vLAPIC: ignored %u-byte write at offset %#x (logged once)\n",
+                    v->domain->id, v->id, size, off);
         return 0;
     }
     return vlapic_write(v->vlapic, off, (uint32_t)val);

@@ -103,9 +103,10 @@ static bool icr_valid(struct vlapic *l, uint64_t icr)
     case ICR_SIPI:
         return true;
     default:
-        pr_warn("d%uv%u: vLAPIC: IPI delivery mode %u (%s) not supported, dropped\n",
-                v->domain->id, v->id, mode,
-                mode == ICR_NMI ? "NMI" : mode == ICR_SMI ? "SMI" : "reserved");
+        if (vlapic_log_once(&l->logged, LOGGED_IPI_MODE))
+            pr_warn("d%uv%u: vLAPIC: IPI delivery mode %u (%s) not supported, dropped "
+                    "(logged once)\n", v->domain->id, v->id, mode,
+                    mode == ICR_NMI ? "NMI" : mode == ICR_SMI ? "SMI" : "reserved");
         return false;
     }
 }

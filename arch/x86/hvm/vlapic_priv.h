@@ -68,6 +68,15 @@ struct vcpu;
 
 #define NR_APIC_REGS    64              /* 16-byte slots 0x000..0x3f0 */
 
+#define LOGGED_MMIO_WRITE   BIT(0)      /* an odd-sized or unaligned write */
+#define LOGGED_IPI_MODE     BIT(1)      /* an IPI delivery mode not offered */
+
+/* True the first time 'what' happens to 'l' (guests must not flood the log). */
+static inline bool vlapic_log_once(uint8_t *logged, uint8_t what)
+{
+    return !(__atomic_fetch_or(logged, what, __ATOMIC_RELAXED) & what);
+}
+
 struct vlapic {
     struct vcpu *v;
     /*
@@ -82,6 +91,7 @@ struct vlapic {
     uint32_t reg[NR_APIC_REGS];         /* indexed by offset >> 4 */
     uint32_t esr_pending;               /* errors since the last ESR write */
     bool wait_sipi;                     /* INIT received (or an AP never started) */
+    uint8_t logged;                     /* LOGGED_*: guest mistakes logged once */
 
     /* The timer (vlapic_timer.c). */
     struct timer timer;                 /* bound to one pCPU for its life */
