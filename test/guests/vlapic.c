@@ -80,6 +80,11 @@ static void check_reset_state(void)
     CHECK(c.ecx & (1u << 21));                      /* x2APIC */
     CHECK(c.ecx & (1u << 24));                      /* TSC deadline */
     CHECK_EQ(c.ebx >> 24, 0);
+    if (cpuid(0).eax >= 0xb) {                      /* topology: one vCPU */
+        CHECK_EQ(cpuid_count(0xb, 0).edx, 0);
+        CHECK_EQ(cpuid_count(0xb, 1).ebx & 0xffff, 1);
+        CHECK_EQ((cpuid_count(0xb, 2).ecx >> 8) & 0xff, 0);
+    }
     CHECK_EQ(rdmsr(APIC_BASE_MSR), APIC_PAGE | BASE_EN | BASE_BSP);
     CHECK_EQ(rd(ID) >> 24, 0);
     CHECK_EQ(rd(VERSION) & 0xff, 0x14);

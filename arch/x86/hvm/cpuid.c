@@ -54,6 +54,31 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, uint32_t out[4])
     }
 }
 
+/*
+ * Leaves 0xB and 0x1F (SDM vol. 2, CPUID): one thread per core, the
+ * domain's vCPUs as the cores of one package; EDX is the x2APIC id.
+ */
+static void topology(struct vcpu *v, uint32_t sub, uint32_t r[4])
+{
+    unsigned int shift = 0;
+
+    while ((1u << shift) < v->domain->nr_vcpus)
+        shift++;
+    r[3] = v->id;
+    if (sub == 0) {
+        r[0] = 0;                           /* SMT: no id bits */
+        r[1] = 1;
+        r[2] = (1 << 8) | sub;
+    } else if (sub == 1) {
+        r[0] = shift;                       /* core: enough bits for all vCPUs */
+        r[1] = v->domain->nr_vcpus;
+        r[2] = (2 << 8) | sub;
+    } else {
+        r[0] = r[1] = 0;                    /* no further level */
+        r[2] = sub & 0xff;
+    }
+}
+
 static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
     struct hvm_paging pg;
@@ -66,8 +91,8 @@ static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
                ((pg.cr4 & BIT(18)) ? L1_ECX_OSXSAVE : 0);
         r[3] &= ~L1_EDX_HIDE;
         break;
-    case 0xb: case 0x1f:                    /* topology: EDX is the x2APIC id */
-        r[3] = v->id;
+    case 0xb: case 0x1f:
+        topology(v, sub, r);
         break;
     case 5: case 6: case 0xa:               /* MONITOR, power, perfmon */
         r[0] = r[1] = r[2] = r[3] = 0;
