@@ -32,7 +32,7 @@ hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
 	arch/x86/hvm/io.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
 	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
 	arch/x86/hvm/decode_name.o arch/x86/hvm/guest_walk.o arch/x86/hvm/cr.o \
-	arch/x86/hvm/vlapic.o arch/x86/hvm/vlapic_timer.o arch/x86/hvm/vlapic_ipi.o \
+	arch/x86/hvm/vlapic.o arch/x86/hvm/vlapic_regs.o arch/x86/hvm/vlapic_timer.o arch/x86/hvm/vlapic_ipi.o \
 	arch/x86/hvm/mmio.o
 svm-y       := arch/x86/svm/svm.o arch/x86/svm/exit.o arch/x86/svm/entry.o
 vmx-y       := arch/x86/vmx/vmx.o arch/x86/vmx/caps.o arch/x86/vmx/vmcs.o arch/x86/vmx/exit.o \

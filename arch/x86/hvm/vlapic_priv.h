@@ -121,9 +121,14 @@ static inline bool vlapic_sw_enabled(const struct vlapic *l)
     return vlapic_reg(l, APIC_SVR) & APIC_SVR_ENABLE;
 }
 
-/* vlapic.c: the APIC ID the guest sees (x2APIC: 32 bits; xAPIC: 8). */
-uint32_t vlapic_id(const struct vlapic *l);
-/* vlapic.c: accept 'vector' into IRR under l->lock (held); false if refused. */
+/* vlapic.c; callers hold l->lock where they pass one. */
+uint32_t vlapic_id(const struct vlapic *l);     /* = vCPU id */
+uint32_t vlapic_x2apic_ldr(uint32_t id);        /* x2APIC LDR, derived from the ID */
+uint32_t vlapic_ppr(const struct vlapic *l);
+uint32_t vlapic_apr(const struct vlapic *l);
+void vlapic_eoi(struct vlapic *l);              /* clear the highest ISR bit */
+void vlapic_reset_locked(struct vlapic *l);     /* RESET/INIT state, base MSR kept */
+/* Accept 'vector' into IRR (and TMR if level); false if refused. */
 bool vlapic_accept_locked(struct vlapic *l, uint8_t vector, bool level);
 
 /* vlapic_timer.c; callers hold l->lock. */
