@@ -437,7 +437,7 @@ static void svm_set_tpr(struct vcpu *v, uint8_t tpr)
 {
     struct vmcb *vmcb = vmcb_of(v);
 
-    vmcb->ctl.vintr = (vmcb->ctl.vintr & ~0xfull) | (tpr >> 4);
+    vmcb->ctl.vintr = (vmcb->ctl.vintr & ~0xffull) | (tpr >> 4);   /* V_TPR: bits 7:0 */
     vmcb->ctl.clean &= ~BIT(3);             /* clean bit 3: V_TPR */
 }
 
