@@ -259,6 +259,7 @@ void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info)
  * mode, CS = vector << 8 (base vector << 12), IP 0, data segments at 0
  * with 64 KiB limits, CR0 = ET, EFER 0. GDTR, IDTR and the debug
  * registers are not reset here: struct hvm_ops offers no hook for them.
+ * 'v' is down and not running; the caller runs on another vCPU's pCPU.
  */
 void hvm_set_sipi_start(struct vcpu *v, uint8_t vector)
 {
@@ -279,6 +280,10 @@ void hvm_set_sipi_start(struct vcpu *v, uint8_t vector)
     memset(v->hvm.gpr, 0, sizeof(v->hvm.gpr));
     v->hvm.rip = 0;
     v->hvm.rflags = 2;
+    /* The sender's pCPU did this: let whichever pCPU runs v load it (VMX:
+     * its VMCS was made current here). */
+    if (hvm->vcpu_unload)
+        hvm->vcpu_unload(v);
 }
 
 typedef void (*exit_handler_t)(struct vcpu *v, struct hvm_exit *e);
