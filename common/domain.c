@@ -10,13 +10,70 @@
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
+#include <petrel/panic.h>
 #include <petrel/printk.h>
+#include <petrel/sched.h>
+#include <petrel/time.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
 #include <x86/hvm/vlapic.h>
 #include <x86/percpu.h>
+#include <x86/processor.h>
+#include <x86/time.h>
 
 static struct vcpu *current_vcpus[NR_CPUS];
+
+/* Every domain that exists, by slot; guarded by domains_lock. */
+static struct domain *domains[MAX_DOMAINS];
+static spinlock_t domains_lock = SPINLOCK_INIT;
+
+struct domain *domain_by_id(uint16_t id)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    struct domain *found = NULL;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++)
+        if (domains[i] && domains[i]->id == id && !domains[i]->reaped) {
+            found = domains[i];
+            __atomic_add_fetch(&found->refs, 1, __ATOMIC_ACQUIRE);
+        }
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return found;
+}
+
+void domain_put(struct domain *d)
+{
+    __atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
+}
+
+static bool domain_register(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    int slot = -1;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        if (domains[i] && domains[i]->id == d->id) {
+            slot = -1;
+            break;
+        }
+        if (!domains[i] && slot < 0)
+            slot = i;
+    }
+    if (slot >= 0)
+        domains[slot] = d;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return slot >= 0;
+}
+
+static void domain_unregister(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] == d)
+            domains[i] = NULL;
+    spin_unlock_irqrestore(&domains_lock, flags);
+}
 
 struct vcpu *current_vcpu(void)
 {
@@ -36,16 +93,73 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
         return NULL;
     v->id = id;
     v->domain = d;
+    v->poll_port = ~0u;
+    v->hvm.tsc_offset = d->tsc_offset;      /* the vendor loads it at creation */
+    if (id < XEN_LEGACY_MAX_VCPUS) {
+        v->vcpu_info = &d->shared_info->vcpu_info[id];
+    } else {
+        v->vcpu_info_private = xzalloc(sizeof(*v->vcpu_info_private));
+        if (!v->vcpu_info_private)
+            goto fail;
+        v->vcpu_info = v->vcpu_info_private;
+    }
+    vcpu_timers_init(v);
+    if (hvm_fpu_create(v))
+        goto fail;
     if (hvm->vcpu_create(v)) {
-        xfree(v);
-        return NULL;
+        hvm_fpu_destroy(v);
+        goto fail;
     }
     if (vlapic_create(v)) {
         hvm->vcpu_destroy(v);
-        xfree(v);
-        return NULL;
+        hvm_fpu_destroy(v);
+        goto fail;
     }
+    sched_vcpu_init(&v->sched, &d->sched, id, system_time_ns());
+    vcpu_update_time(v);                    /* valid before the guest looks */
     return v;
+
+fail:
+    xfree(v->vcpu_info_private);
+    xfree(v);
+    return NULL;
+}
+
+/* shared_info: a zeroed hypervisor frame, mapped by the guest on request
+ * (common/memory_op.c); the domain frees it, never the p2m. */
+static int shared_info_create(struct domain *d)
+{
+    paddr_t pa = frame_alloc(0);
+
+    d->shared_info_gfn = ~0ull;
+    if (!pa)
+        return -ENOMEM;
+    d->shared_info = phys_to_virt(pa);
+    memset(d->shared_info, 0, PAGE_SIZE);
+    domain_set_wallclock(d);
+    return 0;
+}
+
+/* Frames the p2m gave up but pointers may still reach (d->retired). */
+static void retired_free(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->retired.nr; i++)
+        frame_free(d->retired.mfn[i] << PAGE_SHIFT, 0);
+    xfree(d->retired.mfn);
+}
+
+static void vcpu_destroy(struct vcpu *v)
+{
+    int rc = sched_vcpu_destroy(&v->sched, system_time_ns());
+
+    if (rc)     /* the reaper waits for !sched_vcpu_on_cpu(): a Petrel bug */
+        panic("domain %u vCPU %u destroyed while on a pCPU", v->domain->id, v->id);
+    vcpu_timers_stop(v);
+    vlapic_destroy(v);
+    hvm->vcpu_destroy(v);
+    hvm_fpu_destroy(v);
+    xfree(v->vcpu_info_private);
+    xfree(v);
 }
 
 struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged)
@@ -61,6 +175,15 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
     d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->tsc_offset = -(int64_t)rdtsc();      /* its TSC starts near 0 */
+    sched_dom_init(&d->sched, id);
+    if (!domain_register(d)) {
+        sched_dom_destroy(&d->sched);
+        xfree(d);
+        return NULL;
+    }
+    if (shared_info_create(d))
+        goto fail;
     d->p2m = p2m_create(hvm->p2m_format, 48, hvm_p2m_caps);
     if (!d->p2m)
         goto fail;
@@ -79,14 +202,78 @@ fail:
 
 void domain_destroy(struct domain *d)
 {
-    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-        vlapic_destroy(d->vcpus[i]);
-        hvm->vcpu_destroy(d->vcpus[i]);
-        xfree(d->vcpus[i]);
-    }
+    domain_unregister(d);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        vcpu_destroy(d->vcpus[i]);
+    sched_dom_destroy(&d->sched);
     if (d->p2m)
         p2m_destroy(d->p2m);
+    retired_free(d);
+    if (d->shared_info)
+        frame_free(virt_to_phys(d->shared_info), 0);
     xfree(d);
+}
+
+/* Stop every vCPU of d from running again, and let the reaper know. */
+static void domain_stop_vcpus(struct domain *d)
+{
+    uint64_t now = system_time_ns();
+    sched_mask_t kick = BIT(0);
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        kick |= sched_pause(&d->vcpus[i]->sched, now);
+    schedule_kick(kick);
+}
+
+static bool domain_off_cpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (sched_vcpu_on_cpu(&d->vcpus[i]->sched))
+            return false;
+    return true;
+}
+
+/* The next stopped domain ready to go, marked reaped; NULL if none. */
+static struct domain *next_to_reap(unsigned int *left)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    struct domain *found = NULL;
+
+    *left = 0;
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+
+        if (!d)
+            continue;
+        (*left)++;
+        if (found || (d->state != DOMAIN_SHUTDOWN && d->state != DOMAIN_CRASHED))
+            continue;
+        if (!d->reaped && !domain_off_cpus(d))
+            continue;
+        d->reaped = true;
+        if (!__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
+            found = d;
+    }
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return found;
+}
+
+void domain_reap(void)
+{
+    unsigned int left;
+    struct domain *d;
+    bool any = false;
+
+    while ((d = next_to_reap(&left))) {
+        uint16_t id = d->id;
+
+        domain_stopped_hook(d);
+        domain_destroy(d);
+        printk("petrel: domain %u destroyed\n", id);
+        any = true;
+    }
+    if (any && !left)               /* that was the last one */
+        domain_stopped_hook(NULL);
 }
 
 const char *shutdown_reason_name(unsigned int reason)
@@ -103,12 +290,16 @@ const char *shutdown_reason_name(unsigned int reason)
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
     unsigned long flags = spin_lock_irqsave(&d->lock);
+    bool stopped = false;
 
     if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) {
         d->state = DOMAIN_SHUTDOWN;
         d->shutdown_reason = reason;
+        stopped = true;
     }
     spin_unlock_irqrestore(&d->lock, flags);
+    if (stopped)
+        domain_stop_vcpus(d);
 }
 
 static void show_guest_registers(struct vcpu *v)
@@ -148,4 +339,5 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     printk(L_ERR "petrel: domain %u crashed: %s\n", d->id, msg);
     if (v && v->domain == d)
         show_guest_registers(v);
+    domain_stop_vcpus(d);
 }

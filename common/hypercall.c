@@ -8,6 +8,9 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_xen_version] = do_xen_version,
     [__HYPERVISOR_console_io] = do_console_io,
     [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_set_timer_op] = do_set_timer_op,
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])

@@ -27,9 +27,10 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
 {
     switch (cmd) {
     case SCHEDOP_yield:
+        vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
-        v->hvm.halted = true;       /* until the next wake-up source */
+        vcpu_block(v);              /* until an event or an interrupt */
         return 0;
     case SCHEDOP_shutdown:
         return shutdown(v, arg, false);

@@ -12,6 +12,7 @@ struct timer_queue {
     spinlock_t lock;
     struct timer *head;             /* earliest expiry */
     bool processing;                /* timer_process() programs afterwards */
+    struct timer *running;          /* whose callback runs now, or NULL */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -89,6 +90,8 @@ bool timer_set(struct timer *t, uint64_t expires)
     queue_add(q, t);
     kick = head_changed(q, t->cpu, before);
     spin_unlock_irqrestore(&q->lock, flags);
+    if (kick)
+        arch_timer_kick(t->cpu);
     return kick;
 }
 
@@ -103,6 +106,17 @@ void timer_stop(struct timer *t)
         head_changed(q, t->cpu, before);
     }
     spin_unlock_irqrestore(&q->lock, flags);
+}
+
+void timer_kill(struct timer *t)
+{
+    struct timer_queue *q = &queues[t->cpu];
+
+    timer_stop(t);
+    /* A callback that started before the stop may still run (and re-arm). */
+    while (__atomic_load_n(&q->running, __ATOMIC_ACQUIRE) == t)
+        __builtin_ia32_pause();
+    timer_stop(t);
 }
 
 bool timer_pending(const struct timer *t)
@@ -121,9 +135,11 @@ uint64_t timer_process(unsigned int cpu, uint64_t now)
         struct timer *t = q->head;
 
         queue_del(q, t);
+        __atomic_store_n(&q->running, t, __ATOMIC_RELAXED);
         spin_unlock_irqrestore(&q->lock, flags);
         t->fn(t);
         flags = spin_lock_irqsave(&q->lock);
+        __atomic_store_n(&q->running, NULL, __ATOMIC_RELEASE);
     }
     q->processing = false;
     next = head_expiry(q);

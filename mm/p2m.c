@@ -423,7 +423,8 @@ static bool p2m_plan_frees(const struct p2m_plan *pl, bool keep)
     return p2m_is_table(pl->old) || ((pl->old & P2M_SW_OWNED) && !keep);
 }
 
-/* The target's old value has left the tables; 'keep': the new entry owns its block. */
+/* The target's old value has left the tables; 'keep': its block is not freed (the
+ * new entry owns it, or the caller took it: P2M_DETACH). */
 static void p2m_drop(struct p2m *p, const struct p2m_plan *pl, bool keep,
                      struct p2m_batch *b)
 {
@@ -449,7 +450,7 @@ static int p2m_check_set(const struct p2m *p, uint64_t gfn, uint64_t mfn,
 {
     if (!p2m_range_ok(p, gfn, order) || !IS_ALIGNED(mfn, 1ULL << order) ||
         (mfn >> P2M_MFN_BITS) || t == P2M_INVALID || (unsigned int)t > P2M_RESERVED ||
-        (flags & ~P2M_OWNED))
+        (flags & ~(P2M_OWNED | P2M_DETACH)))
         return -EINVAL;
     if ((order == 9 && !(p->caps & P2M_CAP_2M)) || (order == 18 && !(p->caps & P2M_CAP_1G)))
         return -EOPNOTSUPP;
@@ -496,6 +497,7 @@ int p2m_set(struct p2m *p, uint64_t gfn, uint64_t mfn, unsigned int order,
     bool owned = flags & P2M_OWNED;
     paddr_t pa = mfn << PAGE_SHIFT;
     bool keep;                      /* the same owned block, re-typed */
+    bool spare;                     /* the old block is not freed */
     int rc;
 
     ASSERT(b);
@@ -509,11 +511,12 @@ int p2m_set(struct p2m *p, uint64_t gfn, uint64_t mfn, unsigned int order,
         rc = -EBUSY;                /* it would be freed while still mapped */
         goto out;
     }
-    rc = p2m_plan_alloc(&pl, p2m_plan_frees(&pl, keep), b);
+    spare = keep || ((flags & P2M_DETACH) && p2m_is_leaf(pl.old));
+    rc = p2m_plan_alloc(&pl, p2m_plan_frees(&pl, spare), b);
     if (rc)
         goto out;
     p2m_write(p2m_descend(p, gfn, &pl, b), p2m_make_leaf(p, pa, pl.level, t, owned));
-    p2m_drop(p, &pl, keep, b);
+    p2m_drop(p, &pl, spare, b);
     p2m_count(&p->ram_pages, p2m_is_ram(t) ? p2m_pages(pl.level) : 0, 0);
     p2m_count(&p->owned_pages, owned ? p2m_pages(pl.level) : 0, 0);
 out:

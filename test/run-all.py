@@ -223,6 +223,7 @@ GUEST_TESTS = [
     ("cr", "", "guest", None),
     ("long-run", "", "guest", None),
     ("xsetbv", "", "guest", None),
+    ("vcpu-op", "dom.vcpus=2", "guest", None),
     ("vlapic", "", "guest", None),
     ("npf", "", "guest-crash",
      r"npf: touching unmapped guest-physical 0xd0000000"),

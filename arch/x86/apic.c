@@ -44,19 +44,30 @@ void apic_eoi(void)
 
 int apic_send_ipi(uint32_t dest, uint32_t icr)
 {
+    unsigned long flags;
+    int rc = -ETIMEDOUT;
+
     if (apic_x2apic) {
         /* A single 64-bit write; no delivery-status bit (SDM 11.12.9). */
         wrmsr(MSR_X2APIC_BASE + (APIC_ICR >> 4), ((uint64_t)dest << 32) | icr);
         return 0;
     }
+    /* Two writes: an interrupt handler sending an IPI between them would
+     * change the destination under us. */
+    flags = read_flags();
+    local_irq_disable();
     apic_write(APIC_ICR2, dest << 24);
     apic_write(APIC_ICR, icr);
     for (unsigned int i = 0; i < 1000000; i++) {
-        if (!(apic_read(APIC_ICR) & ICR_BUSY))
-            return 0;
+        if (!(apic_read(APIC_ICR) & ICR_BUSY)) {
+            rc = 0;
+            break;
+        }
         cpu_relax();
     }
-    return -ETIMEDOUT;
+    if (flags & X86_EFLAGS_IF)
+        local_irq_enable();
+    return rc;
 }
 
 static void apic_error(struct cpu_regs *regs)

@@ -77,5 +77,8 @@ void cpu_init_cr(void)
 
     if (cpuid(1).edx & BIT(13))
         cr4 |= X86_CR4_PGE;
+    /* FXSAVE/FXRSTOR of guests' SSE state (arch/x86/hvm/fpu.c) need it. */
+    if (cpuid(1).edx & BIT(24))
+        cr4 |= X86_CR4_OSFXSR;
     write_cr4(cr4);
 }

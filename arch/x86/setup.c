@@ -13,6 +13,8 @@
 #include <petrel/panic.h>
 #include <petrel/printk.h>
 #include <petrel/reboot.h>
+#include <petrel/sched.h>
+#include <petrel/time.h>
 #include <petrel/version.h>
 #include <petrel/vmap.h>
 #include <x86/apic.h>
@@ -262,6 +264,7 @@ void start_petrel(paddr_t mbi_pa)
     apic_init_cpu(true);
     bsp_percpu.apic_id = apic_id();
     tsc_init(&acpi_info);
+    wallclock_init();
     timer_hw_init();
     timer_init_cpu();
     if (!timer_selftest())
@@ -269,6 +272,8 @@ void start_petrel(paddr_t mbi_pa)
     if (hvm_init() == 0 && hvm_cpu_init())
         panic("HVM: cannot set up the boot CPU");
     cpus = smp_boot(&acpi_info, opt_smp);
+    if (sched_init(cpus, NULL))
+        panic("sched: cannot start on %u CPUs", cpus);
     local_irq_enable();
 
     printk("petrel: ready: %u CPUs, %lu MiB free\n", cpus, frame_free_count() >> 8);

@@ -10,6 +10,7 @@
 #include <petrel/panic.h>
 #include <petrel/printk.h>
 #include <petrel/vmap.h>
+#include <petrel/domain.h>
 #include <x86/apic.h>
 #include <x86/hvm/hvm.h>
 #include <x86/msr.h>
@@ -116,9 +117,10 @@ static __noreturn void ap_entry(struct percpu *p)
     if (hvm && hvm_cpu_init())
         pr_err("HVM: cannot set up CPU %u; it will run no guest\n", p->cpu);
     __atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
-    /* Nothing to run yet: wait for interrupts (the scheduler comes later). */
-    for (;;)
+    /* Wait for the boot CPU to start the scheduler (it kicks every CPU). */
+    while (!hvm || !schedule_started())
         safe_halt();
+    schedule_loop();
 }
 
 static bool start_ap(struct percpu *p)

@@ -28,6 +28,28 @@ static void timer_interrupt(struct cpu_regs *regs)
     timer_arm(timer_process(p->cpu, rdtsc()));
 }
 
+/*
+ * A kick (VEC_KICK): another CPU armed one of this CPU's timers, or wants
+ * it to reschedule or to look at a vCPU's pending interrupts. Taking the
+ * interrupt already made a running guest exit; the run loop sees the rest.
+ */
+static void kick_interrupt(struct cpu_regs *regs)
+{
+    timer_arm(timer_process(this_cpu()->cpu, rdtsc()));
+}
+
+void smp_send_kick(unsigned int cpu)
+{
+    if (cpu < nr_cpus_online && percpu_area[cpu])
+        apic_send_ipi(percpu_area[cpu]->apic_id, VEC_KICK);
+}
+
+void arch_timer_kick(unsigned int cpu)
+{
+    if (cpu != this_cpu()->cpu)
+        smp_send_kick(cpu);
+}
+
 unsigned int arch_timer_cpu(void)
 {
     return smp_processor_id();
@@ -56,6 +78,7 @@ void timer_hw_init(void)
 {
     timer_tsc_deadline = cpuid(1).ecx & BIT(24);
     irq_set_handler(VEC_TIMER, timer_interrupt);
+    irq_set_handler(VEC_KICK, kick_interrupt);
     if (!timer_tsc_deadline)
         lapic_hz = calibrate_lapic();
     if (timer_tsc_deadline)

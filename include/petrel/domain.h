@@ -53,6 +53,8 @@ struct vcpu {
     struct timer periodic_timer;    /* VCPUOP_set_periodic_timer */
     uint64_t periodic_period;       /* ns; 0: off */
     uint64_t periodic_next;         /* system time of the next tick */
+    uint64_t runstate_area;         /* VCPUOP_register_runstate_memory_area:
+                                       guest virtual address, 0: none */
 
     /* Event channels (common/event_channel.c). */
     uint32_t virq_to_port[NR_VIRQS];    /* 0: not bound */
@@ -68,6 +70,8 @@ struct vcpu {
 
 struct domain {
     uint16_t id;
+    unsigned int refs;              /* domain_by_id() references */
+    bool reaped;                    /* out of the list, being destroyed */
     enum domain_state state;
     bool privileged;                /* the control domain */
     unsigned int shutdown_reason;   /* SHUTDOWN_* when state is SHUTDOWN */
@@ -128,13 +132,38 @@ const char *shutdown_reason_name(unsigned int reason);
  */
 void vcpu_kick(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
+/* HLT: like vcpu_block, but only an interrupt (hvm_intr_pending) counts. */
+void vcpu_halt(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 void vcpu_up(struct vcpu *v);
 void vcpu_down(struct vcpu *v);
 bool vcpu_is_up(struct vcpu *v);
 
-/* The domain with id 'id', or NULL (common/domain.c). */
+/*
+ * The run loop (common/schedule.c). schedule_start(): the boot CPU, once
+ * domains exist, lets every pCPU into schedule_loop(), which never returns.
+ * schedule_kick(): IPI the pCPUs in 'mask' (not the caller's).
+ */
+void schedule_start(void);
+bool schedule_started(void);
+__noreturn void schedule_loop(void);
+void schedule_kick(sched_mask_t mask);
+
+/*
+ * The domain with id 'id', with a reference the caller must drop with
+ * domain_put(), or NULL. A domain being destroyed is not found; its memory
+ * stays until the last reference is dropped.
+ */
 struct domain *domain_by_id(uint16_t id);
+void domain_put(struct domain *d);
+/*
+ * Boot CPU, from the run loop: destroy every stopped domain none of whose
+ * vCPUs is still on a pCPU, reporting each (see domain_stopped_hook).
+ */
+void domain_reap(void);
+/* Called by domain_reap() for each domain it is about to destroy, and when
+ * none is left (d NULL), by whoever built them (arch/x86/hvm/dom0.c). */
+void domain_stopped_hook(struct domain *d);
 
 /* The vCPU running on this CPU (NULL when none). */
 struct vcpu *current_vcpu(void);

@@ -38,6 +38,7 @@ enum p2m_format {
 
 /* p2m_set() 'flags' */
 #define P2M_OWNED       (1u << 0)   /* the block belongs to the domain: see p2m_set() */
+#define P2M_DETACH      (1u << 1)   /* an owned leaf replaced is not freed: see p2m_set() */
 
 /*
  * What one or more changes left for the caller. Declare one zeroed
@@ -105,6 +106,13 @@ void p2m_destroy(struct p2m *p);
  * owned, and later freed, on its own. Re-mapping an owned block at its own
  * place (a type change) keeps it: pass P2M_OWNED again; without it the call
  * fails with -EBUSY, since the block would be freed while still mapped.
+ *
+ * P2M_DETACH: if the entry replaced at 'gfn' is an owned leaf of exactly
+ * 'order' (after any split), its block is not freed: it leaves the p2m's
+ * count of owned pages and becomes the caller's, who frees it with
+ * frame_free() (find it with p2m_lookup() first, under a lock that keeps
+ * other writers of that gfn out). Owned blocks inside a replaced table are
+ * freed as usual.
  *
  * Returns 0, -EINVAL (bad argument), -EOPNOTSUPP (order the caps exclude),
  * -EBUSY (see above) or -ENOMEM (no frame for a table or for the batch: if

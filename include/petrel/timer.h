@@ -10,13 +10,14 @@
  * calling CPU: whenever a queue's earliest expiry changes through
  * timer_set() or timer_stop() on its own CPU, and by the interrupt handler
  * with what timer_process() returns. Arming or stopping a timer of another
- * CPU leaves that CPU's hardware alone: timer_set() then returns true when
- * the timer became the head of that queue, and the change takes effect at
- * that CPU's next timer_process() (its next interrupt) unless the caller
- * kicks it. Nothing sends that kick yet.
+ * CPU leaves that CPU's hardware alone: when the timer became the head of
+ * that queue, timer_set() calls arch_timer_kick() for that CPU (an IPI
+ * whose handler runs timer_process() and reprograms) and returns true.
  *
- * Stopping a timer whose callback is running on another CPU does not wait
- * for the callback; the callback may re-arm it.
+ * timer_stop() does not wait for a callback running on another CPU (which
+ * may re-arm the timer); timer_kill() does, and leaves the timer stopped
+ * for good unless someone else arms it: use it before freeing a timer. It
+ * must not be called from the timer's own callback.
  */
 #ifndef PETREL_TIMER_H
 #define PETREL_TIMER_H
@@ -37,6 +38,7 @@ void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data,
 /* (Re)arm at 'expires'; true when a remote CPU's earliest expiry changed. */
 bool timer_set(struct timer *t, uint64_t expires);
 void timer_stop(struct timer *t);
+void timer_kill(struct timer *t);
 bool timer_pending(const struct timer *t);
 /*
  * From cpu's timer interrupt: run every timer with expires <= now, earliest
@@ -48,5 +50,7 @@ uint64_t timer_process(unsigned int cpu, uint64_t now);
 /* Arch hooks: the calling CPU, and its hardware one-shot (0 disarms). */
 unsigned int arch_timer_cpu(void);
 void arch_timer_program(unsigned int cpu, uint64_t expires);
+/* Make 'cpu' run timer_process() and reprogram soon (an IPI). */
+void arch_timer_kick(unsigned int cpu);
 
 #endif

@@ -40,6 +40,8 @@ uint64_t ns_to_tsc(uint64_t ns);
 void timer_hw_init(void);               /* boot CPU, after tsc_init */
 void timer_init_cpu(void);              /* every CPU */
 void timer_arm(uint64_t deadline_tsc);  /* 0 disarms */
+/* Send CPU 'cpu' a kick IPI (VEC_KICK); any context. */
+void smp_send_kick(unsigned int cpu);
 /* A struct timer ~1 ms ahead, waited for; true if it ran. */
 bool timer_selftest(void);
 extern bool timer_tsc_deadline;

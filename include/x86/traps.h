@@ -16,6 +16,7 @@
 /* Interrupt vectors Petrel uses for itself. */
 #define VEC_TIMER       0xf0
 #define VEC_IPI_CALL    0xf1        /* run a function on another CPU */
+#define VEC_KICK        0xf2        /* reschedule, look at timers, leave the guest */
 #define VEC_APIC_ERROR  0xfe
 #define VEC_SPURIOUS    0xff
 

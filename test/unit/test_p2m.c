@@ -517,7 +517,7 @@ static void test_bad_args(void **state)
     assert_int_equal(p2m_set(p, 0, 0, 27, P2M_RAM_RW, 0, &b), -EINVAL);
     assert_int_equal(p2m_set(p, 0, 0, 0, P2M_INVALID, 0, &b), -EINVAL);
     assert_int_equal(p2m_set(p, 0, 0, 0, (enum p2m_type)5, 0, &b), -EINVAL);
-    assert_int_equal(p2m_set(p, 0, 0, 0, P2M_RAM_RW, 2, &b), -EINVAL);
+    assert_int_equal(p2m_set(p, 0, 0, 0, P2M_RAM_RW, 4, &b), -EINVAL);
     assert_int_equal(p2m_remove(p, 1, 9, &b), -EINVAL);
     assert_int_equal(p2m_remove(p, 0, 3, &b), -EINVAL);
     assert_int_equal(p2m_remove(p, 1ULL << 36, 0, &b), -EINVAL);
@@ -694,6 +694,41 @@ static void test_owned_type_change(void **state)
     expect_map(g + 3, m2 + 3, P2M_RAM_RO, 0, P2M_OWNED);
     expect_rest(g, m2, 512, P2M_RAM_RW, 0, P2M_OWNED, 3, 1);
     assert_int_equal(p2m_owned_pages(p), 513);
+    check_frames();
+}
+
+/* P2M_DETACH: the owned frame a new mapping replaces becomes the caller's. */
+static void test_owned_detach(void **state)
+{
+    uint64_t g = 0xd00000, m = owned_block(0), m2, free;
+
+    set_ok(g, m, 0, P2M_RAM_RW, P2M_OWNED);
+    free = frame_free_count();
+    set_ok(g, 0x6666, 0, P2M_RAM_RW, P2M_DETACH);          /* not owned: shared_info-like */
+    assert_true(b.flush);
+    p2m_batch_done(&b);
+    assert_int_equal(frame_free_count(), free);             /* not freed */
+    assert_int_equal(frame_block_order(m << PAGE_SHIFT), 0);  /* still allocated */
+    assert_int_equal(p2m_owned_pages(p), 0);
+    expect_map(g, 0x6666, P2M_RAM_RW, 0, 0);
+    frame_free(m << PAGE_SHIFT, 0);                         /* the caller's to free */
+    check_frames();
+
+    /* a piece of an owned 2 MiB page: split, and only that piece detached */
+    g = 0xe00000;
+    m2 = owned_block(9);
+    set_ok(g, m2, 9, P2M_RAM_RW, P2M_OWNED);
+    set_ok(g + 5, 0x7777, 0, P2M_RAM_RW, P2M_DETACH);
+    p2m_batch_done(&b);
+    assert_int_equal(frame_block_order((m2 + 5) << PAGE_SHIFT), 0);
+    assert_int_equal(p2m_owned_pages(p), 511);
+    expect_rest(g, m2, 512, P2M_RAM_RW, 0, P2M_OWNED, 5, 1);
+    frame_free((m2 + 5) << PAGE_SHIFT, 0);
+    check_frames();
+
+    /* without an owned frame there, DETACH changes nothing */
+    set_ok(0xf00000, 0x8888, 0, P2M_MMIO, P2M_DETACH);
+    set_ok(0xf00000, 0x9999, 0, P2M_RAM_RW, P2M_DETACH);
     check_frames();
 }
 
@@ -1008,6 +1043,7 @@ int main(void)
         BOTH(test_owned_remove_replace),
         BOTH(test_owned_split),
         BOTH(test_owned_type_change),
+        BOTH(test_owned_detach),
         BOTH(test_owned_many),
         BOTH(test_enomem),
         BOTH(test_flush),

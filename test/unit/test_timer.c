@@ -36,6 +36,14 @@ void arch_timer_program(unsigned int cpu, uint64_t expires)
     nr_programs++;
 }
 
+static unsigned int kicks[4];
+
+void arch_timer_kick(unsigned int cpu)
+{
+    assert_true(cpu < 4);
+    kicks[cpu]++;
+}
+
 /* Callbacks append their timer's data (an int) to 'ran'. */
 static int ran[64];
 static unsigned int nr_ran;
@@ -53,6 +61,7 @@ static int setup(void **state)
     this_cpu_nr = 0;
     nr_programs = 0;
     nr_ran = 0;
+    memset(kicks, 0, sizeof(kicks));
     return 0;
 }
 
@@ -246,8 +255,12 @@ static void test_cpus_independent(void **state)
     assert_int_equal(nr_programs, 1);
     /* Remote: never programmed from here; a kick when its head changes. */
     assert_true(timer_set(&b, 200));
+    assert_int_equal(kicks[1], 1);
     assert_false(timer_set(&c, 400));
+    assert_int_equal(kicks[1], 1);
     assert_true(timer_set(&c, 100));
+    assert_int_equal(kicks[1], 2);
+    assert_int_equal(kicks[0], 0);
     assert_int_equal(nr_programs, 1);
     timer_stop(&c);
     assert_int_equal(nr_programs, 1);
@@ -265,10 +278,24 @@ static void test_cpus_independent(void **state)
     assert_int_equal(ran[1], 0);
 }
 
+/* timer_kill() stops a pending timer; a killed timer never runs. */
+static void test_kill(void **state)
+{
+    struct timer t;
+
+    timer_init(&t, record, &ids[0], 0);
+    timer_set(&t, 100);
+    timer_kill(&t);
+    assert_false(timer_pending(&t));
+    assert_int_equal(timer_process(0, 1000), 0);
+    assert_int_equal(nr_ran, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_equal_expiry_fifo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rearm_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_removes, setup, teardown),

@@ -39,6 +39,7 @@ uint64_t system_time_ns(void) { return now_ns; }
 uint64_t system_time_to_tsc(uint64_t ns) { return ns; }
 unsigned int arch_timer_cpu(void) { return 0; }
 void arch_timer_program(unsigned int cpu, uint64_t expires) { }
+void arch_timer_kick(unsigned int cpu) { }
 void *xzalloc(size_t size) { return calloc(1, size); }
 void xfree(void *p) { free(p); }
 void vcpu_kick(struct vcpu *v) { kicks[v->id]++; }

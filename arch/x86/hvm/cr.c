@@ -9,6 +9,7 @@
  */
 #include <petrel/domain.h>
 #include <x86/hvm/hvm.h>
+#include <x86/hvm/vcpu_context.h>
 #include <x86/msr.h>
 #include <x86/processor.h>
 
@@ -26,7 +27,7 @@
 #define CR4_LA57        BIT(12)
 
 /* CR4 bits a guest may set: the basic ones, and those its CPUID shows. */
-static uint64_t cr4_valid(struct vcpu *v)
+uint64_t hvm_cr4_valid_bits(struct vcpu *v)
 {
     uint32_t l1[4], l7[4];
     uint64_t ok = 0x7ff;            /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT */
@@ -69,7 +70,7 @@ static bool cr4_write(struct vcpu *v, struct hvm_paging *pg, uint64_t val)
 {
     uint64_t changed = val ^ pg->cr4;
 
-    if (val & ~cr4_valid(v))
+    if (val & ~hvm_cr4_valid_bits(v))
         return false;
     if ((pg->efer & EFER_LMA) && (!(val & X86_CR4_PAE) || (changed & CR4_LA57)))
         return false;

@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * Building and running dom0 from the first multiboot2 module (a PVH ELF);
- * the other modules become its modules (an initrd, say). The module's
- * string is dom0's command line. When dom0 stops, Petrel stops the machine
- * the way dom0 asked, as Xen does: reboot for reboot, watchdog and soft
- * reset; poweroff for everything else, a crash included. Before that, the
- * domain is destroyed and the free memory compared with what it was before
- * dom0 was built: the line "all its memory returned" is what tests check.
+ * Building and running the domains of the multiboot2 modules (PVH ELFs).
+ *
+ * dom0=test (the default): the first module is dom0, privileged; the other
+ * modules become its modules (an initrd, say); the module's string is
+ * dom0's command line. When dom0 stops, Petrel stops the machine the way
+ * dom0 asked, as Xen does: reboot for reboot, watchdog and soft reset;
+ * poweroff for everything else, a crash included.
+ *
+ * dom0=test-all: every module is a domain of its own, side by side: module
+ * i is domain i (domain 0 privileged), its string the guest's command line,
+ * from which Petrel also takes dom.vcpus=N, dom.mem=SIZE, dom.weight=N,
+ * dom.cap=PCT and dom.pin=CPULIST. Petrel powers off once all have stopped.
+ *
+ * Either way, each domain's end is reported (how it stopped, each vCPU's
+ * run time and pCPUs), and once all are destroyed the free memory is
+ * compared with what it was before the first was built: the line "all ...
+ * memory returned" is what tests check.
  */
 #include <petrel/bootinfo.h>
 #include <petrel/cmdline.h>
@@ -19,6 +29,8 @@
 #include <petrel/p2m.h>
 #include <petrel/printk.h>
 #include <petrel/reboot.h>
+#include <petrel/sched.h>
+#include <x86/time.h>
 #include <public/hvm/start_info.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
@@ -90,28 +102,122 @@ static const void *module_data(const struct boot_module *m)
     return phys_to_virt(m->start);          /* modules lie in RAM: direct-mapped */
 }
 
-static int build(struct domain *d, const struct boot_info *bi)
+/* What a module asks for itself (dom.* tokens of its string). */
+struct dom_config {
+    unsigned int vcpus;
+    uint64_t mem;
+    struct sched_params sched;
+    sched_mask_t pin;                       /* hard affinity; 0: all pCPUs */
+};
+
+enum dom0_mode { DOM0_TEST, DOM0_TEST_ALL };
+static enum dom0_mode opt_dom0 = DOM0_TEST;
+
+static int set_dom0(const char *val, size_t len)
+{
+    if (len == 4 && !memcmp(val, "test", 4))
+        opt_dom0 = DOM0_TEST;
+    else if (len == 8 && !memcmp(val, "test-all", 8))
+        opt_dom0 = DOM0_TEST_ALL;
+    else
+        return -EINVAL;
+    return 0;
+}
+CMDLINE_PARAM("dom0", set_dom0);
+
+/* "0", "0-1", "0,2": pCPUs that exist. */
+static int parse_cpulist(const char *s, size_t len, sched_mask_t *out)
+{
+    unsigned int n = sched_nr_pcpus();
+
+    *out = 0;
+    while (len) {
+        size_t tok = 0, dash = 0;
+        unsigned int lo, hi;
+
+        while (tok < len && s[tok] != ',') {
+            if (s[tok] == '-')
+                dash = tok;
+            tok++;
+        }
+        if (dash ? cmdline_parse_uint(s, dash, &lo) ||
+                       cmdline_parse_uint(s + dash + 1, tok - dash - 1, &hi)
+                 : cmdline_parse_uint(s, tok, &lo))
+            return -EINVAL;
+        if (!dash)
+            hi = lo;
+        if (lo > hi || hi >= n)
+            return -EINVAL;
+        for (unsigned int c = lo; c <= hi; c++)
+            *out |= BIT(c);
+        s += tok + (tok < len);
+        len -= tok + (tok < len);
+    }
+    return *out ? 0 : -EINVAL;
+}
+
+static int parse_dom_token(const char *key, size_t klen, const char *val, size_t vlen,
+                           struct dom_config *c)
+{
+#define KEY(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
+    if (KEY("dom.vcpus"))
+        return cmdline_parse_uint(val, vlen, &c->vcpus) || !c->vcpus ||
+               c->vcpus > MAX_VCPUS ? -EINVAL : 0;
+    if (KEY("dom.mem"))
+        return cmdline_parse_size(val, vlen, &c->mem) || c->mem < DOM0_MEM_MIN ? -EINVAL : 0;
+    if (KEY("dom.weight"))
+        return cmdline_parse_uint(val, vlen, &c->sched.weight);
+    if (KEY("dom.cap"))
+        return cmdline_parse_uint(val, vlen, &c->sched.cap);
+    if (KEY("dom.pin"))
+        return parse_cpulist(val, vlen, &c->pin);
+#undef KEY
+    return -EINVAL;
+}
+
+/* Read the dom.* tokens of a module string; others are the guest's. */
+static int parse_dom_config(const char *str, struct dom_config *c)
+{
+    while (str && *str) {
+        const char *tok = str, *eq;
+        size_t len = 0;
+
+        while (tok[len] && tok[len] != ' ')
+            len++;
+        str = tok[len] ? tok + len + 1 : tok + len;
+        if (len < 4 || memcmp(tok, "dom.", 4))
+            continue;
+        for (eq = tok; eq < tok + len && *eq != '='; eq++)
+            ;
+        if (eq == tok + len || parse_dom_token(tok, eq - tok, eq + 1, tok + len - eq - 1, c)) {
+            pr_err("domain builder: bad option '%.*s'\n", (int)len, tok);
+            return -EINVAL;
+        }
+    }
+    c->mem = ALIGN_DOWN(c->mem, PAGE_SIZE);
+    return 0;
+}
+
+static int build(struct domain *d, const struct boot_module *kmod, const struct boot_module *extra,
+                 unsigned int nr_extra, uint64_t mem, uint32_t flags)
 {
     struct pvh_module mods[PVH_MAX_MODULES];
     struct pvh_build_args args = { 0 };
     struct elf_image img;
     struct pvh_plan plan;
-    const void *kernel = module_data(&bi->modules[0]);
+    const void *kernel = module_data(kmod);
     int rc;
 
-    if (!kernel)
-        return -ENOMEM;
-    rc = elf_parse(kernel, bi->modules[0].end - bi->modules[0].start, &img);
+    rc = elf_parse(kernel, kmod->end - kmod->start, &img);
     if (rc)
         return rc;
     args = (struct pvh_build_args){
-        .kernel = &img, .mem_bytes = opt_dom0_mem, .cmdline = bi->modules[0].string,
-        .modules = mods, .flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
+        .kernel = &img, .mem_bytes = mem, .cmdline = kmod->string,
+        .modules = mods, .flags = flags,
     };
-    for (unsigned int i = 1; i < bi->nr_modules && args.nr_modules < PVH_MAX_MODULES; i++) {
+    for (unsigned int i = 0; i < nr_extra && args.nr_modules < PVH_MAX_MODULES; i++) {
         mods[args.nr_modules++] = (struct pvh_module){
-            module_data(&bi->modules[i]), bi->modules[i].end - bi->modules[i].start,
-            bi->modules[i].string,
+            module_data(&extra[i]), extra[i].end - extra[i].start, extra[i].string,
         };
     }
     rc = pvh_plan(&args, &plan);
@@ -119,29 +225,32 @@ static int build(struct domain *d, const struct boot_info *bi)
         rc = populate(d, plan.ram[i].start, plan.ram[i].end);
     if (!rc)
         rc = pvh_write(&args, &plan, &guest_mem, d);
-    if (!rc)
+    if (!rc) {
         hvm_set_pvh_start(d->vcpus[0], plan.entry, plan.start_info_paddr);
+        d->vcpus[0]->initialised = true;
+    }
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        hvm_vcpu_release(d->vcpus[i]);
+    d->mem_bytes = mem;
     return rc;
 }
 
-/* What dom0's end means for the machine. */
-static __noreturn void dom0_stopped(struct domain *d, uint64_t free_before)
-{
-    bool reboot = false;
+static uint64_t free_before;
+static unsigned int dom0_reason = SHUTDOWN_poweroff;
 
-    if (d->state == DOMAIN_SHUTDOWN) {
-        printk("petrel: domain 0 shut down: %s code %u\n",
-               shutdown_reason_name(d->shutdown_reason), d->shutdown_code);
-        reboot = d->shutdown_reason == SHUTDOWN_reboot ||
-                 d->shutdown_reason == SHUTDOWN_watchdog ||
-                 d->shutdown_reason == SHUTDOWN_soft_reset;
-    }
-    domain_destroy(d);
+static __noreturn void all_stopped(void)
+{
+    bool reboot = opt_dom0 == DOM0_TEST && (dom0_reason == SHUTDOWN_reboot ||
+                                            dom0_reason == SHUTDOWN_watchdog ||
+                                            dom0_reason == SHUTDOWN_soft_reset);
+    const char *what = opt_dom0 == DOM0_TEST ? "domain 0 destroyed, all its memory returned"
+                                             : "all domains stopped, all their memory returned";
+
     if (frame_free_count() == free_before)
-        printk("petrel: domain 0 destroyed, all its memory returned (%lu frames free)\n",
-               frame_free_count());
+        printk("petrel: %s (%lu frames free)\n", what, frame_free_count());
     else
-        printk(L_ERR "petrel: domain 0 destroyed, but %ld frames were not returned\n",
+        printk(L_ERR "petrel: %s, but %ld frames were not returned\n",
+               opt_dom0 == DOM0_TEST ? "domain 0 destroyed" : "all domains stopped",
                (long)(free_before - frame_free_count()));
     printk(reboot ? "petrel: rebooting\n" : "petrel: powering off\n");
     if (reboot)
@@ -149,31 +258,98 @@ static __noreturn void dom0_stopped(struct domain *d, uint64_t free_before)
     machine_poweroff();
 }
 
-void dom0_run(const struct boot_info *bi)
+/* How a domain ended, and where its vCPUs ran (before it is destroyed). */
+void domain_stopped_hook(struct domain *d)
 {
-    uint64_t free_before = frame_free_count();
+    uint64_t now = system_time_ns();
+
+    if (!d) {
+        all_stopped();
+        return;
+    }
+    if (d->state == DOMAIN_SHUTDOWN)
+        printk("petrel: domain %u shut down: %s code %u\n", d->id,
+               shutdown_reason_name(d->shutdown_reason), d->shutdown_code);
+    if (d->id == 0)
+        dom0_reason = d->state == DOMAIN_SHUTDOWN ? d->shutdown_reason : SHUTDOWN_crash;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        char list[4 * NR_CPUS] = "none";
+        size_t at = 0;
+
+        for (unsigned int c = 0; c < NR_CPUS; c++)
+            if (v->ran_on & BIT(c))
+                at += snprintf(list + at, sizeof(list) - at, "%s%u", at ? "," : "", c);
+        printk("petrel: domain %u vCPU %u ran %lu us on pCPUs %s\n", d->id, v->id,
+               sched_vcpu_runtime(&v->sched, now) / 1000, list);
+    }
+}
+
+/* Create and build domain 'id' from module 'm'; NULL (logged) on failure. */
+static struct domain *create_one(uint16_t id, const struct boot_info *bi, unsigned int m)
+{
+    struct dom_config c = {
+        .vcpus = 1, .mem = opt_dom0 == DOM0_TEST ? opt_dom0_mem : MiB(32),
+        .sched = { SCHED_WEIGHT_DEFAULT, SCHED_CAP_NONE },
+    };
+    bool dom0_style = opt_dom0 == DOM0_TEST;
     struct domain *d;
     int rc;
+
+    if (parse_dom_config(bi->modules[m].string, &c))
+        return NULL;
+    d = domain_create(id, c.vcpus, id == 0);
+    if (!d) {
+        pr_err("domain %u: cannot create it\n", id);
+        return NULL;
+    }
+    rc = build(d, &bi->modules[m], dom0_style ? &bi->modules[1] : NULL,
+               dom0_style ? bi->nr_modules - 1 : 0, c.mem,
+               id == 0 ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0);
+    if (!rc)
+        rc = sched_set_params(&d->sched, &c.sched);
+    for (unsigned int i = 0; !rc && c.pin && i < d->nr_vcpus; i++) {
+        sched_mask_t kick = 0;
+
+        rc = sched_set_affinity(&d->vcpus[i]->sched, c.pin, 0, system_time_ns(), &kick);
+    }
+    if (rc) {
+        pr_err("domain %u: cannot build it from module %u (error %d)\n", id, m + 1, rc);
+        domain_destroy(d);
+        return NULL;
+    }
+    pr_info("domain %u: %lu MiB, %u vCPU%s, entry %#lx, command line '%s'\n", id,
+            c.mem >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", d->vcpus[0]->hvm.rip,
+            bi->modules[m].string);
+    return d;
+}
+
+void dom0_run(const struct boot_info *bi)
+{
+    unsigned int n = opt_dom0 == DOM0_TEST_ALL ? bi->nr_modules : 1;
+    struct domain *built[MAX_DOMAINS];
+    unsigned int nr = 0;
 
     if (!hvm) {
         pr_err("dom0: this machine cannot run guests (no usable SVM or VMX)\n");
         return;
     }
-    d = domain_create(0, 1, true);
-    if (!d) {
-        pr_err("dom0: cannot create the domain\n");
+    free_before = frame_free_count();
+    for (unsigned int m = 0; m < n && m < MAX_DOMAINS; m++) {
+        built[nr] = create_one(m, bi, m);
+        if (!built[nr])
+            break;
+        nr++;
+    }
+    if (nr < n) {
+        while (nr)
+            domain_destroy(built[--nr]);
         return;
     }
-    rc = build(d, bi);
-    if (rc) {
-        pr_err("dom0: cannot build from module 1 (error %d)\n", rc);
-        domain_destroy(d);
-        return;
+    for (unsigned int i = 0; i < nr; i++) {
+        built[i]->state = DOMAIN_RUNNING;
+        vcpu_up(built[i]->vcpus[0]);
     }
-    pr_info("dom0: %lu MiB, entry %#lx, command line '%s'\n", opt_dom0_mem >> 20,
-            d->vcpus[0]->hvm.rip, bi->modules[0].string);
-    d->mem_bytes = opt_dom0_mem;
-    d->state = DOMAIN_RUNNING;
-    hvm_run_vcpu(d->vcpus[0]);
-    dom0_stopped(d, free_before);
+    schedule_start();
+    schedule_loop();
 }

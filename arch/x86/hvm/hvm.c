@@ -10,15 +10,12 @@
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/printk.h>
-#include <petrel/timer.h>
 #include <x86/hvm/decode.h>
 #include <x86/hvm/hvm.h>
 #include <x86/msr.h>
 #include <x86/percpu.h>
 #include <x86/processor.h>
 #include <x86/time.h>
-
-#define HOST_TICK_US    10000       /* host timer while a guest runs */
 
 extern const struct hvm_ops svm_ops, vmx_ops;
 bool svm_available(void);
@@ -50,6 +47,16 @@ int hvm_cpu_init(void)
 void hvm_flush_p2m(struct domain *d)
 {
     hvm->flush_p2m(d);
+    /* Those running elsewhere flush when they exit: make them. */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i] && d->vcpus[i] != current_vcpu())
+            vcpu_kick(d->vcpus[i]);
+}
+
+void hvm_vcpu_release(struct vcpu *v)
+{
+    if (v != current_vcpu() && hvm->vcpu_unload)
+        hvm->vcpu_unload(v);
 }
 
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
@@ -143,7 +150,7 @@ static void exit_msr_write(struct vcpu *v, struct hvm_exit *e)
 static void exit_hlt(struct vcpu *v, struct hvm_exit *e)
 {
     if (hvm_skip_insn(v, e))
-        v->hvm.halted = true;
+        vcpu_halt(v);
 }
 
 /*
@@ -280,10 +287,7 @@ void hvm_set_sipi_start(struct vcpu *v, uint8_t vector)
     memset(v->hvm.gpr, 0, sizeof(v->hvm.gpr));
     v->hvm.rip = 0;
     v->hvm.rflags = 2;
-    /* The sender's pCPU did this: let whichever pCPU runs v load it (VMX:
-     * its VMCS was made current here). */
-    if (hvm->vcpu_unload)
-        hvm->vcpu_unload(v);
+    hvm_vcpu_release(v);                    /* set from the sender's pCPU */
 }
 
 typedef void (*exit_handler_t)(struct vcpu *v, struct hvm_exit *e);
@@ -311,41 +315,21 @@ void hvm_handle_exit(struct vcpu *v, struct hvm_exit *exit)
 }
 
 /*
- * Keep a host timer running so a guest that never exits is still preempted:
- * one periodic timer per pCPU while hvm_run_vcpu() runs there.
+ * Run v, loaded on this pCPU, until the scheduler wants the pCPU back or
+ * v's domain stops. A guest that never exits is still stopped in time: the
+ * scheduler's deadline is a timer whose interrupt makes it exit.
  */
-static struct timer host_timers[NR_CPUS];
-
-static void host_tick_fn(struct timer *t)
-{
-    timer_set(t, rdtsc() + tsc_from_us(HOST_TICK_US));
-}
-
-static void host_tick(struct timer *t)
-{
-    if (!timer_pending(t))
-        timer_set(t, rdtsc() + tsc_from_us(HOST_TICK_US));
-}
-
 void hvm_run_vcpu(struct vcpu *v)
 {
+    unsigned int me = smp_processor_id();
     struct hvm_exit exit;
-    struct timer *tick = &host_timers[smp_processor_id()];
 
-    timer_init(tick, host_tick_fn, v, smp_processor_id());
-    set_current_vcpu(v);
     while (domain_running(v->domain)) {
-        host_tick(tick);
-        if (v->hvm.halted) {
-            /* Nothing wakes a halted vCPU yet but time: wait for the tick. */
-            safe_halt();
-            local_irq_disable();
-            v->hvm.halted = false;
-            continue;
-        }
+        hvm_intr_assist(v);
         hvm->vcpu_run(v, &exit);
+        hvm_intr_sync_tpr(v);
         hvm_handle_exit(v, &exit);
+        if (sched_need_resched(me, system_time_ns()))
+            break;
     }
-    timer_stop(tick);
-    set_current_vcpu(NULL);
 }

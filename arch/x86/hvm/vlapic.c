@@ -114,9 +114,9 @@ void vlapic_destroy(struct vcpu *v)
 
     if (!l)
         return;
-    /* Without l->lock: a callback running now takes it. TODO(merge): the
-     * core's timer_kill(), which also waits for a running callback. */
-    timer_stop(&l->timer);
+    /* Without l->lock: timer_kill() waits for a running callback, which
+     * takes it. */
+    timer_kill(&l->timer);
     v->vlapic = NULL;
     xfree(l);
 }

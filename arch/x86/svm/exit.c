@@ -19,6 +19,7 @@ static const uint8_t exit_table[TABLE_SIZE] = {
     [SVM_EXIT_XSETBV] = HVM_EXIT_XSETBV,
     [SVM_EXIT_SHUTDOWN] = HVM_EXIT_TRIPLE_FAULT,
     [SVM_EXIT_INTR] = HVM_EXIT_NONE,
+    [SVM_EXIT_VINTR] = HVM_EXIT_NONE,      /* the interrupt window opened */
     [SVM_EXIT_NMI] = HVM_EXIT_NONE,
     [SVM_EXIT_SMI] = HVM_EXIT_NONE,
     [SVM_EXIT_VMRUN] = HVM_EXIT_INVALID_OP,
@@ -67,7 +68,7 @@ void svm_decode_exit(struct vmcb *vmcb, struct hvm_exit *e)
     if (code == SVM_EXIT_MSR) {
         e->reason = vmcb->ctl.exitinfo1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ;
     } else if (code < TABLE_SIZE && (exit_table[code] || code == SVM_EXIT_INTR ||
-                                     code == SVM_EXIT_NMI || code == SVM_EXIT_SMI)) {
+                                     code == SVM_EXIT_VINTR || code == SVM_EXIT_NMI || code == SVM_EXIT_SMI)) {
         e->reason = exit_table[code];
     } else {
         e->reason = HVM_EXIT_UNHANDLED;

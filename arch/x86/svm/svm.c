@@ -149,11 +149,12 @@ static void vmcb_init_control(struct vmcb_control *c, struct vcpu *v)
                     INTERCEPT1_MSR | INTERCEPT1_TASK_SWITCH | INTERCEPT1_SHUTDOWN;
     c->intercept2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL | INTERCEPT2_VMLOAD |
                     INTERCEPT2_VMSAVE | INTERCEPT2_STGI | INTERCEPT2_CLGI |
-                    INTERCEPT2_SKINIT | INTERCEPT2_MONITOR | INTERCEPT2_MWAIT;
+                    INTERCEPT2_SKINIT | INTERCEPT2_MONITOR | INTERCEPT2_MWAIT |
+                    INTERCEPT2_XSETBV;
     /*
-     * XSETBV is not intercepted: the CPU checks the value against what it
-     * supports and sets XCR0, which only the guest uses on this CPU. (With
-     * several vCPUs per pCPU, XCR0 will be switched with the vCPU.)
+     * XSETBV is intercepted, as on VMX: Petrel turns on the host's
+     * CR4.OSXSAVE the first time a guest needs it (exit_xsetbv), and needs
+     * it on to save and switch XCR0 and the extended state (fpu.c).
      */
     c->iopm_base_pa = iopm_pa;
     c->msrpm_base_pa = msrpm_pa;
@@ -242,15 +243,25 @@ static void requeue_interrupted_event(struct vmcb *vmcb)
         vmcb->ctl.eventinj = info;
 }
 
+/* The interrupt window requested by svm_intr_window() closes at each exit. */
+static void close_intr_window(struct vmcb *vmcb)
+{
+    vmcb->ctl.vintr &= ~(VINTR_IRQ | VINTR_IGN_TPR | (0xfull << VINTR_PRIO_SHIFT));
+    vmcb->ctl.intercept1 &= ~INTERCEPT1_VINTR;
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 {
     struct svm_cpu *c = &svm_cpus[smp_processor_id()];
     struct vmcb *vmcb = vmcb_of(v);
 
-    if (c->last != v) {
+    if (c->last != v || __atomic_exchange_n(&v->hvm.flush_pending, false, __ATOMIC_ACQ_REL)) {
         vmcb->ctl.tlb_control = (svm_features & SVM_FEAT_FLUSH_ASID) ? 3 : 1;
         c->last = v;
     }
+    /* An emulated instruction ends the STI / MOV SS shadow. */
+    if (vmcb->save.rip != v->hvm.rip)
+        vmcb->ctl.int_state &= ~1ull;
     vmcb->save.rax = v->hvm.gpr[GPR_RAX];
     vmcb->save.rsp = v->hvm.gpr[GPR_RSP];
     vmcb->save.rip = v->hvm.rip;
@@ -263,12 +274,47 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     local_irq_window();                     /* take the interrupt that made us exit */
 
     vmcb->ctl.tlb_control = 0;
+    close_intr_window(vmcb);
     requeue_interrupted_event(vmcb);
     v->hvm.gpr[GPR_RAX] = vmcb->save.rax;
     v->hvm.gpr[GPR_RSP] = vmcb->save.rsp;
     v->hvm.rip = vmcb->save.rip;
     v->hvm.rflags = vmcb->save.rflags;
     svm_decode_exit(vmcb, exit);
+}
+
+/* RFLAGS.IF clear, an interrupt shadow still on, or an event queued. */
+static bool svm_intr_blocked(struct vcpu *v)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    return !(v->hvm.rflags & X86_EFLAGS_IF) || (vmcb->ctl.eventinj & EVENTINJ_VALID) ||
+           ((vmcb->ctl.int_state & 1) && vmcb->save.rip == v->hvm.rip);
+}
+
+/*
+ * Exit when the guest can take an interrupt: a virtual interrupt (V_IRQ,
+ * highest priority, ignoring V_TPR) with its delivery intercepted (VINTR).
+ * The CPU checks for it once IF is set, no shadow is on and any EVENTINJ
+ * event went in (APM vol. 2, 15.21.4).
+ */
+static void svm_intr_window(struct vcpu *v)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    vmcb->ctl.vintr |= VINTR_IRQ | VINTR_IGN_TPR | (0xfull << VINTR_PRIO_SHIFT);
+    vmcb->ctl.intercept1 |= INTERCEPT1_VINTR;
+}
+
+/* Leaving this pCPU: nothing of the vCPU stays in the CPU but TLB entries
+ * under its ASID, which must be flushed if it comes back after running
+ * elsewhere (its guest may have changed its page tables meanwhile). */
+static void svm_vcpu_unload(struct vcpu *v)
+{
+    struct svm_cpu *c = &svm_cpus[smp_processor_id()];
+
+    if (c->last == v)
+        c->last = NULL;
 }
 
 static void svm_inject_event(struct vcpu *v, enum hvm_event_type type, uint8_t vector,
@@ -400,9 +446,8 @@ static int svm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 static void svm_flush_p2m(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        if (d->vcpus[i] && vmcb_of(d->vcpus[i]))
-            vmcb_of(d->vcpus[i])->ctl.tlb_control =
-                (svm_features & SVM_FEAT_FLUSH_ASID) ? 3 : 1;
+        if (d->vcpus[i])
+            __atomic_store_n(&d->vcpus[i]->hvm.flush_pending, true, __ATOMIC_RELEASE);
 }
 
 static void svm_hypercall_insn(uint8_t out[3])
@@ -459,6 +504,9 @@ const struct hvm_ops svm_ops = {
     .flush_p2m = svm_flush_p2m,
     .hypercall_insn = svm_hypercall_insn,
     .dump = svm_dump,
+    .intr_blocked = svm_intr_blocked,
+    .intr_window = svm_intr_window,
+    .vcpu_unload = svm_vcpu_unload,
     .get_tpr = svm_get_tpr,
     .set_tpr = svm_set_tpr,
 };

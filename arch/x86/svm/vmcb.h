@@ -97,6 +97,7 @@ BUILD_BUG_ON(sizeof(struct vmcb) > 4096);
 #define INTERCEPT1_NMI          BIT(1)
 #define INTERCEPT1_SMI          BIT(2)
 #define INTERCEPT1_INIT         BIT(3)
+#define INTERCEPT1_VINTR        BIT(4)
 #define INTERCEPT1_CPUID        BIT(18)
 #define INTERCEPT1_INVD         BIT(22)
 #define INTERCEPT1_HLT          BIT(24)
@@ -121,6 +122,7 @@ BUILD_BUG_ON(sizeof(struct vmcb) > 4096);
 #define SVM_EXIT_EXCP_BASE      0x040
 #define SVM_EXIT_INTR           0x060
 #define SVM_EXIT_NMI            0x061
+#define SVM_EXIT_VINTR          0x064
 #define SVM_EXIT_SMI            0x062
 #define SVM_EXIT_INIT           0x063
 #define SVM_EXIT_CPUID          0x072
@@ -161,6 +163,10 @@ BUILD_BUG_ON(sizeof(struct vmcb) > 4096);
 #define EVENTINJ_ERR_VALID      BIT(11)
 #define EVENTINJ_TYPE_SHIFT     8
 
+#define VINTR_TPR_MASK          0xffull         /* V_TPR: CR8 as the guest sees it */
+#define VINTR_IRQ               BIT(8)          /* V_IRQ: a virtual interrupt pending */
+#define VINTR_PRIO_SHIFT        16              /* V_INTR_PRIO */
+#define VINTR_IGN_TPR           BIT(20)
 #define VINTR_MASKING           BIT(24)
 
 /* MSRs */

@@ -118,6 +118,7 @@ static const struct exit_kind exit_table[NR_VMX_EXITS] = {
     [VMX_EXIT_TRIPLE_FAULT] = EXIT(HVM_EXIT_TRIPLE_FAULT, false),
     [VMX_EXIT_INIT] = EXIT_D(HVM_EXIT_UNHANDLED, false, decode_init_sipi),
     [VMX_EXIT_SIPI] = EXIT_D(HVM_EXIT_UNHANDLED, false, decode_init_sipi),
+    [VMX_EXIT_INTR_WINDOW] = EXIT(HVM_EXIT_NONE, false),
     [VMX_EXIT_CPUID] = EXIT(HVM_EXIT_CPUID, true),
     [VMX_EXIT_GETSEC] = EXIT_UD,
     [VMX_EXIT_HLT] = EXIT(HVM_EXIT_HLT, true),

@@ -67,7 +67,8 @@ void vmx_syscall_msrs_switch(struct vcpu *prev, struct vcpu *next)
 {
     if (prev)
         syscall_msrs_save(prev);
-    syscall_msrs_load(next);
+    if (next)
+        syscall_msrs_load(next);
 }
 
 static int syscall_msr_slot(uint32_t msr)

@@ -115,6 +115,7 @@
 #define PIN_PREEMPTION_TIMER        BIT(6)
 
 /* Primary processor-based controls (SDM 24.6.2, table 24-6) */
+#define PROC_INTR_WINDOW            BIT(2)
 #define PROC_TSC_OFFSETTING         BIT(3)
 #define PROC_HLT_EXITING            BIT(7)
 #define PROC_INVLPG_EXITING         BIT(9)
@@ -184,6 +185,7 @@
 #define VMX_EXIT_TRIPLE_FAULT       2
 #define VMX_EXIT_INIT               3
 #define VMX_EXIT_SIPI               4
+#define VMX_EXIT_INTR_WINDOW        7
 #define VMX_EXIT_TASK_SWITCH        9
 #define VMX_EXIT_CPUID              10
 #define VMX_EXIT_GETSEC             11

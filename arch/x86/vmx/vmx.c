@@ -221,7 +221,8 @@ void vmx_vmcs_use(struct vcpu *v)
 
     if (c->current == v)
         return;
-    ASSERT(x->cpu < 0 || x->cpu == (int)cpu);   /* no VMCLEAR on another CPU yet */
+    /* A vCPU's VMCS is cleared whenever it leaves a CPU (vmx_vmcs_release). */
+    ASSERT(x->cpu < 0 || x->cpu == (int)cpu);
     if (!vmptrld(x->vmcs_pa))
         panic("VMX: VMPTRLD of %#lx failed", x->vmcs_pa);
     c->current = v;
@@ -229,6 +230,27 @@ void vmx_vmcs_use(struct vcpu *v)
         x->cpu = cpu;
         vmcs_init_host();
     }
+}
+
+/*
+ * Make v's VMCS inactive on this CPU (VMCLEAR writes it back to memory), so
+ * that any CPU may load it next; the next entry is a VMLAUNCH.
+ */
+void vmx_vmcs_release(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vmx_cpu *c = &vmx_cpus[cpu];
+    struct vmx_vcpu *x = vmx_of(v);
+
+    if (x->cpu < 0)
+        return;
+    ASSERT(x->cpu == (int)cpu);
+    if (!vmclear(x->vmcs_pa))
+        panic("VMX: VMCLEAR of %#lx failed", x->vmcs_pa);
+    if (c->current == v)
+        c->current = NULL;
+    x->cpu = -1;
+    x->launched = false;
 }
 
 /* ---- VPIDs -------------------------------------------------------------- */
@@ -313,6 +335,8 @@ static int vmx_vcpu_create(struct vcpu *v)
     }
     vmx_vmcs_use(v);
     vmcs_init(v);
+    vmx_vmcs_release(v);                    /* whichever CPU runs it loads it */
+    x->exit_rip = ~0ull;
     v->hvm.rflags = 2;
     return 0;
 }
@@ -387,11 +411,13 @@ static void sync_to_vmcs(struct vcpu *v)
     vmcs_write(VMCS_GUEST_RIP, v->hvm.rip);
     vmcs_write(VMCS_GUEST_RFLAGS, v->hvm.rflags);
     /* An emulated instruction ends the STI / MOV SS shadow (SDM 26.3.1.5). */
-    if (x->launched && v->hvm.rip != x->exit_rip)
+    if (v->hvm.rip != x->exit_rip)
         vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) &
                    ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
     if (vmx_config.pin & PIN_PREEMPTION_TIMER)
         vmcs_write(VMCS_PREEMPTION_TIMER, preemption_timer_value());
+    if (__atomic_exchange_n(&v->hvm.flush_pending, false, __ATOMIC_ACQ_REL))
+        x->flush_ept = true;
     if (x->flush_ept)
         invept(x->eptp);
     if (x->flush_vpid)
@@ -423,6 +449,10 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     if (rc) {
         entry_failed(v, rc, exit);
         return;
+    }
+    if (x->intr_window) {
+        vmcs_write(VMCS_PROC_CONTROLS, vmx_config.proc);
+        x->intr_window = false;
     }
     v->hvm.gpr[GPR_RSP] = vmcs_read(VMCS_GUEST_RSP);
     v->hvm.rip = x->exit_rip = vmcs_read(VMCS_GUEST_RIP);
@@ -479,8 +509,48 @@ struct vcpu *vmx_last_vcpu(void)
 static void vmx_flush_p2m(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        if (d->vcpus[i] && vmx_of(d->vcpus[i]))
-            vmx_of(d->vcpus[i])->flush_ept = true;
+        if (d->vcpus[i])
+            __atomic_store_n(&d->vcpus[i]->hvm.flush_pending, true, __ATOMIC_RELEASE);
+}
+
+/* RFLAGS.IF clear, an STI / MOV SS shadow still on, or an event queued. */
+static bool vmx_intr_blocked(struct vcpu *v)
+{
+    struct vmx_vcpu *x = vmx_of(v);
+
+    vmx_vmcs_use(v);
+    if (!(v->hvm.rflags & X86_EFLAGS_IF) || (vmcs_read(VMCS_ENTRY_INTR_INFO) & INTR_VALID))
+        return true;
+    return v->hvm.rip == x->exit_rip &&
+           (vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) &
+            (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/* Interrupt-window exiting (SDM 25.2): exit as soon as the guest can take
+ * an interrupt; vmx_vcpu_run turns it off at the next exit. */
+static void vmx_intr_window(struct vcpu *v)
+{
+    struct vmx_vcpu *x = vmx_of(v);
+
+    vmx_vmcs_use(v);
+    vmcs_write(VMCS_PROC_CONTROLS, vmx_config.proc | PROC_INTR_WINDOW);
+    x->intr_window = true;
+}
+
+/*
+ * Leaving this CPU: the syscall MSRs go back to memory, the VMCS is
+ * cleared. The next CPU to run it (this one included) flushes its EPT and
+ * VPID translations on arrival, as the guest may have run elsewhere.
+ */
+static void vmx_vcpu_unload(struct vcpu *v)
+{
+    struct vmx_cpu *c = &vmx_cpus[smp_processor_id()];
+
+    if (c->last == v) {
+        vmx_syscall_msrs_switch(v, NULL);
+        c->last = NULL;
+    }
+    vmx_vmcs_release(v);
 }
 
 static void vmx_hypercall_insn(uint8_t out[3])
@@ -520,6 +590,9 @@ const struct hvm_ops vmx_ops = {
     .flush_p2m = vmx_flush_p2m,
     .hypercall_insn = vmx_hypercall_insn,
     .dump = vmx_dump,
+    .intr_blocked = vmx_intr_blocked,
+    .intr_window = vmx_intr_window,
+    .vcpu_unload = vmx_vcpu_unload,
     .get_tpr = vmx_get_tpr,
     .set_tpr = vmx_set_tpr,
 };

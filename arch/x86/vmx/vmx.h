@@ -40,7 +40,8 @@ struct vmx_vcpu {
     bool flush_ept;                 /* the p2m changed: INVEPT before the next entry */
     bool flush_vpid;                /* Petrel changed paging: INVVPID before it */
     int cpu;                        /* the CPU its VMCS is active on; -1: none */
-    uint64_t exit_rip;              /* guest RIP at the last exit */
+    uint64_t exit_rip;              /* guest RIP at the last exit; ~0 before */
+    bool intr_window;               /* interrupt-window exiting is on */
     uint64_t syscall_msrs[NR_SYSCALL_MSRS];     /* while not loaded in the CPU */
 };
 
@@ -48,6 +49,9 @@ struct vmx_vcpu {
 
 /* entry.S: 0 after a VM exit, 1 on VMfailValid, 2 on VMfailInvalid. */
 int vmx_enter(uint64_t *gpr, bool launched);
+
+/* Make v's VMCS inactive (VMCLEAR) if it is active on this CPU. */
+void vmx_vmcs_release(struct vcpu *v);
 extern char vmx_exit_entry[];           /* HOST_RIP */
 
 /* vmx.c: make v's VMCS the current one on this CPU. */

@@ -138,11 +138,13 @@ struct hvm_vcpu {
     uint64_t rip, rflags;           /* synced by the vendor around each run */
     void *vendor;                   /* VMCB / VMCS bookkeeping */
     uint64_t tsc_offset;
-    bool halted;                    /* HLT seen, waiting for an event */
+    bool flush_pending;             /* p2m changed: flush before the next entry
+                                       (set by flush_p2m on any CPU, atomically) */
     uint64_t hypercall_page;        /* gpa of the page, or 0 */
     /* Guest state the hardware does not switch (arch/x86/hvm/hvm.c saves
      * it when the vCPU leaves a pCPU and loads it when it arrives). */
-    void *fpu;                      /* XSAVE/FXSAVE area, 64-byte aligned */
+    void *fpu;                      /* XSAVE/FXSAVE area, page-aligned */
+    unsigned int fpu_format;        /* how it was last saved (fpu.c) */
     uint64_t xcr0;
     uint64_t dr[4];                 /* DR0-DR3 */
 };
@@ -159,9 +161,16 @@ void hvm_handle_exit(struct vcpu *v, struct hvm_exit *exit);
  * domain stops (common/schedule.c's loop calls it).
  */
 void hvm_run_vcpu(struct vcpu *v);
-/* v leaves / arrives on this pCPU: FPU, XCR0, debug registers, vendor. */
+/* arch/x86/hvm/fpu.c: v leaves / arrives on this pCPU: FPU, XCR0, DR0-3,
+ * and the vendor's vcpu_unload. The save area lives from create to destroy. */
 void hvm_vcpu_unload(struct vcpu *v);
 void hvm_vcpu_load(struct vcpu *v);
+int hvm_fpu_create(struct vcpu *v);
+/* Done changing the state of v, which this pCPU does not run (a builder,
+ * VCPUOP_initialise, SIPI): let go of what the vendor loaded for it here
+ * (VMX: VMCLEAR), so that whichever pCPU runs it can. */
+void hvm_vcpu_release(struct vcpu *v);
+void hvm_fpu_destroy(struct vcpu *v);
 
 /*
  * arch/x86/hvm/intr.c: before each VM entry (interrupts off), inject the
@@ -172,6 +181,8 @@ void hvm_vcpu_load(struct vcpu *v);
  */
 void hvm_intr_assist(struct vcpu *v);
 bool hvm_intr_pending(struct vcpu *v);
+/* After each exit: take the guest's TPR (CR8) from the vendor's shadow. */
+void hvm_intr_sync_tpr(struct vcpu *v);
 
 /* Reset 'v' as INIT then SIPI with 'vector' would: real mode at
  * vector << 12 (vlapic INIT/SIPI). */

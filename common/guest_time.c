@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What guests read of time without a hypercall: each vCPU's pvclock in its
+ * vcpu_info, and the wall clock in shared_info.
+ *
+ * pvclock. All pCPUs share one TSC clock (system_time_ns(), x86/time.h), so
+ * a vCPU's parameters are that clock's scale and a fresh reference point,
+ * taken from the same formula. Successive publications never step a
+ * guest's clock back: the old parameters read at a later TSC give
+ * scale(t0 - boot) + scale(t - t0), and with truncating arithmetic that is
+ * never more than scale(t - boot), what the new ones say there.
+ *
+ * Wall clock: the CMOS RTC read once at boot, less the system time then, is
+ * the time of day at system time 0; it only has the RTC's one-second
+ * resolution.
+ */
+#include <petrel/domain.h>
+#include <petrel/printk.h>
+#include <petrel/pvclock.h>
+#include <petrel/time.h>
+#include <x86/processor.h>
+#include <x86/rtc.h>
+#include <x86/time.h>
+
+#define compiler_barrier()  __asm__ __volatile__("" ::: "memory")
+
+static uint64_t wallclock_at_zero_ns;   /* ns since 1970 at system time 0 */
+
+void vcpu_update_time(struct vcpu *v)
+{
+    struct vcpu_time_info t = { 0 };
+    uint64_t tsc = rdtsc();
+
+    t.tsc_timestamp = tsc + v->hvm.tsc_offset;
+    t.system_time = system_time_at(tsc);
+    t.tsc_to_system_mul = system_time_mul;
+    t.tsc_shift = system_time_shift;
+    t.flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+    pvclock_publish(&v->vcpu_info->time, &t);
+    if (v == current_vcpu())
+        vcpu_runstate_area_update(v);
+}
+
+void wallclock_init(void)
+{
+    uint64_t secs, now;
+    int rc = rtc_read_unix(&secs);
+
+    now = system_time_ns();
+    if (rc) {
+        pr_warn("time: cannot read the RTC (error %d): guests' wall clock starts at 1970\n",
+                rc);
+        return;
+    }
+    wallclock_at_zero_ns = secs * PVCLOCK_NS_PER_SEC - now;
+    pr_info("time: RTC says %lu s since 1970 at system time %lu ns\n", secs, now);
+}
+
+void domain_set_wallclock(struct domain *d)
+{
+    volatile struct shared_info *s = d->shared_info;
+    uint64_t secs = wallclock_at_zero_ns / PVCLOCK_NS_PER_SEC;
+
+    s->wc_version++;            /* odd: an update is under way */
+    compiler_barrier();
+    s->wc_sec = (uint32_t)secs;
+    s->wc_sec_hi = (uint32_t)(secs >> 32);
+    s->wc_nsec = wallclock_at_zero_ns % PVCLOCK_NS_PER_SEC;
+    compiler_barrier();
+    s->wc_version++;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memory_op: XENMEM_add_to_physmap for the shared_info page. Other
+ * commands and spaces come later (-ENOSYS).
+ *
+ * shared_info is a hypervisor frame the domain holds from creation to
+ * destruction (common/domain.c); the p2m maps it without owning it, so
+ * remapping or destroying the p2m never frees it. The guest frame it
+ * replaces keeps its RAM: taken out of the p2m with P2M_DETACH and kept on
+ * d->retired until the domain dies, because hypervisor pointers (a vcpu_info
+ * registered there) may still reach it. A domain retires at most one frame
+ * per add_to_physmap call, and only as many as it has RAM.
+ */
+#include <petrel/domain.h>
+#include <petrel/errno.h>
+#include <petrel/hypercall.h>
+#include <petrel/lib.h>
+#include <petrel/mm.h>
+#include <petrel/p2m.h>
+#include <petrel/printk.h>
+#include <petrel/spinlock.h>
+#include <petrel/time.h>
+#include <public/memory.h>
+#include <x86/hvm/hvm.h>
+#include <x86/hvm/vlapic.h>
+
+/* Serialises the look-up, change and retire of add_to_physmap, for all
+ * domains (rare: a guest maps shared_info about once). Nests outside the
+ * p2m lock. */
+static spinlock_t physmap_lock = SPINLOCK_INIT;
+
+/* The domain 'domid' names for v: itself, or any domain if privileged
+ * (then with a reference: put_target() drops it). */
+static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
+{
+    struct domain *d = v->domain;
+
+    if (domid == DOMID_SELF || domid == d->id)
+        return d;
+    if (!d->privileged) {
+        *rc = -EPERM;
+        return NULL;
+    }
+    d = domain_by_id(domid);
+    if (!d)
+        *rc = -ESRCH;
+    return d;
+}
+
+static void put_target(struct vcpu *v, struct domain *d)
+{
+    if (d != v->domain)
+        domain_put(d);
+}
+
+/* Room for one more retired frame; 0 or -ENOMEM. physmap_lock held. */
+static int retired_reserve(struct domain *d)
+{
+    struct page_list *r = &d->retired;
+    unsigned int max = r->max ? r->max * 2 : 8;
+    uint64_t *mfn;
+
+    if (r->nr < r->max)
+        return 0;
+    mfn = xzalloc(max * sizeof(*mfn));
+    if (!mfn)
+        return -ENOMEM;
+    if (r->nr)
+        memcpy(mfn, r->mfn, r->nr * sizeof(*mfn));
+    xfree(r->mfn);
+    r->mfn = mfn;
+    r->max = max;
+    return 0;
+}
+
+/* Take shared_info out of its old place, if it is still mapped there. */
+static void unmap_old_shared_info(struct domain *d, uint64_t si_mfn, struct p2m_batch *b)
+{
+    uint64_t gfn = d->shared_info_gfn, mfn;
+
+    if (gfn == ~0ull || p2m_lookup(d->p2m, gfn, &mfn, NULL, NULL, NULL) || mfn != si_mfn)
+        return;
+    p2m_remove(d->p2m, gfn, 0, b);
+}
+
+/*
+ * Map d's shared_info at 'gfn'. Returns 0, -EINVAL (gfn beyond the
+ * guest-physical width, or the local APIC page) or -ENOMEM.
+ */
+static long map_shared_info(struct domain *d, uint64_t gfn)
+{
+    struct p2m_batch b = P2M_BATCH_INIT;
+    uint64_t si_mfn = virt_to_phys(d->shared_info) >> PAGE_SHIFT;
+    uint64_t old_mfn;
+    unsigned int flags;
+    long rc;
+
+    if (gfn == VLAPIC_DEFAULT_BASE >> PAGE_SHIFT)
+        return -EINVAL;
+    spin_lock(&physmap_lock);
+    rc = p2m_lookup(d->p2m, gfn, &old_mfn, NULL, NULL, &flags);
+    if (rc == -EINVAL)
+        goto out;
+    rc = (flags & P2M_OWNED) ? retired_reserve(d) : 0;
+    if (rc)
+        goto out;
+    rc = p2m_set(d->p2m, gfn, si_mfn, 0, P2M_RAM_RW, P2M_DETACH, &b);
+    if (rc)
+        goto out;
+    if (flags & P2M_OWNED)
+        d->retired.mfn[d->retired.nr++] = old_mfn;
+    if (d->shared_info_gfn != gfn)
+        unmap_old_shared_info(d, si_mfn, &b);
+    d->shared_info_gfn = gfn;
+out:
+    spin_unlock(&physmap_lock);
+    if (b.flush)
+        hvm_flush_p2m(d);
+    p2m_batch_done(&b);
+    return rc;
+}
+
+static long add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+    struct xen_add_to_physmap x;
+    struct domain *d;
+    long rc = 0;
+
+    if (copy_from_guest(v, &x, arg, sizeof(x)))
+        return -EFAULT;
+    d = target_domain(v, x.domid, &rc);
+    if (!d)
+        return rc;
+    switch (x.space) {
+    case XENMAPSPACE_shared_info:
+        rc = x.idx ? -EINVAL : map_shared_info(d, x.gpfn);
+        if (!rc && v->domain == d)
+            vcpu_update_time(v);    /* fresh, though valid since creation */
+        break;
+    case XENMAPSPACE_grant_table:
+    case XENMAPSPACE_gmfn:
+    case XENMAPSPACE_gmfn_range:
+        rc = -ENOSYS;               /* not yet */
+        break;
+    default:
+        rc = -EINVAL;               /* as Xen: no such space for this call */
+        break;
+    }
+    put_target(v, d);
+    return rc;
+}
+
+long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
+                  uint64_t a4, uint64_t a5)
+{
+    switch (cmd) {
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(v, arg);
+    default:
+        return -ENOSYS;
+    }
+}
