@@ -54,6 +54,14 @@ static void wr(unsigned int off, uint32_t val)
     *(volatile uint32_t *)(APIC_PAGE + off) = val;
 }
 
+static uint64_t read_cr8(void)
+{
+    uint64_t v;
+
+    asm volatile("mov %%cr8, %0" : "=r"(v));
+    return v;
+}
+
 static bool irr_has(uint8_t vec)
 {
     return rd(IRR + (vec / 32) * 0x10) & (1u << (vec % 32));
@@ -102,7 +110,13 @@ static void check_tpr_ipi(void)
 {
     wr(SVR, 0x1ff);
     CHECK_EQ(rd(SVR), 0x1ff);
+    /* CR8 is TPR[7:4], in step with the APIC's TPR both ways. */
+    asm volatile("mov %0, %%cr8" :: "r"(3UL));
+    CHECK_EQ(rd(TPR), 0x30);
+    wr(TPR, 0x50);
+    CHECK_EQ(read_cr8(), 5);
     wr(TPR, 0x20);
+    CHECK_EQ(read_cr8(), 2);
     CHECK_EQ(rd(TPR), 0x20);
     CHECK_EQ(rd(PPR), 0x20);
 
