@@ -225,6 +225,7 @@ GUEST_TESTS = [
     ("xsetbv", "", "guest", None),
     ("vcpu-op", "dom.vcpus=2", "guest", None),
     ("vlapic", "", "guest", None),
+    ("vlapic-smp", "dom.vcpus=2", "guest", None),
     ("npf", "", "guest-crash",
      r"npf: touching unmapped guest-physical 0xd0000000"),
     ("mmio-bad", "", "guest-crash",

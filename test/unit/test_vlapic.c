@@ -519,6 +519,7 @@ static void test_init_sipi(void **state)
     assert_int_equal(sipis[1], 1);
     assert_int_equal(sipi_vector[1], 0x9a);
     assert_int_equal(ups[1], 1);
+    assert_int_equal(kicks[1], 1);              /* woken from any HLT */
     assert_true(vcpus[1].initialised);
     wr(0, 0x300, (6u << 8) | 0x9b);             /* second SIPI: ignored */
     assert_int_equal(sipis[1], 1);

@@ -79,6 +79,7 @@ static void deliver_sipi(struct vcpu *t, uint8_t vector)
     hvm_set_sipi_start(t, vector);
     t->initialised = true;
     vcpu_up(t);
+    vcpu_kick(t);                           /* no longer in the HLT INIT found */
 }
 
 /* Whether the ICR asks for something to deliver; logs what it drops. */
