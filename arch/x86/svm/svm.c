@@ -267,10 +267,16 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcb->save.rip = v->hvm.rip;
     vmcb->save.rflags = v->hvm.rflags;
 
+    /*
+     * Under V_INTR_MASKING the host's RFLAGS.IF, saved by VMRUN, decides
+     * whether a physical interrupt exits the guest (APM vol. 2, 15.21.1):
+     * set it behind CLGI (GIF = 0 keeps the host itself uninterrupted), so
+     * that timer and kick interrupts reach Petrel while the guest runs.
+     */
     local_irq_disable();
-    asm volatile("clgi" ::: "memory");
+    asm volatile("clgi; sti" ::: "memory");
     svm_enter(virt_to_phys(vmcb), v->hvm.gpr, c->host_vmcb_pa);
-    asm volatile("stgi" ::: "memory");
+    asm volatile("cli; stgi" ::: "memory");
     local_irq_window();                     /* take the interrupt that made us exit */
 
     vmcb->ctl.tlb_control = 0;
