@@ -4,7 +4,9 @@
  * off throughout (IRR is looked at, nothing is taken): the base MSR, ID,
  * version, SVR, TPR/PPR, ICR IPIs to itself landing in IRR, ESR, the timer
  * in its three modes, then x2APIC mode with the same registers through
- * MSRs, the #GP cases and the base MSR's transitions.
+ * MSRs, the #GP cases and the base MSR's transitions. Last, with a private
+ * IDT and interrupts on: a self-IPI and timer interrupts are taken and
+ * EOIed, a TPR above the vector holds it back, HLT wakes for the timer.
  */
 #include "test.h"
 #include "x86.h"
@@ -242,11 +244,108 @@ static void check_x2apic(void)
     printf("x2APIC registers, #GP rules and base transitions: ok\n");
 }
 
+/* ---- interrupts taken ---------------------------------------------------- */
+
+struct gate {
+    uint16_t off_lo, sel;
+    uint8_t ist, type;
+    uint16_t off_mid;
+    uint32_t off_hi, zero;
+};
+
+struct __attribute__((packed)) idtr {
+    uint16_t limit;
+    uint64_t base;
+};
+
+static struct gate own_idt[256] __aligned(16);
+unsigned int isr_count;     /* counted by isr_stub */
+void isr_stub(void);
+
+/* Count, EOI through the xAPIC page (a MOV the MMIO path emulates), return. */
+asm(".text\n"
+    ".globl isr_stub\n"
+    "isr_stub:\n"
+    "  push %rax\n"
+    "  lock incl isr_count(%rip)\n"
+    "  movq $0xfee000b0, %rax\n"
+    "  movl $0, (%rax)\n"
+    "  pop %rax\n"
+    "  iretq\n");
+
+static void set_gate(uint8_t vec, void (*fn)(void))
+{
+    uint64_t off = (uintptr_t)fn;
+    uint16_t cs;
+
+    asm volatile("mov %%cs, %0" : "=r"(cs));
+    own_idt[vec] = (struct gate){ (uint16_t)off, cs, 0, 0x8e, (uint16_t)(off >> 16),
+                                  (uint32_t)(off >> 32), 0 };
+}
+
+/* Let interrupts in while polling for 'want' taken; false on timeout. */
+static bool take_until(unsigned int want)
+{
+    bool ok = false;
+
+    asm volatile("sti");
+    for (unsigned int i = 0; i < POLL_LIMIT && !ok; i++)
+        ok = __atomic_load_n(&isr_count, __ATOMIC_RELAXED) >= want;
+    asm volatile("cli");
+    return ok;
+}
+
+static void check_interrupts(void)
+{
+    struct idtr old, mine = { sizeof(own_idt) - 1, (uintptr_t)own_idt };
+    unsigned int before;
+
+    asm volatile("sidt %0" : "=m"(old));
+    memcpy(own_idt, (void *)old.base, old.limit + 1);      /* the exceptions */
+    set_gate(0x50, isr_stub);
+    set_gate(0x51, isr_stub);
+    asm volatile("lidt %0" :: "m"(mine));
+    wr(SVR, 0x1ff);
+    wr(TPR, 0);
+
+    wr(ICR, SELF | 0x51);
+    CHECK(take_until(1));
+    CHECK(!irr_has(0x51));
+    CHECK_EQ(rd(0x100 + 0x20), 0);                          /* ISR: EOIed */
+
+    wr(TPR, 0x60);                                          /* holds 0x51 back */
+    wr(ICR, SELF | 0x51);
+    CHECK(!take_until(2));
+    CHECK(irr_has(0x51));
+    wr(TPR, 0);
+    CHECK(take_until(2));
+
+    wr(TDCR, 0xb);
+    wr(LVT_TMR, 0x50);
+    wr(TMICT, 1000);
+    CHECK(take_until(3));
+    wr(LVT_TMR, PERIODIC | 0x50);
+    wr(TMICT, 200000);                                      /* 200 us */
+    CHECK(take_until(8));
+    wr(TMICT, 0);
+    take_until(~0u);                                        /* drain what is pending */
+    before = isr_count;
+    wr(LVT_TMR, 0x50);
+    wr(TMICT, 500000);                                      /* wakes the HLT */
+    asm volatile("sti; hlt; cli");
+    CHECK_EQ(isr_count, before + 1);
+    printf("interrupts taken: %u\n", isr_count);
+    wr(LVT_TMR, MASKED);
+    asm volatile("lidt %0" :: "m"(old));
+    printf("interrupts: self-IPI, TPR hold-back, one-shot, periodic, HLT wake-up: ok\n");
+}
+
 void test_main(void)
 {
     check_reset_state();
     check_tpr_ipi();
     check_timer();
     check_x2apic();
+    check_interrupts();
     test_end(test_failures ? RESULT_FAILURE : RESULT_SUCCESS);
 }
