@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/event.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
@@ -193,6 +194,8 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
             goto fail;
         d->nr_vcpus++;
     }
+    if (evtchn_domain_init(d))
+        goto fail;
     return d;
 
 fail:
@@ -203,6 +206,11 @@ fail:
 void domain_destroy(struct domain *d)
 {
     domain_unregister(d);
+    /* Event channels go once nothing raises VIRQs on d (its vCPU timers)
+     * and while the vCPUs they name still exist. */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        vcpu_timers_stop(d->vcpus[i]);
+    evtchn_domain_destroy(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vcpu_destroy(d->vcpus[i]);
     sched_dom_destroy(&d->sched);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* sched_op: yield, block, shutdown. Polling and remote shutdown come later. */
+/* sched_op: yield, block, poll, shutdown. Remote shutdown comes later. */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/event.h>
 #include <petrel/hypercall.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
@@ -30,8 +31,13 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
         vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
-        vcpu_block(v);              /* until an event or an interrupt */
+        /* Xen unmasks event upcalls here: a guest blocks to wait for them. */
+        if (v->vcpu_info)
+            __atomic_store_n(&v->vcpu_info->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+        vcpu_block(v);
         return 0;
+    case SCHEDOP_poll:
+        return evtchn_sched_poll(v, arg);
     case SCHEDOP_shutdown:
         return shutdown(v, arg, false);
     case SCHEDOP_shutdown_code:

@@ -12,7 +12,8 @@
 static uint32_t features(const struct domain *d)
 {
     uint32_t f = BIT(XENFEAT_writable_page_tables) | BIT(XENFEAT_auto_translated_physmap) |
-                 BIT(XENFEAT_supervisor_mode_kernel) | BIT(XENFEAT_linux_rsdp_unrestricted);
+                 BIT(XENFEAT_supervisor_mode_kernel) | BIT(XENFEAT_linux_rsdp_unrestricted) |
+                 BIT(XENFEAT_hvm_callback_vector) | BIT(XENFEAT_hvm_safe_pvclock);
 
     if (d->privileged)
         f |= BIT(XENFEAT_dom0);

@@ -223,6 +223,7 @@ GUEST_TESTS = [
     ("cr", "", "guest", None),
     ("long-run", "", "guest", None),
     ("xsetbv", "", "guest", None),
+    ("evtchn-ops", "", "guest", None),
     ("vcpu-op", "dom.vcpus=2", "guest", None),
     ("vlapic", "", "guest", None),
     ("vlapic-smp", "dom.vcpus=2", "guest", None),

@@ -21,8 +21,13 @@
 struct domain;
 struct vcpu;
 
-/* Set up / tear down a domain's event channels (domain_create/destroy).
- * Destroy closes every port, interdomain peers included. */
+/*
+ * Set up / tear down a domain's event channels (domain_create, after the
+ * vCPUs exist: 0 or -ENOMEM; domain_destroy). Destroy closes every port
+ * (interdomain peers become unbound, waiting for d) and frees the table.
+ * Call it once nothing can raise an event on d any more (d's vCPUs do not
+ * run and their timers are stopped) and before shared_info is freed.
+ */
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
 
@@ -38,5 +43,10 @@ void vcpu_mark_events_pending(struct vcpu *v);
 
 /* Does v have an event for the guest to see (evtchn_upcall_pending)? */
 bool vcpu_events_pending(struct vcpu *v);
+
+/* SCHEDOP_poll for v, arg the guest address of a struct sched_poll
+ * (common/sched_poll.c): 0 (at once if a listed port is pending; else v
+ * blocks until one is or the timeout passes), -EFAULT, -EINVAL. */
+long evtchn_sched_poll(struct vcpu *v, uint64_t arg);
 
 #endif

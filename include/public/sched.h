@@ -4,6 +4,7 @@
 #define PUBLIC_SCHED_H
 
 #include <stdint.h>
+#include "xen.h"
 
 #define SCHEDOP_yield           0   /* arg unused */
 #define SCHEDOP_block           1   /* arg unused; wakes on an event */
@@ -23,6 +24,21 @@ struct sched_remote_shutdown {
     uint16_t pad;
     uint32_t reason;                /* IN: SHUTDOWN_* */
 };
+
+/*
+ * poll: block until one of nr_ports ports (an array of evtchn_port_t at
+ * guest virtual address ports) is pending, or until system time timeout
+ * (ns; 0: no timeout). Returns 0 at once if one is pending already, masked
+ * or not; -EINVAL for more than 128 ports or a port out of range.
+ */
+struct sched_poll {
+    xen_guest_handle_t ports;       /* IN: evtchn_port_t[nr_ports] */
+    uint32_t nr_ports;              /* IN */
+    uint32_t pad;
+    uint64_t timeout;               /* IN: system time, ns; 0: none */
+};
+PETREL_ABI_SIZE(struct sched_poll, 24);
+PETREL_ABI_OFFSET(struct sched_poll, timeout, 16);
 
 #define SHUTDOWN_poweroff   0
 #define SHUTDOWN_reboot     1

@@ -45,7 +45,8 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, uint32_t out[4])
         out[1] = XEN_HYPERCALL_MSR;
         break;
     case 4:
-        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
+                 XEN_HVM_CPUID_UPCALL_VECTOR;
         out[1] = v->id;
         out[2] = v->domain->id;
         break;

@@ -267,13 +267,13 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcb->save.rip = v->hvm.rip;
     vmcb->save.rflags = v->hvm.rflags;
 
-    /*
-     * Under V_INTR_MASKING the host's RFLAGS.IF, saved by VMRUN, decides
-     * whether a physical interrupt exits the guest (APM vol. 2, 15.21.1):
-     * set it behind CLGI (GIF = 0 keeps the host itself uninterrupted), so
-     * that timer and kick interrupts reach Petrel while the guest runs.
-     */
     local_irq_disable();
+    /*
+     * With V_INTR_MASKING the host's RFLAGS.IF as VMRUN saves it decides
+     * whether a physical interrupt ends the guest's run (APM vol. 2,
+     * 15.21.1): IF must be set then, or the timer and kick IPIs wait for
+     * the guest's next exit. GIF clear keeps them off the host meanwhile.
+     */
     asm volatile("clgi; sti" ::: "memory");
     svm_enter(virt_to_phys(vmcb), v->hvm.gpr, c->host_vmcb_pa);
     asm volatile("cli; stgi" ::: "memory");
