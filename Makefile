@@ -32,16 +32,16 @@ hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/intr.o arch/x86/hvm/fpu.o arch/x8
 	arch/x86/hvm/io.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
 	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
 	arch/x86/hvm/decode_name.o arch/x86/hvm/guest_walk.o arch/x86/hvm/cr.o \
-	arch/x86/hvm/vcpu_context.o
+	arch/x86/hvm/vlapic.o arch/x86/hvm/vlapic_regs.o arch/x86/hvm/vlapic_timer.o arch/x86/hvm/vlapic_ipi.o \
+	arch/x86/hvm/mmio.o arch/x86/hvm/vcpu_context.o
 svm-y       := arch/x86/svm/svm.o arch/x86/svm/exit.o arch/x86/svm/entry.o
 vmx-y       := arch/x86/vmx/vmx.o arch/x86/vmx/caps.o arch/x86/vmx/vmcs.o arch/x86/vmx/exit.o \
 	arch/x86/vmx/msr.o arch/x86/vmx/entry.o
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \
 	common/domain.o common/hypercall.o common/version.o common/console_io.o \
-	common/sched_op.o common/pvclock.o common/timer.o common/schedule.o common/tmp_stubs_core.o \
+	common/sched_op.o common/pvclock.o common/timer.o common/schedule.o \
 	common/event_channel.o common/evtchn_op.o common/sched_poll.o common/hvm_op.o \
-	common/tmp_stubs_evtchn.o \
 	common/guest_time.o common/memory_op.o common/vcpu_op.o common/vcpu_timer.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \

@@ -17,6 +17,7 @@
 #include <petrel/time.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
+#include <x86/hvm/vlapic.h>
 #include <x86/percpu.h>
 #include <x86/processor.h>
 #include <x86/time.h>
@@ -110,6 +111,11 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
         hvm_fpu_destroy(v);
         goto fail;
     }
+    if (vlapic_create(v)) {
+        hvm->vcpu_destroy(v);
+        hvm_fpu_destroy(v);
+        goto fail;
+    }
     sched_vcpu_init(&v->sched, &d->sched, id, system_time_ns());
     vcpu_update_time(v);                    /* valid before the guest looks */
     return v;
@@ -150,6 +156,7 @@ static void vcpu_destroy(struct vcpu *v)
     if (rc)     /* the reaper waits for !sched_vcpu_on_cpu(): a Petrel bug */
         panic("domain %u vCPU %u destroyed while on a pCPU", v->domain->id, v->id);
     vcpu_timers_stop(v);
+    vlapic_destroy(v);
     hvm->vcpu_destroy(v);
     hvm_fpu_destroy(v);
     xfree(v->vcpu_info_private);

@@ -250,8 +250,12 @@ GUEST_TESTS = [
     ("xsetbv", "", "guest", None),
     ("evtchn-ops", "", "guest", None),
     ("vcpu-op", "dom.vcpus=2", "guest", None),
+    ("vlapic", "", "guest", None),
+    ("vlapic-smp", "dom.vcpus=2", "guest", None),
     ("npf", "", "guest-crash",
      r"npf: touching unmapped guest-physical 0xd0000000"),
+    ("mmio-bad", "", "guest-crash",
+     r"mmio-bad: adding to the vLAPIC TPR at 0xfee00080"),
     ("triple-fault", "", "guest-crash",
      r"triple-fault: loading an empty IDT and executing ud2"),
 ]

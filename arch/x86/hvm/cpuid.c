@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * What a guest's CPUID says: the host's answer, minus what Petrel does not
- * virtualise (SVM, VMX, MONITOR, x2APIC and the TSC deadline until the
- * virtual LAPIC exists, MTRRs, RDTSCP, performance counters, ...), plus the
- * hypervisor bit and Xen's leaves at 0x40000000.
+ * virtualise (SVM, VMX, MONITOR, MTRRs, RDTSCP, performance counters, ...),
+ * plus what the virtual LAPIC offers whatever the host has (x2APIC, the TSC
+ * deadline timer), the hypervisor bit and Xen's leaves at 0x40000000.
  */
 #include <petrel/domain.h>
 #include <petrel/version.h>
@@ -13,7 +13,8 @@
 
 /* Leaf 1 */
 #define L1_ECX_HIDE     (BIT(3) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(15) | \
-                         BIT(18) | BIT(21) | BIT(24))   /* MONITOR VMX SMX EST TM2 PDCM DCA x2APIC TSC-DL */
+                         BIT(18))                       /* MONITOR VMX SMX EST TM2 PDCM DCA */
+#define L1_ECX_VLAPIC   (BIT(21) | BIT(24))             /* x2APIC, TSC deadline */
 #define L1_ECX_OSXSAVE  BIT(27)
 #define L1_ECX_HV       BIT(31)
 #define L1_EDX_HIDE     (BIT(12) | BIT(21) | BIT(22) | BIT(29))  /* MTRR DS ACPI TM */
@@ -54,6 +55,31 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, uint32_t out[4])
     }
 }
 
+/*
+ * Leaves 0xB and 0x1F (SDM vol. 2, CPUID): one thread per core, the
+ * domain's vCPUs as the cores of one package; EDX is the x2APIC id.
+ */
+static void topology(struct vcpu *v, uint32_t sub, uint32_t r[4])
+{
+    unsigned int shift = 0;
+
+    while ((1u << shift) < v->domain->nr_vcpus)
+        shift++;
+    r[3] = v->id;
+    if (sub == 0) {
+        r[0] = 0;                           /* SMT: no id bits */
+        r[1] = 1;
+        r[2] = (1 << 8) | sub;
+    } else if (sub == 1) {
+        r[0] = shift;                       /* core: enough bits for all vCPUs */
+        r[1] = v->domain->nr_vcpus;
+        r[2] = (2 << 8) | sub;
+    } else {
+        r[0] = r[1] = 0;                    /* no further level */
+        r[2] = sub & 0xff;
+    }
+}
+
 static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
     struct hvm_paging pg;
@@ -62,9 +88,12 @@ static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
     case 1:
         hvm->get_paging(v, &pg);
         r[1] = (r[1] & 0x00ffffff) | (v->id << 24);     /* initial APIC id */
-        r[2] = (r[2] & ~(L1_ECX_HIDE | L1_ECX_OSXSAVE)) | L1_ECX_HV |
+        r[2] = (r[2] & ~(L1_ECX_HIDE | L1_ECX_OSXSAVE)) | L1_ECX_HV | L1_ECX_VLAPIC |
                ((pg.cr4 & BIT(18)) ? L1_ECX_OSXSAVE : 0);
         r[3] &= ~L1_EDX_HIDE;
+        break;
+    case 0xb: case 0x1f:
+        topology(v, sub, r);
         break;
     case 5: case 6: case 0xa:               /* MONITOR, power, perfmon */
         r[0] = r[1] = r[2] = r[3] = 0;

@@ -74,7 +74,7 @@ bool hvm_long_mode(struct vcpu *v)
     return (pg.efer & EFER_LMA) && (cs.attr & BIT(9));
 }
 
-static enum x86_mode cpu_mode(struct vcpu *v)
+unsigned int hvm_insn_mode(struct vcpu *v)
 {
     struct hvm_paging pg;
     struct hvm_segment cs;
@@ -97,7 +97,7 @@ bool hvm_skip_insn(struct vcpu *v, const struct hvm_exit *exit)
         struct x86_insn insn;
         int got = hvm_fetch_insn(v, buf, sizeof(buf));
 
-        if (got <= 0 || x86_decode(buf, got, cpu_mode(v), &insn)) {
+        if (got <= 0 || x86_decode(buf, got, hvm_insn_mode(v), &insn)) {
             domain_crash(v->domain, "cannot decode the instruction at %#lx", v->hvm.rip);
             return false;
         }
@@ -176,6 +176,8 @@ static void exit_hypercall(struct vcpu *v, struct hvm_exit *e)
 
 static void exit_npf(struct vcpu *v, struct hvm_exit *e)
 {
+    if (hvm_mmio(v, e))
+        return;
     domain_crash(v->domain, "%s at guest-physical %#lx (%s, RIP %#lx): nothing is mapped there",
                  e->npf.present ? "access violation" : "nested page fault", e->npf.gpa,
                  e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read", v->hvm.rip);
@@ -257,6 +259,35 @@ void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info)
     v->hvm.gpr[GPR_RBX] = start_info;
     v->hvm.rip = entry;
     v->hvm.rflags = 2;
+}
+
+/*
+ * The state INIT then a SIPI leave (SDM vol. 3, 9.1.1 and 8.4.4): real
+ * mode, CS = vector << 8 (base vector << 12), IP 0, data segments at 0
+ * with 64 KiB limits, CR0 = ET, EFER 0. GDTR, IDTR and the debug
+ * registers are not reset here: struct hvm_ops offers no hook for them.
+ * 'v' is down and not running; the caller runs on another vCPU's pCPU.
+ */
+void hvm_set_sipi_start(struct vcpu *v, uint8_t vector)
+{
+    const struct hvm_segment code = { (uint16_t)(vector << 8), 0x09b, 0xffff,
+                                      (uint64_t)vector << 12 };
+    static const struct hvm_segment data = { 0, 0x093, 0xffff, 0 };
+    static const struct hvm_segment tr = { 0, 0x08b, 0xffff, 0 };
+    static const struct hvm_segment ldtr = { 0, 0x082, 0xffff, 0 };
+    struct hvm_paging pg = { .cr0 = BIT(4) /* ET */ };
+
+    hvm->set_segment(v, SEG_CS, &code);
+    for (enum hvm_seg s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            hvm->set_segment(v, s, &data);
+    hvm->set_segment(v, SEG_TR, &tr);
+    hvm->set_segment(v, SEG_LDTR, &ldtr);
+    hvm->set_paging(v, &pg);
+    memset(v->hvm.gpr, 0, sizeof(v->hvm.gpr));
+    v->hvm.rip = 0;
+    v->hvm.rflags = 2;
+    hvm_vcpu_release(v);                    /* set from the sender's pCPU */
 }
 
 typedef void (*exit_handler_t)(struct vcpu *v, struct hvm_exit *e);

@@ -9,6 +9,7 @@
 #include <petrel/printk.h>
 #include <public/arch-x86/cpuid.h>
 #include <x86/hvm/hvm.h>
+#include <x86/hvm/vlapic.h>
 #include <x86/msr.h>
 #include <x86/processor.h>
 
@@ -16,7 +17,6 @@
 #define MSR_FEATURE_CONTROL     0x03a
 #define MSR_BIOS_SIGN_ID        0x08b
 #define MSR_MISC_ENABLE         0x1a0
-#define GUEST_APIC_BASE         0xfee00000UL
 
 void hvm_install_hypercall_page(struct vcpu *v, uint64_t gpa);
 
@@ -58,8 +58,9 @@ int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = rdtsc() + v->hvm.tsc_offset;
         return 0;
     case MSR_APIC_BASE:
-        *val = GUEST_APIC_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
-        return 0;
+    case MSR_TSC_DEADLINE:
+    case MSR_X2APIC_BASE ... MSR_X2APIC_BASE + 0xff:
+        return vlapic_msr_read(v, msr, val);
     case MSR_PLATFORM_ID:
     case MSR_BIOS_SIGN_ID:
         *val = 0;
@@ -83,8 +84,9 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     case MSR_PAT:
         return pat_valid(val) ? hvm->msr_write(v, msr, val) : -1;
     case MSR_APIC_BASE:
-        /* No relocation and no x2APIC until the virtual LAPIC comes. */
-        return (val & ~(uint64_t)APIC_BASE_BSP) == (GUEST_APIC_BASE | APIC_BASE_ENABLE) ? 0 : -1;
+    case MSR_TSC_DEADLINE:
+    case MSR_X2APIC_BASE ... MSR_X2APIC_BASE + 0xff:
+        return vlapic_msr_write(v, msr, val);
     case MSR_BIOS_SIGN_ID:
     case MSR_MISC_ENABLE:
         return host_is_intel() ? 0 : -1;    /* accepted and ignored */

@@ -21,7 +21,7 @@
  *                                        the kernel command line, NUL-ended
  *                                        each module's command line
  *     module 0, module 1, ...          each from a page boundary
- *   3 GiB ............ 4 GiB           hole (later: LAPIC page, other MMIO)
+ *   3 GiB ............ 4 GiB           hole (the vLAPIC page at 0xfee00000; other MMIO)
  *   4 GiB ............ 4 GiB + rest    RAM, when mem_bytes > 3 GiB
  *
  * The start-info block comes before the modules, right after the kernel:

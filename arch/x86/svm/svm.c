@@ -477,6 +477,21 @@ static void svm_dump(struct vcpu *v)
            vmcb->ctl.exitinfo2, vmcb->ctl.exitintinfo);
 }
 
+/* V_TPR (VMCB vintr bits 3:0) holds TPR[7:4], the guest's CR8; MOV CR8
+ * reads and writes it without an exit under VINTR_MASKING. */
+static uint8_t svm_get_tpr(struct vcpu *v)
+{
+    return (vmcb_of(v)->ctl.vintr & 0xf) << 4;
+}
+
+static void svm_set_tpr(struct vcpu *v, uint8_t tpr)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    vmcb->ctl.vintr = (vmcb->ctl.vintr & ~0xffull) | (tpr >> 4);   /* V_TPR: bits 7:0 */
+    vmcb->ctl.clean &= ~BIT(3);             /* clean bit 3: V_TPR */
+}
+
 const struct hvm_ops svm_ops = {
     .name = "SVM",
     .p2m_format = P2M_FORMAT_NPT,
@@ -498,4 +513,6 @@ const struct hvm_ops svm_ops = {
     .intr_blocked = svm_intr_blocked,
     .intr_window = svm_intr_window,
     .vcpu_unload = svm_vcpu_unload,
+    .get_tpr = svm_get_tpr,
+    .set_tpr = svm_set_tpr,
 };

@@ -560,6 +560,18 @@ static void vmx_hypercall_insn(uint8_t out[3])
     out[2] = 0xc1;
 }
 
+/* The TPR shadow: byte 0x80 of the virtual-APIC page (SDM vol. 3, 29.1.1);
+ * MOV CR8 reads and writes TPR[7:4] there without an exit. */
+static uint8_t vmx_get_tpr(struct vcpu *v)
+{
+    return *((volatile uint8_t *)phys_to_virt(vmx_of(v)->vapic_pa) + 0x80);
+}
+
+static void vmx_set_tpr(struct vcpu *v, uint8_t tpr)
+{
+    *((volatile uint8_t *)phys_to_virt(vmx_of(v)->vapic_pa) + 0x80) = tpr;
+}
+
 const struct hvm_ops vmx_ops = {
     .name = "VMX",
     .p2m_format = P2M_FORMAT_EPT,
@@ -581,4 +593,6 @@ const struct hvm_ops vmx_ops = {
     .intr_blocked = vmx_intr_blocked,
     .intr_window = vmx_intr_window,
     .vcpu_unload = vmx_vcpu_unload,
+    .get_tpr = vmx_get_tpr,
+    .set_tpr = vmx_set_tpr,
 };

@@ -200,6 +200,8 @@ void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32
 void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info);
 /* Is the vCPU in 64-bit mode (CS.L with EFER.LMA)? */
 bool hvm_long_mode(struct vcpu *v);
+/* The enum x86_mode (x86/hvm/decode.h) to decode v's instructions in. */
+unsigned int hvm_insn_mode(struct vcpu *v);
 
 /* The p2m of 'd' changed: see hvm_ops.flush_p2m and struct p2m_batch. */
 void hvm_flush_p2m(struct domain *d);
@@ -216,6 +218,15 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 
 /* arch/x86/hvm/io.c */
 void hvm_io(struct vcpu *v, struct hvm_exit *exit);
+
+/*
+ * arch/x86/hvm/mmio.c: an HVM_EXIT_NPF at an emulated device's address
+ * (the vLAPIC page while it is in xAPIC mode): decode the instruction,
+ * emulate the access and move past it, or crash the domain when the
+ * instruction is not one Petrel emulates. False if the address belongs to
+ * no device (the caller handles the fault).
+ */
+bool hvm_mmio(struct vcpu *v, struct hvm_exit *exit);
 
 /*
  * arch/x86/hvm/guest_mem.c: copies between the hypervisor and a guest.
