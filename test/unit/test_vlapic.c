@@ -46,6 +46,11 @@ void vcpu_kick(struct vcpu *v) { kicks[v->id]++; }
 void vcpu_down(struct vcpu *v) { downs[v->id]++; up[v->id] = false; }
 void vcpu_up(struct vcpu *v) { ups[v->id]++; up[v->id] = true; }
 bool vcpu_is_up(struct vcpu *v) { return up[v->id]; }
+static bool on_cpu[NV];
+bool sched_vcpu_on_cpu(struct sched_vcpu *sv)
+{
+    return on_cpu[container_of(sv, struct vcpu, sched)->id];
+}
 
 void hvm_set_sipi_start(struct vcpu *v, uint8_t vector)
 {
@@ -515,6 +520,10 @@ static void test_init_sipi(void **state)
     assert_int_equal(rd(1, 0xf0), 0xff);        /* reset */
     wr(0, 0x300, (5u << 8) | (1u << 15));       /* INIT de-assert: nothing */
     assert_int_equal(downs[1], 1);
+    on_cpu[1] = true;                           /* still finishing on its pCPU */
+    wr(0, 0x300, (6u << 8) | 0x99);
+    assert_int_equal(sipis[1], 0);              /* not yet: its state is not saved */
+    on_cpu[1] = false;
     wr(0, 0x300, (6u << 8) | 0x9a);
     assert_int_equal(sipis[1], 1);
     assert_int_equal(sipi_vector[1], 0x9a);

@@ -69,7 +69,10 @@ static void deliver_init(struct vcpu *t)
 static void deliver_sipi(struct vcpu *t, uint8_t vector)
 {
     unsigned long flags = spin_lock_irqsave(&t->vlapic->lock);
-    bool start = t->vlapic->wait_sipi && !vcpu_is_up(t);
+    /* A target INIT just took down may still be finishing on its pCPU: its
+     * state is not ours to set until it is saved. The second SIPI of the
+     * usual INIT-SIPI-SIPI sequence then starts it. */
+    bool start = t->vlapic->wait_sipi && !vcpu_is_up(t) && !sched_vcpu_on_cpu(&t->sched);
 
     if (start)
         t->vlapic->wait_sipi = false;       /* a second SIPI is ignored */
