@@ -794,8 +794,12 @@ def check_moved(j):
 # guest TSC, hence pvclock, follows the host clock, so every host-side delay
 # lands in the measurement: the emulator's vCPU threads compete for this
 # machine's two shared cores with other emulators, and code run for the
-# first time is translated first. Late by 1-15 ms was seen there with a
-# correct hypervisor: 20 ms under QEMU. The tight bound is Bochs's.
+# first time is translated first. With two emulators of two vCPU threads
+# each on this machine's two cores (make test's -j 2) and a load average
+# of 3, the host's scheduler lets a runnable thread wait for tens of ms:
+# late by 1-22 ms was seen there with Petrel's path at 20-100 us. So 50 ms
+# under QEMU, where the checks that matter are "fires" and "never early";
+# the tight bound is Bochs's.
 # Windows: sched-weight's is absolute system time (pvclock starts at 0 when
 # Petrel calibrates its TSC), placed after both domains are up: domains
 # were seen starting between 0.8 and 2.7 s under QEMU (it varies with the
@@ -804,7 +808,7 @@ def check_moved(j):
 # the times, if the window opened before it ran).
 DOM_MEM = "dom.mem=32M"
 DOMAIN_TESTS = [
-    ("timer", [("timer", "late_us=20000")], [("timer", "late_us=2000")],
+    ("timer", [("timer", "late_us=50000")], [("timer", "late_us=2000")],
      None, None),
     ("pvclock", [("pvclock", "dom.vcpus=4 duration_ms=1000")],
      [("pvclock", "dom.vcpus=4 duration_ms=300")], check_moved, None),
@@ -828,9 +832,9 @@ DOMAIN_TESTS = [
      [("affinity", "dom.vcpus=2 dom.pin=1 duration_ms=300"),
       ("affinity", "dom.vcpus=2 duration_ms=300")],
      check_pinned(0, [1]), None),
-    ("block-wake", [("block-wake", "dom.vcpus=2 late_us=20000")],
+    ("block-wake", [("block-wake", "dom.vcpus=2 late_us=50000")],
      [("block-wake", "dom.vcpus=2 late_us=2000 rounds=10")], None, None),
-    ("apic-timer", [("apic-timer", "late_us=20000")],
+    ("apic-timer", [("apic-timer", "late_us=50000")],
      [("apic-timer", "late_us=2000 cal_ms=20")], None, None),
 ]
 
