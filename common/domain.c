@@ -176,7 +176,11 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
     d->lock = (spinlock_t)SPINLOCK_INIT;
-    d->tsc_offset = -(int64_t)rdtsc();      /* its TSC starts near 0 */
+    d->time_base_tsc = rdtsc();
+    d->tsc_offset = -(int64_t)d->time_base_tsc;     /* its TSC starts at 0 */
+    /* One pvclock base for all its vCPUs (guest_time.c): +1 ns keeps the
+     * guest's clock at or just past Petrel's despite rounding. */
+    d->time_base_ns = system_time_at(d->time_base_tsc) + 1;
     sched_dom_init(&d->sched, id);
     if (!domain_register(d)) {
         sched_dom_destroy(&d->sched);

@@ -26,13 +26,23 @@
 
 static uint64_t wallclock_at_zero_ns;   /* ns since 1970 at system time 0 */
 
+/*
+ * Every vCPU of a domain publishes the same parameters: the domain's base
+ * (guest TSC 0 at system time time_base_ns) and Petrel's one scale. So two
+ * vCPUs reading at the same TSC get the same time, whichever pCPUs they
+ * run on: with XEN_PVCLOCK_TSC_STABLE_BIT a guest compares readings across
+ * vCPUs without clamping. (Per-vCPU reference points, each rounded on its
+ * own, were seen to go back 1-4 ns between vCPUs.) The delta a guest scales
+ * grows with the domain's age; the scale stays exact for centuries
+ * (petrel/pvclock.h).
+ */
 void vcpu_update_time(struct vcpu *v)
 {
+    struct domain *d = v->domain;
     struct vcpu_time_info t = { 0 };
-    uint64_t tsc = rdtsc();
 
-    t.tsc_timestamp = tsc + v->hvm.tsc_offset;
-    t.system_time = system_time_at(tsc);
+    t.tsc_timestamp = d->time_base_tsc + d->tsc_offset;
+    t.system_time = d->time_base_ns;
     t.tsc_to_system_mul = system_time_mul;
     t.tsc_shift = system_time_shift;
     t.flags = XEN_PVCLOCK_TSC_STABLE_BIT;

@@ -73,9 +73,19 @@ uint64_t system_time_ns(void)
     return system_time_at(rdtsc());
 }
 
+/*
+ * The first TSC value at which system_time_at() reads ns or more, so that a
+ * timer armed for ns never fires before the clock (Petrel's, and a guest's
+ * pvclock, which reads the same or 1 ns more) says ns. ns_to_tsc() and the
+ * pvclock scale round differently, by a few ticks at most: step up to it.
+ */
 uint64_t system_time_to_tsc(uint64_t ns)
 {
-    return tsc_at_boot + ns_to_tsc(ns);
+    uint64_t tsc = tsc_at_boot + ns_to_tsc(ns), at;
+
+    for (unsigned int i = 0; i < 64 && (at = system_time_at(tsc)) < ns; i++)
+        tsc += ns_to_tsc(ns - at) + 1;
+    return tsc;
 }
 
 uint64_t ns_to_tsc(uint64_t ns)

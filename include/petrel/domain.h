@@ -93,6 +93,8 @@ struct domain {
     struct shared_info *shared_info;
     uint64_t shared_info_gfn;
     int64_t tsc_offset;             /* guest TSC = host TSC + tsc_offset */
+    uint64_t time_base_tsc;         /* host TSC at creation: guest TSC 0 */
+    uint64_t time_base_ns;          /* the pvclock system time there */
 
     /* Event channels (common/event_channel.c); NULL until first used. */
     struct evtchn_domain *evtchn;
