@@ -95,7 +95,9 @@ long evtchn_sched_poll(struct vcpu *v, uint64_t arg)
     }
     if (sp.timeout)
         timer_set(&v->poll_timer, system_time_to_tsc(sp.timeout));
-    vcpu_block(v);
+    /* Only the listed ports and the timeout end a poll (and any new event,
+     * as in Xen): an upcall left pending from before does not. */
+    vcpu_block_poll(v);
     /* An event or the timeout may have ended the poll, and kicked, before
      * the block: then the kick is ours to repeat. */
     if (!__atomic_load_n(&v->polling, __ATOMIC_SEQ_CST) ||

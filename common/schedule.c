@@ -81,6 +81,11 @@ void vcpu_block(struct vcpu *v)
     block_unless_pending(v, true);
 }
 
+void vcpu_block_poll(struct vcpu *v)
+{
+    schedule_kick(sched_block(&v->sched, system_time_ns()));
+}
+
 void vcpu_halt(struct vcpu *v)
 {
     block_unless_pending(v, false);

@@ -810,8 +810,8 @@ DOM_MEM = "dom.mem=32M"
 DOMAIN_TESTS = [
     ("timer", [("timer", "late_us=50000")], [("timer", "late_us=2000")],
      None, None),
-    ("pvclock", [("pvclock", "dom.vcpus=4 duration_ms=1000")],
-     [("pvclock", "dom.vcpus=4 duration_ms=300")], check_moved, None),
+    ("pvclock", [("pvclock", "dom.vcpus=3 duration_ms=1000")],
+     [("pvclock", "dom.vcpus=3 duration_ms=300")], check_moved, None),
     ("evtchn", [("evtchn", "role=a peer=1"), ("evtchn", "role=b peer=0")],
      [("evtchn", "role=a peer=1 rounds=20"), ("evtchn", "role=b peer=0 rounds=20")],
      None, None),

@@ -136,6 +136,9 @@ void vcpu_kick(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 /* HLT: like vcpu_block, but only an interrupt (hvm_intr_pending) counts. */
 void vcpu_halt(struct vcpu *v);
+/* SCHEDOP_poll: block whatever is pending; the caller checks its own wake
+ * conditions after (a vcpu_kick() from then on wakes it). */
+void vcpu_block_poll(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 void vcpu_up(struct vcpu *v);
 void vcpu_down(struct vcpu *v);

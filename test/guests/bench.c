@@ -1,20 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guest bench (a measurement, not a test; for `make bench`): the cost of a
- * round trip to the hypervisor. Under QEMU with -icount shift=0 the TSC
- * counts instructions, so each figure is instructions per round trip:
- * (TSC after ROUNDS calls - TSC before) / ROUNDS, after a warm-up. Prints
- * "bench: <name> <count>" lines, then the result line.
+ * Guest bench (a measurement, not a test; for `make bench`): hot-path
+ * costs. Under QEMU with -icount shift=0, and under Bochs, the TSC counts
+ * executed instructions, so each figure is instructions per operation:
+ * (TSC after ROUNDS operations - TSC before) / ROUNDS, after a warm-up.
+ * Prints "bench: <name> <count>" lines, then the result line.
+ *
+ * With peer=N on its command line (make bench runs two of these under
+ * dom0=test-all, on one pCPU: role=main peer=1 and role=peer peer=0) the
+ * main domain also measures, against the peer domain:
+ *  - yield-round-trip: SCHEDOP_yield while the peer yields too: two vCPU
+ *    switches (there and back) and two yields;
+ *  - evtchn-round-trip: send on an interdomain channel, the peer waiting in
+ *    SCHEDOP_poll wakes and sends back, the main one waits in SCHEDOP_poll:
+ *    two sends, two blocks and wakes, two vCPU switches;
+ * and, alone once the peer has gone, timer-interrupt latency: from the
+ * deadline of a one-shot timer (VCPUOP_set_singleshot_timer) to the first
+ * instruction of the guest's VIRQ_TIMER handler, delivered through the
+ * callback vector while the guest spins with interrupts on.
  */
 #include <public/arch-x86/cpuid.h>
+#include <public/sched.h>
 #include "hypercall.h"
 #include "test.h"
 #include "x86.h"
+#include "xen.h"
 
-TEST_TITLE("instructions per null hypercall and per CPUID exit");
+TEST_TITLE("instructions per hypervisor round trip, vCPU switch, event and timer");
 
 #define WARMUP  100
 #define ROUNDS  1000
+#define TIMER_ROUNDS    200
+#define MAIN_PORT       1       /* main's first port: unbound for the peer */
 
 enum what { NULL_PAGE, NULL_DIRECT, CPUID_EXIT, EMPTY };
 
@@ -48,6 +65,127 @@ static uint64_t measure(enum what w)
     return (rdtsc() - t0) / ROUNDS;
 }
 
+/* ---- against a peer domain --------------------------------------------- */
+
+static bool port_pending(evtchn_port_t p)
+{
+    return __atomic_load_n(&shared_info->evtchn_pending[p / 64], __ATOMIC_ACQUIRE) &
+           (1UL << (p % 64));
+}
+
+static void port_clear(evtchn_port_t p)
+{
+    __atomic_and_fetch(&shared_info->evtchn_pending[p / 64], ~(1UL << (p % 64)),
+                       __ATOMIC_ACQ_REL);
+}
+
+/* Block in SCHEDOP_poll until p is pending, then take the event. */
+static void poll_take(evtchn_port_t p)
+{
+    struct sched_poll sp = { .ports = (uintptr_t)&p, .nr_ports = 1, .timeout = 0 };
+
+    while (!port_pending(p))
+        REQUIRE_EQ(hypervisor_sched_op(SCHEDOP_poll, &sp), 0);
+    port_clear(p);
+}
+
+/* Yield until p is pending, then take the event. */
+static void yield_take(evtchn_port_t p)
+{
+    while (!port_pending(p))
+        sched_yield();
+    port_clear(p);
+}
+
+/*
+ * The peer: bind to the main domain's port 1, say so, yield until told to
+ * stop, then echo WARMUP + ROUNDS events, and leave.
+ */
+static void peer(domid_t main_dom)
+{
+    uint64_t give_up = now_ns() + 5000000000ULL;
+    evtchn_port_t p;
+    long rc;
+
+    while ((rc = evtchn_bind_interdomain(main_dom, MAIN_PORT, &p)) == -XEN_EINVAL &&
+           now_ns() < give_up)
+        sched_yield();
+    REQUIRE_EQ(rc, 0);
+    port_clear(p);                          /* pending after a bind, as in Xen */
+    REQUIRE_EQ(evtchn_send(p), 0);          /* ready */
+    yield_take(p);                          /* the yield phase is over */
+    for (int i = 0; i < WARMUP + ROUNDS; i++) {
+        poll_take(p);
+        REQUIRE_EQ(evtchn_send(p), 0);
+    }
+}
+
+static uint64_t yield_round_trips(evtchn_port_t p)
+{
+    uint64_t t0;
+
+    yield_take(p);                          /* the peer is in its yield loop */
+    for (int i = 0; i < WARMUP; i++)
+        sched_yield();
+    t0 = rdtsc();
+    for (int i = 0; i < ROUNDS; i++)
+        sched_yield();
+    t0 = (rdtsc() - t0) / ROUNDS;
+    REQUIRE_EQ(evtchn_send(p), 0);          /* on to the echo phase */
+    return t0;
+}
+
+static uint64_t evtchn_round_trips(evtchn_port_t p)
+{
+    uint64_t t0 = 0;
+
+    for (int i = 0; i < WARMUP + ROUNDS; i++) {
+        if (i == WARMUP)
+            t0 = rdtsc();
+        REQUIRE_EQ(evtchn_send(p), 0);
+        poll_take(p);
+    }
+    return (rdtsc() - t0) / ROUNDS;
+}
+
+/* ---- timer interrupt latency --------------------------------------------- */
+
+static volatile uint64_t fired_tsc;
+
+static void on_timer(evtchn_port_t port, void *arg)
+{
+    if (!fired_tsc)
+        fired_tsc = rdtsc();
+}
+
+static uint64_t timer_latency(void)
+{
+    const uint64_t delay_ns = 200000;
+    uint64_t hz = pvclock_tsc_hz(), total = 0;
+
+    REQUIRE_EQ(timer_bind(0, on_timer, NULL, NULL), 0);
+    sti();
+    for (int i = 0; i < TIMER_ROUNDS; i++) {
+        uint64_t t0, deadline_tsc;
+
+        fired_tsc = 0;
+        t0 = rdtsc();
+        REQUIRE_EQ(timer_set_singleshot(0, now_ns() + delay_ns, 0), 0);
+        /* The deadline in TSC ticks: at least t0 + delay (now_ns() was read
+         * after t0), which makes the figure an upper bound by the few
+         * instructions between t0 and that read. */
+        deadline_tsc = t0 + delay_ns * hz / 1000000000ULL;
+        while (!fired_tsc)
+            cpu_relax();
+        if (fired_tsc < deadline_tsc)
+            test_fail("timer handler ran %lu ticks before the deadline",
+                      deadline_tsc - fired_tsc);
+        total += fired_tsc - deadline_tsc;
+    }
+    cli();
+    return total / TIMER_ROUNDS;
+}
+
 void test_main(void)
 {
     static const struct {
@@ -59,11 +197,30 @@ void test_main(void)
         { CPUID_EXIT, "cpuid-exit" },
         { EMPTY, "loop-overhead" },
     };
+    const char *role;
+    size_t len;
+    uint64_t peer_dom;
+    evtchn_port_t p;
 
     if (!xen_cpuid_base)
         test_skip("no hypervisor (bare run): nothing to measure");
+    REQUIRE_EQ(events_init(EVENT_VECTOR_DEFAULT), 0);
+    if (cmdline_find("role", &role, &len) && len == 4 && !memcmp(role, "peer", 4)) {
+        REQUIRE(cmdline_u64("peer", &peer_dom));
+        peer(peer_dom);
+        return;
+    }
+    if (cmdline_u64("peer", &peer_dom)) {
+        REQUIRE_EQ(evtchn_alloc_unbound(peer_dom, &p), 0);
+        REQUIRE_EQ(p, MAIN_PORT);
+    }
     printf("bench: %u rounds after %u warm-up rounds; TSC ticks per round\n",
            ROUNDS, WARMUP);
     for (unsigned int i = 0; i < ARRAY_SIZE(items); i++)
         printf("bench: %s %lu\n", items[i].name, measure(items[i].w));
+    if (cmdline_u64("peer", &peer_dom)) {
+        printf("bench: yield-round-trip %lu\n", yield_round_trips(p));
+        printf("bench: evtchn-round-trip %lu\n", evtchn_round_trips(p));
+    }
+    printf("bench: timer-latency %lu\n", timer_latency());
 }

@@ -80,6 +80,12 @@ void vcpu_block(struct vcpu *v)
     __atomic_store_n(blocked_flag(v), true, __ATOMIC_SEQ_CST);
 }
 
+/* SCHEDOP_poll's block: the same model (it checks nothing itself). */
+void vcpu_block_poll(struct vcpu *v)
+{
+    vcpu_block(v);
+}
+
 void vcpu_yield(struct vcpu *v)
 {
 }

@@ -299,6 +299,27 @@ static bool svm_intr_blocked(struct vcpu *v)
 }
 
 /*
+ * In an STI shadow, is the next instruction one that exits by itself (HLT,
+ * VMMCALL: the idioms "sti; hlt" and "sti; vmmcall" that wait for an
+ * interrupt)? Then no window is needed: the interrupt goes in after that
+ * exit. This also keeps the interrupt out of the shadow under QEMU's TCG,
+ * which was seen to take a pending V_IRQ right after VMRUN at an
+ * instruction still in the shadow the VMCB recorded: the guest's handler
+ * then ran before its "sti; vmmcall" block, which slept for good.
+ */
+static bool shadowed_insn_exits(struct vcpu *v, struct vmcb *vmcb)
+{
+    uint8_t b[3];
+    int got;
+
+    if (!(vmcb->ctl.int_state & 1) || vmcb->save.rip != v->hvm.rip)
+        return false;
+    got = hvm_fetch_insn(v, b, sizeof(b));
+    return (got >= 1 && b[0] == 0xf4) ||
+           (got == 3 && b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xd9);
+}
+
+/*
  * Exit when the guest can take an interrupt: a virtual interrupt (V_IRQ,
  * highest priority, ignoring V_TPR) with its delivery intercepted (VINTR).
  * The CPU checks for it once IF is set, no shadow is on and any EVENTINJ
@@ -308,6 +329,8 @@ static void svm_intr_window(struct vcpu *v)
 {
     struct vmcb *vmcb = vmcb_of(v);
 
+    if (shadowed_insn_exits(v, vmcb))
+        return;
     vmcb->ctl.vintr |= VINTR_IRQ | VINTR_IGN_TPR | (0xfull << VINTR_PRIO_SHIFT);
     vmcb->ctl.intercept1 |= INTERCEPT1_VINTR;
 }
