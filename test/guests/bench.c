@@ -98,8 +98,10 @@ static void yield_take(evtchn_port_t p)
 }
 
 /*
- * The peer: bind to the main domain's port 1, say so, yield until told to
- * stop, then echo WARMUP + ROUNDS events, and leave.
+ * The peer: bind to the main domain's port 1 and say so; wait (blocked)
+ * until the yield phase starts; yield until it ends, and say so; then echo
+ * WARMUP + ROUNDS events, and leave. Each phase change is acknowledged, as
+ * two sends to a port that is already pending make one event.
  */
 static void peer(domid_t main_dom)
 {
@@ -113,7 +115,9 @@ static void peer(domid_t main_dom)
     REQUIRE_EQ(rc, 0);
     port_clear(p);                          /* pending after a bind, as in Xen */
     REQUIRE_EQ(evtchn_send(p), 0);          /* ready */
-    yield_take(p);                          /* the yield phase is over */
+    poll_take(p);                           /* the yield phase starts */
+    yield_take(p);                          /* ... and ends */
+    REQUIRE_EQ(evtchn_send(p), 0);          /* echoing from now on */
     for (int i = 0; i < WARMUP + ROUNDS; i++) {
         poll_take(p);
         REQUIRE_EQ(evtchn_send(p), 0);
@@ -124,14 +128,15 @@ static uint64_t yield_round_trips(evtchn_port_t p)
 {
     uint64_t t0;
 
-    yield_take(p);                          /* the peer is in its yield loop */
-    for (int i = 0; i < WARMUP; i++)
+    REQUIRE_EQ(evtchn_send(p), 0);          /* the yield phase starts */
+    for (int i = 0; i < WARMUP; i++)        /* the peer gets into its loop */
         sched_yield();
     t0 = rdtsc();
     for (int i = 0; i < ROUNDS; i++)
         sched_yield();
     t0 = (rdtsc() - t0) / ROUNDS;
-    REQUIRE_EQ(evtchn_send(p), 0);          /* on to the echo phase */
+    REQUIRE_EQ(evtchn_send(p), 0);          /* ... and ends */
+    poll_take(p);                           /* the peer is echoing */
     return t0;
 }
 
@@ -213,6 +218,7 @@ void test_main(void)
     if (cmdline_u64("peer", &peer_dom)) {
         REQUIRE_EQ(evtchn_alloc_unbound(peer_dom, &p), 0);
         REQUIRE_EQ(p, MAIN_PORT);
+        poll_take(p);           /* the peer is ready, and blocked: measure alone */
     }
     printf("bench: %u rounds after %u warm-up rounds; TSC ticks per round\n",
            ROUNDS, WARMUP);
