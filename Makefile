@@ -40,7 +40,7 @@ vmx-y       := arch/x86/vmx/vmx.o arch/x86/vmx/caps.o arch/x86/vmx/vmcs.o arch/x
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \
 	common/domain.o common/hypercall.o common/version.o common/console_io.o \
-	common/sched_op.o common/pvclock.o common/timer.o common/schedule.o \
+	common/sched_op.o common/pvclock.o common/timer.o common/schedule.o common/domain_target.o \
 	common/event_channel.o common/evtchn_op.o common/sched_poll.o common/hvm_op.o \
 	common/guest_time.o common/memory_op.o common/vcpu_op.o common/vcpu_timer.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o

@@ -17,34 +17,17 @@
 #include <x86/hvm/hvm.h>
 #include "evtchn_private.h"
 
-/*
- * The domain a command names: the caller's own, or any for dom0. Another
- * domain comes with a reference (domain_by_id), which put_named() drops.
- */
+/* The domain a command names (domain_target), if it has event channels. */
 static struct domain *named_domain(struct vcpu *v, domid_t dom, long *rc)
 {
-    struct domain *d = v->domain;
+    struct domain *d = domain_target(v, dom, rc);
 
-    if (dom == DOMID_SELF || dom == d->id)
-        return d;
-    if (!d->privileged) {
-        *rc = -EPERM;
-        return NULL;
-    }
-    d = domain_by_id(dom);
     if (d && !d->evtchn) {
-        domain_put(d);
+        domain_target_put(v, d);
+        *rc = -ESRCH;
         d = NULL;
     }
-    if (!d)
-        *rc = -ESRCH;
     return d;
-}
-
-static void put_named(struct vcpu *v, struct domain *d)
-{
-    if (d != v->domain)
-        domain_put(d);
 }
 
 static struct vcpu *domain_vcpu(struct domain *d, uint32_t id)
@@ -73,7 +56,7 @@ static long op_alloc_unbound(struct vcpu *v, void *arg)
         a->port = port;
     }
     spin_unlock_irqrestore(&d->evtchn->lock, flags);
-    put_named(v, d);
+    domain_target_put(v, d);
     return port < 0 ? port : 0;
 }
 
@@ -223,7 +206,7 @@ static long op_status(struct vcpu *v, void *arg)
     if (!d)
         return rc;
     if (s->port >= EVTCHN_MAX_PORTS) {
-        put_named(v, d);
+        domain_target_put(v, d);
         return -EINVAL;
     }
     memset(&s->u, 0, sizeof(s->u));
@@ -231,7 +214,7 @@ static long op_status(struct vcpu *v, void *arg)
     s->vcpu = 0;
     chn = evtchn_port(d, s->port);
     if (!chn) {
-        put_named(v, d);
+        domain_target_put(v, d);
         return 0;
     }
     flags = spin_lock_irqsave(&d->evtchn->lock);
@@ -246,7 +229,7 @@ static long op_status(struct vcpu *v, void *arg)
         s->u.virq = chn->virq;
     }
     spin_unlock_irqrestore(&d->evtchn->lock, flags);
-    put_named(v, d);
+    domain_target_put(v, d);
     return 0;
 }
 
@@ -296,7 +279,7 @@ static long op_reset(struct vcpu *v, void *arg)
     if (!d)
         return rc;
     evtchn_reset_domain(d);
-    put_named(v, d);
+    domain_target_put(v, d);
     return 0;
 }
 

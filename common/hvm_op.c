@@ -38,24 +38,6 @@ static const bool guest_readable[HVM_NR_PARAMS] = {
     [HVM_PARAM_TIMER_MODE] = true,
 };
 
-/* The domain a parameter command names, or NULL with *rc set; another
- * domain than the caller's comes with a reference to drop (domain_put). */
-static struct domain *param_domain(struct vcpu *v, domid_t domid, long *rc)
-{
-    struct domain *d = v->domain;
-
-    if (domid == DOMID_SELF || domid == d->id)
-        return d;
-    if (!d->privileged) {
-        *rc = -EPERM;
-        return NULL;
-    }
-    d = domain_by_id(domid);
-    if (!d)
-        *rc = -ESRCH;
-    return d;
-}
-
 /* HVM_PARAM_CALLBACK_IRQ: only the vector type is offered. */
 static long set_callback_irq(struct domain *d, uint64_t value)
 {
@@ -88,7 +70,7 @@ static long param_op(struct vcpu *v, uint64_t arg, bool set)
 
     if (copy_from_guest(v, &p, arg, sizeof(p)))
         return -EFAULT;
-    d = param_domain(v, p.domid, &rc);
+    d = domain_target(v, p.domid, &rc);
     if (!d)
         return rc;
     if (p.index >= HVM_NR_PARAMS)
@@ -101,8 +83,7 @@ static long param_op(struct vcpu *v, uint64_t arg, bool set)
         rc = set_callback_irq(d, p.value);
     if (!rc && set)
         d->hvm_params[p.index] = p.value;
-    if (d != v->domain)
-        domain_put(d);
+    domain_target_put(v, d);
     if (!rc && !set && copy_to_guest(v, arg, &p, sizeof(p)))
         rc = -EFAULT;
     return rc;

@@ -29,30 +29,6 @@
  * p2m lock. */
 static spinlock_t physmap_lock = SPINLOCK_INIT;
 
-/* The domain 'domid' names for v: itself, or any domain if privileged
- * (then with a reference: put_target() drops it). */
-static struct domain *target_domain(struct vcpu *v, domid_t domid, long *rc)
-{
-    struct domain *d = v->domain;
-
-    if (domid == DOMID_SELF || domid == d->id)
-        return d;
-    if (!d->privileged) {
-        *rc = -EPERM;
-        return NULL;
-    }
-    d = domain_by_id(domid);
-    if (!d)
-        *rc = -ESRCH;
-    return d;
-}
-
-static void put_target(struct vcpu *v, struct domain *d)
-{
-    if (d != v->domain)
-        domain_put(d);
-}
-
 /* Room for one more retired frame; 0 or -ENOMEM. physmap_lock held. */
 static int retired_reserve(struct domain *d)
 {
@@ -128,7 +104,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 
     if (copy_from_guest(v, &x, arg, sizeof(x)))
         return -EFAULT;
-    d = target_domain(v, x.domid, &rc);
+    d = domain_target(v, x.domid, &rc);
     if (!d)
         return rc;
     switch (x.space) {
@@ -146,7 +122,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
         rc = -EINVAL;               /* as Xen: no such space for this call */
         break;
     }
-    put_target(v, d);
+    domain_target_put(v, d);
     return rc;
 }
 

@@ -162,6 +162,14 @@ void schedule_kick(sched_mask_t mask);
 struct domain *domain_by_id(uint16_t id);
 void domain_put(struct domain *d);
 /*
+ * The domain a hypercall of v names: its own (DOMID_SELF or its id), or,
+ * for the control domain only, any other (with a reference). NULL with *rc
+ * = -EPERM (not privileged) or -ESRCH (no such domain). Drop with
+ * domain_target_put(v, d).
+ */
+struct domain *domain_target(struct vcpu *v, domid_t domid, long *rc);
+void domain_target_put(struct vcpu *v, struct domain *d);
+/*
  * Boot CPU, from the run loop: destroy every stopped domain none of whose
  * vCPUs is still on a pCPU, reporting each (see domain_stopped_hook).
  */

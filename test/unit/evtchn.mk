@@ -3,7 +3,7 @@
 # hvm_op.c), then SCHEDOP_block/poll (sched_op.c, sched_poll.c) with the
 # real timer queue, through their hypercall entry points on fake domains
 # (evtchn_fake.c).
-EVTCHN_UNIT_SRCS := test/unit/evtchn_fake.c common/event_channel.c common/evtchn_op.c \
+EVTCHN_UNIT_SRCS := test/unit/evtchn_fake.c common/event_channel.c common/evtchn_op.c common/domain_target.c \
 	common/sched_poll.c common/sched_op.c common/hvm_op.c common/timer.c
 EVTCHN_UNIT_DEPS := test/unit/evtchn_fake.h common/evtchn_private.h \
 	include/public/event_channel.h include/public/sched.h \

@@ -3,5 +3,5 @@
 # and frame allocator: where it maps, what it retires, what it refuses,
 # and that every frame comes back.
 UNIT_TESTS += test_memory_op
-test_memory_op_SRCS := test/unit/test_memory_op.c common/memory_op.c mm/p2m.c \
+test_memory_op_SRCS := test/unit/test_memory_op.c common/memory_op.c common/domain_target.c mm/p2m.c \
 	mm/frame.c mm/heap.c
