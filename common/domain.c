@@ -226,12 +226,16 @@ void domain_destroy(struct domain *d)
     xfree(d);
 }
 
+/* Some stopped domain may be ready to reap: domain_reap() looks only then. */
+static bool reap_wanted;
+
 /* Stop every vCPU of d from running again, and let the reaper know. */
 static void domain_stop_vcpus(struct domain *d)
 {
     uint64_t now = system_time_ns();
     sched_mask_t kick = BIT(0);
 
+    __atomic_store_n(&reap_wanted, true, __ATOMIC_RELEASE);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         kick |= sched_pause(&d->vcpus[i]->sched, now);
     schedule_kick(kick);
@@ -245,13 +249,16 @@ static bool domain_off_cpus(struct domain *d)
     return true;
 }
 
-/* The next stopped domain ready to go, marked reaped; NULL if none. */
-static struct domain *next_to_reap(unsigned int *left)
+/*
+ * The next stopped domain ready to go, marked reaped; NULL if none. *left:
+ * the domains that exist; *waiting: the stopped ones not (yet) returned.
+ */
+static struct domain *next_to_reap(unsigned int *left, unsigned int *waiting)
 {
     unsigned long flags = spin_lock_irqsave(&domains_lock);
     struct domain *found = NULL;
 
-    *left = 0;
+    *left = *waiting = 0;
     for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];
 
@@ -260,6 +267,7 @@ static struct domain *next_to_reap(unsigned int *left)
         (*left)++;
         if (found || (d->state != DOMAIN_SHUTDOWN && d->state != DOMAIN_CRASHED))
             continue;
+        (*waiting)++;
         if (!d->reaped && !domain_off_cpus(d))
             continue;
         d->reaped = true;
@@ -272,11 +280,14 @@ static struct domain *next_to_reap(unsigned int *left)
 
 void domain_reap(void)
 {
-    unsigned int left;
+    unsigned int left, waiting;
     struct domain *d;
     bool any = false;
 
-    while ((d = next_to_reap(&left))) {
+    /* On every decision of the boot pCPU: most of the time, nothing. */
+    if (!__atomic_exchange_n(&reap_wanted, false, __ATOMIC_ACQ_REL))
+        return;
+    while ((d = next_to_reap(&left, &waiting))) {
         uint16_t id = d->id;
 
         domain_stopped_hook(d);
@@ -284,6 +295,9 @@ void domain_reap(void)
         printk("petrel: domain %u destroyed\n", id);
         any = true;
     }
+    /* Still on a pCPU, or referenced: look again (their pCPU kicks us). */
+    if (waiting)
+        __atomic_store_n(&reap_wanted, true, __ATOMIC_RELEASE);
     if (any && !left)               /* that was the last one */
         domain_stopped_hook(NULL);
 }

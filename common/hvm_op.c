@@ -38,7 +38,13 @@ static const bool guest_readable[HVM_NR_PARAMS] = {
     [HVM_PARAM_TIMER_MODE] = true,
 };
 
-/* HVM_PARAM_CALLBACK_IRQ: only the vector type is offered. */
+/*
+ * HVM_PARAM_CALLBACK_IRQ. The vector type is delivered (hvm_intr_assist).
+ * A GSI is accepted and recorded but drives nothing, as Petrel emulates no
+ * IOAPIC: Linux sets GSI 1 after HVMOP_set_evtchn_upcall_vector only to
+ * say it takes events (its per-vCPU vectors carry them), and gives up its
+ * vector callback if that call fails. PCI INTx needs a PCI bus: -ENOSYS.
+ */
 static long set_callback_irq(struct domain *d, uint64_t value)
 {
     unsigned int type = value >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT;
@@ -55,8 +61,10 @@ static long set_callback_irq(struct domain *d, uint64_t value)
         __atomic_store_n(&d->callback_vector, vector, __ATOMIC_RELAXED);
         return 0;
     case HVM_PARAM_CALLBACK_TYPE_GSI:
+        __atomic_store_n(&d->callback_vector, 0, __ATOMIC_RELAXED);
+        return 0;
     case HVM_PARAM_CALLBACK_TYPE_PCI_INTX:
-        return -ENOSYS;         /* no emulated IOAPIC or PCI bus */
+        return -ENOSYS;         /* no emulated PCI bus */
     default:
         return -EINVAL;
     }

@@ -494,18 +494,27 @@ class GuestJudge(Judge):
             return f"ready line reports {cpus} CPUs, expected {self.sc.cpus}"
         return None
 
+    def boot_line(self, text, t, what):
+        """The verdicts every guest scenario shares: a panic, the ready
+        line, nothing started ('what' names it), a reboot. (True, result)
+        when the line was one of those, else (False, None)."""
+        if PANIC_RE.search(text):
+            return True, (False, f"panic: {text.strip()}")
+        m = READY_RE.search(text)
+        if m:
+            return True, self.ready_line(m, text, t)
+        if NOTHING_TO_RUN in text:
+            return True, (False, f"Petrel did not start {what} (it printed 'nothing to run')")
+        if REBOOT_MSG in text:
+            return True, (False, "Petrel rebooted instead of powering off")
+        return False, None
+
     def line(self, text, t):
         sc = self.sc
         text = printable(text)
-        if PANIC_RE.search(text):
-            return False, f"panic: {text.strip()}"
-        m = READY_RE.search(text)
-        if m:
-            return self.ready_line(m, text, t)
-        if NOTHING_TO_RUN in text:
-            return False, "Petrel did not start dom0 (it printed 'nothing to run')"
-        if REBOOT_MSG in text:
-            return False, "Petrel rebooted instead of powering off"
+        done, result = self.boot_line(text, t, "dom0")
+        if done:
+            return result
         m = MEMORY_LEAK_RE.search(text)
         if m:
             return False, f"domain 0 leaked {m.group(1)} frames: {text.strip()}"
@@ -645,15 +654,9 @@ class DomainsJudge(GuestJudge):
 
     def line(self, text, t):
         text = printable(text)
-        if PANIC_RE.search(text):
-            return False, f"panic: {text.strip()}"
-        m = READY_RE.search(text)
-        if m:
-            return self.ready_line(m, text, t)
-        if NOTHING_TO_RUN in text:
-            return False, "Petrel did not start the domains ('nothing to run')"
-        if REBOOT_MSG in text:
-            return False, "Petrel rebooted instead of powering off"
+        done, result = self.boot_line(text, t, "the domains")
+        if done:
+            return result
         m = DOM_LINE_RE.search(text)
         if m:
             return self.domain_line(int(m.group(1)), m.group(2))

@@ -82,8 +82,13 @@ static void check_errors(void)
                        0x0000700000000000UL, 0, 0, 0), -XEN_EFAULT);
     CHECK_EQ(hvm_op(HVMOP_get_param, &p), -XEN_EINVAL);
     p.index = HVM_PARAM_CALLBACK_IRQ;
-    p.value = 5;                                    /* GSI 5: no IOAPIC */
+    p.value = 1ull << 56 | 0x100;                   /* PCI INTx: no PCI bus */
     CHECK_EQ(hvm_op(HVMOP_set_param, &p), -XEN_ENOSYS);
+    p.value = 1;                                    /* GSI 1: recorded (Linux) */
+    CHECK_EQ(hvm_op(HVMOP_set_param, &p), 0);
+    p.value = 0;
+    CHECK_EQ(hvm_op(HVMOP_get_param, &p), 0);
+    CHECK_EQ(p.value, 1);
     CHECK_EQ(hvm_op(HVMOP_set_evtchn_upcall_vector, &uv), -XEN_EINVAL);
 
     /* The callback vector Linux asks for is taken, read back, then turned

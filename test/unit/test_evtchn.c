@@ -662,14 +662,21 @@ static void test_hvm_params(void **state)
 
     val = HVM_PARAM_CALLBACK_VECTOR(0x0f);
     assert_int_equal(param(v1, true, 1, HVM_PARAM_CALLBACK_IRQ, &val), -EINVAL);
-    val = 5;                                        /* GSI 5 */
-    assert_int_equal(param(v1, true, 1, HVM_PARAM_CALLBACK_IRQ, &val), -ENOSYS);
     val = 1ull << 56 | 0x100;                       /* PCI INTx */
     assert_int_equal(param(v1, true, 1, HVM_PARAM_CALLBACK_IRQ, &val), -ENOSYS);
     val = 7ull << 56 | 0xf3;
     assert_int_equal(param(v1, true, 1, HVM_PARAM_CALLBACK_IRQ, &val), -EINVAL);
     assert_int_equal(d1->callback_vector, 0xf3);    /* failures change nothing */
     assert_int_equal(d1->hvm_params[HVM_PARAM_CALLBACK_IRQ], HVM_PARAM_CALLBACK_VECTOR(0xf3));
+    val = 1;                                        /* GSI 1, as Linux sets it */
+    assert_int_equal(param(v1, true, 1, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_int_equal(d1->callback_vector, 0);       /* recorded; drives nothing */
+    val = 0;
+    assert_int_equal(param(v1, false, 1, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_int_equal(val, 1);
+    val = HVM_PARAM_CALLBACK_VECTOR(0xf3);
+    assert_int_equal(param(v1, true, 1, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_int_equal(d1->callback_vector, 0xf3);
     val = 0;
     assert_int_equal(param(v1, true, 1, HVM_PARAM_CALLBACK_IRQ, &val), 0);
     assert_int_equal(d1->callback_vector, 0);

@@ -236,6 +236,22 @@ static void exit_none(struct vcpu *v, struct hvm_exit *e)
 {
 }
 
+/* A start state: CS, one data segment for the others, TR, LDTR, paging;
+ * general registers cleared. */
+static void load_start_state(struct vcpu *v, const struct hvm_segment *code,
+                             const struct hvm_segment *data, const struct hvm_segment *tr,
+                             const struct hvm_segment *ldtr, const struct hvm_paging *pg)
+{
+    hvm->set_segment(v, SEG_CS, code);
+    for (enum hvm_seg s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            hvm->set_segment(v, s, data);
+    hvm->set_segment(v, SEG_TR, tr);
+    hvm->set_segment(v, SEG_LDTR, ldtr);
+    hvm->set_paging(v, pg);
+    memset(v->hvm.gpr, 0, sizeof(v->hvm.gpr));
+}
+
 /*
  * The PVH start state (include/public/hvm/start_info.h): 32-bit flat
  * protected mode, paging off, EIP at the entry, EBX the start info.
@@ -248,14 +264,7 @@ void hvm_set_pvh_start(struct vcpu *v, uint32_t entry, uint32_t start_info)
     static const struct hvm_segment ldtr = { 0, 0x082, 0xffff, 0 };
     struct hvm_paging pg = { .cr0 = X86_CR0_PE | BIT(4) /* ET */ };
 
-    hvm->set_segment(v, SEG_CS, &code);
-    for (enum hvm_seg s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            hvm->set_segment(v, s, &data);
-    hvm->set_segment(v, SEG_TR, &tr);
-    hvm->set_segment(v, SEG_LDTR, &ldtr);
-    hvm->set_paging(v, &pg);
-    memset(v->hvm.gpr, 0, sizeof(v->hvm.gpr));
+    load_start_state(v, &code, &data, &tr, &ldtr, &pg);
     v->hvm.gpr[GPR_RBX] = start_info;
     v->hvm.rip = entry;
     v->hvm.rflags = 2;
@@ -277,14 +286,7 @@ void hvm_set_sipi_start(struct vcpu *v, uint8_t vector)
     static const struct hvm_segment ldtr = { 0, 0x082, 0xffff, 0 };
     struct hvm_paging pg = { .cr0 = BIT(4) /* ET */ };
 
-    hvm->set_segment(v, SEG_CS, &code);
-    for (enum hvm_seg s = SEG_ES; s <= SEG_GS; s++)
-        if (s != SEG_CS)
-            hvm->set_segment(v, s, &data);
-    hvm->set_segment(v, SEG_TR, &tr);
-    hvm->set_segment(v, SEG_LDTR, &ldtr);
-    hvm->set_paging(v, &pg);
-    memset(v->hvm.gpr, 0, sizeof(v->hvm.gpr));
+    load_start_state(v, &code, &data, &tr, &ldtr, &pg);
     v->hvm.rip = 0;
     v->hvm.rflags = 2;
     hvm_vcpu_release(v);                    /* set from the sender's pCPU */

@@ -159,13 +159,26 @@ bool vlapic_set_irq(struct vcpu *v, uint8_t vector, bool level)
     return ok;
 }
 
+/*
+ * A look at IRR without the lock, for the common case of nothing pending
+ * on each VM entry. A vector set concurrently is not lost: its setter
+ * kicks the vCPU, which looks again before it next enters.
+ */
+static bool irr_empty(const struct vlapic *l)
+{
+    for (unsigned int i = 0; i < 8; i++)
+        if (__atomic_load_n(&l->reg[(APIC_IRR >> 4) + i], __ATOMIC_RELAXED))
+            return false;
+    return true;
+}
+
 int vlapic_pending(struct vcpu *v)
 {
     struct vlapic *l = v->vlapic;
     unsigned long flags;
     int irrv = -1;
 
-    if (!l)
+    if (!l || irr_empty(l))
         return -1;
     flags = spin_lock_irqsave(&l->lock);
     if (l->base_msr & APIC_BASE_ENABLE) {
@@ -199,10 +212,15 @@ uint8_t vlapic_get_tpr(struct vcpu *v)
 void vlapic_set_tpr(struct vcpu *v, uint8_t tpr)
 {
     struct vlapic *l = v->vlapic;
-    unsigned long flags = spin_lock_irqsave(&l->lock);
-    uint32_t old = vlapic_reg(l, APIC_TPR);
+    unsigned long flags;
 
-    if ((tpr & 0xf) || (tpr & 0xf0) != (old & 0xf0))
+    /* After every exit, and the TPR rarely moves: only v's own pCPU
+     * writes it, so an unlocked look says whether there is work. */
+    if (tpr == vlapic_reg(l, APIC_TPR) ||
+        (!(tpr & 0xf) && (tpr & 0xf0) == (vlapic_reg(l, APIC_TPR) & 0xf0)))
+        return;
+    flags = spin_lock_irqsave(&l->lock);
+    if ((tpr & 0xf) || (tpr & 0xf0) != (vlapic_reg(l, APIC_TPR) & 0xf0))
         vlapic_set_reg(l, APIC_TPR, tpr);
     spin_unlock_irqrestore(&l->lock, flags);
 }
