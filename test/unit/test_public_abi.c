@@ -25,6 +25,7 @@
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <public/hvm/hvm_vcpu.h>
+#include <public/petrel_ctl.h>
 #include <public/hvm/start_info.h>
 #include <public/io/console.h>
 #include <public/io/ring.h>
