@@ -45,7 +45,7 @@ common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/guest_time.o common/memory_op.o common/vcpu_op.o common/vcpu_timer.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
-	drivers/pit.o drivers/rtc.o
+	drivers/pit.o drivers/rtc.o drivers/ioapic.o
 sched-y     := sched/core.o sched/credit.o
 
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(vmx-y) $(common-y) \
