@@ -8,6 +8,7 @@
 #include <petrel/bootinfo.h>
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
+#include <petrel/console_input.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/panic.h>
@@ -269,6 +270,7 @@ void start_petrel(paddr_t mbi_pa)
     timer_init_cpu();
     if (!timer_selftest())
         pr_err("timer: the one-shot timer did not fire on the boot CPU\n");
+    console_input_init(&acpi_info);
     if (hvm_init() == 0 && hvm_cpu_init())
         panic("HVM: cannot set up the boot CPU");
     cpus = smp_boot(&acpi_info, opt_smp);
