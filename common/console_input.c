@@ -19,7 +19,6 @@
  * CONSOLEIO_read on any CPU). It is a leaf lock, taken with interrupts off.
  * A full ring drops what arrives, counted in rx_dropped.
  */
-#include <petrel/acpi.h>
 #include <petrel/console.h>
 #include <petrel/console_input.h>
 #include <petrel/domain.h>
@@ -146,7 +145,7 @@ static void poll_fn(struct timer *t)
     timer_set(t, rdtsc() + tsc_from_us(CONSOLE_POLL_MS * 1000));
 }
 
-void console_input_init(const struct acpi_info *ai)
+void console_input_init(void)
 {
     unsigned int irq;
 
@@ -155,7 +154,7 @@ void console_input_init(const struct acpi_info *ai)
         return;
     irq = uart_isa_irq(uart);
     irq_set_handler(VEC_SERIAL, serial_interrupt);
-    if (ioapic_init(ai) && !ioapic_route_isa(irq, VEC_SERIAL, this_cpu()->apic_id)) {
+    if (!ioapic_route_isa(irq, VEC_SERIAL, this_cpu()->apic_id)) {
         uart_rx_irq(uart, true);
         printk("console: input by IRQ %u; Ctrl-A three times switches it "
                "between domain 0 and Petrel's debug keys\n", irq);

@@ -152,8 +152,9 @@ class Scenario:
                  cmdline=DEFAULT_CMDLINE, cpu=None, expect="ready",
                  cpus=None, must_see=(), timeout=None, module=None,
                  module_args="", marker=None, skip=None, modules=None,
-                 check=None, input=()):
+                 check=None, input=(), machine="q35"):
         self.name = name
+        self.machine = machine          # QEMU's -machine
         self.input = list(input)        # [(regex, bytes or None)], in order
         self.modules = modules          # "domains": [(ELF, cmdline)], in order
         self.check = check              # "domains": extra check at the end
@@ -868,7 +869,8 @@ for _name, _mods, _bochs_mods, _check, _bochs_skip in DOMAIN_TESTS:
 # wants each report's first and last lines, with the guest's vCPU and
 # every CPU in them, then switches back and types the guest's line;
 # debug-key-reboot has no domain (input goes to the keys) and reboots by
-# 'R'; console-eperm wants -EPERM for CONSOLEIO_read from domain 1.
+# 'R', debug-key-poll the same with the UART polled (no ACPI, so no I/O
+# APIC); console-eperm wants -EPERM for CONSOLEIO_read from domain 1.
 CTRL_A3 = b"\x01\x01\x01"
 CONSOLE_PROMPT = r"\(d0\) console-in: ready, type a line"
 CONSOLE_LINE = b"hello-petrel\r"
@@ -926,6 +928,12 @@ SCENARIOS += [
           (r"petrel: nothing to run", b"h"),
           (r"petrel: no control domain reads console input", None),
           (r"petrel: \*\* debug keys: 6$", b"R"),
+          (r"petrel: rebooting \(debug key 'R'\)", None)]),
+    # No ACPI, so no I/O APIC known: the UART is polled instead.
+    S("debug-key-poll", "qemu", smp=1, mem=1024, expect="reboot",
+      machine="pc,acpi=off", cmdline="console=com1", input=[
+          (r"console: no I/O APIC for IRQ 4; input polled every 20 ms", None),
+          (r"petrel: nothing to run", b"R"),
           (r"petrel: rebooting \(debug key 'R'\)", None)]),
     S("guest-console-eperm-bios", "qemu", smp=2, mem=512, cmdline=DOMS_CMDLINE,
       expect="domains", modules=domain_modules([("hello", ""),
@@ -992,7 +1000,7 @@ def build_isos(elf, keys):
 # ---- emulators -------------------------------------------------------------
 
 def qemu_command(sc, iso, port, scratch):
-    cmd = [QEMU, "-machine", "q35", "-cpu", sc.cpu or QEMU_CPU,
+    cmd = [QEMU, "-machine", sc.machine, "-cpu", sc.cpu or QEMU_CPU,
            "-accel", "tcg", "-smp", str(sc.smp), "-m", f"{sc.mem}M",
            "-display", "none", "-monitor", "none", "-no-reboot",
            "-chardev", f"socket,id=ser0,host=127.0.0.1,port={port},server=off",

@@ -9,16 +9,18 @@
 #include <petrel/types.h>
 
 /*
- * console_input_init(): once the local APIC and the timers are up, route the console UART's
- * receive interrupt to the boot CPU (through the I/O APIC), or poll it
- * every 20 ms when there is none. Boot CPU, once. console_input_read(): up to
- * 'len' bytes of input waiting for the control domain, copied to guest
- * address 'buf' of v: the count (0: none waiting), or -EFAULT when not
- * even the first byte could be copied (then none is consumed).
+ * console_input_init(): once the local APIC, the I/O APICs (ioapic_init)
+ * and the timers are up, route the console UART's receive interrupt to
+ * the boot CPU through the I/O APIC, or poll the UART every 20 ms when no
+ * I/O APIC has its IRQ. Boot CPU, once.
+ *
+ * console_input_read(): CONSOLEIO_read for the control domain: up to 'len'
+ * waiting bytes copied to guest address 'buf' of v. Returns the count (0:
+ * none waiting), or -EFAULT when not even the first byte could be copied
+ * (then none is consumed). Hypercall context, any CPU.
  */
-struct acpi_info;
 struct vcpu;
-void console_input_init(const struct acpi_info *ai);
+void console_input_init(void);
 long console_input_read(struct vcpu *v, uint64_t buf, uint32_t len);
 
 #endif

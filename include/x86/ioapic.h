@@ -19,7 +19,7 @@ unsigned int ioapic_init(const struct acpi_info *ai);
  * fixed delivery, physical destination, through the MADT's interrupt
  * source override for it if there is one (edge, active high unless the
  * override says otherwise), and unmask it. Returns 0, -ENODEV when no I/O
- * APIC has the GSI, -EINVAL for a bad irq or an APIC id an I/O APIC cannot
+ * APIC has the GSI (none found, or ioapic_init() not run), -EINVAL for a bad irq or an APIC id an I/O APIC cannot
  * name (above 255). Boot CPU; not concurrent with another route call.
  */
 int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id);
