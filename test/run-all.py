@@ -879,10 +879,10 @@ TO_DOM0 = r"petrel: \*\*\* console input now goes to domain 0"
 CONSOLE_GOT = (r"\(d0\) console-in: got 'hello-petrel'", None)
 
 
-def debug_keys_script(cpus):
-    """Ctrl-A x3, the keys h q r d m with the lines each must print, Ctrl-A
-    x3, the guest's line."""
-    last = str(cpus - 1)
+def debug_keys_script():
+    """Ctrl-A x3, the keys h q r d m x with the lines each must print,
+    Ctrl-A x3, the guest's line. For 2 pCPUs, the guest's one vCPU pinned
+    to pCPU 1 and running (spin=1)."""
     return [
         (CONSOLE_PROMPT, CTRL_A3),
         (TO_PETREL, b"h"),
@@ -890,16 +890,20 @@ def debug_keys_script(cpus):
         (r"petrel: \*\* debug keys: 6$", b"q"),
         (r"petrel: \*\* domains and their vCPUs", None),
         (r"  domain 0: running, privileged, 1 vCPU, 128 MiB", None),
-        (r"    vCPU 0: (running|runnable|blocked) on pCPU \d+, pause count 0, ran \d+ us", None),
+        (r"    vCPU 0: running on pCPU 1, pause count 0, ran \d+ us", None),
         (r"petrel: \*\* domains: 1 shown", b"r"),
-        (r"petrel: \*\* run queues \(credit scheduler, %d pCPUs\)" % cpus, None),
-        (r"  pCPU %s: (idle|running d0v0); \d+ queued" % last, None),
+        (r"petrel: \*\* run queues \(credit scheduler, 2 pCPUs\)", None),
+        (r"  pCPU 0: idle; 0 queued", None),
+        (r"  pCPU 1: running d0v0; 0 queued", None),
         (r"petrel: \*\* run queues: done", b"d"),
         (r"petrel: \*\* registers of every CPU", None),
         (r"CPU 0: RIP [0-9a-f]{16} \S+\+0x", None),
+        (r"CPU 0: runs no vCPU", None),
         (r"Stack trace:", None),
-        (r"CPU %s: runs (no vCPU|d0v0)" % last, None),
-        (r"petrel: \*\* registers: %d of %d CPUs answered" % (cpus, cpus), b"m"),
+        (r"CPU 1: RIP [0-9a-f]{16} \S+\+0x", None),
+        (r"CPU 1: runs d0v0, guest RIP [0-9a-f]{16}", None),
+        (r"Stack trace:", None),
+        (r"petrel: \*\* registers: 2 of 2 CPUs answered", b"m"),
         (r"petrel: \*\* memory: \d+ of \d+ frames free .* heap \d+ KiB in use", None),
         (r"  domain 0: 32768 pages of RAM \(128 MiB\)", None),
         (r"petrel: \*\* memory: done", b"x"),
@@ -919,10 +923,13 @@ SCENARIOS += [
     S("guest-console-in-bochs", "bochs", smp=1, mem=256, cmdline=GUEST_CMDLINE,
       expect="guest", module=CONSOLE_ELF,
       input=[(CONSOLE_PROMPT, CONSOLE_LINE), CONSOLE_GOT]),
+    # The guest's vCPU runs (spin=1) on pCPU 1 while the keys look at it.
     S("console-keys-bios", "qemu", smp=2, mem=512, cmdline=GUEST_CMDLINE,
-      expect="guest", module=CONSOLE_ELF, input=debug_keys_script(2)),
+      expect="guest", module=CONSOLE_ELF, module_args="spin=1 dom.pin=1",
+      input=debug_keys_script()),
     S("console-keys-bochs", "bochs", smp=2, mem=256, cmdline=GUEST_CMDLINE,
-      expect="guest", module=CONSOLE_ELF, input=debug_keys_script(2)),
+      expect="guest", module=CONSOLE_ELF, module_args="spin=1 dom.pin=1",
+      input=debug_keys_script()),
     S("debug-key-reboot", "qemu", smp=2, mem=1024, expect="reboot",
       cmdline="console=com1", input=[
           (r"petrel: nothing to run", b"h"),

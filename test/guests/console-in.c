@@ -13,7 +13,8 @@
  * On the first wake it also
  * reads into a non-canonical address (-EFAULT) and then checks no byte was
  * lost by it. Gives up after timeout_ms (default 120000: the harness may
- * first exercise the debug keys, slowly under Bochs).
+ * first exercise the debug keys, slowly under Bochs). spin=1 waits by
+ * spinning rather than blocking, so that the debug keys see it running.
  *
  * mode=unpriv (a domain other than 0 under dom0=test-all): CONSOLEIO_read
  * must give -EPERM: only the control domain reads console input.
@@ -39,10 +40,19 @@ static void on_timer(evtchn_port_t port, void *arg)
     timed_out = 1;
 }
 
-/* Block until VIRQ_CONSOLE has fired more than 'seen' times, or the
- * deadline's timer fires. Returns the event count. */
+/* Block (spin=1: spin, so that the vCPU is seen running meanwhile) until
+ * VIRQ_CONSOLE has fired more than 'seen' times, or the deadline's timer
+ * fires. Returns the event count. */
+static bool spin;
+
 static uint32_t wait_console(uint32_t seen)
 {
+    if (spin) {
+        sti();
+        while (console_events == seen && !timed_out)
+            cpu_relax();
+        return console_events;
+    }
     cli();
     while (console_events == seen && !timed_out) {
         sched_block();
@@ -108,6 +118,8 @@ static void mode_read(void)
     size_t want_len = strlen(want);
     uint64_t timeout = cmdline_u64_or("timeout_ms", 120000);
     uint64_t ctrl_a = cmdline_u64_or("ctrl_a", 0);
+
+    spin = cmdline_u64_or("spin", 0);
     char line[LINE_MAX], buf[8];
     evtchn_port_t port;
     long len;
