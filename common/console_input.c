@@ -32,7 +32,6 @@
 #include <public/xen.h>
 #include <x86/apic.h>
 #include <x86/ioapic.h>
-#include <x86/percpu.h>
 #include <x86/processor.h>
 #include <x86/time.h>
 #include <x86/traps.h>
@@ -154,14 +153,14 @@ void console_input_init(void)
         return;
     irq = uart_isa_irq(uart);
     irq_set_handler(VEC_SERIAL, serial_interrupt);
-    if (!ioapic_route_isa(irq, VEC_SERIAL, this_cpu()->apic_id)) {
+    if (!ioapic_route_isa(irq, VEC_SERIAL, apic_id())) {
         uart_rx_irq(uart, true);
         printk("console: input by IRQ %u; Ctrl-A three times switches it "
                "between domain 0 and Petrel's debug keys\n", irq);
         return;
     }
     uart_rx_irq(uart, false);
-    timer_init(&poll_timer, poll_fn, NULL, smp_processor_id());
+    timer_init(&poll_timer, poll_fn, NULL, arch_timer_cpu());
     timer_set(&poll_timer, rdtsc() + tsc_from_us(CONSOLE_POLL_MS * 1000));
     printk("console: no I/O APIC for IRQ %u; input polled every %u ms\n",
            irq, CONSOLE_POLL_MS);
