@@ -89,7 +89,8 @@ unsigned int ioapic_init(const struct acpi_info *ai)
     return nr_ioapics;
 }
 
-uint32_t ioapic_isa_entry_bits(uint16_t inti_flags)
+/* Redirection-entry bits for an override's MPS INTI flags. */
+static uint32_t isa_entry_bits(uint16_t inti_flags)
 {
     uint32_t bits = 0;
 
@@ -115,7 +116,7 @@ int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id)
         }
     for (unsigned int i = 0; i < nr_ioapics; i++) {
         const struct ioapic *io = &ioapics[i];
-        uint32_t bits = ioapic_isa_entry_bits(flags);
+        uint32_t bits = isa_entry_bits(flags);
 
         if (gsi < io->gsi_base || gsi - io->gsi_base >= io->nr_pins)
             continue;

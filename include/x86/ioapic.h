@@ -24,9 +24,4 @@ unsigned int ioapic_init(const struct acpi_info *ai);
  */
 int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id);
 
-/* MPS INTI flags (ACPI MADT interrupt source override) and the ISA
- * defaults, as the redirection-entry bits they select. Exposed for the
- * host tests. */
-uint32_t ioapic_isa_entry_bits(uint16_t inti_flags);
-
 #endif
