@@ -27,7 +27,8 @@ LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segmen
 boot-y      := boot/head.o boot/trampoline.o
 arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
 	arch/x86/entry.o arch/x86/apic.o arch/x86/tsc.o arch/x86/timer.o \
-	arch/x86/smp.o arch/x86/reboot.o arch/x86/pic.o arch/x86/stacktrace.o
+	arch/x86/smp.o arch/x86/reboot.o arch/x86/pic.o arch/x86/stacktrace.o \
+	arch/x86/cpu_dump.o
 hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/intr.o arch/x86/hvm/fpu.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
 	arch/x86/hvm/io.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
 	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
@@ -42,10 +43,11 @@ common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/domain.o common/hypercall.o common/version.o common/console_io.o \
 	common/sched_op.o common/pvclock.o common/timer.o common/schedule.o common/domain_target.o \
 	common/event_channel.o common/evtchn_op.o common/sched_poll.o common/hvm_op.o \
-	common/guest_time.o common/memory_op.o common/vcpu_op.o common/vcpu_timer.o
+	common/guest_time.o common/memory_op.o common/vcpu_op.o common/vcpu_timer.o \
+	common/console_input.o common/keyhandler.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
-	drivers/pit.o drivers/rtc.o
+	drivers/pit.o drivers/rtc.o drivers/ioapic.o
 sched-y     := sched/core.o sched/credit.o
 
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(vmx-y) $(common-y) \

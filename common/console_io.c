@@ -5,6 +5,7 @@
  * printable ASCII and tab are shown as '.', so a guest cannot forge
  * hypervisor log lines or send escape sequences to the operator's terminal.
  */
+#include <petrel/console_input.h>
 #include <petrel/domain.h>
 #include <petrel/errno.h>
 #include <petrel/hypercall.h>
@@ -60,8 +61,10 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
         /* Bounded, so a guest cannot hold the CPU (interrupts off) for long. */
         return console_write(v, MIN((uint32_t)count, MAX_WRITE), buf);
     case CONSOLEIO_read:
-        /* Console input for dom0 comes with the control domain; none yet. */
-        return v->domain->privileged ? 0 : -EPERM;
+        /* Serial input, for the control domain only (common/console_input.c). */
+        if (!v->domain->privileged)
+            return -EPERM;
+        return console_input_read(v, buf, MIN(count, MAX_WRITE));
     default:
         return -ENOSYS;
     }

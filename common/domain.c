@@ -47,6 +47,20 @@ void domain_put(struct domain *d)
     __atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE);
 }
 
+unsigned int domain_list(struct domain **out, unsigned int max)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS && n < max; i++)
+        if (domains[i] && !domains[i]->reaped) {
+            out[n] = domains[i];
+            __atomic_add_fetch(&out[n++]->refs, 1, __ATOMIC_ACQUIRE);
+        }
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return n;
+}
+
 static bool domain_register(struct domain *d)
 {
     unsigned long flags = spin_lock_irqsave(&domains_lock);

@@ -41,6 +41,11 @@ void console_write(const char *s, size_t len)
     }
 }
 
+const struct uart_cfg *console_uart(void)
+{
+    return &uart;
+}
+
 static void emit_prefix(void)
 {
     char buf[32];

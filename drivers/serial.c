@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* 16550 UART: polled transmit only. */
+/* 16550 UART: polled transmit; receive by interrupt (or a slow poll). */
 #include <petrel/console.h>
 #include <petrel/errno.h>
 #include <petrel/lib.h>
@@ -7,13 +7,20 @@
 
 #define UART_CLOCK  115200
 #define THR 0                       /* transmit holding */
+#define RBR 0                       /* receive buffer */
 #define DLL 0                       /* divisor latch, low (DLAB=1) */
 #define IER 1
+#define  IER_RDA    0x01            /* received data available */
 #define DLM 1                       /* divisor latch, high (DLAB=1) */
 #define FCR 2
+#define IIR 2
 #define LCR 3
 #define MCR 4
+#define  MCR_DTR    0x01
+#define  MCR_RTS    0x02
+#define  MCR_OUT2   0x08            /* gates the UART's IRQ line on PCs */
 #define LSR 5
+#define  LSR_DR     0x01            /* a received byte is waiting */
 #define  LSR_THRE   0x20
 #define  LCR_DLAB   0x80
 
@@ -53,7 +60,7 @@ void uart_init(const struct uart_cfg *cfg)
     outb(cfg->port + DLM, div >> 8);
     outb(cfg->port + LCR, cfg->lcr);
     outb(cfg->port + FCR, 0x07);    /* enable and clear FIFOs */
-    outb(cfg->port + MCR, 0x03);    /* DTR, RTS */
+    outb(cfg->port + MCR, MCR_DTR | MCR_RTS);
 }
 
 void uart_putc(const struct uart_cfg *cfg, char c)
@@ -63,4 +70,27 @@ void uart_putc(const struct uart_cfg *cfg, char c)
         if (inb(cfg->port + LSR) & LSR_THRE)
             break;
     outb(cfg->port + THR, c);
+}
+
+void uart_rx_irq(const struct uart_cfg *cfg, bool on)
+{
+    outb(cfg->port + MCR, MCR_DTR | MCR_RTS | (on ? MCR_OUT2 : 0));
+    outb(cfg->port + IER, on ? IER_RDA : 0);
+    (void)inb(cfg->port + IIR);     /* drop a stale interrupt reason */
+}
+
+int uart_getc(const struct uart_cfg *cfg)
+{
+    uint8_t lsr = inb(cfg->port + LSR);
+
+    /* A missing UART reads all ones: no byte, however often we ask. */
+    if (lsr == 0xff || !(lsr & LSR_DR))
+        return -1;
+    return inb(cfg->port + RBR);
+}
+
+unsigned int uart_isa_irq(const struct uart_cfg *cfg)
+{
+    /* The PC convention: COM1 and COM3 on IRQ 4, COM2 and COM4 on IRQ 3. */
+    return cfg->port == 0x2f8 || cfg->port == 0x2e8 ? 3 : 4;
 }

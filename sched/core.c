@@ -709,3 +709,49 @@ struct sched_vcpu *sched_curr(unsigned int cpu)
 {
     return __atomic_load_n(&pcpus[cpu].curr, __ATOMIC_RELAXED);
 }
+
+/* ---- Snapshots for the debug keys ------------------------------------------ */
+
+void sched_vcpu_info(struct sched_vcpu *sv, uint64_t now, struct sched_vcpu_info *out)
+{
+    unsigned long flags;
+    unsigned int cpu = vcpu_lock(sv, &flags);
+
+    out->state = sv->state;
+    out->pcpu = sv->pcpu;
+    out->pause_count = sv->pause_count;
+    out->up = sv->up;
+    out->run_ns = sv->state_time[SCHED_RUNNING];
+    if (sv->state == SCHED_RUNNING && now > sv->state_entry)
+        out->run_ns += now - sv->state_entry;
+    vcpu_unlock(cpu, flags);
+}
+
+static void name_vcpu(const struct sched_vcpu *sv, struct sched_vcpu_name *n)
+{
+    n->dom = sv->dom->id;
+    n->vcpu = sv->id;
+}
+
+void sched_pcpu_info(unsigned int cpu, struct sched_pcpu_info *out)
+{
+    struct sched_pcpu *pc = &pcpus[cpu];
+    struct sched_link *l;
+    unsigned long flags;
+
+    memset(out, 0, sizeof(*out));
+    if (cpu >= nr_pcpus)
+        return;
+    flags = spin_lock_irqsave(&pc->lock);
+    out->online = pc->online;
+    out->busy = pc->curr != NULL;
+    if (pc->curr)
+        name_vcpu(pc->curr, &out->curr);
+    out->nr_queued = pc->nr_queued;
+    out->until = pc->until;
+    for (l = pc->runq.next; l != &pc->runq && out->nr_listed < SCHED_INFO_QUEUED;
+         l = l->next)
+        name_vcpu(container_of(l, struct sched_vcpu, runq_link),
+                  &out->queued[out->nr_listed++]);
+    spin_unlock_irqrestore(&pc->lock, flags);
+}

@@ -141,6 +141,10 @@ class Scenario:
                 (DomainsJudge); `check`, when set, is called with the judge
                 at the end and returns None or why the scenario fails.
     must_see lists regexes that must have appeared by the ready line.
+    input, a list of (regex, bytes), is typed on the serial console: each
+    step waits for a line matching its regex (after the one before it),
+    then sends its bytes (None: nothing, the line is only awaited); the
+    scenario fails if its verdict would pass before every step was met.
     skip, when set, says why the scenario cannot pass on its emulator: it
     is reported as skipped with that reason, not run."""
 
@@ -148,8 +152,10 @@ class Scenario:
                  cmdline=DEFAULT_CMDLINE, cpu=None, expect="ready",
                  cpus=None, must_see=(), timeout=None, module=None,
                  module_args="", marker=None, skip=None, modules=None,
-                 check=None):
+                 check=None, input=(), machine="q35"):
         self.name = name
+        self.machine = machine          # QEMU's -machine
+        self.input = list(input)        # [(regex, bytes or None)], in order
         self.modules = modules          # "domains": [(ELF, cmdline)], in order
         self.check = check              # "domains": extra check at the end
         self.module = module            # multiboot2 module 1 (dom0), or None
@@ -857,6 +863,91 @@ for _name, _mods, _bochs_mods, _check, _bochs_skip in DOMAIN_TESTS:
                        check=_check, skip=_bochs_skip))
 
 
+# Console input (issue 6): typed on the serial console by the harness.
+# console-in as dom0 reads a line by CONSOLEIO_read; console-keys first
+# switches input to Petrel (Ctrl-A three times), runs the debug keys and
+# wants each report's first and last lines, with the guest's vCPU and
+# every CPU in them, then switches back and types the guest's line;
+# debug-key-reboot has no domain (input goes to the keys) and reboots by
+# 'R', debug-key-poll the same with the UART polled (no ACPI, so no I/O
+# APIC); console-eperm wants -EPERM for CONSOLEIO_read from domain 1.
+CTRL_A3 = b"\x01\x01\x01"
+CONSOLE_PROMPT = r"\(d0\) console-in: ready, type a line"
+CONSOLE_LINE = b"hello-petrel\r"
+TO_PETREL = r"petrel: \*\*\* console input now goes to Petrel's debug keys"
+TO_DOM0 = r"petrel: \*\*\* console input now goes to domain 0"
+CONSOLE_GOT = (r"\(d0\) console-in: got 'hello-petrel'", None)
+
+
+def debug_keys_script():
+    """Ctrl-A x3, the keys h q r d m x with the lines each must print,
+    Ctrl-A x3, the guest's line. For 2 pCPUs, the guest's one vCPU pinned
+    to pCPU 1 and running (spin=1)."""
+    return [
+        (CONSOLE_PROMPT, CTRL_A3),
+        (TO_PETREL, b"h"),
+        (r"  'R'  reboot", None),
+        (r"petrel: \*\* debug keys: 6$", b"q"),
+        (r"petrel: \*\* domains and their vCPUs", None),
+        (r"  domain 0: running, privileged, 1 vCPU, 128 MiB", None),
+        (r"    vCPU 0: running on pCPU 1, pause count 0, ran \d+ us", None),
+        (r"petrel: \*\* domains: 1 shown", b"r"),
+        (r"petrel: \*\* run queues \(credit scheduler, 2 pCPUs\)", None),
+        (r"  pCPU 0: idle; 0 queued", None),
+        (r"  pCPU 1: running d0v0; 0 queued", None),
+        (r"petrel: \*\* run queues: done", b"d"),
+        (r"petrel: \*\* registers of every CPU", None),
+        (r"CPU 0: RIP [0-9a-f]{16} \S+\+0x", None),
+        (r"CPU 0: runs no vCPU", None),
+        (r"Stack trace:", None),
+        (r"CPU 1: RIP [0-9a-f]{16} \S+\+0x", None),
+        (r"CPU 1: runs d0v0, guest RIP [0-9a-f]{16}", None),
+        (r"Stack trace:", None),
+        (r"petrel: \*\* registers: 2 of 2 CPUs answered", b"m"),
+        (r"petrel: \*\* memory: \d+ of \d+ frames free .* heap \d+ KiB in use", None),
+        (r"  domain 0: 32768 pages of RAM \(128 MiB\)", None),
+        (r"petrel: \*\* memory: done", b"x"),
+        (r"petrel: no debug key 'x'", CTRL_A3),
+        (TO_DOM0, CONSOLE_LINE),
+        CONSOLE_GOT,
+    ]
+
+
+CONSOLE_ELF = os.path.join(GUESTS, "console-in.elf")
+SCENARIOS += [
+    # Fewer than three Ctrl-As in a row are passed on as typed.
+    S("guest-console-in-bios", "qemu", smp=2, mem=512, cmdline=GUEST_CMDLINE,
+      expect="guest", module=CONSOLE_ELF, module_args="ctrl_a=2",
+      input=[(CONSOLE_PROMPT, b"\x01\x01" + CONSOLE_LINE),
+             (r"\(d0\) console-in: got '\\x01\\x01hello-petrel'", None)]),
+    S("guest-console-in-bochs", "bochs", smp=1, mem=256, cmdline=GUEST_CMDLINE,
+      expect="guest", module=CONSOLE_ELF,
+      input=[(CONSOLE_PROMPT, CONSOLE_LINE), CONSOLE_GOT]),
+    # The guest's vCPU runs (spin=1) on pCPU 1 while the keys look at it.
+    S("console-keys-bios", "qemu", smp=2, mem=512, cmdline=GUEST_CMDLINE,
+      expect="guest", module=CONSOLE_ELF, module_args="spin=1 dom.pin=1",
+      input=debug_keys_script()),
+    S("console-keys-bochs", "bochs", smp=2, mem=256, cmdline=GUEST_CMDLINE,
+      expect="guest", module=CONSOLE_ELF, module_args="spin=1 dom.pin=1",
+      input=debug_keys_script()),
+    S("debug-key-reboot", "qemu", smp=2, mem=1024, expect="reboot",
+      cmdline="console=com1", input=[
+          (r"petrel: nothing to run", b"h"),
+          (r"petrel: no control domain reads console input", None),
+          (r"petrel: \*\* debug keys: 6$", b"R"),
+          (r"petrel: rebooting \(debug key 'R'\)", None)]),
+    # No ACPI, so no I/O APIC known: the UART is polled instead.
+    S("debug-key-poll", "qemu", smp=1, mem=1024, expect="reboot",
+      machine="pc,acpi=off", cmdline="console=com1", input=[
+          (r"console: no I/O APIC for IRQ 4; input polled every 20 ms", None),
+          (r"petrel: nothing to run", b"R"),
+          (r"petrel: rebooting \(debug key 'R'\)", None)]),
+    S("guest-console-eperm-bios", "qemu", smp=2, mem=512, cmdline=DOMS_CMDLINE,
+      expect="domains", modules=domain_modules([("hello", ""),
+                                                ("console-in", "mode=unpriv")])),
+]
+
+
 def make_judge(sc):
     if sc.expect == "domains":
         return DomainsJudge(sc)
@@ -916,7 +1007,7 @@ def build_isos(elf, keys):
 # ---- emulators -------------------------------------------------------------
 
 def qemu_command(sc, iso, port, scratch):
-    cmd = [QEMU, "-machine", "q35", "-cpu", sc.cpu or QEMU_CPU,
+    cmd = [QEMU, "-machine", sc.machine, "-cpu", sc.cpu or QEMU_CPU,
            "-accel", "tcg", "-smp", str(sc.smp), "-m", f"{sc.mem}M",
            "-display", "none", "-monitor", "none", "-no-reboot",
            "-chardev", f"socket,id=ser0,host=127.0.0.1,port={port},server=off",
@@ -1027,6 +1118,14 @@ def run_scenario(sc, iso, keep_logs):
                             stderr=subprocess.STDOUT, cwd=scratch,
                             start_new_session=True)
     pending = b""
+    script = list(sc.input)
+
+    def type_input(text):
+        """The next input step, if this line is what it waits for."""
+        if script and re.search(script[0][0], printable(text)):
+            _, data = script.pop(0)
+            if data and conn:
+                conn.sendall(data)
 
     def feed(data, t):
         nonlocal pending
@@ -1035,7 +1134,9 @@ def run_scenario(sc, iso, keep_logs):
         pending += data
         *lines, pending = pending.split(b"\n")
         for raw in lines:
-            v = judge.line(raw.decode("utf-8", "replace").rstrip("\r"), t)
+            text = raw.decode("utf-8", "replace").rstrip("\r")
+            type_input(text)
+            v = judge.line(text, t)
             if v:
                 return v
         return None
@@ -1115,6 +1216,9 @@ def run_scenario(sc, iso, keep_logs):
         emu_log.close()
 
     passed, reason = verdict        # passed: True, False, or None (skipped)
+    if script and passed is not None:
+        why = f"the input script still waited for {script[0][0]!r}"
+        passed, reason = False, (why if passed else f"{reason} ({why})")
     kept = []
     if passed is not False and not keep_logs:
         os.remove(emu_path)

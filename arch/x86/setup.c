@@ -8,6 +8,7 @@
 #include <petrel/bootinfo.h>
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
+#include <petrel/console_input.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/panic.h>
@@ -19,6 +20,7 @@
 #include <petrel/vmap.h>
 #include <x86/apic.h>
 #include <x86/hvm/hvm.h>
+#include <x86/ioapic.h>
 #include <x86/percpu.h>
 #include <x86/processor.h>
 #include <x86/smp.h>
@@ -260,6 +262,7 @@ void start_petrel(paddr_t mbi_pa)
     acpi_init();
 
     pic_disable();
+    ioapic_init(&acpi_info);
     apic_init(acpi_info.lapic_base);
     apic_init_cpu(true);
     bsp_percpu.apic_id = apic_id();
@@ -269,6 +272,7 @@ void start_petrel(paddr_t mbi_pa)
     timer_init_cpu();
     if (!timer_selftest())
         pr_err("timer: the one-shot timer did not fire on the boot CPU\n");
+    console_input_init();
     if (hvm_init() == 0 && hvm_cpu_init())
         panic("HVM: cannot set up the boot CPU");
     cpus = smp_boot(&acpi_info, opt_smp);

@@ -27,6 +27,15 @@ struct uart_cfg {
 int uart_parse(const char *spec, struct uart_cfg *cfg);
 void uart_init(const struct uart_cfg *cfg);
 void uart_putc(const struct uart_cfg *cfg, char c);
+/* Receive interrupts on or off (IER, and MCR.OUT2 which gates the line). */
+void uart_rx_irq(const struct uart_cfg *cfg, bool on);
+/* The next received byte, or -1 when none is waiting. */
+int uart_getc(const struct uart_cfg *cfg);
+/* The ISA IRQ of a standard COM port (4 for COM1/COM3, 3 for COM2/COM4). */
+unsigned int uart_isa_irq(const struct uart_cfg *cfg);
+/* The UART the console writes to (port 0: none). common/printk.c. */
+const struct uart_cfg *console_uart(void);
+
 
 /* Seconds/microseconds since boot for the time stamp (arch/x86/tsc.c). */
 uint64_t time_since_boot_us(void);

@@ -161,6 +161,9 @@ void schedule_kick(sched_mask_t mask);
  */
 struct domain *domain_by_id(uint16_t id);
 void domain_put(struct domain *d);
+/* Up to 'max' of the domains that exist, in slot order, each with a
+ * reference to drop with domain_put(). Returns how many. Any context. */
+unsigned int domain_list(struct domain **out, unsigned int max);
 /*
  * The domain a hypercall of v names: its own (DOMID_SELF or its id), or,
  * for the control domain only, any other (with a reference). NULL with *rc

@@ -248,4 +248,35 @@ bool sched_vcpu_on_cpu(struct sched_vcpu *sv);
 /* The vCPU pCPU 'pcpu' runs (NULL: idle). Lock-free, for that pCPU. */
 struct sched_vcpu *sched_curr(unsigned int pcpu);
 
+/*
+ * Snapshots for the debug keys (common/keyhandler.c), each taken under the
+ * lock of the pCPU concerned, names rather than pointers so that nothing
+ * is used after the lock is dropped. Any context that may take a pCPU lock.
+ */
+struct sched_vcpu_info {
+    enum sched_state state;
+    unsigned int pcpu;                  /* where it runs, waits or last ran */
+    unsigned int pause_count;
+    bool up;
+    uint64_t run_ns;                    /* time in SCHED_RUNNING so far */
+};
+void sched_vcpu_info(struct sched_vcpu *sv, uint64_t now, struct sched_vcpu_info *out);
+
+#define SCHED_INFO_QUEUED       8       /* queued vCPUs a snapshot names */
+struct sched_vcpu_name {
+    uint16_t dom;
+    unsigned int vcpu;
+};
+struct sched_pcpu_info {
+    bool online;
+    bool busy;                          /* running 'curr'; else idle */
+    struct sched_vcpu_name curr;
+    unsigned int nr_queued;             /* in its run queue */
+    unsigned int nr_listed;             /* the first of them, in order */
+    struct sched_vcpu_name queued[SCHED_INFO_QUEUED];
+    uint64_t until;                     /* its decision's deadline, 0: none */
+};
+/* pCPU 'pcpu' (beyond the scheduler's pCPUs: all zero). */
+void sched_pcpu_info(unsigned int pcpu, struct sched_pcpu_info *out);
+
 #endif

@@ -14,6 +14,7 @@
 #define X86_EXC_MC      18
 
 /* Interrupt vectors Petrel uses for itself. */
+#define VEC_SERIAL      0xe0        /* the console UART's receive interrupt */
 #define VEC_TIMER       0xf0
 #define VEC_IPI_CALL    0xf1        /* run a function on another CPU */
 #define VEC_KICK        0xf2        /* reschedule, look at timers, leave the guest */

@@ -254,6 +254,61 @@ static void test_pause_nesting(void **state)
     assert_int_equal(sched_vcpu_state(&hv[0]), SCHED_PAUSED);
 }
 
+/* The debug keys' snapshots: a pCPU's current vCPU and queue by name, at
+ * most SCHED_INFO_QUEUED listed; a vCPU's state, pause count and run time. */
+static void test_snapshots(void **state)
+{
+    static struct sched_vcpu many[SCHED_INFO_QUEUED + 3];
+    struct sched_pcpu_info pi;
+    struct sched_vcpu_info vi;
+    struct sched_vcpu *run;
+    bool listed[ARRAY_SIZE(many)] = { false };
+
+    hand_init(2, 0);
+    for (unsigned int i = 0; i < ARRAY_SIZE(many); i++) {
+        sched_mask_t kick = 0;
+
+        sched_vcpu_init(&many[i], &hdom[0], i, T);
+        assert_int_equal(sched_set_affinity(&many[i], BIT(1), 0, T, &kick), 0);
+        sched_vcpu_up(&many[i], T);
+    }
+    run = decide(1, T);
+    assert_non_null(run);
+    sched_pcpu_info(1, &pi);
+    assert_true(pi.online && pi.busy);
+    assert_int_equal(pi.curr.dom, 1);
+    assert_int_equal(pi.curr.vcpu, run->id);
+    assert_int_equal(pi.nr_queued, ARRAY_SIZE(many) - 1);
+    assert_int_equal(pi.nr_listed, SCHED_INFO_QUEUED);
+    for (unsigned int i = 0; i < pi.nr_listed; i++) {
+        assert_int_equal(pi.queued[i].dom, 1);
+        assert_true(pi.queued[i].vcpu < ARRAY_SIZE(many));
+        assert_int_not_equal(pi.queued[i].vcpu, run->id);
+        assert_false(listed[pi.queued[i].vcpu]);
+        listed[pi.queued[i].vcpu] = true;
+    }
+    sched_pcpu_info(0, &pi);
+    assert_true(pi.online);
+    assert_false(pi.busy);
+    assert_int_equal(pi.nr_queued, 0);
+    sched_pcpu_info(5, &pi);                /* not a pCPU of the scheduler */
+    assert_false(pi.online || pi.busy || pi.nr_queued || pi.nr_listed);
+
+    sched_vcpu_info(run, T + MS(3), &vi);
+    assert_int_equal(vi.state, SCHED_RUNNING);
+    assert_int_equal(vi.pcpu, 1);
+    assert_true(vi.up);
+    assert_int_equal(vi.pause_count, 0);
+    assert_int_equal(vi.run_ns, MS(3));
+    sched_pause(run, T + MS(4));
+    sched_pause(run, T + MS(4));
+    decide(1, T + MS(4));
+    sched_vcpu_info(run, T + MS(9), &vi);
+    assert_int_equal(vi.state, SCHED_PAUSED);
+    assert_int_equal(vi.pause_count, 2);
+    assert_int_equal(vi.run_ns, MS(4));     /* paused time is not run time */
+}
+
 static void test_yield(void **state)
 {
     struct sched_params heavy = { 4096, 0 };
@@ -932,6 +987,7 @@ int main(void)
         cmocka_unit_test(test_wake_before_saved),
         cmocka_unit_test(test_pause_nesting),
         cmocka_unit_test(test_yield),
+        cmocka_unit_test(test_snapshots),
         cmocka_unit_test(test_context_saved),
         cmocka_unit_test(test_down_destroy),
         cmocka_unit_test(test_wake_placement),
