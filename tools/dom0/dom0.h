@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Petrel's control domain (docs/dom0.md): what its parts share. dom0 is a
+ * PVH kernel on the test-guest runtime (test/guests/lib: entry, traps,
+ * hypercalls, printf, events, time), with its own memory, initrd, console
+ * and shell. One vCPU; everything runs from the event loop in main.c.
+ */
+#ifndef DOM0_DOM0_H
+#define DOM0_DOM0_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "pages.h"
+
+/* The prompt; tests wait for exactly this string. */
+#define DOM0_PROMPT     "dom0# "
+
+/* ---- memory (mem.c) ---- */
+extern struct page_pool dom0_pages;
+/* The pool over dom0's RAM above its image, start info and modules (from
+ * the start info's memory map, below 4 GiB: what head.S maps), and the
+ * heap on it. 0 or -XEN_ENOMEM when no RAM is left for the bitmap. */
+int mem_init(void);
+
+/* ---- the initrd (main.c): module 0, a cpio newc archive ---- */
+extern const void *initrd;      /* NULL: none */
+extern size_t initrd_size;
+
+/* ---- console (console.c) ---- */
+/* Bind VIRQ_CONSOLE (a failure is reported; output still works). */
+void console_init(void);
+/* Whether input is waiting (VIRQ_CONSOLE came since the last poll). */
+bool console_pending(void);
+/* Read the input there is, edit, and run each finished line. */
+void console_poll(void);
+void console_prompt(void);
+
+/* ---- shell (shell.c) ---- */
+/* Run one command line. */
+void shell_run(const char *line);
+
+/* ---- main.c ---- */
+/* SCHEDOP_shutdown with reason (SHUTDOWN_poweroff, _reboot); returns only
+ * if the hypervisor refused, after saying so. */
+void dom0_shutdown(unsigned int reason);
+/* System time (ns) when dom0 started. */
+extern uint64_t dom0_boot_ns;
+
+#endif
