@@ -177,6 +177,8 @@ static void test_hostile(void **state)
     expect_error("name = 'abc", "line 1: unterminated string");
     expect_error("name='a'\nkernel='k'\ndisk = [ 'a',\n 'b'\n\n",
                  "line 6: disk: unterminated list (opened on line 3)");
+    expect_error("disk = [ 'a',\n", "line 2: disk: unterminated list (opened on line 1)");
+    expect_error("disk = [", "line 1: disk: unterminated list (opened on line 1)");
     expect_error("disk = [ 'a' 'b' ]\n", "line 1: disk: expected ',' or ']' in the list");
     expect_error("disk = [ [ 'a' ] ]\n", "line 1: disk: lists cannot be nested");
     expect_error("disk = [ , ]\n", "line 1: disk: expected a list entry");

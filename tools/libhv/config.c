@@ -166,6 +166,21 @@ static enum num_rc parse_u64(const char *s, size_t n, uint64_t *out)
     return NUM_OK;
 }
 
+/* The next token inside a list opened on line open: 1 for its ']', 0 for
+ * another token, or an error (the text ended first). */
+static int list_token(struct parse *ps, struct token *t, const char *key,
+                      unsigned int open)
+{
+    int rc = lex_skip_nl(ps, t);
+
+    if (rc)
+        return rc;
+    if (t->t == T_EOF)
+        return FAIL(ps, "line %u: %s: unterminated list (opened on line %u)",
+                    t->line, key, open);
+    return t->t == T_RBRACK;
+}
+
 /* A list: the items after '[' up to ']'; scalars only. */
 static int parse_list(struct parse *ps, struct token *items, unsigned int *nr,
                       const char *key)
@@ -176,13 +191,8 @@ static int parse_list(struct parse *ps, struct token *items, unsigned int *nr,
 
     *nr = 0;
     for (;;) {
-        if ((rc = lex_skip_nl(ps, &t)))
-            return rc;
-        if (t.t == T_RBRACK)
-            return 0;
-        if (t.t == T_EOF)
-            return FAIL(ps, "line %u: %s: unterminated list (opened on line %u)",
-                        t.line, key, open);
+        if ((rc = list_token(ps, &t, key, open)))
+            return rc > 0 ? 0 : rc;
         if (t.t == T_LBRACK)
             return FAIL(ps, "line %u: %s: lists cannot be nested", t.line, key);
         if (t.t != T_STRING && t.t != T_WORD)
@@ -191,13 +201,8 @@ static int parse_list(struct parse *ps, struct token *items, unsigned int *nr,
             return FAIL(ps, "line %u: %s: more than %u entries", t.line, key,
                         HV_CFG_MAX_LIST);
         items[(*nr)++] = t;
-        if ((rc = lex_skip_nl(ps, &t)))
-            return rc;
-        if (t.t == T_RBRACK)
-            return 0;
-        if (t.t == T_EOF)
-            return FAIL(ps, "line %u: %s: unterminated list (opened on line %u)",
-                        t.line, key, open);
+        if ((rc = list_token(ps, &t, key, open)))
+            return rc > 0 ? 0 : rc;
         if (t.t != T_COMMA)
             return FAIL(ps, "line %u: %s: expected ',' or ']' in the list",
                         t.line, key);
