@@ -909,6 +909,15 @@ for _fw in ("bios", "ovmf"):
                        expect="dom0", modules=DOM0_MODULES))
 SCENARIOS.append(S("dom0-shell-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-shell", modules=DOM0_SHELL_MODULES))
+# dom0-typing-bios types a line at the prompt, with a cursor move in it, and
+# then poweroff; it needs Petrel's console input for dom0 (CONSOLEIO_read
+# and VIRQ_CONSOLE), which is not in yet.
+DOM0_TYPED = [(b"echo helo\x1b[Dl\r", r"\(d0\) hello$"),
+              (b"poweroff\r", r"\(d0\) dom0: powering off")]
+SCENARIOS.append(S("dom0-typing-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES,
+                   skip="needs the hypervisor's console input for dom0 "
+                        "(CONSOLEIO_read returns nothing yet)"))
 SCENARIOS.append(S("dom0-bochs", "bochs", smp=1, mem=512,
                    expect="dom0", modules=DOM0_MODULES))
 SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
@@ -921,13 +930,17 @@ class Dom0Judge(GuestJudge):
     dom0's own fails at once. "dom0": the banner, then the prompt, then
     READY_GRACE_S of quiet; dom0 stopping fails. "dom0-shell": each of
     DOM0_SHELL_EXPECT in order, then dom0's poweroff, all its memory back,
-    and the emulator's exit for a poweroff."""
+    and the emulator's exit for a poweroff. "dom0-typing": the same, for
+    the lines DOM0_TYPED types on the serial port (through `outbox`)."""
 
     def __init__(self, sc):
         super().__init__(sc)
         self.banner = False
         self.prompt_at = None
-        self.step = 0                   # dom0-shell: DOM0_SHELL_EXPECT reached
+        self.step = 0                   # dom0-shell, -typing: lines reached
+        self.expected = (DOM0_SHELL_EXPECT if sc.expect == "dom0-shell"
+                         else [w for _, w in DOM0_TYPED])
+        self.outbox = bytearray()       # dom0-typing: what to type next
 
     def waiting_for(self):
         if not self.banner:
@@ -936,8 +949,8 @@ class Dom0Judge(GuestJudge):
             if self.prompt_at is None:
                 return f"dom0's prompt {DOM0_PROMPT!r}"
             return "the end of the grace period after the prompt"
-        if self.step < len(DOM0_SHELL_EXPECT):
-            return f"a line matching {DOM0_SHELL_EXPECT[self.step]!r}"
+        if self.step < len(self.expected):
+            return f"a line matching {self.expected[self.step]!r}"
         if self.down_at is None:
             return "'petrel: domain 0 shut down: poweroff code 0'"
         return "the emulator's exit (Petrel powering off)"
@@ -964,20 +977,34 @@ class Dom0Judge(GuestJudge):
             if self.banner and self.prompt_at is None and DOM0_PROMPT_RE.search(text):
                 self.prompt_at = t
             return None
-        if self.step < len(DOM0_SHELL_EXPECT) and \
-                re.search(DOM0_SHELL_EXPECT[self.step], text):
+        if self.sc.expect == "dom0-typing":
+            self.type_next(text)
+        if self.step < len(self.expected) and \
+                re.search(self.expected[self.step], text):
             self.step += 1
         m = DOM_SHUTDOWN_RE.search(text)
         if m:
-            if self.step < len(DOM0_SHELL_EXPECT):
+            if self.step < len(self.expected):
                 return False, (f"dom0 shut down before a line matching "
-                               f"{DOM0_SHELL_EXPECT[self.step]!r}")
+                               f"{self.expected[self.step]!r}")
             if (m.group(1), m.group(2)) != ("poweroff", "0"):
                 return False, f"dom0 shut down with the wrong reason: {text.strip()}"
             self.down_at = t
         return None
 
+    def type_next(self, text):
+        """dom0-typing: type the first line at the first prompt, each next
+        one once the line before it had its output."""
+        if self.prompt_at is None and self.banner and DOM0_PROMPT_RE.search(text):
+            self.prompt_at = 0
+            self.outbox += DOM0_TYPED[0][0]
+        elif self.step < len(DOM0_TYPED) - 1 and \
+                re.search(DOM0_TYPED[self.step][1], text):
+            self.outbox += DOM0_TYPED[self.step + 1][0]
+
     def tick(self, t):
+        if self.sc.expect != "dom0":
+            return None
         if self.prompt_at is not None and t - self.prompt_at >= READY_GRACE_S:
             return True, "dom0 banner and prompt"
         return None
@@ -990,6 +1017,8 @@ class Dom0Judge(GuestJudge):
             return False, f"{how} after dom0's poweroff (expected a poweroff)"
         if not self.memory_back:
             return False, f"{how} without the line {MEMORY_BACK!r}"
+        if self.sc.expect == "dom0-typing":
+            return True, "dom0 ran the typed lines, powered off, memory returned"
         return True, "dom0 ran its script, powered off, memory returned"
 # ---- end dom0 ------------------------------------------------------------
 
@@ -1210,6 +1239,10 @@ def run_scenario(sc, iso, keep_logs):
                     verdict = feed(data, t)
                     if verdict:
                         break
+                    # Bytes a judge wants typed on the serial port (dom0).
+                    if getattr(judge, "outbox", None):
+                        conn.sendall(bytes(judge.outbox))
+                        judge.outbox.clear()
                 else:
                     # EOF: the emulator closed the serial port, probably
                     # because it is exiting.
