@@ -874,7 +874,7 @@ DOM0_BANNER = "(d0) Petrel dom0: the control domain"
 DOM0_PROMPT = "dom0# "                  # DOM0_PROMPT in tools/dom0/dom0.h
 DOM0_PROMPT_RE = re.compile(r"\(d0\) dom0# ")
 DOM0_ERROR_RE = re.compile(r"\(d0\) (dom0: (error|fatal|cannot run|bad start info|"
-                           r"no events|no free RAM|no console input|initrd: not)|"
+                           r"no events|no timers|no free RAM|no console input|initrd: not)|"
                            r"unexpected exception)")
 HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
                "vcpu-list vcpu-pin sched-credit info dmesg top help").split()
@@ -899,6 +899,7 @@ DOM0_SHELL_EXPECT = [
     r"\(d0\) hv: pause: not yet implemented",
     r"\(d0\) hv: unknown command 'frobnicate'",
     r"\(d0\) up \d+\.\d{3} s \(hypervisor time \d+\.\d{3} s\)",
+    r"\(d0\) slept 50 ms$", r"\(d0\) usage: sleep <ms>",
     r"\(d0\) pages: \d+ KiB free of \d+ KiB; heap: 0 bytes in use$",
     r"\(d0\) sh: bogus: unknown command",
     r"\(d0\) rc: done$",

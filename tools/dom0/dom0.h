@@ -36,6 +36,24 @@ bool console_pending(void);
 void console_poll(void);
 void console_prompt(void);
 
+/* ---- timers (timers.c) ---- */
+struct dom0_timer {
+    uint64_t deadline;          /* system time, ns */
+    void (*fn)(void *arg);      /* called from the event loop */
+    void *arg;
+    struct dom0_timer *next;    /* the armed list */
+};
+/* Bind VIRQ_TIMER (and stop the default periodic timer); 0 or an error. */
+int timers_init(void);
+/* Call t->fn(t->arg) once system time reaches deadline_ns (re-arming moves
+ * it); disarming a timer that is not armed does nothing. */
+void timer_arm(struct dom0_timer *t, uint64_t deadline_ns);
+void timer_disarm(struct dom0_timer *t);
+/* Whether VIRQ_TIMER fired since the last timers_run(). */
+bool timers_pending(void);
+/* Run the timers that are due and set the next deadline. */
+void timers_run(void);
+
 /* ---- shell (shell.c) ---- */
 /* Run one command line. */
 void shell_run(const char *line);
@@ -44,6 +62,9 @@ void shell_run(const char *line);
 /* SCHEDOP_shutdown with reason (SHUTDOWN_poweroff, _reboot); returns only
  * if the hypervisor refused, after saying so. */
 void dom0_shutdown(unsigned int reason);
+/* Handle events (timers, not console input: the shell is busy) until
+ * *flag is set; the vCPU blocks in between. For commands that wait. */
+void dom0_wait(volatile bool *flag);
 /* System time (ns) when dom0 started. */
 extern uint64_t dom0_boot_ns;
 

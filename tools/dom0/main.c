@@ -4,7 +4,7 @@
  *
  * dom0 shares the test guests' runtime (start of day, traps, hypercalls,
  * printf, events, time) but not their test runner: guest_start() here
- * sets up memory, the initrd (module 0), events and the console, prints
+ * sets up memory, the initrd (module 0), events, timers and the console, prints
  * the banner and the prompt, and runs the event loop on vCPU 0. The loop
  * handles what the event handlers noted, and blocks in SCHEDOP_block when
  * nothing is left; it never spins.
@@ -144,18 +144,36 @@ static void run_rc(void)
     }
 }
 
+/* One round of the event loop: do what the event handlers noted, or block
+ * until an event comes (its handler has run when sched_block() returns).
+ * Interrupts are off from the check to the block, so nothing is missed. */
+static void events_once(bool console)
+{
+    bool input;
+
+    cli();
+    input = console && console_pending();
+    if (!input && !timers_pending()) {
+        sched_block();
+        return;
+    }
+    sti();
+    if (timers_pending())
+        timers_run();
+    if (input)
+        console_poll();
+}
+
+void dom0_wait(volatile bool *flag)
+{
+    while (!*flag)
+        events_once(false);
+}
+
 static __noreturn void event_loop(void)
 {
-    for (;;) {
-        cli();
-        if (!console_pending()) {
-            /* Wakes for any event; its handler has run on return. */
-            sched_block();
-            continue;
-        }
-        sti();
-        console_poll();
-    }
+    for (;;)
+        events_once(true);
 }
 
 void guest_start(uint32_t start_info_pa)
@@ -184,8 +202,8 @@ void guest_start(uint32_t start_info_pa)
         test_end(RESULT_ERROR);
     }
     dom0_boot_ns = now_ns();
-    /* No ticks: dom0 wakes for events only (Xen starts a 10 ms periodic timer). */
-    timer_stop_periodic(0);
+    if ((rc = timers_init()))
+        printf("dom0: no timers: VIRQ_TIMER: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
     console_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");

@@ -91,6 +91,36 @@ static int cmd_uptime(int argc, char **argv)
     return 0;
 }
 
+static void wake(void *arg)
+{
+    *(volatile bool *)arg = true;
+}
+
+/* sleep MS: wait on a dom0 timer, blocked. */
+static int cmd_sleep(int argc, char **argv)
+{
+    volatile bool woke = false;
+    struct dom0_timer t = { .fn = wake, .arg = (void *)&woke };
+    uint64_t ms = 0, deadline, now;
+    const char *p = argc == 2 ? argv[1] : "";
+
+    for (; *p >= '0' && *p <= '9' && ms <= 60000; p++)
+        ms = ms * 10 + (*p - '0');
+    if (argc != 2 || *p || !argv[1][0] || ms > 60000) {
+        printf("usage: sleep <ms> (at most 60000)\n");
+        return 1;
+    }
+    deadline = now_ns() + ms * 1000000;
+    timer_arm(&t, deadline);
+    dom0_wait(&woke);
+    now = now_ns();
+    if (now < deadline)
+        printf("sleep: woke %lu ns early\n", (unsigned long)(deadline - now));
+    else
+        printf("slept %lu ms\n", (unsigned long)ms);
+    return now < deadline;
+}
+
 static int cmd_mem(int argc, char **argv)
 {
     struct heap_stats st;
@@ -126,6 +156,7 @@ static const struct cmd commands[] = {
     { "cat", "<file>...", "print initrd files", cmd_cat },
     { "echo", "[words]", "print the words", cmd_echo },
     { "uptime", "", "time since dom0 started", cmd_uptime },
+    { "sleep", "<ms>", "wait, blocked, on a dom0 timer", cmd_sleep },
     { "mem", "", "dom0's free pages and heap use", cmd_mem },
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
     { "poweroff", "", "stop dom0, which stops the machine", cmd_poweroff },
