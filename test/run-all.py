@@ -884,6 +884,8 @@ HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
 HV_OR_ERROR = r"\(d0\) ({}|hv: {}: [a-z ()]+ \(-E[A-Z0-9]+\))"
 DOM0_SHELL_EXPECT = [
     r"\(d0\) dom0: initrd: 4 files, \d+ bytes",
+    r"\(d0\) dom0: (grant table: \d+ entries|"
+    r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
     r"\(d0\) dom0# echo rc: start", r"\(d0\) rc: start$",
     r"\(d0\)   ls +list the initrd's files",
     r"\(d0\) +\d+  hello\.elf$", r"\(d0\) +236  hello\.cfg$",

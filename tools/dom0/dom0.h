@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <public/grant_table.h>
 #include "pages.h"
 
 /* The prompt; tests wait for exactly this string. */
@@ -53,6 +54,21 @@ void timer_disarm(struct dom0_timer *t);
 bool timers_pending(void);
 /* Run the timers that are due and set the next deadline. */
 void timers_run(void);
+
+/* ---- grant table (gnttab.c) ---- */
+/* Map the table's frames (up to 4); 0 or an error (no grant table). */
+int gnttab_init(void);
+/* Entries the table has (0 without one). */
+unsigned int gnttab_entries(void);
+/* Let dom map or copy dom0's page gfn: the reference, or -XEN_ENOSPC when
+ * every entry is in use (-XEN_ENODEV without a table). */
+int gnttab_grant(domid_t dom, uint64_t gfn, bool readonly);
+/* Take a grant back: 0, or -XEN_EBUSY while the page is still mapped. */
+int gnttab_end(grant_ref_t ref);
+/* Map dom's grant ref at dom0's guest-physical gpa; *handle names the map. */
+int gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, bool readonly,
+               grant_handle_t *handle);
+int gnttab_unmap(uint64_t gpa, grant_handle_t handle);
 
 /* ---- shell (shell.c) ---- */
 /* Run one command line. */

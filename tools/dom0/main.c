@@ -197,6 +197,10 @@ void guest_start(uint32_t start_info_pa)
         printf("dom0: %lu KiB free for pages and heap\n",
                (unsigned long)(dom0_pages.nr_free * 4));
     initrd_init();
+    if ((rc = gnttab_init()))
+        printf("dom0: no grant table yet: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
+    else
+        printf("dom0: grant table: %u entries\n", gnttab_entries());
     if ((rc = events_init(EVENT_VECTOR_DEFAULT))) {
         printf("dom0: no events: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
         test_end(RESULT_ERROR);
