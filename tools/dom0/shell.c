@@ -17,6 +17,7 @@
 
 #define MAX_ARGS        16
 #define LINE_BYTES      512
+#define CAT_CHUNK       4096
 
 static int cmd_help(int argc, char **argv);
 
@@ -66,7 +67,10 @@ static int cmd_cat(int argc, char **argv)
             printf("cat: %s: a binary file (%lu bytes)\n", argv[i], (unsigned long)size);
             continue;
         }
-        console_write(data, size);
+        /* console_io writes at most 16 KiB a call. */
+        for (size_t at = 0; at < size; at += CAT_CHUNK)
+            console_write((const char *)data + at,
+                          size - at < CAT_CHUNK ? size - at : CAT_CHUNK);
         if (size && ((const char *)data)[size - 1] != '\n')
             printf("\n");
     }

@@ -16,7 +16,7 @@
 #include "hv.h"
 
 #define LIST_MAX        64              /* domains `hv list` shows */
-#define DMESG_CHUNK     512
+#define DMESG_CHUNK     256             /* printf formats at most 511 bytes */
 #define KiB_PER_PAGE    4
 
 static const struct cmd *find(const char *name);
