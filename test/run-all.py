@@ -887,6 +887,7 @@ DOM0_SHELL_EXPECT = [
     r"\(d0\) dom0: (grant table: \d+ entries|"
     r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
     r"\(d0\) dom0# echo rc: start", r"\(d0\) rc: start$",
+    r"\(d0\) two  spacesx y$", r"\(d0\) sh: too many words or an unclosed quote",
     r"\(d0\)   ls +list the initrd's files",
     r"\(d0\) +\d+  hello\.elf$", r"\(d0\) +236  hello\.cfg$",
     r"\(d0\) kernel = \"hello\.elf\"$",
