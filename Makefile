@@ -55,7 +55,7 @@ OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(vmx-y) $(comm
 
 .PHONY: all iso run test unit clean deps bench
 .DELETE_ON_ERROR:
-all: $(B)/petrel.elf guests
+all: $(B)/petrel.elf guests dom0
 
 # V=1 shows the commands.
 Q := $(if $(V),,@)
@@ -92,9 +92,15 @@ $(B)/petrel.elf: $(OBJS) arch/x86/petrel.ld tools/gensyms.py
 	@$(NM) -n $@ | grep -Ev ' [a-zA-Z] (__ksym|__image_end)' > $(B)/nm1.txt
 	@cmp -s $(B)/nm0.txt $(B)/nm1.txt || { echo "symbol table moved code"; exit 1; }
 
+# ---- dom0 (issue 6): the control domain and its initrd, on the ISO ----
+# guests.mk first: dom0 links the test guests' runtime.
+include test/guests/guests.mk
+include tools/dom0/dom0.mk
+
 iso: $(B)/petrel.iso
-$(B)/petrel.iso: $(B)/petrel.elf tools/mkiso
-	tools/mkiso $(B)/petrel.elf $@
+$(B)/petrel.iso: $(B)/petrel.elf tools/mkiso $(DOM0_ISO_FILES)
+	tools/mkiso $(B)/petrel.elf $@ $(DOM0_ISO_ARGS)
+# ---- end dom0 ----
 
 deps:
 	tools/install-deps
@@ -104,7 +110,6 @@ run: deps
 	tools/run-qemu $(B)/petrel.iso
 
 # ---- tests -------------------------------------------------------------
-include test/guests/guests.mk
 
 # Each test/unit/*.mk adds a name to UNIT_TESTS and sets <name>_SRCS.
 UNIT_TESTS :=

@@ -36,6 +36,12 @@ static void put_char(struct domain *d, char c)
         flush_line(d);
 }
 
+void console_io_flush(struct domain *d)
+{
+    if (d->console_len)
+        flush_line(d);
+}
+
 static long console_write(struct vcpu *v, uint64_t count, uint64_t buf)
 {
     char chunk[CHUNK];

@@ -34,6 +34,9 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
         /* Xen unmasks event upcalls here: a guest blocks to wait for them. */
         if (v->vcpu_info)
             __atomic_store_n(&v->vcpu_info->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+        /* What it wrote before waiting (a prompt) is shown now, not at its
+         * next newline. */
+        console_io_flush(v->domain);
         vcpu_block(v);
         return 0;
     case SCHEDOP_poll:

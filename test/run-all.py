@@ -946,9 +946,179 @@ SCENARIOS += [
       expect="domains", modules=domain_modules([("hello", ""),
                                                 ("console-in", "mode=unpriv")])),
 ]
+# ---- dom0 (issue 6): Petrel's control domain, booted from the ISO ----------
+# dom0-<fw> boots what `make run` boots: Petrel, build/dom0/dom0.elf and its
+# initrd; it passes once dom0's banner and then its prompt have appeared
+# (and nothing went wrong for READY_GRACE_S more). dom0-shell-<fw> boots dom0
+# with rc=test.rc and the test initrd: dom0 runs that script's commands at
+# boot as if typed (tools/dom0/test.rc), each output below must appear in
+# order, and the script's last command, poweroff, must stop the machine
+# with all of dom0's memory returned.
+DOM0_DIR = os.path.join(BUILD, "dom0")
+DOM0_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), ""),
+                (os.path.join(DOM0_DIR, "initrd.cpio"), "")]
+DOM0_SHELL_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "rc=test.rc"),
+                      (os.path.join(DOM0_DIR, "initrd-test.cpio"), "")]
+DOM0_BANNER = "(d0) Petrel dom0: the control domain"
+DOM0_PROMPT = "dom0# "                  # DOM0_PROMPT in tools/dom0/dom0.h
+DOM0_PROMPT_RE = re.compile(r"\(d0\) dom0# ")
+DOM0_ERROR_RE = re.compile(r"\(d0\) (dom0: (error|fatal|cannot run|bad start info|"
+                           r"no events|no timers|no free RAM|no console input|initrd: not)|"
+                           r"unexpected exception)")
+HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
+               "vcpu-list vcpu-pin sched-credit info dmesg top help").split()
+# What test.rc makes dom0 print, in order. hv info, list and dmesg either
+# work or name the hypervisor's error (-ENOSYS until the control hypercalls
+# are in).
+HV_OR_ERROR = r"\(d0\) ({}|hv: {}: [a-z ()]+ \(-E[A-Z0-9]+\))"
+DOM0_SHELL_EXPECT = [
+    r"\(d0\) dom0: initrd: 4 files, \d+ bytes",
+    r"\(d0\) dom0: (grant table: \d+ entries|"
+    r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
+    r"\(d0\) dom0# echo rc: start", r"\(d0\) rc: start$",
+    r"\(d0\) two  spacesx y$", r"\(d0\) sh: too many words or an unclosed quote",
+    r"\(d0\)   ls +list the initrd's files",
+    r"\(d0\) +\d+  hello\.elf$", r"\(d0\) +236  hello\.cfg$",
+    r"\(d0\) kernel = \"hello\.elf\"$",
+    r"\(d0\) cat: nothing\.cfg: no such file or directory",
+    r"\(d0\) usage: hv <command> \[args\]",
+] + [r"\(d0\)   %s " % re.escape(c) for c in HV_COMMANDS] + [
+    HV_OR_ERROR.format(r"nr_cpus +: 2", "info"),
+    HV_OR_ERROR.format(r"Name +ID +Mem\(MiB\) +VCPUs +State +Time\(s\)", "list"),
+    HV_OR_ERROR.format(r".*petrel: ready: 2 CPUs", "dmesg"),
+    r"\(d0\) hello\.cfg: name hello, kernel hello\.elf, 32 MiB, 1 vCPU\(s\)",
+    r"\(d0\) hv: create: bad\.cfg: line 3: unknown key 'memroy'",
+    r"\(d0\) hv: pause: not yet implemented",
+    r"\(d0\) hv: unknown command 'frobnicate'",
+    r"\(d0\) up \d+\.\d{3} s \(hypervisor time \d+\.\d{3} s\)",
+    r"\(d0\) slept 50 ms$", r"\(d0\) usage: sleep <ms>",
+    r"\(d0\) pages: \d+ KiB free of \d+ KiB; heap: 0 bytes in use$",
+    r"\(d0\) sh: bogus: unknown command",
+    r"\(d0\) rc: done$",
+    r"\(d0\) dom0: powering off",
+]
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES))
+SCENARIOS.append(S("dom0-shell-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-shell", modules=DOM0_SHELL_MODULES))
+# dom0-typing-bios types a line at the prompt, with a cursor move in it, and
+# then poweroff; it needs Petrel's console input for dom0 (CONSOLEIO_read
+# and VIRQ_CONSOLE), which is not in yet.
+DOM0_TYPED = [(b"echo helo\x1b[Dl\r", r"\(d0\) hello$"),
+              (b"poweroff\r", r"\(d0\) dom0: powering off")]
+SCENARIOS.append(S("dom0-typing-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES,
+                   skip="needs the hypervisor's console input for dom0 "
+                        "(CONSOLEIO_read returns nothing yet)"))
+SCENARIOS.append(S("dom0-bochs", "bochs", smp=1, mem=512,
+                   expect="dom0", modules=DOM0_MODULES))
+SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
+                   expect="dom0-shell", modules=DOM0_SHELL_MODULES))
+
+
+class Dom0Judge(GuestJudge):
+    """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
+    panic, a reboot, "nothing to run", a crash of dom0 or an error line of
+    dom0's own fails at once. "dom0": the banner, then the prompt, then
+    READY_GRACE_S of quiet; dom0 stopping fails. "dom0-shell": each of
+    DOM0_SHELL_EXPECT in order, then dom0's poweroff, all its memory back,
+    and the emulator's exit for a poweroff. "dom0-typing": the same, for
+    the lines DOM0_TYPED types on the serial port (through `outbox`)."""
+
+    def __init__(self, sc):
+        super().__init__(sc)
+        self.banner = False
+        self.prompt_at = None
+        self.step = 0                   # dom0-shell, -typing: lines reached
+        self.expected = (DOM0_SHELL_EXPECT if sc.expect == "dom0-shell"
+                         else [w for _, w in DOM0_TYPED])
+        self.outbox = bytearray()       # dom0-typing: what to type next
+
+    def waiting_for(self):
+        if not self.banner:
+            return f"dom0's banner {DOM0_BANNER!r}"
+        if self.sc.expect == "dom0":
+            if self.prompt_at is None:
+                return f"dom0's prompt {DOM0_PROMPT!r}"
+            return "the end of the grace period after the prompt"
+        if self.step < len(self.expected):
+            return f"a line matching {self.expected[self.step]!r}"
+        if self.down_at is None:
+            return "'petrel: domain 0 shut down: poweroff code 0'"
+        return "the emulator's exit (Petrel powering off)"
+
+    def line(self, text, t):
+        text = printable(text)
+        # dom0's own lines may quote the hypervisor's (hv dmesg): only
+        # Petrel's lines count for the boot verdicts.
+        done, result = (False, None) if "(d0) " in text else \
+            self.boot_line(text, t, "dom0")
+        if done:
+            return result
+        m = MEMORY_LEAK_RE.search(text) or DOM_CRASH_RE.search(text) \
+            or DOM0_ERROR_RE.search(text)
+        if m:
+            return False, f"{text.strip()}"
+        if MEMORY_BACK in text:
+            self.memory_back = True
+        if DOM0_BANNER in text:
+            self.banner = True
+        if self.sc.expect == "dom0":
+            if DOM_SHUTDOWN_RE.search(text):
+                return False, f"dom0 stopped: {text.strip()}"
+            if self.banner and self.prompt_at is None and DOM0_PROMPT_RE.search(text):
+                self.prompt_at = t
+            return None
+        if self.sc.expect == "dom0-typing":
+            self.type_next(text)
+        if self.step < len(self.expected) and \
+                re.search(self.expected[self.step], text):
+            self.step += 1
+        m = DOM_SHUTDOWN_RE.search(text)
+        if m:
+            if self.step < len(self.expected):
+                return False, (f"dom0 shut down before a line matching "
+                               f"{self.expected[self.step]!r}")
+            if (m.group(1), m.group(2)) != ("poweroff", "0"):
+                return False, f"dom0 shut down with the wrong reason: {text.strip()}"
+            self.down_at = t
+        return None
+
+    def type_next(self, text):
+        """dom0-typing: type the first line at the first prompt, each next
+        one once the line before it had its output."""
+        if self.prompt_at is None and self.banner and DOM0_PROMPT_RE.search(text):
+            self.prompt_at = 0
+            self.outbox += DOM0_TYPED[0][0]
+        elif self.step < len(DOM0_TYPED) - 1 and \
+                re.search(DOM0_TYPED[self.step][1], text):
+            self.outbox += DOM0_TYPED[self.step + 1][0]
+
+    def tick(self, t):
+        if self.sc.expect != "dom0":
+            return None
+        if self.prompt_at is not None and t - self.prompt_at >= READY_GRACE_S:
+            return True, "dom0 banner and prompt"
+        return None
+
+    def exited(self, rc, t, powered_off):
+        how = f"emulator exited with status {rc}"
+        if self.sc.expect == "dom0" or self.down_at is None:
+            return False, f"{how} while waiting for {self.waiting_for()}"
+        if not powered_off:
+            return False, f"{how} after dom0's poweroff (expected a poweroff)"
+        if not self.memory_back:
+            return False, f"{how} without the line {MEMORY_BACK!r}"
+        if self.sc.expect == "dom0-typing":
+            return True, "dom0 ran the typed lines, powered off, memory returned"
+        return True, "dom0 ran its script, powered off, memory returned"
+# ---- end dom0 ------------------------------------------------------------
 
 
 def make_judge(sc):
+    if sc.expect.startswith("dom0"):
+        return Dom0Judge(sc)
     if sc.expect == "domains":
         return DomainsJudge(sc)
     return GuestJudge(sc) if sc.expect.startswith("guest") else Judge(sc)
@@ -1172,6 +1342,10 @@ def run_scenario(sc, iso, keep_logs):
                     verdict = feed(data, t)
                     if verdict:
                         break
+                    # Bytes a judge wants typed on the serial port (dom0).
+                    if getattr(judge, "outbox", None):
+                        conn.sendall(bytes(judge.outbox))
+                        judge.outbox.clear()
                 else:
                     # EOF: the emulator closed the serial port, probably
                     # because it is exiting.

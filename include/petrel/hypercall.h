@@ -9,6 +9,7 @@
 
 #include <petrel/types.h>
 
+struct domain;
 struct vcpu;
 
 typedef long (*hypercall_fn_t)(struct vcpu *v, uint64_t a1, uint64_t a2,
@@ -21,6 +22,9 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
                     uint64_t a4, uint64_t a5);
 long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf,
                    uint64_t a4, uint64_t a5);
+/* common/console_io.c: log d's unfinished output line now, as a line of its
+ * own (d blocked after writing it: a prompt waiting for input). */
+void console_io_flush(struct domain *d);
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
                  uint64_t a4, uint64_t a5);
 /* common/event_channel.c: EVTCHNOP_* */

@@ -5,9 +5,11 @@
 
 GUEST_NAMES := $(sort $(basename $(notdir $(wildcard test/guests/*.c))))
 GUEST_ELFS  := $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_NAMES)))
-guest-lib-y := head.o entry.o main.o traps.o hypercall.o printf.o string.o \
+# main.o is the test runner; the rest is the runtime dom0 links too.
+guest-runtime-y := head.o entry.o start.o traps.o hypercall.o printf.o string.o \
 	pagetable.o xen.o evtchn.o smp.o apic.o
-GUEST_LIB   := $(addprefix $(B)/guests/lib/,$(guest-lib-y))
+GUEST_RUNTIME := $(addprefix $(B)/guests/lib/,$(guest-runtime-y))
+GUEST_LIB   := $(B)/guests/lib/main.o $(GUEST_RUNTIME)
 
 # The hypervisor's freestanding style, linked low: -mcmodel=small.
 # -fno-tree-loop-distribute-patterns keeps memset() from calling itself;

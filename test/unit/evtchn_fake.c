@@ -80,6 +80,14 @@ void vcpu_block(struct vcpu *v)
     __atomic_store_n(blocked_flag(v), true, __ATOMIC_SEQ_CST);
 }
 
+/* console_io's flush of a partial line (on SCHEDOP_block): the last domain. */
+struct domain *console_flushed;
+
+void console_io_flush(struct domain *d)
+{
+    console_flushed = d;
+}
+
 /* SCHEDOP_poll's block: the same model (it checks nothing itself). */
 void vcpu_block_poll(struct vcpu *v)
 {

@@ -36,6 +36,7 @@ struct irq_record {
 extern struct irq_record irqs[MAX_LOG];
 extern unsigned int nr_irqs;
 extern uint64_t fake_now;                   /* system_time_ns() */
+extern struct domain *console_flushed;      /* console_io_flush()'s last domain */
 
 /* The scheduler model: set by vcpu_block(), cleared by a later vcpu_kick(). */
 bool *blocked_flag(struct vcpu *v);

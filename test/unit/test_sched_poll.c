@@ -41,10 +41,12 @@ static void test_block(void **state)
     struct vcpu *v = d->vcpus[0];
 
     v->vcpu_info->evtchn_upcall_mask = 1;
+    console_flushed = NULL;
     assert_int_equal(do_sched_op(v, SCHEDOP_block, 0, 0, 0, 0), 0);
     assert_int_equal(v->vcpu_info->evtchn_upcall_mask, 0);
     assert_int_equal(nr_blocked, 1);
     assert_ptr_equal(blocked[0], v);
+    assert_ptr_equal(console_flushed, d);       /* its prompt is shown */
     free_domain(d);
 }
 

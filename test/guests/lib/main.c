@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Test guests: start of day, results, shutdown and the command line.
+ * Test guests: the test runner, its results and shutdown.
  *
- * guest_start() runs in long mode on the boot stack (head.S). It checks and
- * zeroes .bss, installs the IDT, finds the hypervisor and its hypercall
- * page, prints a banner and runs test_main(). Every way out goes through
+ * guest_start() runs in long mode on the boot stack (head.S). It does the
+ * start of day (start.c: .bss, IDT, hypercall page), prints a banner and
+ * runs test_main(). Every way out goes through
  * test_end(): one "Test result:" line, then SCHEDOP_shutdown(poweroff); if
  * that returns, the vCPU halts with interrupts off for good.
  *
@@ -20,11 +20,6 @@
 #define DEBUG_EXIT_PORT 0xf4
 
 unsigned int test_failures;
-uint64_t bss_dirty_bytes __attribute__((section(".data")));
-const struct hvm_start_info *start_info;
-
-extern char __bss_start[], __bss_end[];
-void traps_init(void);
 void guest_start(uint32_t start_info_pa);
 
 static const char *const result_names[] = {
@@ -92,91 +87,11 @@ __noreturn void test_error(const char *fmt, ...)
     end_with(RESULT_ERROR, "Test error", fmt, ap);
 }
 
-const char *cmdline(void)
-{
-    if (!start_info || !start_info->cmdline_paddr)
-        return "";
-    return (const char *)(uintptr_t)start_info->cmdline_paddr;
-}
-
-bool cmdline_find(const char *key, const char **val, size_t *len)
-{
-    size_t klen = strlen(key);
-    const char *p = cmdline();
-
-    while (*p) {
-        const char *w = p;
-
-        while (*p && *p != ' ')
-            p++;
-        if ((size_t)(p - w) >= klen && !strncmp(w, key, klen) &&
-            (w[klen] == '=' || w + klen == p)) {
-            const char *v = w + klen + (w[klen] == '=');
-
-            *val = v;
-            *len = p - v;
-            return true;
-        }
-        while (*p == ' ')
-            p++;
-    }
-    return false;
-}
-
-bool cmdline_u64(const char *key, uint64_t *out)
-{
-    const char *v;
-    size_t len, i = 0;
-    unsigned int base = 10;
-    uint64_t n = 0;
-
-    if (!cmdline_find(key, &v, &len) || !len)
-        return false;
-    if (len > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-        base = 16;
-        i = 2;
-    }
-    for (; i < len; i++) {
-        char c = v[i];
-        unsigned int d;
-
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (base == 16 && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            d = (c | 0x20) - 'a' + 10;
-        else
-            return false;
-        n = n * base + d;
-    }
-    *out = n;
-    return true;
-}
-
-uint64_t cmdline_u64_or(const char *key, uint64_t def)
-{
-    uint64_t n;
-
-    return cmdline_u64(key, &n) ? n : def;
-}
-
-/* The loader must zero .bss (p_memsz past p_filesz); count what it left. */
-static void bss_init(void)
-{
-    for (char *p = __bss_start; p < __bss_end; p++)
-        if (*p)
-            bss_dirty_bytes++;
-    memset(__bss_start, 0, __bss_end - __bss_start);
-}
-
 void guest_start(uint32_t start_info_pa)
 {
     const char *why;
 
-    bss_init();
-    smp_init_boot();
-    traps_init();
-    why = hypercall_init();
-    start_info = (const struct hvm_start_info *)(uintptr_t)start_info_pa;
+    why = start_of_day(start_info_pa);
 
     printf("Petrel test guest '%s': %s\n", test_name, test_title);
     if (!xen_cpuid_base)

@@ -85,6 +85,12 @@ void console_write(const char *buf, size_t len);
 
 /* ---- boot information --------------------------------------------------- */
 
+/* Start of day (start.c, for any kernel on this runtime): check and zero
+ * .bss, point vCPU 0's GS at its percpu, load the IDT, set up the hypercall
+ * page and start_info. NULL, or why hypercalls are not available (with
+ * xen_cpuid_base 0 when there is no Xen at all). */
+const char *start_of_day(uint32_t start_info_pa);
+
 /* The PVH start info Petrel passed in EBX (identity-mapped). */
 extern const struct hvm_start_info *start_info;
 /* The guest's command line (start_info->cmdline_paddr), or "" if none. */

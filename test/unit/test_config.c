@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests: the xl-style domain configuration parser (tools/libhv/config.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <public/errno.h>
+#include "../../tools/libhv/config.h"
+
+static char err[256];
+
+static int parse(const char *text, struct hv_config *cfg)
+{
+    memset(err, 'x', sizeof(err));
+    return hv_config_parse(text, strlen(text), cfg, err, sizeof(err));
+}
+
+/* text must fail with exactly the message want. */
+static void expect_error(const char *text, const char *want)
+{
+    struct hv_config cfg;
+
+    assert_int_equal(parse(text, &cfg), -XEN_EINVAL);
+    assert_string_equal(err, want);
+    assert_null(cfg.name);              /* nothing left to free */
+    assert_null(cfg.disk);
+}
+
+static void test_full(void **state)
+{
+    struct hv_config cfg;
+    const char *text =
+        "# a guest\n"
+        "\n"
+        "name = \"hello\"   # trailing comment\n"
+        "kernel='hello.elf'\n"
+        "ramdisk = \"initrd.cpio\"\n"
+        "extra = \"console=hvc0 x='y'\"\n"
+        "memory = 0x40\n"
+        "vcpus = 4\n"
+        "cpus = \"0-1,3\"\n"
+        "weight = 512\n"
+        "cap = 150\n"
+        "on_poweroff = \"preserve\"\n"
+        "on_reboot = 'destroy'\n"
+        "on_crash = \"restart\"\n"
+        "type = \"pvh\"\n"
+        "disk = [ 'phy:/dev/vda,xvda,w',\n"
+        "         \"file:/a.img,xvdb,r\", ]\n"
+        "vif = []\n";
+
+    assert_int_equal(parse(text, &cfg), 0);
+    assert_string_equal(err, "");
+    assert_string_equal(cfg.name, "hello");
+    assert_string_equal(cfg.kernel, "hello.elf");
+    assert_string_equal(cfg.ramdisk, "initrd.cpio");
+    assert_string_equal(cfg.cmdline, "console=hvc0 x='y'");
+    assert_int_equal(cfg.memory_mib, 64);
+    assert_int_equal(cfg.vcpus, 4);
+    assert_int_equal(cfg.cpus, 0xb);
+    assert_int_equal(cfg.nr_vcpu_cpus, 0);
+    assert_int_equal(cfg.weight, 512);
+    assert_int_equal(cfg.cap, 150);
+    assert_int_equal(cfg.on_poweroff, HV_ACTION_PRESERVE);
+    assert_int_equal(cfg.on_reboot, HV_ACTION_DESTROY);
+    assert_int_equal(cfg.on_crash, HV_ACTION_RESTART);
+    assert_int_equal(cfg.nr_disk, 2);
+    assert_string_equal(cfg.disk[0], "phy:/dev/vda,xvda,w");
+    assert_string_equal(cfg.disk[1], "file:/a.img,xvdb,r");
+    assert_int_equal(cfg.nr_vif, 0);
+    assert_null(cfg.vif);
+    hv_config_free(&cfg);
+    assert_null(cfg.name);
+}
+
+static void test_defaults(void **state)
+{
+    struct hv_config cfg;
+
+    assert_int_equal(parse("name=\"a\"\nkernel=\"k\"", &cfg), 0);   /* no final newline */
+    assert_null(cfg.ramdisk);
+    assert_null(cfg.cmdline);
+    assert_int_equal(cfg.memory_mib, 128);
+    assert_int_equal(cfg.vcpus, 1);
+    assert_int_equal(cfg.cpus, 0);
+    assert_int_equal(cfg.weight, 256);
+    assert_int_equal(cfg.cap, 0);
+    assert_int_equal(cfg.on_poweroff, HV_ACTION_DESTROY);
+    assert_int_equal(cfg.on_reboot, HV_ACTION_RESTART);
+    assert_int_equal(cfg.on_crash, HV_ACTION_DESTROY);
+    assert_string_equal(hv_cfg_action_name(cfg.on_reboot), "restart");
+    hv_config_free(&cfg);
+}
+
+static void test_cpus(void **state)
+{
+    struct hv_config cfg;
+
+    assert_int_equal(parse("name='a'\nkernel='k'\nvcpus=3\n"
+                           "cpus = [ \"2\", '0-1',\n 63 ]\n", &cfg), 0);
+    assert_int_equal(cfg.cpus, 0);
+    assert_int_equal(cfg.nr_vcpu_cpus, 3);
+    assert_int_equal(cfg.vcpu_cpus[0], 0x4);
+    assert_int_equal(cfg.vcpu_cpus[1], 0x3);
+    assert_int_equal(cfg.vcpu_cpus[2], 1ULL << 63);
+    hv_config_free(&cfg);
+    assert_int_equal(parse("name='a'\nkernel='k'\ncpus='0-63'\n", &cfg), 0);
+    assert_int_equal(cfg.cpus, ~0ULL);
+    hv_config_free(&cfg);
+    assert_int_equal(parse("name='a'\nkernel='k'\ncpus=\"all\"\n", &cfg), 0);
+    assert_int_equal(cfg.cpus, 0);
+    hv_config_free(&cfg);
+    expect_error("name='a'\nkernel='k'\ncpus='0-x'\n", "line 3: cpus: bad CPU list '0-x'");
+    expect_error("name='a'\nkernel='k'\ncpus='1,'\n", "line 3: cpus: bad CPU list '1,'");
+    expect_error("name='a'\nkernel='k'\ncpus='3-1'\n",
+                 "line 3: cpus: '3-1' is out of range (CPUs 0-63)");
+    expect_error("name='a'\nkernel='k'\ncpus='0,64'\n",
+                 "line 3: cpus: '64' is out of range (CPUs 0-63)");
+    expect_error("name='a'\nkernel='k'\ncpus=['0','1']\n",
+                 "line 3: cpus: 2 entries for 1 vCPU(s)");
+    expect_error("name='a'\nkernel='k'\ncpus=[]\n", "line 3: cpus: empty list");
+}
+
+static void test_errors(void **state)
+{
+    expect_error("name='a'\nkernel='k'\n\nmemroy = 5\n", "line 4: unknown key 'memroy'");
+    expect_error("name='a'\nmemory = lots\nkernel='k'\n", "line 2: memory: not a number");
+    expect_error("name='a'\nmemory = \"512\"\n", "line 2: memory: not a number");
+    expect_error("name='a'\nmemory = -1\n", "line 2: memory: not a number");
+    expect_error("name='a'\nmemory = 512M\n", "line 2: memory: not a number");
+    expect_error("kernel='k'\n", "missing 'name'");
+    expect_error("name='a'\n", "missing 'kernel'");
+    expect_error("", "missing 'name'");
+    expect_error("name='a'\nkernel='k'\nvcpus = 0\n",
+                 "line 3: vcpus: 0 is out of range (1-64)");
+    expect_error("name='a'\nkernel='k'\nvcpus = 65\n",
+                 "line 3: vcpus: 65 is out of range (1-64)");
+    expect_error("name='a'\nkernel='k'\nweight = 65536\n",
+                 "line 3: weight: 65536 is out of range (1-65535)");
+    expect_error("name='a'\nkernel='k'\nmemory = 2000000\n",
+                 "line 3: memory: 2000000 is out of range (1-1048576)");
+    expect_error("name='a'\nkernel='k'\nvcpus=2\ncap = 201\n",
+                 "line 4: cap: 201 is more than 100 x vcpus (2)");
+    expect_error("name='a'\nkernel='k'\non_crash = 'explode'\n",
+                 "line 3: on_crash: 'explode' is not destroy, restart or preserve");
+    expect_error("name='a'\nkernel='k'\ntype = 'hvm'\n",
+                 "line 3: type: 'hvm' is not supported (only \"pvh\")");
+    expect_error("name='a'\nname='b'\n", "line 2: name: given twice");
+    expect_error("name='a'\ncmdline='x'\nextra='y'\n",
+                 "line 3: extra: given twice (extra and cmdline are one key)");
+    expect_error("name = ''\n", "line 1: name: must not be empty");
+    expect_error("name = a\n", "line 1: name: expected a quoted string");
+    expect_error("name = ['a']\n", "line 1: name: expected a string, not a list");
+    expect_error("disk = 'a'\n", "line 1: disk: expected a list [ \"...\", ... ]");
+    expect_error("disk = ['a', 7]\n", "line 1: disk: entry 2 is not a quoted string");
+}
+
+static void test_hostile(void **state)
+{
+    struct hv_config cfg;
+    char big[6000];
+
+    /* Lines without '=', or with nothing after it. */
+    expect_error("name 'a'\n", "line 1: expected '=' after 'name'");
+    expect_error("\n\nname\n", "line 3: expected '=' after 'name'");
+    expect_error("name =\nkernel='k'\n", "line 1: name: no value after '='");
+    expect_error("= 'a'\n", "line 1: expected a key, not '='");
+    expect_error("9name = 'a'\n", "line 1: expected a key, not '9name'");
+    expect_error("name = 'a' 'b'\n", "line 1: name: unexpected text after the value");
+    /* Unterminated strings and lists. */
+    expect_error("name = \"abc\nkernel='k'\n", "line 1: unterminated string");
+    expect_error("name = 'abc", "line 1: unterminated string");
+    expect_error("name='a'\nkernel='k'\ndisk = [ 'a',\n 'b'\n\n",
+                 "line 6: disk: unterminated list (opened on line 3)");
+    expect_error("disk = [ 'a',\n", "line 2: disk: unterminated list (opened on line 1)");
+    expect_error("disk = [", "line 1: disk: unterminated list (opened on line 1)");
+    expect_error("disk = [ 'a' 'b' ]\n", "line 1: disk: expected ',' or ']' in the list");
+    expect_error("disk = [ [ 'a' ] ]\n", "line 1: disk: lists cannot be nested");
+    expect_error("disk = [ , ]\n", "line 1: disk: expected a list entry");
+    /* Huge numbers. */
+    expect_error("name='a'\nkernel='k'\nmemory = 18446744073709551616\n",
+                 "line 3: memory: number too large");
+    expect_error("name='a'\nkernel='k'\nmemory = 0x10000000000000000\n",
+                 "line 3: memory: number too large");
+    expect_error("name='a'\nkernel='k'\nvcpus = 18446744073709551615\n",
+                 "line 3: vcpus: 18446744073709551615 is out of range (1-64)");
+    expect_error("name='a'\nkernel='k'\nmemory = 0x\n", "line 3: memory: not a number");
+    /* Bytes that are not text. */
+    expect_error("name='a'\n\x01\n", "line 2: unexpected byte 0x01");
+    assert_int_equal(hv_config_parse("name='a\0b'\n", 10, &cfg, err, sizeof(err)),
+                     -XEN_EINVAL);
+    assert_string_equal(err, "line 1: unterminated string");
+    assert_int_equal(hv_config_parse("name='a'\0", 9, &cfg, err, sizeof(err)),
+                     -XEN_EINVAL);
+    assert_string_equal(err, "line 1: unexpected byte 0x00");
+    /* Too long a string, too many list entries. */
+    memset(big, 'a', sizeof(big));
+    memcpy(big, "name='", 6);
+    memcpy(big + sizeof(big) - 3, "'\n", 3);
+    expect_error(big, "line 1: string longer than 4096 bytes");
+    {
+        char list[1024] = "disk = [";
+        for (int i = 0; i < 65; i++)
+            strcat(list, "'d',");
+        strcat(list, "]\n");
+        expect_error(list, "line 1: disk: more than 64 entries");
+    }
+    /* The error text is cut to the buffer, and still ended. */
+    assert_int_equal(hv_config_parse("memroy=1", 8, &cfg, err, 8), -XEN_EINVAL);
+    assert_string_equal(err, "line 1:");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_cpus),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_hostile),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dom0's console. Output goes through console_io(CONSOLEIO_write) (the
+ * runtime's printf and console_write). Input: Petrel raises VIRQ_CONSOLE
+ * on the control domain when bytes arrive on its serial console; the
+ * handler only notes it, and the event loop reads them with
+ * console_io(CONSOLEIO_read) and feeds the line editor, which echoes; each
+ * finished line goes to the shell.
+ */
+#include <string.h>
+#include "../hv/hv.h"
+#include "../libhv/libhv.h"
+#include "dom0.h"
+#include "hypercall.h"
+#include "lineedit.h"
+#include "test.h"
+#include "xen.h"
+
+#define READ_CHUNK      64
+
+static struct lineedit editor;
+static volatile uint32_t input_pending;
+static bool read_failed;
+
+static void echo(void *ctx, const char *buf, size_t len)
+{
+    console_write(buf, len);
+}
+
+static void on_console_virq(evtchn_port_t port, void *arg)
+{
+    input_pending = 1;
+}
+
+void console_init(void)
+{
+    evtchn_port_t port;
+    long rc;
+
+    le_init(&editor, DOM0_PROMPT, echo, NULL);
+    rc = evtchn_bind_virq(VIRQ_CONSOLE, 0, &port);
+    if (rc) {
+        printf("dom0: no console input: EVTCHNOP_bind_virq(VIRQ_CONSOLE): %s (-%s)\n",
+               hv_strerror(rc), hv_errname(rc));
+        return;
+    }
+    evtchn_set_handler(port, 0, on_console_virq, NULL);
+    input_pending = 1;                  /* bytes may have come before the bind */
+}
+
+bool console_pending(void)
+{
+    return input_pending;
+}
+
+void console_prompt(void)
+{
+    console_write(DOM0_PROMPT, strlen(DOM0_PROMPT));
+}
+
+void console_poll(void)
+{
+    char buf[READ_CHUNK];
+    long n;
+
+    input_pending = 0;
+    while ((n = hypervisor_console_io(CONSOLEIO_read, sizeof(buf), buf)) > 0) {
+        if (n > (long)sizeof(buf))
+            n = sizeof(buf);
+        for (long i = 0; i < n; i++)
+            if (le_feed(&editor, (unsigned char)buf[i])) {
+                shell_run(editor.line);
+                console_prompt();
+            }
+    }
+    if (n < 0 && !read_failed) {
+        read_failed = true;
+        printf("dom0: CONSOLEIO_read: %s (-%s)\n", hv_strerror(n), hv_errname(n));
+    }
+}

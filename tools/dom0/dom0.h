@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Petrel's control domain (docs/dom0.md): what its parts share. dom0 is a
+ * PVH kernel on the test-guest runtime (test/guests/lib: entry, traps,
+ * hypercalls, printf, events, time), with its own memory, initrd, console
+ * and shell. One vCPU; everything runs from the event loop in main.c.
+ */
+#ifndef DOM0_DOM0_H
+#define DOM0_DOM0_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <public/grant_table.h>
+#include "pages.h"
+
+/* The prompt; tests wait for exactly this string. */
+#define DOM0_PROMPT     "dom0# "
+
+/* ---- memory (mem.c) ---- */
+extern struct page_pool dom0_pages;
+/* The pool over dom0's RAM above its image, start info and modules (from
+ * the start info's memory map, below 4 GiB: what head.S maps), and the
+ * heap on it. 0 or -XEN_ENOMEM when no RAM is left for the bitmap. */
+int mem_init(void);
+
+/* ---- the initrd (main.c): module 0, a cpio newc archive ---- */
+extern const void *initrd;      /* NULL: none */
+extern size_t initrd_size;
+
+/* ---- console (console.c) ---- */
+/* Bind VIRQ_CONSOLE (a failure is reported; output still works). */
+void console_init(void);
+/* Whether input is waiting (VIRQ_CONSOLE came since the last poll). */
+bool console_pending(void);
+/* Read the input there is, edit, and run each finished line. */
+void console_poll(void);
+void console_prompt(void);
+
+/* ---- timers (timers.c) ---- */
+struct dom0_timer {
+    uint64_t deadline;          /* system time, ns */
+    void (*fn)(void *arg);      /* called from the event loop */
+    void *arg;
+    struct dom0_timer *next;    /* the armed list */
+};
+/* Bind VIRQ_TIMER (and stop the default periodic timer); 0 or an error. */
+int timers_init(void);
+/* Call t->fn(t->arg) once system time reaches deadline_ns (re-arming moves
+ * it); disarming a timer that is not armed does nothing. */
+void timer_arm(struct dom0_timer *t, uint64_t deadline_ns);
+void timer_disarm(struct dom0_timer *t);
+/* Whether VIRQ_TIMER fired since the last timers_run(). */
+bool timers_pending(void);
+/* Run the timers that are due and set the next deadline. */
+void timers_run(void);
+
+/* ---- grant table (gnttab.c) ---- */
+/* Map the table's frames (up to 4); 0 or an error (no grant table). */
+int gnttab_init(void);
+/* Entries the table has (0 without one). */
+unsigned int gnttab_entries(void);
+/* Let dom map or copy dom0's page gfn: the reference, or -XEN_ENOSPC when
+ * every entry is in use (-XEN_ENODEV without a table). */
+int gnttab_grant(domid_t dom, uint64_t gfn, bool readonly);
+/* Take a grant back: 0, or -XEN_EBUSY while the page is still mapped. */
+int gnttab_end(grant_ref_t ref);
+/* Map dom's grant ref at dom0's guest-physical gpa; *handle names the map. */
+int gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, bool readonly,
+               grant_handle_t *handle);
+int gnttab_unmap(uint64_t gpa, grant_handle_t handle);
+
+/* ---- shell (shell.c) ---- */
+/* Run one command line. */
+void shell_run(const char *line);
+
+/* ---- main.c ---- */
+/* SCHEDOP_shutdown with reason (SHUTDOWN_poweroff, _reboot); returns only
+ * if the hypervisor refused, after saying so. */
+void dom0_shutdown(unsigned int reason);
+/* Handle events (timers, not console input: the shell is busy) until
+ * *flag is set; the vCPU blocks in between. For commands that wait. */
+void dom0_wait(volatile bool *flag);
+/* System time (ns) when dom0 started. */
+extern uint64_t dom0_boot_ns;
+
+#endif

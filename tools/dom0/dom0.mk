@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT
+# Petrel's control domain (docs/dom0.md). Included from the top Makefile.
+# `make dom0` builds build/dom0/dom0.elf, a PVH kernel linked with the test
+# guests' runtime (test/guests/lib, without its test runner main.o), and
+# build/dom0/initrd.cpio, its initrd: the hello guest and hello.cfg.
+
+dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
+	dom0/cpio.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
+	libhv/libhv.o libhv/config.o hv/hv.o hv/cmdtab.o
+DOM0_OBJS := $(addprefix $(B)/dom0/obj/,$(dom0-y))
+DOM0_ELF  := $(B)/dom0/dom0.elf
+DOM0_INITRD := $(B)/dom0/initrd.cpio
+# What goes in the initrd: NAME=FILE.
+DOM0_INITRD_FILES := hello.elf=$(B)/guests/hello.elf hello.cfg=tools/dom0/hello.cfg
+
+# The runtime's flags, with dom0's small libc headers first.
+DOM0_CFLAGS := -Itools/dom0/include $(GUEST_CFLAGS)
+
+.PHONY: dom0
+dom0: $(DOM0_ELF) $(DOM0_INITRD)
+
+$(B)/dom0/obj/%.o: tools/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(DOM0_CFLAGS) -c $< -o $@
+
+$(DOM0_ELF): $(DOM0_OBJS) $(GUEST_RUNTIME) test/guests/lib/guest.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(DOM0_OBJS) $(GUEST_RUNTIME)
+
+$(DOM0_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_INITRD_FILES)
+
+# The boot test's initrd (test/run-all.py, dom0-*): the same, plus a script
+# that dom0 runs at boot with rc=test.rc and a config with an error.
+DOM0_TEST_INITRD := $(B)/dom0/initrd-test.cpio
+$(DOM0_TEST_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg \
+		tools/dom0/test.rc tools/dom0/bad.cfg
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_INITRD_FILES) test.rc=tools/dom0/test.rc \
+		bad.cfg=tools/dom0/bad.cfg
+dom0: $(DOM0_TEST_INITRD)
+
+# The ISO boots Petrel with dom0 and its initrd as modules 1 and 2.
+DOM0_ISO_FILES := $(DOM0_ELF) $(DOM0_INITRD)
+DOM0_ISO_ARGS  := --module $(DOM0_ELF) --module $(DOM0_INITRD)

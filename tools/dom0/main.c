@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Petrel's control domain: start of day, then the event loop.
+ *
+ * dom0 shares the test guests' runtime (start of day, traps, hypercalls,
+ * printf, events, time) but not their test runner: guest_start() here
+ * sets up memory, the initrd (module 0), events, timers and the console, prints
+ * the banner and the prompt, and runs the event loop on vCPU 0. The loop
+ * handles what the event handlers noted, and blocks in SCHEDOP_block when
+ * nothing is left; it never spins.
+ */
+#include <public/errno.h>
+#include <public/sched.h>
+#include <string.h>
+#include "../hv/hv.h"
+#include "../libhv/libhv.h"
+#include "cpio.h"
+#include "dom0.h"
+#include "hypercall.h"
+#include "test.h"
+#include "x86.h"
+#include "xen.h"
+
+const void *initrd;
+size_t initrd_size;
+uint64_t dom0_boot_ns;
+
+#define LINE_MAX        256
+
+void guest_start(uint32_t start_info_pa);
+
+/* The runtime's traps and event code report through these two (the test
+ * runner's names); for dom0 they are errors in dom0 itself. */
+void test_fail_at(const char *file, int line, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    printf("dom0: error: %s:%d: %s\n", file, line, msg);
+}
+
+__noreturn void test_end(enum test_result r)
+{
+    struct sched_shutdown sd = { .reason = SHUTDOWN_crash };
+
+    printf("dom0: fatal error; stopping (crash)\n");
+    hypervisor_sched_op(SCHEDOP_shutdown, &sd);
+    halt_forever();
+}
+
+long hv_hypercall(unsigned int nr, void *arg)
+{
+    return hypercall(nr, (uintptr_t)arg, 0, 0, 0, 0);
+}
+
+int hv_file(const char *name, const void **data, size_t *size)
+{
+    struct cpio_file f;
+    int rc;
+
+    if (!initrd)
+        return -XEN_ENOENT;
+    if ((rc = cpio_find(initrd, initrd_size, name, &f)))
+        return rc;
+    *data = f.data;
+    *size = f.size;
+    return 0;
+}
+
+void dom0_shutdown(unsigned int reason)
+{
+    struct sched_shutdown sd = { .reason = reason };
+    long rc;
+
+    printf("dom0: %s\n", reason == SHUTDOWN_reboot ? "rebooting" : "powering off");
+    rc = hypervisor_sched_op(SCHEDOP_shutdown, &sd);
+    printf("dom0: SCHEDOP_shutdown: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
+}
+
+/* Module 0, if any, is the initrd: check it whole once, here. */
+static void initrd_init(void)
+{
+    const struct hvm_modlist_entry *m =
+        (const struct hvm_modlist_entry *)(uintptr_t)start_info->modlist_paddr;
+    struct cpio_file f;
+    size_t pos = 0, files = 0;
+    int rc;
+
+    if (!start_info->nr_modules || !m) {
+        printf("dom0: no initrd (module 0): ls and cat have nothing to show\n");
+        return;
+    }
+    while ((rc = cpio_next((const void *)(uintptr_t)m->paddr, m->size, &pos, &f)) > 0)
+        files += (f.mode & CPIO_MODE_TYPE) == CPIO_MODE_REG;
+    if (rc < 0) {
+        printf("dom0: initrd: not a cpio newc archive, or damaged at byte %lu; "
+               "ignored\n", (unsigned long)pos);
+        return;
+    }
+    initrd = (const void *)(uintptr_t)m->paddr;
+    initrd_size = m->size;
+    printf("dom0: initrd: %lu files, %lu bytes\n", (unsigned long)files,
+           (unsigned long)initrd_size);
+}
+
+/* rc=FILE on the command line: run each line of that initrd file as if
+ * typed at the prompt, before the console takes input (tests use it). */
+static void run_rc(void)
+{
+    const char *name, *text;
+    char file[64], line[LINE_MAX];
+    size_t len, size, at = 0;
+    const void *data;
+    int rc;
+
+    if (!cmdline_find("rc", &name, &len))
+        return;
+    if (!len || len >= sizeof(file)) {
+        printf("dom0: rc: bad file name\n");
+        return;
+    }
+    memcpy(file, name, len);
+    file[len] = '\0';
+    if ((rc = hv_file(file, &data, &size))) {
+        printf("dom0: rc: %s: %s\n", file, hv_strerror(rc));
+        return;
+    }
+    for (text = data; at < size;) {
+        size_t n = 0;
+
+        while (at < size && text[at] != '\n') {
+            if (n + 1 < sizeof(line))
+                line[n++] = text[at];
+            at++;
+        }
+        at++;
+        line[n] = '\0';
+        console_prompt();
+        printf("%s\n", line);
+        shell_run(line);
+    }
+}
+
+/* One round of the event loop: do what the event handlers noted, or block
+ * until an event comes (its handler has run when sched_block() returns).
+ * Interrupts are off from the check to the block, so nothing is missed. */
+static void events_once(bool console)
+{
+    bool input;
+
+    cli();
+    input = console && console_pending();
+    if (!input && !timers_pending()) {
+        sched_block();
+        return;
+    }
+    sti();
+    if (timers_pending())
+        timers_run();
+    if (input)
+        console_poll();
+}
+
+void dom0_wait(volatile bool *flag)
+{
+    while (!*flag)
+        events_once(false);
+}
+
+static __noreturn void event_loop(void)
+{
+    for (;;)
+        events_once(true);
+}
+
+void guest_start(uint32_t start_info_pa)
+{
+    const char *why = start_of_day(start_info_pa);
+    long rc;
+
+    if (why) {
+        printf("dom0: cannot run: %s\n", why);
+        halt_forever();
+    }
+    if (!start_info || start_info->magic != XEN_HVM_START_MAGIC_VALUE) {
+        printf("dom0: bad start info at %#x\n", start_info_pa);
+        test_end(RESULT_ERROR);
+    }
+    printf("Petrel dom0: the control domain%s\n",
+           start_info->flags & SIF_PRIVILEGED ? "" : " (not privileged!)");
+    if ((rc = mem_init()))
+        printf("dom0: no free RAM for the page allocator: no heap\n");
+    else
+        printf("dom0: %lu KiB free for pages and heap\n",
+               (unsigned long)(dom0_pages.nr_free * 4));
+    initrd_init();
+    if ((rc = gnttab_init()))
+        printf("dom0: no grant table yet: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
+    else
+        printf("dom0: grant table: %u entries\n", gnttab_entries());
+    if ((rc = events_init(EVENT_VECTOR_DEFAULT))) {
+        printf("dom0: no events: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
+        test_end(RESULT_ERROR);
+    }
+    dom0_boot_ns = now_ns();
+    if ((rc = timers_init()))
+        printf("dom0: no timers: VIRQ_TIMER: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
+    console_init();
+    run_rc();
+    printf("dom0: ready; 'help' lists the commands\n");
+    console_prompt();
+    event_loop();
+}
