@@ -4,6 +4,9 @@
  * into lines per domain and logged as "(dN) text"; bytes other than
  * printable ASCII and tab are shown as '.', so a guest cannot forge
  * hypervisor log lines or send escape sequences to the operator's terminal.
+ * The one exception is the control domain booted with dom0=kernel
+ * (d->console_raw): it owns the console, and its bytes go out as they are
+ * (its shell echoes keys and moves the cursor).
  */
 #include <petrel/console_input.h>
 #include <petrel/domain.h>
@@ -42,6 +45,16 @@ void console_io_flush(struct domain *d)
         flush_line(d);
 }
 
+static void put_chars(struct domain *d, const char *s, size_t n)
+{
+    if (d->console_raw) {
+        printk_raw(s, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        put_char(d, s[i]);
+}
+
 static long console_write(struct vcpu *v, uint64_t count, uint64_t buf)
 {
     char chunk[CHUNK];
@@ -51,8 +64,7 @@ static long console_write(struct vcpu *v, uint64_t count, uint64_t buf)
 
         if (copy_from_guest(v, chunk, buf, n))
             return -EFAULT;
-        for (size_t i = 0; i < n; i++)
-            put_char(v->domain, chunk[i]);
+        put_chars(v->domain, chunk, n);
         buf += n;
         count -= n;
     }

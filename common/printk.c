@@ -17,6 +17,7 @@ static char ring[RING_SIZE];
 static uint64_t ring_head;          /* bytes ever written; guarded by lock */
 static spinlock_t lock = SPINLOCK_INIT;
 static bool at_line_start = true;   /* guarded by lock */
+static bool raw_mid_line;           /* printk_raw() left a partial line; lock */
 static struct uart_cfg uart;        /* port 0 until console_init */
 static bool console_ready;
 static int loglvl = LOG_INFO;
@@ -63,6 +64,12 @@ static void emit_lines(const char *s)
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s);
 
+        if (at_line_start && raw_mid_line) {
+            /* dom0's prompt, say: Petrel's line starts on a line of its own. */
+            if (console_ready)
+                console_write("\n", 1);
+            raw_mid_line = false;
+        }
         if (at_line_start)
             emit_prefix();
         emit(s, len);
@@ -90,6 +97,19 @@ void printk(const char *fmt, ...)
 
     flags = spin_lock_irqsave(&lock);
     emit_lines(buf);
+    spin_unlock_irqrestore(&lock, flags);
+}
+
+void printk_raw(const char *s, size_t len)
+{
+    unsigned long flags;
+
+    if (!len)
+        return;
+    flags = spin_lock_irqsave(&lock);
+    if (console_ready)
+        console_write(s, len);
+    raw_mid_line = s[len - 1] != '\n';
     spin_unlock_irqrestore(&lock, flags);
 }
 

@@ -84,6 +84,8 @@ struct domain {
     struct sched_dom sched;         /* the scheduler's: weight, cap (sched/) */
     char console_line[128];         /* console_io output up to its newline */
     unsigned int console_len;       /* bytes in console_line */
+    bool console_raw;               /* console_io output straight to the
+                                       serial port (dom0=kernel's dom0) */
 
     /*
      * shared_info: a hypervisor page, zeroed at creation and freed at

@@ -19,6 +19,12 @@
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void printk(const char *fmt, ...) __printf(1, 2);
+/*
+ * Bytes to the console as they are: no prefix, not kept in the ring (the
+ * control domain's console_io output). A printk line after a partial raw
+ * line starts on a new line.
+ */
+void printk_raw(const char *s, size_t len);
 
 #define pr_err(...)     printk(L_ERR __VA_ARGS__)
 #define pr_warn(...)    printk(L_WARN __VA_ARGS__)

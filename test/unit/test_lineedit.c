@@ -75,7 +75,7 @@ static void test_typing(void **state)
     feed("hi\r");
     assert_int_equal(lines_done, 1);
     assert_string_equal(le.line, "hi");
-    assert_string_equal(echo, "hi\r\n");
+    assert_string_equal(echo, "hi\n");
     expect("", 0);
 }
 
@@ -236,7 +236,7 @@ static void test_ctrl_c(void **state)
     feed("\x03");
     assert_int_equal(lines_done, 1);
     assert_string_equal(le.line, "");
-    assert_string_equal(echo, "^C\r\n");
+    assert_string_equal(echo, "^C\n");
     assert_int_equal(le.hist_count, 0);
     expect("", 0);
 }

@@ -128,7 +128,8 @@ static void finish(struct lineedit *le, bool keep)
     memcpy(le->line, keep ? le->buf : "", keep ? le->len + 1 : 1);
     if (keep)
         hist_add(le, le->line);
-    outs(le, keep ? "\r\n" : "^C\r\n");
+    /* The console turns "\n" into CR LF (Petrel passes dom0's bytes on). */
+    outs(le, keep ? "\n" : "^C\n");
     le->len = le->cur = 0;
     le->buf[0] = '\0';
     le->hist_pos = -1;

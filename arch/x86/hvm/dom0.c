@@ -2,11 +2,17 @@
 /*
  * Building and running the domains of the multiboot2 modules (PVH ELFs).
  *
- * dom0=test (the default): the first module is dom0, privileged; the other
- * modules become its modules (an initrd, say); the module's string is
- * dom0's command line. When dom0 stops, Petrel stops the machine the way
- * dom0 asked, as Xen does: reboot for reboot, watchdog and soft reset;
- * poweroff for everything else, a crash included.
+ * dom0=kernel (the default): the first module is dom0, the control domain
+ * (privileged); the other modules become its modules (its initrd); the
+ * module's string is dom0's command line. dom0 owns the console: what it
+ * writes with console_io goes to the serial port as it is, with no prefix
+ * and no line buffering, as Xen passes its hardware domain's output on.
+ * When dom0 stops, Petrel stops the machine the way dom0 asked, as Xen
+ * does: reboot for reboot, watchdog and soft reset; poweroff for
+ * everything else, a crash included.
+ *
+ * dom0=test: the same, for a test guest as dom0: its output is logged in
+ * "(d0) " lines like any other domain's, which is what test judges read.
  *
  * dom0=test-all: every module is a domain of its own, side by side: module
  * i is domain i (domain 0 privileged), its string the guest's command line,
@@ -110,12 +116,14 @@ struct dom_config {
     sched_mask_t pin;                       /* hard affinity; 0: all pCPUs */
 };
 
-enum dom0_mode { DOM0_TEST, DOM0_TEST_ALL };
-static enum dom0_mode opt_dom0 = DOM0_TEST;
+enum dom0_mode { DOM0_KERNEL, DOM0_TEST, DOM0_TEST_ALL };
+static enum dom0_mode opt_dom0 = DOM0_KERNEL;
 
 static int set_dom0(const char *val, size_t len)
 {
-    if (len == 4 && !memcmp(val, "test", 4))
+    if (len == 6 && !memcmp(val, "kernel", 6))
+        opt_dom0 = DOM0_KERNEL;
+    else if (len == 4 && !memcmp(val, "test", 4))
         opt_dom0 = DOM0_TEST;
     else if (len == 8 && !memcmp(val, "test-all", 8))
         opt_dom0 = DOM0_TEST_ALL;
@@ -124,6 +132,12 @@ static int set_dom0(const char *val, size_t len)
     return 0;
 }
 CMDLINE_PARAM("dom0", set_dom0);
+
+/* One control domain and its modules (kernel, test), or many domains. */
+static bool one_dom0(void)
+{
+    return opt_dom0 != DOM0_TEST_ALL;
+}
 
 /* "0", "0-1", "0,2": pCPUs that exist. */
 static int parse_cpulist(const char *s, size_t len, sched_mask_t *out)
@@ -240,17 +254,17 @@ static unsigned int dom0_reason = SHUTDOWN_poweroff;
 
 static __noreturn void all_stopped(void)
 {
-    bool reboot = opt_dom0 == DOM0_TEST && (dom0_reason == SHUTDOWN_reboot ||
+    bool reboot = one_dom0() && (dom0_reason == SHUTDOWN_reboot ||
                                             dom0_reason == SHUTDOWN_watchdog ||
                                             dom0_reason == SHUTDOWN_soft_reset);
-    const char *what = opt_dom0 == DOM0_TEST ? "domain 0 destroyed, all its memory returned"
+    const char *what = one_dom0() ? "domain 0 destroyed, all its memory returned"
                                              : "all domains stopped, all their memory returned";
 
     if (frame_free_count() == free_before)
         printk("petrel: %s (%lu frames free)\n", what, frame_free_count());
     else
         printk(L_ERR "petrel: %s, but %ld frames were not returned\n",
-               opt_dom0 == DOM0_TEST ? "domain 0 destroyed" : "all domains stopped",
+               one_dom0() ? "domain 0 destroyed" : "all domains stopped",
                (long)(free_before - frame_free_count()));
     printk(reboot ? "petrel: rebooting\n" : "petrel: powering off\n");
     if (reboot)
@@ -289,10 +303,10 @@ void domain_stopped_hook(struct domain *d)
 static struct domain *create_one(uint16_t id, const struct boot_info *bi, unsigned int m)
 {
     struct dom_config c = {
-        .vcpus = 1, .mem = opt_dom0 == DOM0_TEST ? opt_dom0_mem : MiB(32),
+        .vcpus = 1, .mem = one_dom0() ? opt_dom0_mem : MiB(32),
         .sched = { SCHED_WEIGHT_DEFAULT, SCHED_CAP_NONE },
     };
-    bool dom0_style = opt_dom0 == DOM0_TEST;
+    bool dom0_style = one_dom0();
     struct domain *d;
     int rc;
 
@@ -303,6 +317,7 @@ static struct domain *create_one(uint16_t id, const struct boot_info *bi, unsign
         pr_err("domain %u: cannot create it\n", id);
         return NULL;
     }
+    d->console_raw = id == 0 && opt_dom0 == DOM0_KERNEL;
     rc = build(d, &bi->modules[m], dom0_style ? &bi->modules[1] : NULL,
                dom0_style ? bi->nr_modules - 1 : 0, c.mem,
                id == 0 ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0);
