@@ -8,6 +8,7 @@
 #include <petrel/domain.h>
 #include <petrel/errno.h>
 #include <petrel/event.h>
+#include <petrel/grant_table.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
@@ -210,6 +211,7 @@ fail:
 void domain_destroy(struct domain *d)
 {
     domain_unregister(d);
+    gnttab_relinquish(d);           /* done already when the reaper came */
     /* Event channels go once nothing raises VIRQs on d (its vCPU timers)
      * and while the vCPUs they name still exist. */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -220,6 +222,7 @@ void domain_destroy(struct domain *d)
     sched_dom_destroy(&d->sched);
     if (d->p2m)
         p2m_destroy(d->p2m);
+    gnttab_domain_destroy(d);
     retired_free(d);
     if (d->shared_info)
         frame_free(virt_to_phys(d->shared_info), 0);
@@ -271,7 +274,9 @@ static struct domain *next_to_reap(unsigned int *left, unsigned int *waiting)
         if (!d->reaped && !domain_off_cpus(d))
             continue;
         d->reaped = true;
-        if (!__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
+        /* Once for its grant mappings (which may hold references on
+         * others), then when no reference to it is left. */
+        if (!d->relinquished || !__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
             found = d;
     }
     spin_unlock_irqrestore(&domains_lock, flags);
@@ -290,6 +295,11 @@ void domain_reap(void)
     while ((d = next_to_reap(&left, &waiting))) {
         uint16_t id = d->id;
 
+        if (!d->relinquished) {
+            gnttab_relinquish(d);
+            d->relinquished = true;
+            continue;
+        }
         domain_stopped_hook(d);
         domain_destroy(d);
         printk("petrel: domain %u destroyed\n", id);
