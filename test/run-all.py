@@ -858,7 +858,7 @@ DOMAIN_TESTS = [
      [("block-wake", "dom.vcpus=2 late_us=2000 rounds=10")], None, None),
     ("apic-timer", [("apic-timer", "late_us=50000")],
      [("apic-timer", "late_us=2000 cal_ms=20")], None, None),
-    ("grant", [("grant", "role=a peer=1"), ("grant", "role=b peer=0")], None,
+    ("grant", [("grant", "role=a peer=1"), ("grant", "role=b peer=0 dom.vcpus=2")], None,
      check_grant_order, None),
 ]
 

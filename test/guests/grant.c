@@ -16,9 +16,13 @@
  *      gone (a copy from a's grant says bad_domain), finds page 11 still
  *      there, prints "unmapping the last pages", unmaps: only then may a
  *      be destroyed (the scenario's check reads that order in the log).
+ * With dom.vcpus=2, b's vCPU 1 reads the read-only mapping until step 3,
+ * then spins in guest mode on its own memory while vCPU 0 unmaps: each
+ * unmap's synchronous flush must get it out of guest mode and return.
  */
 #include <public/grant_table.h>
 #include <public/memory.h>
+#include "smp.h"
 #include "test.h"
 #include "x86.h"
 #include "xen.h"
@@ -270,6 +274,34 @@ static void hostile(domid_t peer)
     CHECK_EQ(hypervisor_grant_table_op(GNTTABOP_transfer, &s, 1), -XEN_ENOSYS);
 }
 
+/* b's vCPU 1: reads the read-only page, then stays in guest mode. */
+static volatile uint32_t reader_phase, reader_reads;
+
+static void reader(unsigned int id)
+{
+    while (reader_phase == 0) {
+        if (map_va(2)[id] != PAT_RO)
+            test_fail("vCPU %u read %#x from the read-only mapping", id, map_va(2)[id]);
+        reader_reads++;
+    }
+    reader_phase = 2;                       /* no longer touching it */
+    while (reader_phase != 3)
+        cpu_relax();
+}
+
+static void stop_reader(void)
+{
+    uint64_t end = now_ns() + 5000 * MS;
+
+    if (!smp_vcpu_started(1))
+        return;
+    reader_phase = 1;
+    while (reader_phase != 2 && now_ns() < end)
+        cpu_relax();
+    REQUIRE_EQ(reader_phase, 2);
+    printf("grant: vCPU 1 read the mapping %u times, now spins in guest mode\n", reader_reads);
+}
+
 /* a is out of the domain list once a copy from its grant finds no domain. */
 static bool peer_gone(domid_t peer)
 {
@@ -303,16 +335,20 @@ static void role_b(domid_t peer)
     CHECK_EQ(map_va(2)[0], PAT_RO);
     CHECK_EQ(map_va(3)[4095], PAT_KEEP);
     map_va(1)[0] = 0xb0;
+    if (cmdline_u64_or("dom.vcpus", 1) > 1)
+        REQUIRE_EQ(smp_start_vcpu(1, reader), 0);
     copies(peer);
     hostile(peer);
     printf("grant: mapped, copied, refused the hostile ops\n");
     ctl->b_step = 1;
 
     wait_step(&ctl->a_step, 2, "the granter");
+    stop_reader();
     CHECK_EQ(unmap(h_rw, (uintptr_t)map_va(2)), GNTST_bad_virt_addr);     /* wrong address */
     CHECK_EQ(unmap(h_rw, (uintptr_t)map_va(1)), GNTST_okay);
     CHECK_EQ(unmap(h_ro, (uintptr_t)map_va(2)), GNTST_okay);
     CHECK_EQ(unmap(h_ro, (uintptr_t)map_va(2)), GNTST_bad_handle);        /* twice */
+    reader_phase = 3;
     ctl->b_step = 2;
 
     wait_step(&ctl->a_step, 3, "the granter");
