@@ -860,6 +860,8 @@ DOMAIN_TESTS = [
      [("apic-timer", "late_us=2000 cal_ms=20")], None, None),
     ("grant", [("grant", "role=a peer=1"), ("grant", "role=b peer=0 dom.vcpus=2")], None,
      check_grant_order, None),
+    ("grant-mapper-dies", [("grant", "role=a peer=1 mapper_dies"),
+                           ("grant", "role=b peer=0 mapper_dies")], None, None, None),
 ]
 
 

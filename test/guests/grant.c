@@ -16,6 +16,9 @@
  *      gone (a copy from a's grant says bad_domain), finds page 11 still
  *      there, prints "unmapping the last pages", unmaps: only then may a
  *      be destroyed (the scenario's check reads that order in the log).
+ * With mapper_dies on both command lines, b instead maps 8 and 11 and shuts
+ * down with them mapped; a must then see GTF_reading/writing go from both
+ * entries (Petrel tore b's mappings down) and end access.
  * With dom.vcpus=2, b's vCPU 1 reads the read-only mapping until step 3,
  * then spins in guest mode on its own memory while vCPU 0 unmaps: each
  * unmap's synchronous flush must get it out of guest mode and return.
@@ -49,6 +52,14 @@ struct ctl {
 
 static uint8_t gt_page[PAGE_SIZE] __aligned(PAGE_SIZE);     /* a: grant frame 0 */
 static uint8_t pages[4][PAGE_SIZE] __aligned(PAGE_SIZE);    /* a: granted; b: its own RAM */
+
+static bool mapper_dies(void)
+{
+    const char *val;
+    size_t len;
+
+    return cmdline_find("mapper_dies", &val, &len);
+}
 
 static uint64_t gfn_of(const void *p)
 {
@@ -158,6 +169,30 @@ static void role_a(domid_t peer)
     printf("grant: end of access done after the unmap; leaving with refs %u and %u mapped\n",
            REF_CTL, REF_KEEP);
     ctl->a_step = 3;
+}
+
+/* mapper_dies: b goes with 8 and 11 mapped; the hypervisor must unpin them. */
+static void role_a_mapper_dies(domid_t peer)
+{
+    struct ctl *ctl = (struct ctl *)pages[0];
+    uint64_t end;
+
+    map_table();
+    grant(REF_CTL, peer, pages[0], false);
+    grant(REF_KEEP, peer, pages[3], false);
+    ctl->a_step = 1;
+    wait_step(&ctl->b_step, 1, "the mapper");
+    CHECK(!end_access(REF_KEEP));
+    CHECK_EQ(pages[3][0], 0xb1);
+    ctl->a_step = 2;
+    end = now_ns() + 10000 * MS;
+    while ((table[REF_KEEP].flags & (GTF_reading | GTF_writing)) && now_ns() < end)
+        sched_yield();
+    CHECK_EQ(table[REF_KEEP].flags, GTF_permit_access);
+    CHECK_EQ(table[REF_CTL].flags, GTF_permit_access);
+    CHECK(end_access(REF_KEEP));
+    CHECK(end_access(REF_CTL));
+    printf("grant: the mapper died with our pages mapped; access ended after it\n");
 }
 
 /* ---- role b: the mapper ----------------------------------------------------- */
@@ -322,12 +357,28 @@ static bool peer_gone(domid_t peer)
     return false;
 }
 
+static void role_b_mapper_dies(domid_t peer, grant_handle_t h_ctl)
+{
+    struct ctl *ctl = (struct ctl *)map_va(0);
+    grant_handle_t h_keep;
+
+    REQUIRE_EQ(map(peer, REF_KEEP, 3, GNTMAP_host_map, &h_keep), GNTST_okay);
+    map_va(3)[0] = 0xb1;
+    ctl->b_step = 1;
+    wait_step(&ctl->a_step, 2, "the granter");
+    printf("grant: shutting down with handles %u and %u mapped\n", h_ctl, h_keep);
+}
+
 static void role_b(domid_t peer)
 {
     struct ctl *ctl = (struct ctl *)map_va(0);
     grant_handle_t h_ctl = map_ctl(peer), h_rw, h_ro, h_keep;
 
     wait_step(&ctl->a_step, 1, "the granter");
+    if (mapper_dies()) {
+        role_b_mapper_dies(peer, h_ctl);
+        return;
+    }
     REQUIRE_EQ(map(peer, REF_RW, 1, GNTMAP_host_map, &h_rw), GNTST_okay);
     REQUIRE_EQ(map(peer, REF_RO, 2, GNTMAP_host_map | GNTMAP_readonly, &h_ro), GNTST_okay);
     REQUIRE_EQ(map(peer, REF_KEEP, 3, GNTMAP_host_map, &h_keep), GNTST_okay);
@@ -379,6 +430,8 @@ void test_main(void)
     cmdline_find("role", &role, &len);
     if (len == 1 && role[0] == 'b')
         role_b(peer);
+    else if (mapper_dies())
+        role_a_mapper_dies(peer);
     else
         role_a(peer);
 }
