@@ -16,9 +16,11 @@
  *      gone (a copy from a's grant says bad_domain), finds page 11 still
  *      there, prints "unmapping the last pages", unmaps: only then may a
  *      be destroyed (the scenario's check reads that order in the log).
- * With mapper_dies on both command lines, b instead maps 8 and 11 and shuts
- * down with them mapped; a must then see GTF_reading/writing go from both
- * entries (Petrel tore b's mappings down) and end access.
+ * With mapper_dies on both command lines, b instead maps 8 and 11, grants a
+ * page of its own that a maps, and shuts down with 8 and 11 mapped; a must
+ * then see GTF_reading/writing go from both entries (Petrel tore b's
+ * mappings down), end access, and shut down with b's page still mapped:
+ * two dead domains holding references on each other must both go.
  * With dom.vcpus=2, b's vCPU 1 reads the read-only mapping until step 3,
  * then spins in guest mode on its own memory while vCPU 0 unmaps: each
  * unmap's synchronous flush must get it out of guest mode and return.
@@ -169,30 +171,6 @@ static void role_a(domid_t peer)
     printf("grant: end of access done after the unmap; leaving with refs %u and %u mapped\n",
            REF_CTL, REF_KEEP);
     ctl->a_step = 3;
-}
-
-/* mapper_dies: b goes with 8 and 11 mapped; the hypervisor must unpin them. */
-static void role_a_mapper_dies(domid_t peer)
-{
-    struct ctl *ctl = (struct ctl *)pages[0];
-    uint64_t end;
-
-    map_table();
-    grant(REF_CTL, peer, pages[0], false);
-    grant(REF_KEEP, peer, pages[3], false);
-    ctl->a_step = 1;
-    wait_step(&ctl->b_step, 1, "the mapper");
-    CHECK(!end_access(REF_KEEP));
-    CHECK_EQ(pages[3][0], 0xb1);
-    ctl->a_step = 2;
-    end = now_ns() + 10000 * MS;
-    while ((table[REF_KEEP].flags & (GTF_reading | GTF_writing)) && now_ns() < end)
-        sched_yield();
-    CHECK_EQ(table[REF_KEEP].flags, GTF_permit_access);
-    CHECK_EQ(table[REF_CTL].flags, GTF_permit_access);
-    CHECK(end_access(REF_KEEP));
-    CHECK(end_access(REF_CTL));
-    printf("grant: the mapper died with our pages mapped; access ended after it\n");
 }
 
 /* ---- role b: the mapper ----------------------------------------------------- */
@@ -357,6 +335,41 @@ static bool peer_gone(domid_t peer)
     return false;
 }
 
+/* ---- mapper_dies: both go with mappings live ------------------------------- */
+
+/*
+ * b goes with a's 8 and 11 mapped: Petrel must unpin them. a, in turn,
+ * maps b's ref 8 and goes with it mapped, so each dead domain holds a
+ * reference on the other until the reaper tears its mappings down.
+ */
+static void role_a_mapper_dies(domid_t peer)
+{
+    struct ctl *ctl = (struct ctl *)pages[0];
+    grant_handle_t h;
+    uint64_t end;
+
+    map_table();
+    grant(REF_CTL, peer, pages[0], false);
+    grant(REF_KEEP, peer, pages[3], false);
+    ctl->a_step = 1;
+    wait_step(&ctl->b_step, 1, "the mapper");
+    CHECK(!end_access(REF_KEEP));
+    CHECK_EQ(pages[3][0], 0xb1);
+    REQUIRE_EQ(map(peer, REF_CTL, 0, GNTMAP_host_map, &h), GNTST_okay);     /* b's page */
+    CHECK_EQ(map_va(0)[100], 0xbb);
+    ctl->a_step = 2;
+    end = now_ns() + 10000 * MS;
+    while ((table[REF_KEEP].flags & (GTF_reading | GTF_writing)) && now_ns() < end)
+        sched_yield();
+    CHECK_EQ(table[REF_KEEP].flags, GTF_permit_access);
+    CHECK_EQ(table[REF_CTL].flags, GTF_permit_access);
+    CHECK(end_access(REF_KEEP));
+    CHECK(end_access(REF_CTL));
+    CHECK_EQ(map_va(0)[100], 0xbb);             /* b is dead, its page still mapped */
+    printf("grant: the mapper died with our pages mapped; access ended after it; "
+           "shutting down with its page mapped (handle %u)\n", h);
+}
+
 static void role_b_mapper_dies(domid_t peer, grant_handle_t h_ctl)
 {
     struct ctl *ctl = (struct ctl *)map_va(0);
@@ -364,6 +377,9 @@ static void role_b_mapper_dies(domid_t peer, grant_handle_t h_ctl)
 
     REQUIRE_EQ(map(peer, REF_KEEP, 3, GNTMAP_host_map, &h_keep), GNTST_okay);
     map_va(3)[0] = 0xb1;
+    map_table();
+    memset(pages[1], 0xbb, PAGE_SIZE);
+    grant(REF_CTL, peer, pages[1], false);
     ctl->b_step = 1;
     wait_step(&ctl->a_step, 2, "the granter");
     printf("grant: shutting down with handles %u and %u mapped\n", h_ctl, h_keep);
