@@ -209,15 +209,17 @@ unsigned int hvm_insn_mode(struct vcpu *v);
 void hvm_flush_p2m(struct domain *d);
 /*
  * As hvm_flush_p2m(), but returns only once no vCPU of 'd' can still use a
- * translation from before the call: each vCPU that was in guest mode (its
- * guest_seq odd) has left it at least once, and will flush before it
- * enters again; a vCPU not in guest mode needs no wait (it flushes at its
- * next entry). For whoever frees or hands on a frame after unmapping it
- * (grant unmap). Call with no lock held: it spins, kicking the vCPUs it
- * waits for, with interrupts as the caller has them; a vCPU in the
- * hypervisor counts as out of guest mode, so two callers never wait for
- * each other. Hypervisor code that looked up a frame before the change
- * (copy_to_guest) is not waited for: see docs/grant-tables.md.
+ * translation from before the call, in the hardware or in an exit handler
+ * that looked a frame up: each vCPU that was in guest mode or handling an
+ * exit (its guest_seq odd: from just before an entry until the exit is
+ * handled) has finished that at least once, and flushes before it enters
+ * again. A vCPU between runs needs no wait (it flushes at its next entry).
+ * For whoever frees or hands on a frame after unmapping it (grant unmap).
+ * Call with no lock held, from an exit handler or outside any vCPU: it
+ * spins, kicking the vCPUs it waits for, with interrupts as the caller has
+ * them; the calling vCPU counts as done while it waits, so two callers
+ * never wait for each other. Not covered: what the hypervisor does for a
+ * vCPU outside hvm_run_vcpu() (its time and runstate updates on arrival).
  */
 void hvm_flush_p2m_sync(struct domain *d);
 
