@@ -15,10 +15,10 @@
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
-#include <petrel/grant_table.h>
 #include <petrel/p2m.h>
 #include <petrel/physmap.h>
 #include <petrel/printk.h>
