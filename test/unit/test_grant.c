@@ -431,6 +431,16 @@ static void test_map_refusals(void **state)
     assert_int_equal(map(b, a->id, 20, RAM_GFN + 7, hm, NULL), GNTST_bad_virt_addr);
     assert_int_equal(map(b, a->id, 20, GT_GFN, hm, NULL), GNTST_bad_virt_addr);
     assert_int_equal(map(b, a->id, 20, 0xfee00, hm, NULL), GNTST_bad_virt_addr);
+    {
+        /* MMIO and reserved entries count as taken too */
+        struct p2m_batch pb = P2M_BATCH_INIT;
+
+        assert_int_equal(p2m_set(b->p2m, MAP_GFN + 50, 0xfebf0, 0, P2M_MMIO, 0, &pb), 0);
+        assert_int_equal(p2m_set(b->p2m, MAP_GFN + 51, 0, 0, P2M_RESERVED, 0, &pb), 0);
+        p2m_batch_done(&pb);
+        assert_int_equal(map(b, a->id, 20, MAP_GFN + 50, hm, NULL), GNTST_bad_virt_addr);
+        assert_int_equal(map(b, a->id, 20, MAP_GFN + 51, hm, NULL), GNTST_bad_virt_addr);
+    }
     assert_int_equal(map(b, a->id, 20, 1ull << 40, hm, NULL), GNTST_bad_virt_addr);
     {
         struct gnttab_map_grant_ref op = { .host_addr = (MAP_GFN << PAGE_SHIFT) + 8,
