@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Hypercall dispatch: Xen's numbers, a table of handlers, -ENOSYS for the rest. */
 #include <petrel/errno.h>
+#include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
 #include <public/xen.h>
 
@@ -13,6 +14,7 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_timer_op] = do_set_timer_op,
     [__HYPERVISOR_memory_op] = do_memory_op,
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])

@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * memory_op: XENMEM_add_to_physmap for the shared_info page. Other
- * commands and spaces come later (-ENOSYS).
+ * memory_op: XENMEM_add_to_physmap for the shared_info page and the grant
+ * table frames, and the physmap changes grant mapping makes
+ * (petrel/physmap.h). Other commands and spaces come later (-ENOSYS).
  *
- * shared_info is a hypervisor frame the domain holds from creation to
- * destruction (common/domain.c); the p2m maps it without owning it, so
- * remapping or destroying the p2m never frees it. The guest frame it
- * replaces keeps its RAM: taken out of the p2m with P2M_DETACH and kept on
- * d->retired until the domain dies, because hypervisor pointers (a vcpu_info
- * registered there) may still reach it. A domain retires at most one frame
- * per add_to_physmap call, and only as many as it has RAM.
+ * shared_info and the grant table frames are hypervisor frames the domain
+ * holds until its destruction (common/domain.c, common/grant_table.c); the
+ * p2m maps them without owning them, so remapping or destroying the p2m
+ * never frees them. The guest frame one replaces keeps its RAM: taken out
+ * of the p2m with P2M_DETACH and kept on d->retired until the domain dies,
+ * because hypervisor pointers (a vcpu_info registered there) may still
+ * reach it. A domain retires at most one frame per add_to_physmap call,
+ * and only as many as it has RAM.
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
+#include <petrel/physmap.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
 #include <petrel/time.h>
@@ -24,9 +28,9 @@
 #include <x86/hvm/hvm.h>
 #include <x86/hvm/vlapic.h>
 
-/* Serialises the look-up, change and retire of add_to_physmap, for all
- * domains (rare: a guest maps shared_info about once). Nests outside the
- * p2m lock. */
+/* Serialises the look-up, change and retire of add_to_physmap and of the
+ * grant mappings, for all domains. Nests inside a grant table's lock and
+ * outside the p2m lock. */
 static spinlock_t physmap_lock = SPINLOCK_INIT;
 
 /* Room for one more retired frame; 0 or -ENOMEM. physmap_lock held. */
@@ -49,24 +53,27 @@ static int retired_reserve(struct domain *d)
     return 0;
 }
 
-/* Take shared_info out of its old place, if it is still mapped there. */
-static void unmap_old_shared_info(struct domain *d, uint64_t si_mfn, struct p2m_batch *b)
+/* Take 'mfn' out of 'gfn', if it is still mapped there. physmap_lock held. */
+static void unmap_if_there(struct domain *d, uint64_t gfn, uint64_t mfn, struct p2m_batch *b)
 {
-    uint64_t gfn = d->shared_info_gfn, mfn;
+    uint64_t there;
+    unsigned int flags;
 
-    if (gfn == ~0ull || p2m_lookup(d->p2m, gfn, &mfn, NULL, NULL, NULL) || mfn != si_mfn)
+    if (gfn == ~0ull || p2m_lookup(d->p2m, gfn, &there, NULL, NULL, &flags) ||
+        there != mfn || (flags & P2M_OWNED))
         return;
     p2m_remove(d->p2m, gfn, 0, b);
 }
 
 /*
- * Map d's shared_info at 'gfn'. Returns 0, -EINVAL (gfn beyond the
- * guest-physical width, or the local APIC page) or -ENOMEM.
+ * Map the hypervisor frame 'hv_mfn' of d (shared_info, a grant table
+ * frame) at 'gfn', moving it from *where (~0: not mapped), which then says
+ * 'gfn'. Returns 0, -EINVAL (gfn beyond the guest-physical width, or the
+ * local APIC page) or -ENOMEM.
  */
-static long map_shared_info(struct domain *d, uint64_t gfn)
+static long map_hv_frame(struct domain *d, uint64_t gfn, uint64_t hv_mfn, uint64_t *where)
 {
     struct p2m_batch b = P2M_BATCH_INIT;
-    uint64_t si_mfn = virt_to_phys(d->shared_info) >> PAGE_SHIFT;
     uint64_t old_mfn;
     unsigned int flags;
     long rc;
@@ -80,14 +87,14 @@ static long map_shared_info(struct domain *d, uint64_t gfn)
     rc = (flags & P2M_OWNED) ? retired_reserve(d) : 0;
     if (rc)
         goto out;
-    rc = p2m_set(d->p2m, gfn, si_mfn, 0, P2M_RAM_RW, P2M_DETACH, &b);
+    rc = p2m_set(d->p2m, gfn, hv_mfn, 0, P2M_RAM_RW, P2M_DETACH, &b);
     if (rc)
         goto out;
     if (flags & P2M_OWNED)
         d->retired.mfn[d->retired.nr++] = old_mfn;
-    if (d->shared_info_gfn != gfn)
-        unmap_old_shared_info(d, si_mfn, &b);
-    d->shared_info_gfn = gfn;
+    if (*where != gfn)
+        unmap_if_there(d, *where, hv_mfn, &b);
+    __atomic_store_n(where, gfn, __ATOMIC_RELAXED);
 out:
     spin_unlock(&physmap_lock);
     if (b.flush)
@@ -96,10 +103,36 @@ out:
     return rc;
 }
 
+int physmap_add_foreign(struct domain *d, uint64_t gfn, uint64_t mfn, bool readonly)
+{
+    struct p2m_batch b = P2M_BATCH_INIT;
+    int rc;
+
+    if (gfn == VLAPIC_DEFAULT_BASE >> PAGE_SHIFT)
+        return -EINVAL;
+    spin_lock(&physmap_lock);
+    rc = p2m_lookup(d->p2m, gfn, NULL, NULL, NULL, NULL);
+    if (rc == -ENOENT)
+        rc = p2m_set(d->p2m, gfn, mfn, 0, readonly ? P2M_RAM_RO : P2M_RAM_RW, 0, &b);
+    else if (!rc)
+        rc = -EBUSY;
+    spin_unlock(&physmap_lock);
+    p2m_batch_done(&b);         /* nothing cached to flush: the gfn was empty */
+    return rc;
+}
+
+void physmap_remove_foreign(struct domain *d, uint64_t gfn, uint64_t mfn, struct p2m_batch *b)
+{
+    spin_lock(&physmap_lock);
+    unmap_if_there(d, gfn, mfn, b);
+    spin_unlock(&physmap_lock);
+}
+
 static long add_to_physmap(struct vcpu *v, uint64_t arg)
 {
     struct xen_add_to_physmap x;
     struct domain *d;
+    uint64_t mfn, *where;
     long rc = 0;
 
     if (copy_from_guest(v, &x, arg, sizeof(x)))
@@ -109,11 +142,16 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
         return rc;
     switch (x.space) {
     case XENMAPSPACE_shared_info:
-        rc = x.idx ? -EINVAL : map_shared_info(d, x.gpfn);
+        rc = x.idx ? -EINVAL : map_hv_frame(d, x.gpfn, virt_to_phys(d->shared_info) >> PAGE_SHIFT,
+                                             &d->shared_info_gfn);
         if (!rc && v->domain == d)
             vcpu_update_time(v);    /* fresh, though valid since creation */
         break;
     case XENMAPSPACE_grant_table:
+        rc = gnttab_physmap_frame(d, x.idx, &mfn, &where);
+        if (!rc)
+            rc = map_hv_frame(d, x.gpfn, mfn, where);
+        break;
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
         rc = -ENOSYS;               /* not yet */

@@ -45,6 +45,8 @@ DESCRIPTIONS = {
     "null-hypercall-page": "xen_version(XENVER_version) through the hypercall page",
     "null-hypercall-direct": "the same, VMMCALL/VMCALL issued directly",
     "cpuid-exit": "CPUID leaf 0x40000000 (an exit handled by Petrel)",
+    "grant-map-unmap": "grant map, then unmap, of an own grant (2 hypercalls)",
+    "grant-copy-64": "grant copy of 64 bytes, own grant to own gfn",
     "loop-overhead": "the measuring loop alone (not subtracted above)",
     "yield-round-trip": "SCHEDOP_yield to another domain's vCPU and back (2 vCPU switches)",
     "evtchn-round-trip": "event to another domain and back, both waiting in SCHEDOP_poll",

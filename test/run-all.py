@@ -648,6 +648,7 @@ class DomainsJudge(GuestJudge):
         self.destroyed = set()
         self.ran = {}               # (domain, vcpu) -> (us, {pCPUs})
         self.lines = {}             # domain -> [its console lines]
+        self.log = []               # every line, in order (for checks)
         self.all_back = False
 
     def waiting_for(self):
@@ -664,6 +665,7 @@ class DomainsJudge(GuestJudge):
 
     def line(self, text, t):
         text = printable(text)
+        self.log.append(text)
         done, result = self.boot_line(text, t, "the domains")
         if done:
             return result
@@ -794,6 +796,23 @@ def check_moved(j):
     return None
 
 
+def check_grant_order(j):
+    """grant: the granter (domain 0) is destroyed only after the mapper
+    unmapped its last pages."""
+    unmapping = destroyed = None
+    for i, text in enumerate(j.log):
+        if unmapping is None and "(d1) grant: unmapping the last pages" in text:
+            unmapping = i
+        m = DOMN_DESTROYED_RE.search(text)
+        if destroyed is None and m and m.group(1) == "0":
+            destroyed = i
+    if unmapping is None:
+        return "domain 1 never printed 'grant: unmapping the last pages'"
+    if destroyed is None or destroyed < unmapping:
+        return "domain 0 was destroyed while domain 1 still mapped its pages"
+    return None
+
+
 # Multi-domain and multi-vCPU guests (issue 5), under dom0=test-all: module i
 # is domain i; Petrel reads dom.vcpus= dom.mem= dom.weight= dom.cap= dom.pin=
 # from its command line, and the guest sees the whole line. Each runs on
@@ -849,6 +868,10 @@ DOMAIN_TESTS = [
      [("block-wake", "dom.vcpus=2 late_us=2000 rounds=10")], None, None),
     ("apic-timer", [("apic-timer", "late_us=50000")],
      [("apic-timer", "late_us=2000 cal_ms=20")], None, None),
+    ("grant", [("grant", "role=a peer=1"), ("grant", "role=b peer=0 dom.vcpus=2")], None,
+     check_grant_order, None),
+    ("grant-mapper-dies", [("grant", "role=a peer=1 mapper_dies"),
+                           ("grant", "role=b peer=0 mapper_dies")], None, None, None),
 ]
 
 

@@ -72,6 +72,7 @@ struct domain {
     uint16_t id;
     unsigned int refs;              /* domain_by_id() references */
     bool reaped;                    /* out of the list, being destroyed */
+    bool relinquished;              /* reaper: its grant mappings are gone */
     enum domain_state state;
     bool privileged;                /* the control domain */
     unsigned int shutdown_reason;   /* SHUTDOWN_* when state is SHUTDOWN */
@@ -100,6 +101,8 @@ struct domain {
 
     /* Event channels (common/event_channel.c); NULL until first used. */
     struct evtchn_domain *evtchn;
+    /* Grant table and maptrack (common/grant_table.c); NULL until first used. */
+    struct grant_table *grant;
 
     /* HVM params (HVMOP_set_param / get_param; public/hvm/params.h). */
     uint64_t hvm_params[HVM_NR_PARAMS];

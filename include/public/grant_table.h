@@ -11,7 +11,8 @@
  * the command's type at guest virtual address uops.
  *
  * Petrel offers version 1 entries only (GNTTABOP_set_version to 1 succeeds,
- * to 2 fails).
+ * to 2 gives -ENOSYS as Xen with v2 disabled, to anything else -EINVAL).
+ * What is checked and refused: docs/grant-tables.md.
  */
 #ifndef PUBLIC_GRANT_TABLE_H
 #define PUBLIC_GRANT_TABLE_H
@@ -180,7 +181,7 @@ PETREL_ABI_OFFSET(struct gnttab_query_size, status, 12);
 
 /* set_version: choose the entry format before using the table. */
 struct gnttab_set_version {
-    uint32_t version;           /* IN: 1 (2 is refused); OUT: the version in force */
+    uint32_t version;           /* IN: 1 (2 is -ENOSYS); OUT: the version in force */
 };
 PETREL_ABI_SIZE(struct gnttab_set_version, 4);
 

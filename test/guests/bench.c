@@ -14,12 +14,17 @@
  *  - evtchn-round-trip: send on an interdomain channel, the peer waiting in
  *    SCHEDOP_poll wakes and sends back, the main one waits in SCHEDOP_poll:
  *    two sends, two blocks and wakes, two vCPU switches;
- * and, alone once the peer has gone, timer-interrupt latency: from the
+ * Alone, it also maps and unmaps one of its own grants (GNTTABOP map then
+ * unmap, host_map, at an empty gfn) and copies 64 bytes from it with
+ * GNTTABOP_copy (grant to own gfn); and, once the peer has gone,
+ * timer-interrupt latency: from the
  * deadline of a one-shot timer (VCPUOP_set_singleshot_timer) to the first
  * instruction of the guest's VIRQ_TIMER handler, delivered through the
  * callback vector while the guest spins with interrupts on.
  */
 #include <public/arch-x86/cpuid.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include "hypercall.h"
 #include "test.h"
@@ -33,7 +38,58 @@ TEST_TITLE("instructions per hypervisor round trip, vCPU switch, event and timer
 #define TIMER_ROUNDS    200
 #define MAIN_PORT       1       /* main's first port: unbound for the peer */
 
-enum what { NULL_PAGE, NULL_DIRECT, CPUID_EXIT, EMPTY };
+enum what { NULL_PAGE, NULL_DIRECT, CPUID_EXIT, GRANT_MAP_UNMAP, GRANT_COPY, EMPTY };
+
+/* ---- grants: to itself ------------------------------------------------------ */
+
+#define SELF_DOMID      0               /* the main domain (make bench, dom0=test) */
+#define BENCH_REF       8
+#define MAP_GPA         0x40000000UL    /* empty: far above the RAM */
+
+static uint8_t gt_frame[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t granted[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t copied[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static void grant_setup(void)
+{
+    struct xen_add_to_physmap x = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 0,
+        .gpfn = (uintptr_t)gt_frame / PAGE_SIZE,
+    };
+    struct grant_entry_v1 *gt = (struct grant_entry_v1 *)gt_frame;
+
+    REQUIRE_EQ(hypervisor_memory_op(XENMEM_add_to_physmap, &x), 0);
+    invlpg(gt_frame);
+    gt[BENCH_REF].domid = SELF_DOMID;
+    gt[BENCH_REF].frame = (uintptr_t)granted / PAGE_SIZE;
+    __atomic_store_n(&gt[BENCH_REF].flags, GTF_permit_access, __ATOMIC_RELEASE);
+}
+
+static void grant_map_unmap(void)
+{
+    struct gnttab_map_grant_ref m = {
+        .host_addr = MAP_GPA, .flags = GNTMAP_host_map, .ref = BENCH_REF, .dom = DOMID_SELF,
+    };
+    struct gnttab_unmap_grant_ref u = { .host_addr = MAP_GPA };
+
+    REQUIRE_EQ(hypervisor_grant_table_op(GNTTABOP_map_grant_ref, &m, 1), 0);
+    REQUIRE_EQ(m.status, GNTST_okay);
+    u.handle = m.handle;
+    REQUIRE_EQ(hypervisor_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1), 0);
+    REQUIRE_EQ(u.status, GNTST_okay);
+}
+
+static void grant_copy(void)
+{
+    struct gnttab_copy c = {
+        .source = { .u.ref = BENCH_REF, .domid = DOMID_SELF },
+        .dest = { .u.gmfn = (uintptr_t)copied / PAGE_SIZE, .domid = DOMID_SELF },
+        .len = 64, .flags = GNTCOPY_source_gref,
+    };
+
+    REQUIRE_EQ(hypervisor_grant_table_op(GNTTABOP_copy, &c, 1), 0);
+    REQUIRE_EQ(c.status, GNTST_okay);
+}
 
 static void once(enum what w)
 {
@@ -46,6 +102,12 @@ static void once(enum what w)
         break;
     case CPUID_EXIT:
         cpuid(XEN_CPUID_FIRST_LEAF);
+        break;
+    case GRANT_MAP_UNMAP:
+        grant_map_unmap();
+        break;
+    case GRANT_COPY:
+        grant_copy();
         break;
     case EMPTY:
         asm volatile("");
@@ -200,6 +262,8 @@ void test_main(void)
         { NULL_PAGE, "null-hypercall-page" },
         { NULL_DIRECT, "null-hypercall-direct" },
         { CPUID_EXIT, "cpuid-exit" },
+        { GRANT_MAP_UNMAP, "grant-map-unmap" },
+        { GRANT_COPY, "grant-copy-64" },
         { EMPTY, "loop-overhead" },
     };
     const char *role;
@@ -225,6 +289,7 @@ void test_main(void)
         vcpu_info_of(0)->evtchn_upcall_pending = 0;
         __atomic_exchange_n(&vcpu_info_of(0)->evtchn_pending_sel, 0, __ATOMIC_ACQ_REL);
     }
+    grant_setup();
     printf("bench: %u rounds after %u warm-up rounds; TSC ticks per round\n",
            ROUNDS, WARMUP);
     for (unsigned int i = 0; i < ARRAY_SIZE(items); i++)

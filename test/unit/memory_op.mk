@@ -4,4 +4,5 @@
 # and that every frame comes back.
 UNIT_TESTS += test_memory_op
 test_memory_op_SRCS := test/unit/test_memory_op.c common/memory_op.c common/domain_target.c mm/p2m.c \
+	common/grant_table.c common/grant_map.c \
 	mm/frame.c mm/heap.c

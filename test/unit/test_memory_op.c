@@ -18,6 +18,7 @@
 #include <petrel/bootinfo.h>
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
@@ -35,7 +36,18 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
     return 0;
 }
 
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+    memcpy((void *)(uintptr_t)gva, src, len);
+    return 0;
+}
+
 void hvm_flush_p2m(struct domain *d)
+{
+    flushes++;
+}
+
+void hvm_flush_p2m_sync(struct domain *d)
 {
     flushes++;
 }
@@ -95,6 +107,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     p2m_destroy(dom.p2m);
+    gnttab_domain_destroy(&dom);
     for (unsigned int i = 0; i < dom.retired.nr; i++)
         frame_free(dom.retired.mfn[i] << PAGE_SHIFT, 0);
     xfree(dom.retired.mfn);
@@ -192,7 +205,9 @@ static void test_refusals(void **state)
     assert_int_equal(map(DOMID_SELF, XENMAPSPACE_shared_info, 1, 0x600), -EINVAL);
     assert_int_equal(map(DOMID_SELF, 99, 0, 0x600), -EINVAL);
     assert_int_equal(map(DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, 0x600), -EINVAL);
-    assert_int_equal(map(DOMID_SELF, XENMAPSPACE_grant_table, 0, 0x600), -ENOSYS);
+    assert_int_equal(map(DOMID_SELF, XENMAPSPACE_grant_table, GNTTAB_MAX_FRAMES, 0x600), -EINVAL);
+    assert_int_equal(map(DOMID_SELF, XENMAPSPACE_grant_table, 1ull << 31, 0x600), -EINVAL);
+    assert_int_equal(map(DOMID_SELF, XENMAPSPACE_gmfn, 0, 0x600), -ENOSYS);
     assert_int_equal(map(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0xfee00), -EINVAL);
     assert_int_equal(map(DOMID_SELF, XENMAPSPACE_shared_info, 0, 1ull << 36), -EINVAL);
     assert_int_equal(map(7, XENMAPSPACE_shared_info, 0, 0x600), -EPERM);

@@ -53,6 +53,40 @@ void hvm_flush_p2m(struct domain *d)
             vcpu_kick(d->vcpus[i]);
 }
 
+/* Spin until v's guest_seq moves on from 'seen', kicking it now and then
+ * (its kick may have come just before its entry). */
+static void wait_seq_moved(struct vcpu *v, uint64_t seen)
+{
+    for (unsigned int spins = 1; __atomic_load_n(&v->hvm.guest_seq, __ATOMIC_ACQUIRE) == seen;
+         spins++) {
+        cpu_relax();
+        if (!(spins % 4096))
+            vcpu_kick(v);
+    }
+}
+
+void hvm_flush_p2m_sync(struct domain *d)
+{
+    uint64_t seen[MAX_VCPUS];
+    struct vcpu *me = current_vcpu();
+
+    /* The caller, in an exit handler itself, holds no guest frame while it
+     * waits: even meanwhile, so two waiters never wait for each other. */
+    if (me)
+        __atomic_add_fetch(&me->hvm.guest_seq, 1, __ATOMIC_SEQ_CST);
+    hvm_flush_p2m(d);
+    /* flush_pending stored before guest_seq read; the entry path does the
+     * reverse (guest_seq, then flush_pending), so one of them sees the other. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        seen[i] = d->vcpus[i] ? __atomic_load_n(&d->vcpus[i]->hvm.guest_seq, __ATOMIC_ACQUIRE) : 0;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i] && d->vcpus[i] != me && (seen[i] & 1))
+            wait_seq_moved(d->vcpus[i], seen[i]);
+    if (me)
+        __atomic_add_fetch(&me->hvm.guest_seq, 1, __ATOMIC_SEQ_CST);
+}
+
 void hvm_vcpu_release(struct vcpu *v)
 {
     if (v != current_vcpu() && hvm->vcpu_unload)
@@ -328,9 +362,14 @@ void hvm_run_vcpu(struct vcpu *v)
 
     while (domain_running(v->domain)) {
         hvm_intr_assist(v);
+        /* Odd from before the vendor looks at flush_pending until the exit
+         * is handled (hvm_flush_p2m_sync): a handler may hold a guest frame
+         * it looked up. The locked add orders it before that look. */
+        __atomic_add_fetch(&v->hvm.guest_seq, 1, __ATOMIC_SEQ_CST);
         hvm->vcpu_run(v, &exit);
         hvm_intr_sync_tpr(v);
         hvm_handle_exit(v, &exit);
+        __atomic_add_fetch(&v->hvm.guest_seq, 1, __ATOMIC_RELEASE);
         if (sched_need_resched(me, system_time_ns()))
             break;
     }

@@ -140,6 +140,8 @@ struct hvm_vcpu {
     uint64_t tsc_offset;
     bool flush_pending;             /* p2m changed: flush before the next entry
                                        (set by flush_p2m on any CPU, atomically) */
+    uint64_t guest_seq;             /* odd while in (or entering) guest mode:
+                                       see hvm_flush_p2m_sync() */
     uint64_t hypercall_page;        /* gpa of the page, or 0 */
     /* Guest state the hardware does not switch (arch/x86/hvm/hvm.c saves
      * it when the vCPU leaves a pCPU and loads it when it arrives). */
@@ -205,6 +207,21 @@ unsigned int hvm_insn_mode(struct vcpu *v);
 
 /* The p2m of 'd' changed: see hvm_ops.flush_p2m and struct p2m_batch. */
 void hvm_flush_p2m(struct domain *d);
+/*
+ * As hvm_flush_p2m(), but returns only once no vCPU of 'd' can still use a
+ * translation from before the call, in the hardware or in an exit handler
+ * that looked a frame up: each vCPU that was in guest mode or handling an
+ * exit (its guest_seq odd: from just before an entry until the exit is
+ * handled) has finished that at least once, and flushes before it enters
+ * again. A vCPU between runs needs no wait (it flushes at its next entry).
+ * For whoever frees or hands on a frame after unmapping it (grant unmap).
+ * Call with no lock held, from an exit handler or outside any vCPU: it
+ * spins, kicking the vCPUs it waits for, with interrupts as the caller has
+ * them; the calling vCPU counts as done while it waits, so two callers
+ * never wait for each other. Not covered: what the hypervisor does for a
+ * vCPU outside hvm_run_vcpu() (its time and runstate updates on arrival).
+ */
+void hvm_flush_p2m_sync(struct domain *d);
 
 /* arch/x86/hvm/cr.c: an HVM_EXIT_CR_WRITE, checked as the CPU would */
 void hvm_cr_write(struct vcpu *v, struct hvm_exit *exit);

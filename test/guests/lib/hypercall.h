@@ -72,6 +72,12 @@ static inline long hypervisor_hvm_op(int cmd, void *arg)
     return hypercall(__HYPERVISOR_hvm_op, cmd, (uintptr_t)arg, 0, 0, 0);
 }
 
+/* grant_table_op(cmd, ops, count): count structs of cmd's type at ops. */
+static inline long hypervisor_grant_table_op(int cmd, void *ops, unsigned int count)
+{
+    return hypercall(__HYPERVISOR_grant_table_op, cmd, (uintptr_t)ops, count, 0, 0);
+}
+
 /* set_timer_op(timeout): a one-shot VIRQ_TIMER at absolute system time
  * timeout (ns); 0 cancels. */
 static inline long hypervisor_set_timer_op(uint64_t timeout_abs_ns)
