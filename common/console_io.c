@@ -44,6 +44,7 @@ static long console_write(struct vcpu *v, uint64_t count, uint64_t buf)
 
         if (copy_from_guest(v, chunk, buf, n))
             return -EFAULT;
+        console_ring_write(&v->domain->console_ring, chunk, n);    /* domctl console_read */
         for (size_t i = 0; i < n; i++)
             put_char(v->domain, chunk[i]);
         buf += n;

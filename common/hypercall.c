@@ -13,6 +13,8 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_timer_op] = do_set_timer_op,
     [__HYPERVISOR_memory_op] = do_memory_op,
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_sysctl] = do_sysctl,
+    [__HYPERVISOR_domctl] = do_domctl,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5])

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
+#include <petrel/ctl_ring.h>
 #include <petrel/lib.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
@@ -86,6 +87,19 @@ void printk(const char *fmt, ...)
     flags = spin_lock_irqsave(&lock);
     emit_lines(buf);
     spin_unlock_irqrestore(&lock, flags);
+}
+
+uint32_t printk_ring_read(void *unused, uint64_t *index, char *dst, uint32_t want,
+                          uint64_t *lost)
+{
+    unsigned long flags = spin_lock_irqsave(&lock);
+    uint64_t start;
+    uint32_t n = ctl_ring_window(ring_head, RING_SIZE, *index, want, &start, lost);
+
+    ctl_ring_copy(ring, RING_SIZE, start, dst, n);
+    spin_unlock_irqrestore(&lock, flags);
+    *index = start + n;
+    return n;
 }
 
 void console_force_unlock(void)

@@ -40,6 +40,12 @@ void hvm_flush_p2m(struct domain *d)
     flushes++;
 }
 
+/* The control domain's memory commands (common/reservation.c): not here. */
+long memory_op_ctl(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+    return -ENOSYS;
+}
+
 void vcpu_update_time(struct vcpu *v)
 {
     time_updates++;

@@ -53,6 +53,31 @@ void hvm_flush_p2m(struct domain *d)
             vcpu_kick(d->vcpus[i]);
 }
 
+void hvm_flush_p2m_sync(struct domain *d)
+{
+    struct vcpu *me = current_vcpu();
+
+    hvm_flush_p2m(d);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    /*
+     * A vCPU in the guest still has the old translations until it exits and
+     * flushes on entry (clearing flush_pending). One outside the guest sets
+     * in_guest before its entry reads flush_pending, and we set
+     * flush_pending before reading in_guest: one of us sees the other.
+     * Waiting only for vCPUs in the guest keeps two flushers from waiting
+     * on each other.
+     */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+
+        if (!v || v == me)
+            continue;
+        while (__atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST) &&
+               __atomic_load_n(&v->hvm.flush_pending, __ATOMIC_SEQ_CST))
+            cpu_relax();
+    }
+}
+
 void hvm_vcpu_release(struct vcpu *v)
 {
     if (v != current_vcpu() && hvm->vcpu_unload)
@@ -328,7 +353,9 @@ void hvm_run_vcpu(struct vcpu *v)
 
     while (domain_running(v->domain)) {
         hvm_intr_assist(v);
+        __atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
         hvm->vcpu_run(v, &exit);
+        __atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_RELEASE);
         hvm_intr_sync_tpr(v);
         hvm_handle_exit(v, &exit);
         if (sched_need_resched(me, system_time_ns()))
