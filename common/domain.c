@@ -295,6 +295,14 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     return d;
 }
 
+static bool domain_off_cpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (sched_vcpu_on_cpu(&d->vcpus[i]->sched))
+            return false;
+    return true;
+}
+
 /* Pause (or unpause) every vCPU of d once; the pCPUs to kick. d->lock held. */
 static sched_mask_t pause_vcpus(struct domain *d, bool pause)
 {
@@ -335,6 +343,10 @@ void domain_pause_ctl(struct domain *d)
     }
     spin_unlock_irqrestore(&d->lock, flags);
     schedule_kick(kick);
+    /* The kicked pCPUs put its vCPUs away at their next decision: brief,
+     * and d is not the caller's domain (domctl refuses that). */
+    while (!domain_off_cpus(d))
+        cpu_relax();
 }
 
 void domain_unpause_ctl(struct domain *d)
@@ -390,13 +402,6 @@ static void domain_stop_vcpus(struct domain *d)
     schedule_kick(kick);
 }
 
-static bool domain_off_cpus(struct domain *d)
-{
-    for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        if (sched_vcpu_on_cpu(&d->vcpus[i]->sched))
-            return false;
-    return true;
-}
 
 /*
  * The next domain ready to go, marked reaped; NULL if none. *left: the

@@ -249,6 +249,7 @@ GUEST_TESTS = [
     ("long-run", "", "guest", None),
     ("xsetbv", "", "guest", None),
     ("evtchn-ops", "", "guest", None),
+    ("domctl", "", "guest", None),
     ("vcpu-op", "dom.vcpus=2", "guest", None),
     ("vlapic", "", "guest", None),
     ("vlapic-smp", "dom.vcpus=2", "guest", None),
@@ -839,6 +840,7 @@ DOMAIN_TESTS = [
      [("block-wake", "dom.vcpus=2 late_us=2000 rounds=10")], None, None),
     ("apic-timer", [("apic-timer", "late_us=50000")],
      [("apic-timer", "late_us=2000 cal_ms=20")], None, None),
+    ("ctl-perm", [("ctl-perm", ""), ("ctl-perm", "")], None, None, None),
 ]
 
 

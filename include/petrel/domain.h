@@ -142,7 +142,8 @@ int domain_create_ctl(uint16_t want, unsigned int nr_vcpus, uint64_t max_pages,
 int domid_choose(const uint16_t *used, unsigned int nr, unsigned int max,
                  uint16_t want, uint16_t *id);
 /* pausedomain / unpausedomain: the controller's pause, apart from the
- * vCPUs' own blocking; idempotent. The first unpause starts the domain. */
+ * vCPUs' own blocking; idempotent. Pause returns once no vCPU of d is on a
+ * pCPU (never for the caller's own domain). The first unpause starts it. */
 void domain_pause_ctl(struct domain *d);
 void domain_unpause_ctl(struct domain *d);
 /* Has the domain been unpaused (run) since creation? */
