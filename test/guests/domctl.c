@@ -379,19 +379,48 @@ static void check_console(void)
     CHECK_EQ(op.u.console_read.size, 0);
 }
 
+static long unmap(unsigned int page)
+{
+    struct xen_remove_from_physmap r = { .domid = DOMID_SELF,
+                                         .gpfn = (uintptr_t)map_area[page] >> 12 };
+
+    return hypervisor_memory_op(XENMEM_remove_from_physmap, &r);
+}
+
+/*
+ * Destroy it while page 0 is still mapped: it stays, dying, with its
+ * memory, until that mapping goes; then it is destroyed (VIRQ_DOM_EXC).
+ */
 static void unmap_destroy(void)
 {
+    volatile uint32_t *counter = (volatile uint32_t *)(map_area[0] + OFF_COUNTER);
+    xen_ulong_t idx = DOMU_GFN + 1;
+    xen_pfn_t gpfn = (uintptr_t)map_area[1] >> 12;
+    int err = 1;
+    struct xen_add_to_physmap_batch b = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign, .size = 1,
+        .foreign_domid = domu, .idxs = (uintptr_t)&idx, .gpfns = (uintptr_t)&gpfn,
+        .errs = (uintptr_t)&err,
+    };
     struct petrel_domctl op = { 0 };
+    uint32_t last = *counter;
     long rc;
 
-    for (unsigned int p = 0; p < NR_PAGES; p++) {
-        struct xen_remove_from_physmap r = { .domid = DOMID_SELF,
-                                             .gpfn = (uintptr_t)map_area[p] >> 12 };
-
-        CHECK_EQ(hypervisor_memory_op(XENMEM_remove_from_physmap, &r), 0);
-    }
+    for (unsigned int p = 1; p < NR_PAGES; p++)
+        CHECK_EQ(unmap(p), 0);
+    CHECK_EQ(unmap(1), -XEN_EINVAL);                /* nothing there any more */
     dom_exc = 0;
     REQUIRE_EQ(dom_op(PETREL_DOMCTL_destroydomain, domu, &op), 0);
+    CHECK_EQ(dom_op(PETREL_DOMCTL_destroydomain, domu, &op), 0);   /* again: no-op */
+    struct petrel_domaininfo i = info(domu, &rc);
+    CHECK_EQ(rc, 0);
+    CHECK(i.flags & PETREL_DOMINF_dying);
+    CHECK_EQ(*counter, last);                       /* its memory is still there */
+    CHECK_EQ(hypervisor_memory_op(XENMEM_add_to_physmap_batch, &b), -XEN_ESRCH);
+    CHECK_EQ(err, 1);
+    op = (struct petrel_domctl){ 0 };
+    CHECK_EQ(dom_op(PETREL_DOMCTL_unpausedomain, domu, &op), -XEN_EINVAL);
+    CHECK_EQ(unmap(0), 0);
     REQUIRE(wait_dom_exc(5000));
     info(domu, &rc);
     CHECK_EQ(rc, -XEN_ESRCH);
