@@ -90,12 +90,14 @@ static int populate_one(struct domain *d, uint64_t gfn, unsigned int order)
         return -ENOMEM;
     memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
     spin_lock(&reservation_lock);
+    foreign_lock();                 /* keeps foreign mappings off the range */
     if (domain_tot_pages(d) + (1ull << order) > d->max_pages)
         rc = -ENOMEM;
     else if (!range_empty(d->p2m, gfn, order))
         rc = -EBUSY;
     else
         rc = p2m_set(d->p2m, gfn, pa >> PAGE_SHIFT, order, P2M_RAM_RW, P2M_OWNED, &b);
+    foreign_unlock();
     spin_unlock(&reservation_lock);
     if (rc)
         frame_free(pa, order);
