@@ -25,10 +25,11 @@ void ctl_domain_info(struct domain *d, struct petrel_domaininfo *out);
 
 /*
  * Copy up to *size bytes of a ring from *index to the caller's buffer at
- * 'buffer' (sysctl.c): *index, *size and *lost are set as for struct
- * petrel_console_read. 0 or -EFAULT.
+ * 'buffer' (sysctl.c), at most 'max' (the ring's size, so that a writer
+ * cannot keep the call going): *index, *size and *lost are set as for
+ * struct petrel_console_read. 0 or -EFAULT.
  */
-long ctl_ring_to_guest(struct vcpu *v, ctl_ring_read_fn read, void *ring,
+long ctl_ring_to_guest(struct vcpu *v, ctl_ring_read_fn read, void *ring, uint32_t max,
                        uint64_t *index, uint64_t buffer, uint32_t *size, uint32_t *lost);
 
 #endif

@@ -177,8 +177,8 @@ static long set_vcpu_start(struct domain *d, struct petrel_vcpu_start *s)
 
 static long console_read(struct vcpu *v, struct domain *d, struct petrel_console_read *c)
 {
-    return ctl_ring_to_guest(v, console_ring_read, &d->console_ring, &c->index,
-                             c->buffer, &c->size, &c->lost);
+    return ctl_ring_to_guest(v, console_ring_read, &d->console_ring, PETREL_CONSOLE_RING,
+                             &c->index, c->buffer, &c->size, &c->lost);
 }
 
 /* The commands that name an existing domain. */

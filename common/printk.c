@@ -12,7 +12,7 @@
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
 
-#define RING_SIZE   32768           /* power of two */
+#define RING_SIZE   PRINTK_RING_SIZE
 
 static char ring[RING_SIZE];
 static uint64_t ring_head;          /* bytes ever written; guarded by lock */

@@ -41,10 +41,10 @@ bool ctl_all_zero(const void *p, size_t len)
     return true;
 }
 
-long ctl_ring_to_guest(struct vcpu *v, ctl_ring_read_fn read, void *ring,
+long ctl_ring_to_guest(struct vcpu *v, ctl_ring_read_fn read, void *ring, uint32_t max,
                        uint64_t *index, uint64_t buffer, uint32_t *size, uint32_t *lost)
 {
-    uint32_t done = 0, want = *size;
+    uint32_t done = 0, want = MIN(*size, max);
     uint64_t skipped = 0;
     char chunk[CHUNK];
 
@@ -81,8 +81,8 @@ static long physinfo(struct petrel_physinfo *p)
 
 static long readconsole(struct vcpu *v, struct petrel_readconsole *r)
 {
-    return ctl_ring_to_guest(v, printk_ring_read, NULL, &r->index, r->buffer,
-                             &r->size, &r->lost);
+    return ctl_ring_to_guest(v, printk_ring_read, NULL, PRINTK_RING_SIZE, &r->index,
+                             r->buffer, &r->size, &r->lost);
 }
 
 static long getdomaininfolist(struct vcpu *v, struct petrel_getdomaininfolist *l)

@@ -20,6 +20,8 @@ enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void printk(const char *fmt, ...) __printf(1, 2);
 
+#define PRINTK_RING_SIZE    32768   /* bytes of log kept; a power of two */
+
 /* Read the log ring by stream position: a ctl_ring_read_fn (petrel/ctl_ring.h,
  * 'ring' unused) for PETREL_SYSCTL_readconsole. */
 uint32_t printk_ring_read(void *ring, uint64_t *index, char *dst, uint32_t want,
