@@ -174,6 +174,60 @@ static void on_dom_exc(evtchn_port_t port, void *arg)
     dom_exc++;
 }
 
+/* Affinity, the memory limit, the list, and a remote shutdown, on a
+ * domain that never ran. */
+static void check_idle_domain(domid_t dom)
+{
+    struct petrel_domctl op = { .u.vcpuaffinity = { .vcpu = 1, .cpumap = 1 } };
+    struct petrel_sysctl sop = { .cmd = PETREL_SYSCTL_getdomaininfolist,
+                                 .interface_version = PETREL_CTL_VERSION };
+    struct sched_remote_shutdown rs = { .domain_id = dom, .reason = SHUTDOWN_reboot };
+    struct petrel_domaininfo list[2];
+    long rc;
+
+    CHECK_EQ(dom_op(PETREL_DOMCTL_setvcpuaffinity, dom, &op), 0);
+    op.u.vcpuaffinity.cpumap = 0;
+    CHECK_EQ(dom_op(PETREL_DOMCTL_getvcpuaffinity, dom, &op), 0);
+    CHECK_EQ(op.u.vcpuaffinity.cpumap, 1);
+    op.u.vcpuaffinity.cpumap = 1ull << 63;          /* no such pCPU */
+    CHECK_EQ(dom_op(PETREL_DOMCTL_setvcpuaffinity, dom, &op), -XEN_EINVAL);
+    op.u.vcpuaffinity = (struct petrel_vcpuaffinity){ .vcpu = 2, .cpumap = 1 };
+    CHECK_EQ(dom_op(PETREL_DOMCTL_setvcpuaffinity, dom, &op), -XEN_EINVAL);
+    op = (struct petrel_domctl){ .u.getvcpuinfo = { .vcpu = 1 } };
+    CHECK_EQ(dom_op(PETREL_DOMCTL_getvcpuinfo, dom, &op), 0);
+    CHECK_EQ(op.u.getvcpuinfo.affinity, 1);
+    CHECK_EQ(op.u.getvcpuinfo.online, 0);
+    CHECK_EQ(op.u.getvcpuinfo.cpu_time, 0);
+
+    op = (struct petrel_domctl){ .u.max_mem = { .max_pages = 77 } };
+    CHECK_EQ(dom_op(PETREL_DOMCTL_max_mem, dom, &op), 0);
+    CHECK_EQ(info(dom, &rc).max_pages, 77);
+
+    sop.u.getdomaininfolist = (struct petrel_getdomaininfolist){
+        .first_domain = 0, .max_domains = 2, .buffer = (uintptr_t)list };
+    CHECK_EQ(sysctl(&sop), 0);
+    CHECK_EQ(sop.u.getdomaininfolist.nr_domains, 2);
+    CHECK_EQ(list[0].domid, 0);
+    CHECK_EQ(list[1].domid, dom);
+    CHECK_EQ(list[1].max_pages, 77);
+    sop.u.getdomaininfolist.first_domain = dom + 1;
+    CHECK_EQ(sysctl(&sop), 0);
+    CHECK_EQ(sop.u.getdomaininfolist.nr_domains, 0);
+
+    /* Asked to stop before it ever ran: shut down, kept, VIRQ_DOM_EXC. */
+    dom_exc = 0;
+    CHECK_EQ(hypervisor_sched_op(SCHEDOP_remote_shutdown, &rs), 0);
+    CHECK(wait_dom_exc(5000));
+    struct petrel_domaininfo i = info(dom, &rc);
+    CHECK_EQ(rc, 0);
+    CHECK(i.flags & PETREL_DOMINF_shutdown);
+    CHECK_EQ(i.shutdown_reason, SHUTDOWN_reboot);
+    rs.reason = 99;
+    CHECK_EQ(hypervisor_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_EINVAL);
+    rs = (struct sched_remote_shutdown){ .domain_id = 0x7000 };
+    CHECK_EQ(hypervisor_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_ESRCH);
+}
+
 static void check_errors(void)
 {
     struct petrel_domctl op = { 0 };
@@ -216,6 +270,7 @@ static void check_errors(void)
     CHECK_EQ(i.cap, 50);
     CHECK_EQ(i.nr_vcpus, 2);
     CHECK_EQ(i.nr_online_vcpus, 0);
+    check_idle_domain(extra);
     op = (struct petrel_domctl){ 0 };
     CHECK_EQ(dom_op(PETREL_DOMCTL_destroydomain, 0, &op), -XEN_EINVAL);
     dom_exc = 0;
