@@ -10,8 +10,9 @@
  * the number of extents done. An extent fails when its GFN is misaligned,
  * beyond the guest-physical width, covers the local APIC page, is (partly)
  * populated already (populate) or not wholly the domain's own RAM
- * (decrease), when a frame of it is mapped by another domain (decrease), or
- * when it would take the domain past max_pages.
+ * (decrease), when a frame of it is mapped by another domain or holds a
+ * vCPU's registered vcpu_info, which Petrel writes to (decrease), or when
+ * it would take the domain past max_pages.
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
@@ -59,18 +60,34 @@ static bool range_empty(struct p2m *p, uint64_t gfn, unsigned int order)
     return true;
 }
 
-/* Every frame of [gfn, gfn + 2^order) is d's own RAM. */
-static bool range_owned_ram(struct p2m *p, uint64_t gfn, unsigned int order)
+/* Does a vCPU of d have its vcpu_info (registered there) in frame mfn? */
+static bool holds_vcpu_info(struct domain *d, uint64_t mfn)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (virt_to_phys(d->vcpus[i]->vcpu_info) >> PAGE_SHIFT == mfn)
+            return true;
+    return false;
+}
+
+/*
+ * Can d give back [gfn, gfn + 2^order)? Every frame must be its own RAM
+ * (-EINVAL) and hold no vcpu_info Petrel writes to (-EBUSY). d->lock held,
+ * which VCPUOP_register_vcpu_info takes too.
+ */
+static int range_releasable(struct domain *d, uint64_t gfn, unsigned int order)
 {
     for (uint64_t i = 0; i < (1ull << order); i++) {
         enum p2m_type t;
         unsigned int flags;
+        uint64_t mfn;
 
-        if (p2m_lookup(p, gfn + i, NULL, &t, NULL, &flags) ||
+        if (p2m_lookup(d->p2m, gfn + i, &mfn, &t, NULL, &flags) ||
             !(flags & P2M_OWNED) || (t != P2M_RAM_RW && t != P2M_RAM_RO))
-            return false;
+            return -EINVAL;
+        if (holds_vcpu_info(d, mfn))
+            return -EBUSY;
     }
-    return true;
+    return 0;
 }
 
 /* Serialises the checks and changes of populate and decrease, for all
@@ -109,18 +126,20 @@ static int populate_one(struct domain *d, uint64_t gfn, unsigned int order)
 static int decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
 {
     struct p2m_batch b = P2M_BATCH_INIT;
+    unsigned long flags;
     int rc;
 
     if (!extent_ok(gfn, order))
         return -EINVAL;
     spin_lock(&reservation_lock);
     foreign_lock();
-    if (!range_owned_ram(d->p2m, gfn, order))
-        rc = -EINVAL;
-    else if (foreign_mapped(d, gfn, order))
+    flags = spin_lock_irqsave(&d->lock);
+    rc = range_releasable(d, gfn, order);
+    if (!rc && foreign_mapped(d, gfn, order))
         rc = -EBUSY;
-    else
+    if (!rc)
         rc = p2m_remove(d->p2m, gfn, order, &b);
+    spin_unlock_irqrestore(&d->lock, flags);
     foreign_unlock();
     spin_unlock(&reservation_lock);
     /* The frames go back only once no vCPU of d can reach them. */

@@ -5,6 +5,7 @@
  * remove_from_physmap through memory_op_ctl(), on real p2ms and the real
  * frame allocator. The guest's arguments are host structs (copies are
  * memcpy). Domain 0 (privileged) builds domain 1; domain 2 is unprivileged.
+ * A frame that holds a registered vcpu_info is never given back.
  * References on domains are counted by the fake domain_by_id/get/put, and
  * every frame must be back at the end.
  */
@@ -254,6 +255,26 @@ static void foreign_maps_hold_references(void **state)
     assert_int_equal(refs[1], 1);
 }
 
+/* A frame holding a registered vcpu_info stays until it moves away. */
+static void vcpu_info_pins_its_frame(void **state)
+{
+    paddr_t spare = frame_alloc(0);            /* where it moves: not guest RAM */
+    xen_pfn_t gfn = 0x100;
+    uint64_t mfn;
+
+    assert_int_equal(reserve(0, XENMEM_populate_physmap, 1, &gfn, 1, 0), 1);
+    assert_int_equal(p2m_lookup(doms[1].p2m, gfn, &mfn, NULL, NULL, NULL), 0);
+    doms[1].vcpus[0] = &vcpus[1];
+    doms[1].nr_vcpus = 1;
+    vcpus[1].vcpu_info = (struct vcpu_info *)((uint8_t *)phys_to_virt(mfn << PAGE_SHIFT) + 64);
+    assert_int_equal(reserve(0, XENMEM_decrease_reservation, 1, &gfn, 1, 0), 0);
+    assert_int_equal(unmap(1, gfn), -EBUSY);            /* nor by remove_from_physmap */
+    vcpus[1].vcpu_info = phys_to_virt(spare);
+    assert_int_equal(reserve(0, XENMEM_decrease_reservation, 1, &gfn, 1, 0), 1);
+    doms[1].nr_vcpus = 0;
+    frame_free(spare, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +282,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(permissions, setup, teardown),
         cmocka_unit_test_setup_teardown(decrease_gives_back, setup, teardown),
         cmocka_unit_test_setup_teardown(foreign_maps_hold_references, setup, teardown),
+        cmocka_unit_test_setup_teardown(vcpu_info_pins_its_frame, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, machine_init, NULL);
