@@ -57,25 +57,31 @@ void hvm_flush_p2m_sync(struct domain *d)
 {
     struct vcpu *me = current_vcpu();
 
+    /*
+     * A vCPU of d on a pCPU may be in the guest with stale translations, or
+     * in Petrel between a p2m look-up and the copy that uses it (guest_mem.c
+     * holds no reference on the frame). Either way it is done with them once
+     * it enters the guest again (the entry flushes and clears flush_pending)
+     * or leaves its pCPU. One waiting here itself is between look-ups, so it
+     * is not waited for: two flushers never wait on each other. We announce
+     * our wait before reading theirs, they theirs before reading ours.
+     */
+    if (me)
+        __atomic_store_n(&me->hvm.flush_waiting, true, __ATOMIC_SEQ_CST);
     hvm_flush_p2m(d);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    /*
-     * A vCPU in the guest still has the old translations until it exits and
-     * flushes on entry (clearing flush_pending). One outside the guest sets
-     * in_guest before its entry reads flush_pending, and we set
-     * flush_pending before reading in_guest: one of us sees the other.
-     * Waiting only for vCPUs in the guest keeps two flushers from waiting
-     * on each other.
-     */
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
 
         if (!v || v == me)
             continue;
-        while (__atomic_load_n(&v->hvm.in_guest, __ATOMIC_SEQ_CST) &&
-               __atomic_load_n(&v->hvm.flush_pending, __ATOMIC_SEQ_CST))
+        while (__atomic_load_n(&v->hvm.flush_pending, __ATOMIC_SEQ_CST) &&
+               !__atomic_load_n(&v->hvm.flush_waiting, __ATOMIC_SEQ_CST) &&
+               sched_vcpu_on_cpu(&v->sched))
             cpu_relax();
     }
+    if (me)
+        __atomic_store_n(&me->hvm.flush_waiting, false, __ATOMIC_RELEASE);
 }
 
 void hvm_vcpu_release(struct vcpu *v)
@@ -353,9 +359,7 @@ void hvm_run_vcpu(struct vcpu *v)
 
     while (domain_running(v->domain)) {
         hvm_intr_assist(v);
-        __atomic_store_n(&v->hvm.in_guest, true, __ATOMIC_SEQ_CST);
         hvm->vcpu_run(v, &exit);
-        __atomic_store_n(&v->hvm.in_guest, false, __ATOMIC_RELEASE);
         hvm_intr_sync_tpr(v);
         hvm_handle_exit(v, &exit);
         if (sched_need_resched(me, system_time_ns()))

@@ -140,7 +140,7 @@ struct hvm_vcpu {
     uint64_t tsc_offset;
     bool flush_pending;             /* p2m changed: flush before the next entry
                                        (set by flush_p2m on any CPU, atomically) */
-    bool in_guest;                  /* between entry and exit (hvm_run_vcpu) */
+    bool flush_waiting;             /* in hvm_flush_p2m_sync(), atomically */
     uint64_t hypercall_page;        /* gpa of the page, or 0 */
     /* Guest state the hardware does not switch (arch/x86/hvm/hvm.c saves
      * it when the vCPU leaves a pCPU and loads it when it arrives). */
@@ -207,8 +207,9 @@ unsigned int hvm_insn_mode(struct vcpu *v);
 /* The p2m of 'd' changed: see hvm_ops.flush_p2m and struct p2m_batch. */
 void hvm_flush_p2m(struct domain *d);
 /* As hvm_flush_p2m, and return only once no vCPU of d can still use a
- * stale translation (each is out of the guest or has flushed): then the
- * batch's frames may be freed. Not with a lock a guest exit may need. */
+ * stale translation, in the guest or in a copy Petrel started before (each
+ * has entered the guest again, flushed, or left its pCPU): then the
+ * batch's frames may be freed. Not with a lock an exit handler may need. */
 void hvm_flush_p2m_sync(struct domain *d);
 
 /* arch/x86/hvm/cr.c: an HVM_EXIT_CR_WRITE, checked as the CPU would */
