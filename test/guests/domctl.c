@@ -14,7 +14,8 @@
  * was. Along the way the errors: wrong version, unknown command, non-zero
  * pad, bad vCPU counts, populate past max_pages, foreign maps of an
  * unpopulated frame and of no domain, destroying itself, set_vcpu_start
- * after the start.
+ * after the start. Last, a domain that crashes at once: VIRQ_DOM_EXC and
+ * crashed, until destroyed.
  */
 #include "hypercall.h"
 #include "test.h"
@@ -490,6 +491,47 @@ static void unmap_destroy(void)
     CHECK_EQ(rc, -XEN_ESRCH);
 }
 
+/* A domain that crashes (ud2 with no IDT: a triple fault): VIRQ_DOM_EXC,
+ * crashed, kept until destroyed. */
+static void check_crash(void)
+{
+    struct petrel_domctl op = { .u.createdomain = { .max_vcpus = 1, .max_pages = 1 } };
+    xen_pfn_t gfn = DOMU_GFN, own = (uintptr_t)map_area[0] >> 12;
+    xen_ulong_t idx = DOMU_GFN;
+    int err = 1;
+    struct xen_add_to_physmap_batch b = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign, .size = 1,
+        .idxs = (uintptr_t)&idx, .gpfns = (uintptr_t)&own, .errs = (uintptr_t)&err,
+    };
+    domid_t dom;
+    long rc;
+
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), 0);
+    dom = b.foreign_domid = op.domain;
+    REQUIRE_EQ(reservation(XENMEM_populate_physmap, dom, &gfn, 1), 1);
+    REQUIRE_EQ(hypervisor_memory_op(XENMEM_add_to_physmap_batch, &b), 0);
+    REQUIRE_EQ(err, 0);
+    map_area[0][0] = 0x0f;              /* ud2 */
+    map_area[0][1] = 0x0b;
+    CHECK_EQ(unmap(0), 0);
+    op = (struct petrel_domctl){ .u.vcpu_start = { .rip = DOMU_BASE } };
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_set_vcpu_start, dom, &op), 0);
+    dom_exc = 0;
+    op = (struct petrel_domctl){ 0 };
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_unpausedomain, dom, &op), 0);
+    CHECK(wait_dom_exc(5000));
+    struct petrel_domaininfo i = info(dom, &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_EQ(i.flags & (PETREL_DOMINF_crashed | PETREL_DOMINF_shutdown), PETREL_DOMINF_crashed);
+    CHECK_EQ(i.tot_pages, 1);
+    dom_exc = 0;
+    op = (struct petrel_domctl){ 0 };
+    CHECK_EQ(dom_op(PETREL_DOMCTL_destroydomain, dom, &op), 0);
+    CHECK(wait_dom_exc(5000));
+    info(dom, &rc);
+    CHECK_EQ(rc, -XEN_ESRCH);
+}
+
 void test_main(void)
 {
     xen_pfn_t own[NR_PAGES];
@@ -513,6 +555,7 @@ void test_main(void)
     run_pause_stop();
     check_console();
     unmap_destroy();
+    check_crash();
     CHECK_EQ(free_pages(), free_before);
     CHECK_EQ(reservation(XENMEM_populate_physmap, DOMID_SELF, own, NR_PAGES), NR_PAGES);
 }
