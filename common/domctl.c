@@ -71,7 +71,8 @@ static long createdomain(struct vcpu *v, struct petrel_domctl *op)
     uint16_t id;
     int rc;
 
-    if (c->flags || !c->max_vcpus || c->max_vcpus > PETREL_MAX_VCPUS)
+    if (c->flags || !c->max_vcpus || c->max_vcpus > PETREL_MAX_VCPUS ||
+        op->domain >= DOMID_FIRST_RESERVED)     /* DOMID_AUTO among them */
         return -EINVAL;
     rc = domain_create_ctl(op->domain ? op->domain : DOMID_AUTO, c->max_vcpus,
                            c->max_pages, &id);

@@ -252,6 +252,7 @@ static void check_errors(void)
     CHECK_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), -XEN_EINVAL);
     op = (struct petrel_domctl){ .u.createdomain = { .max_vcpus = 1 } };
     CHECK_EQ(dom_op(PETREL_DOMCTL_createdomain, DOMID_SELF, &op), -XEN_EINVAL);
+    CHECK_EQ(dom_op(PETREL_DOMCTL_createdomain, 0xffff, &op), -XEN_EINVAL);
     /* One that never runs: its id is taken until it is destroyed. */
     op = (struct petrel_domctl){ .u.createdomain = { .max_vcpus = 2 } };
     REQUIRE_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), 0);
