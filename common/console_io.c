@@ -64,6 +64,7 @@ static long console_write(struct vcpu *v, uint64_t count, uint64_t buf)
 
         if (copy_from_guest(v, chunk, buf, n))
             return -EFAULT;
+        console_ring_write(&v->domain->console_ring, chunk, n);    /* domctl console_read */
         put_chars(v->domain, chunk, n);
         buf += n;
         count -= n;

@@ -8,6 +8,7 @@
 #include <petrel/domain.h>
 #include <petrel/errno.h>
 #include <petrel/event.h>
+#include <petrel/foreign_map.h>
 #include <petrel/grant_table.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
@@ -16,6 +17,7 @@
 #include <petrel/printk.h>
 #include <petrel/sched.h>
 #include <petrel/time.h>
+#include <public/petrel_ctl.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
 #include <x86/hvm/vlapic.h>
@@ -29,30 +31,73 @@ static struct vcpu *current_vcpus[NR_CPUS];
 static struct domain *domains[MAX_DOMAINS];
 static spinlock_t domains_lock = SPINLOCK_INIT;
 
+/* Some stopped domain may be ready to reap: domain_reap() looks only then. */
+static bool reap_wanted;
+
+void domain_reap_wanted(void)
+{
+    __atomic_store_n(&reap_wanted, true, __ATOMIC_RELEASE);
+}
+
+/* Is d one the reaper should destroy once it can? domains_lock held. */
+static bool reap_candidate(const struct domain *d)
+{
+    if (__atomic_load_n(&d->dying, __ATOMIC_ACQUIRE))
+        return true;
+    return !d->ctl_managed && (d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED);
+}
+
 struct domain *domain_by_id(uint16_t id)
 {
     unsigned long flags = spin_lock_irqsave(&domains_lock);
     struct domain *found = NULL;
 
     for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++)
-        if (domains[i] && domains[i]->id == id && !domains[i]->reaped) {
+        if (domains[i] && domains[i]->id == id && domains[i]->ready && !domains[i]->reaped) {
             found = domains[i];
-            __atomic_add_fetch(&found->refs, 1, __ATOMIC_ACQUIRE);
+            found->refs++;
         }
     spin_unlock_irqrestore(&domains_lock, flags);
     return found;
 }
 
+struct domain *domain_next(uint16_t first)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    struct domain *found = NULL;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+
+        if (d && d->ready && !d->reaped && d->id >= first && (!found || d->id < found->id))
+            found = d;
+    }
+    if (found)
+        found->refs++;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return found;
+}
+
+void domain_get(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+
+    d->refs++;
+    spin_unlock_irqrestore(&domains_lock, flags);
+}
+
+/* The last reference to a domain waiting to be reaped wakes the reaper;
+ * under domains_lock, so the reaper cannot free d meanwhile. */
 void domain_put(struct domain *d)
 {
-    /* Read before the drop: once the count is 0 the reaper may free d. */
-    bool reaped = __atomic_load_n(&d->reaped, __ATOMIC_ACQUIRE);
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    bool wake = !--d->refs && reap_candidate(d);
 
-    /* The last reference to a domain the reaper is waiting for (a grant
-     * mapping's, say): let it look now rather than at its next decision.
-     * (Reaped just after the read: it looks at its next decision.) */
-    if (!__atomic_sub_fetch(&d->refs, 1, __ATOMIC_RELEASE) && reaped)
+    spin_unlock_irqrestore(&domains_lock, flags);
+    if (wake) {
+        domain_reap_wanted();
         schedule_kick(BIT(0));
+    }
 }
 
 unsigned int domain_list(struct domain **out, unsigned int max)
@@ -61,31 +106,44 @@ unsigned int domain_list(struct domain **out, unsigned int max)
     unsigned int n = 0;
 
     for (unsigned int i = 0; i < MAX_DOMAINS && n < max; i++)
-        if (domains[i] && !domains[i]->reaped) {
+        if (domains[i] && domains[i]->ready && !domains[i]->reaped) {
             out[n] = domains[i];
-            __atomic_add_fetch(&out[n++]->refs, 1, __ATOMIC_ACQUIRE);
+            out[n++]->refs++;
         }
     spin_unlock_irqrestore(&domains_lock, flags);
     return n;
 }
 
-static bool domain_register(struct domain *d)
+unsigned int domain_count(void)
 {
     unsigned long flags = spin_lock_irqsave(&domains_lock);
-    int slot = -1;
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        n += domains[i] != NULL;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return n;
+}
+
+/* Take a slot for d and give it its id (want: an id or DOMID_AUTO). */
+static int domain_register(struct domain *d, uint16_t want)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    uint16_t used[MAX_DOMAINS];
+    unsigned int nr = 0;
+    int slot = -1, rc;
 
     for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-        if (domains[i] && domains[i]->id == d->id) {
-            slot = -1;
-            break;
-        }
-        if (!domains[i] && slot < 0)
+        if (domains[i])
+            used[nr++] = domains[i]->id;
+        else if (slot < 0)
             slot = i;
     }
-    if (slot >= 0)
+    rc = domid_choose(used, nr, MAX_DOMAINS, want, &d->id);
+    if (!rc)
         domains[slot] = d;
     spin_unlock_irqrestore(&domains_lock, flags);
-    return slot >= 0;
+    return rc;
 }
 
 static void domain_unregister(struct domain *d)
@@ -185,31 +243,38 @@ static void vcpu_destroy(struct vcpu *v)
     xfree(v);
 }
 
-struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged)
+static int domain_new(uint16_t want, unsigned int nr_vcpus, bool privileged,
+                      struct domain **out)
 {
     struct domain *d;
+    int rc;
 
-    if (!hvm || !nr_vcpus || nr_vcpus > MAX_VCPUS)
-        return NULL;
+    if (!hvm)
+        return -ENODEV;
+    if (!nr_vcpus || nr_vcpus > MAX_VCPUS)
+        return -EINVAL;
     d = xzalloc(sizeof(*d));
     if (!d)
-        return NULL;
-    d->id = id;
+        return -ENOMEM;
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
+    d->max_pages = ~0ull;
     d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->console_ring.lock = (spinlock_t)SPINLOCK_INIT;
     d->time_base_tsc = rdtsc();
     d->tsc_offset = -(int64_t)d->time_base_tsc;     /* its TSC starts at 0 */
     /* One pvclock base for all its vCPUs (guest_time.c): +1 ns keeps the
      * guest's clock at or just past Petrel's despite rounding. */
     d->time_base_ns = system_time_at(d->time_base_tsc) + 1;
-    sched_dom_init(&d->sched, id);
-    if (!domain_register(d)) {
-        sched_dom_destroy(&d->sched);
+    rc = domain_register(d, want);
+    if (rc) {
         xfree(d);
-        return NULL;
+        return rc;
     }
-    if (shared_info_create(d))
+    sched_dom_init(&d->sched, d->id);
+    rc = -ENOMEM;
+    d->console_ring.buf = xmalloc(PETREL_CONSOLE_RING);
+    if (!d->console_ring.buf || shared_info_create(d))
         goto fail;
     d->p2m = p2m_create(hvm->p2m_format, 48, hvm_p2m_caps);
     if (!d->p2m)
@@ -222,11 +287,101 @@ struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged
     }
     if (evtchn_domain_init(d))
         goto fail;
-    return d;
+    *out = d;
+    return 0;
 
 fail:
     domain_destroy(d);
-    return NULL;
+    return rc;
+}
+
+static void domain_publish(struct domain *d)
+{
+    __atomic_store_n(&d->ready, true, __ATOMIC_RELEASE);
+}
+
+struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged)
+{
+    struct domain *d;
+
+    if (domain_new(id, nr_vcpus, privileged, &d))
+        return NULL;
+    domain_publish(d);
+    return d;
+}
+
+static bool domain_off_cpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (sched_vcpu_on_cpu(&d->vcpus[i]->sched))
+            return false;
+    return true;
+}
+
+/* Pause (or unpause) every vCPU of d once; the pCPUs to kick. d->lock held. */
+static sched_mask_t pause_vcpus(struct domain *d, bool pause)
+{
+    uint64_t now = system_time_ns();
+    sched_mask_t kick = 0;
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        kick |= pause ? sched_pause(&d->vcpus[i]->sched, now)
+                      : sched_unpause(&d->vcpus[i]->sched, now);
+    return kick;
+}
+
+int domain_create_ctl(uint16_t want, unsigned int nr_vcpus, uint64_t max_pages,
+                      uint16_t *id)
+{
+    struct domain *d;
+    int rc = domain_new(want, nr_vcpus, false, &d);
+
+    if (rc)
+        return rc;
+    d->ctl_managed = true;
+    d->ctl_paused = true;
+    d->max_pages = max_pages;
+    pause_vcpus(d, true);           /* offline and never run: nothing to kick */
+    *id = d->id;
+    domain_publish(d);
+    return 0;
+}
+
+void domain_pause_ctl(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    sched_mask_t kick = 0;
+
+    if (!d->ctl_paused) {
+        d->ctl_paused = true;
+        kick = pause_vcpus(d, true);
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    schedule_kick(kick);
+    /* The kicked pCPUs put its vCPUs away at their next decision: brief,
+     * and d is not the caller's domain (domctl refuses that). */
+    while (!domain_off_cpus(d))
+        cpu_relax();
+}
+
+void domain_unpause_ctl(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    sched_mask_t kick = 0;
+
+    if (d->ctl_paused) {
+        d->ctl_paused = false;
+        if (d->state == DOMAIN_CREATED)
+            d->state = DOMAIN_RUNNING;
+        kick = pause_vcpus(d, false);
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    schedule_kick(kick);
+}
+
+bool domain_has_run(struct domain *d)
+{
+    return __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_CREATED;
 }
 
 void domain_destroy(struct domain *d)
@@ -245,13 +400,12 @@ void domain_destroy(struct domain *d)
         p2m_destroy(d->p2m);
     gnttab_domain_destroy(d);
     retired_free(d);
+    foreign_map_release_all(d);     /* after the p2m: nothing uses them */
     if (d->shared_info)
         frame_free(virt_to_phys(d->shared_info), 0);
+    xfree(d->console_ring.buf);
     xfree(d);
 }
-
-/* Some stopped domain may be ready to reap: domain_reap() looks only then. */
-static bool reap_wanted;
 
 /* Stop every vCPU of d from running again, and let the reaper know. */
 static void domain_stop_vcpus(struct domain *d)
@@ -259,78 +413,113 @@ static void domain_stop_vcpus(struct domain *d)
     uint64_t now = system_time_ns();
     sched_mask_t kick = BIT(0);
 
-    __atomic_store_n(&reap_wanted, true, __ATOMIC_RELEASE);
+    domain_reap_wanted();
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         kick |= sched_pause(&d->vcpus[i]->sched, now);
     schedule_kick(kick);
 }
 
-static bool domain_off_cpus(struct domain *d)
-{
-    for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        if (sched_vcpu_on_cpu(&d->vcpus[i]->sched))
-            return false;
-    return true;
-}
 
 /*
- * The next stopped domain ready to go, marked reaped; NULL if none. *left:
- * the domains that exist; *waiting: the stopped ones not (yet) returned.
+ * The next domain ready to go, marked reaped; NULL if none. *left: the
+ * domains that exist. One whose vCPUs are still on a pCPU is looked at
+ * again when that pCPU saves them (common/schedule.c); one still
+ * referenced, when its last reference goes (domain_put).
  */
-static struct domain *next_to_reap(unsigned int *left, unsigned int *waiting)
+static struct domain *next_to_reap(unsigned int *left)
 {
     unsigned long flags = spin_lock_irqsave(&domains_lock);
     struct domain *found = NULL;
 
-    *left = *waiting = 0;
+    *left = 0;
     for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];
 
         if (!d)
             continue;
         (*left)++;
-        if (found || (d->state != DOMAIN_SHUTDOWN && d->state != DOMAIN_CRASHED))
+        if (found || d->reaped || !d->ready || !reap_candidate(d) || !domain_off_cpus(d))
             continue;
-        (*waiting)++;
-        if (!d->reaped && !domain_off_cpus(d))
-            continue;
-        d->reaped = true;
-        /* Once for its grant mappings (which may hold references on
-         * others), then when no reference to it is left. */
-        if (!d->relinquished || !__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
+        /* First its grant mappings go (they may hold references on others:
+         * two dead domains mapping each other's pages), then, once no
+         * reference to it is left, the domain. */
+        if (!d->relinquished) {
             found = d;
+        } else if (!d->refs) {
+            d->reaped = true;
+            found = d;
+        }
     }
     spin_unlock_irqrestore(&domains_lock, flags);
     return found;
 }
 
+/* The control domain: VIRQ_DOM_EXC, a domain it manages changed. */
+static void notify_controller(void)
+{
+    struct domain *c = domain_by_id(0);
+
+    if (!c)
+        return;
+    if (c->privileged)
+        evtchn_send_domain_virq(c, VIRQ_DOM_EXC);
+    domain_put(c);
+}
+
+/* The control domain is going: the domains it managed go with it. */
+static void kill_managed(void)
+{
+    for (struct domain *d = domain_next(0); d; ) {
+        uint16_t next = d->id + 1;
+
+        if (d->ctl_managed)
+            domain_kill(d);
+        domain_put(d);
+        d = next < DOMID_FIRST_RESERVED ? domain_next(next) : NULL;
+    }
+}
+
 void domain_reap(void)
 {
-    unsigned int left, waiting;
+    unsigned int left;
     struct domain *d;
     bool any = false;
 
     /* On every decision of the boot pCPU: most of the time, nothing. */
     if (!__atomic_exchange_n(&reap_wanted, false, __ATOMIC_ACQ_REL))
         return;
-    while ((d = next_to_reap(&left, &waiting))) {
+    while ((d = next_to_reap(&left))) {
         uint16_t id = d->id;
+        bool managed = d->ctl_managed, controller = d->privileged;
 
         if (!d->relinquished) {
+            /* Not reaped yet, so no one else frees it; it runs no more. */
             gnttab_relinquish(d);
             d->relinquished = true;
             continue;
         }
         domain_stopped_hook(d);
+        if (controller)
+            kill_managed();
         domain_destroy(d);
         printk("petrel: domain %u destroyed\n", id);
+        if (managed)
+            notify_controller();
         any = true;
     }
-    /* Still on a pCPU, or referenced: look again (their pCPU kicks us). */
-    if (waiting)
-        __atomic_store_n(&reap_wanted, true, __ATOMIC_RELEASE);
     if (any && !left)               /* that was the last one */
         domain_stopped_hook(NULL);
+}
+
+void domain_kill(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    bool first = !d->dying;
+
+    __atomic_store_n(&d->dying, true, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&d->lock, flags);
+    if (first)
+        domain_stop_vcpus(d);
 }
 
 const char *shutdown_reason_name(unsigned int reason)
@@ -349,7 +538,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     unsigned long flags = spin_lock_irqsave(&d->lock);
     bool stopped = false;
 
-    if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) {
+    if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED ||
+        d->state == DOMAIN_CREATED) {
         d->state = DOMAIN_SHUTDOWN;
         d->shutdown_reason = reason;
         stopped = true;
@@ -357,6 +547,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     spin_unlock_irqrestore(&d->lock, flags);
     if (stopped)
         domain_stop_vcpus(d);
+    if (stopped && d->ctl_managed)
+        notify_controller();
 }
 
 static void show_guest_registers(struct vcpu *v)
@@ -397,4 +589,6 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     if (v && v->domain == d)
         show_guest_registers(v);
     domain_stop_vcpus(d);
+    if (d->ctl_managed)
+        notify_controller();
 }

@@ -15,6 +15,7 @@
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/foreign_map.h>
 #include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
@@ -171,6 +172,6 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
     case XENMEM_add_to_physmap:
         return add_to_physmap(v, arg);
     default:
-        return -ENOSYS;
+        return memory_op_ctl(v, cmd, arg);     /* common/reservation.c */
     }
 }

@@ -7,11 +7,12 @@
 #include <stdarg.h>
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
+#include <petrel/ctl_ring.h>
 #include <petrel/lib.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
 
-#define RING_SIZE   32768           /* power of two */
+#define RING_SIZE   PRINTK_RING_SIZE
 
 static char ring[RING_SIZE];
 static uint64_t ring_head;          /* bytes ever written; guarded by lock */
@@ -111,6 +112,19 @@ void printk_raw(const char *s, size_t len)
         console_write(s, len);
     raw_mid_line = s[len - 1] != '\n';
     spin_unlock_irqrestore(&lock, flags);
+}
+
+uint32_t printk_ring_read(void *unused, uint64_t *index, char *dst, uint32_t want,
+                          uint64_t *lost)
+{
+    unsigned long flags = spin_lock_irqsave(&lock);
+    uint64_t start;
+    uint32_t n = ctl_ring_window(ring_head, RING_SIZE, *index, want, &start, lost);
+
+    ctl_ring_copy(ring, RING_SIZE, start, dst, n);
+    spin_unlock_irqrestore(&lock, flags);
+    *index = start + n;
+    return n;
 }
 
 void console_force_unlock(void)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* sched_op: yield, block, poll, shutdown. Remote shutdown comes later. */
+/* sched_op: yield, block, poll, shutdown, and the control domain's remote shutdown. */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
 #include <petrel/event.h>
@@ -20,6 +20,26 @@ static long shutdown(struct vcpu *v, uint64_t arg, bool code_only)
     if (s.reason > SHUTDOWN_soft_reset)
         return -EINVAL;
     domain_shutdown(v->domain, s.reason);
+    return 0;
+}
+
+/* The control domain asks another domain to stop, with a reason. */
+static long remote_shutdown(struct vcpu *v, uint64_t arg)
+{
+    struct sched_remote_shutdown r;
+    struct domain *d;
+
+    if (!v->domain->privileged)
+        return -EPERM;
+    if (copy_from_guest(v, &r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.reason > SHUTDOWN_soft_reset)
+        return -EINVAL;
+    d = domain_by_id(r.domain_id);
+    if (!d)
+        return -ESRCH;
+    domain_shutdown(d, r.reason);
+    domain_put(d);
     return 0;
 }
 
@@ -46,7 +66,7 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
     case SCHEDOP_shutdown_code:
         return shutdown(v, arg, true);
     case SCHEDOP_remote_shutdown:
-        return v->domain->privileged ? -ESRCH : -EPERM;
+        return remote_shutdown(v, arg);
     default:
         return -ENOSYS;
     }

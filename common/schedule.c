@@ -125,8 +125,10 @@ static sched_mask_t save_prev(unsigned int me, struct sched_vcpu *prev)
     hvm_vcpu_unload(v);
     set_current_vcpu(NULL);
     kick = sched_context_saved(me, system_time_ns());
-    if (!domain_running(v->domain))
-        kick |= BIT(0);                     /* the reaper may go on */
+    if (!domain_running(v->domain)) {
+        domain_reap_wanted();               /* the reaper may go on */
+        kick |= BIT(0);
+    }
     return kick;
 }
 

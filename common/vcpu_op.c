@@ -164,11 +164,15 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t arg)
     if (r.rsvd || r.offset > PAGE_SIZE - sizeof(*vi) || (r.offset & 7) ||
         (t != v && vcpu_is_up(t)))
         return -EINVAL;
-    if (p2m_lookup(d->p2m, r.mfn, &mfn, &type, NULL, &pflags) || type != P2M_RAM_RW ||
-        !(pflags & P2M_OWNED))
-        return -EINVAL;
-    vi = (struct vcpu_info *)((uint8_t *)phys_to_virt(mfn << PAGE_SHIFT) + r.offset);
+    /* Looked up under d->lock: decrease_reservation checks, under it, that
+     * no vcpu_info lives in a frame it gives back (common/reservation.c). */
     flags = spin_lock_irqsave(&d->lock);
+    if (p2m_lookup(d->p2m, r.mfn, &mfn, &type, NULL, &pflags) || type != P2M_RAM_RW ||
+        !(pflags & P2M_OWNED)) {
+        spin_unlock_irqrestore(&d->lock, flags);
+        return -EINVAL;
+    }
+    vi = (struct vcpu_info *)((uint8_t *)phys_to_virt(mfn << PAGE_SHIFT) + r.offset);
     if (vcpu_info_is_default(t)) {
         memcpy(vi, t->vcpu_info, sizeof(*vi));
         /* Events raised during the move may have gone to either copy: the

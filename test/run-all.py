@@ -255,6 +255,7 @@ GUEST_TESTS = [
     ("long-run", "", "guest", None),
     ("xsetbv", "", "guest", None),
     ("evtchn-ops", "", "guest", None),
+    ("domctl", "", "guest", None),
     ("vcpu-op", "dom.vcpus=2", "guest", None),
     ("vlapic", "", "guest", None),
     ("vlapic-smp", "dom.vcpus=2", "guest", None),
@@ -872,6 +873,7 @@ DOMAIN_TESTS = [
      check_grant_order, None),
     ("grant-mapper-dies", [("grant", "role=a peer=1 mapper_dies"),
                            ("grant", "role=b peer=0 mapper_dies")], None, None, None),
+    ("ctl-perm", [("ctl-perm", ""), ("ctl-perm", "")], None, None, None),
 ]
 
 

@@ -6,10 +6,18 @@
  * Lifecycle: CREATED -> RUNNING <-> PAUSED -> SHUTDOWN | CRASHED -> destroyed.
  * A shut-down or crashed domain runs no more; domain_destroy() returns all
  * it held.
+ *
+ * Domains the boot builds (arch/x86/hvm/dom0.c) are destroyed by the
+ * reaper once they stop. Domains the control domain creates
+ * (domain_create_ctl, 'ctl_managed') stay, stopped, until it destroys them
+ * (domain_kill): then they are 'dying' until their vCPUs are off every pCPU
+ * and the last reference (domain_by_id, a foreign mapping) is dropped, and
+ * the reaper destroys them. See docs/control-abi.md.
  */
 #ifndef PETREL_DOMAIN_H
 #define PETREL_DOMAIN_H
 
+#include <petrel/ctl_ring.h>
 #include <petrel/sched.h>
 #include <petrel/spinlock.h>
 #include <petrel/timer.h>
@@ -70,23 +78,32 @@ struct vcpu {
 
 struct domain {
     uint16_t id;
-    unsigned int refs;              /* domain_by_id() references */
+    unsigned int refs;              /* domain_by_id() references; domains_lock */
     bool reaped;                    /* out of the list, being destroyed */
     bool relinquished;              /* reaper: its grant mappings are gone */
+    bool ready;                     /* built: domain_by_id() finds it */
+    bool ctl_managed;               /* made by the control domain: kept when
+                                       it stops, until domain_kill() */
+    bool dying;                     /* domain_kill(): destroyed once off-CPU
+                                       and unreferenced (lock) */
+    bool ctl_paused;                /* pausedomain, or never unpaused (lock) */
     enum domain_state state;
     bool privileged;                /* the control domain */
     unsigned int shutdown_reason;   /* SHUTDOWN_* when state is SHUTDOWN */
     unsigned int shutdown_code;     /* set by SCHEDOP_shutdown_code */
     struct p2m *p2m;
     uint64_t mem_bytes;             /* RAM given to the guest */
+    uint64_t max_pages;             /* RAM limit of populate_physmap, pages */
     unsigned int nr_vcpus;
     struct vcpu *vcpus[MAX_VCPUS];
-    spinlock_t lock;                /* guards state and shutdown_* */
+    spinlock_t lock;                /* guards state, shutdown_*, dying and
+                                       ctl_paused; taken before sched locks */
     struct sched_dom sched;         /* the scheduler's: weight, cap (sched/) */
     char console_line[128];         /* console_io output up to its newline */
     unsigned int console_len;       /* bytes in console_line */
     bool console_raw;               /* console_io output straight to the
                                        serial port (dom0=kernel's dom0) */
+    struct console_ring console_ring;   /* for PETREL_DOMCTL_console_read */
 
     /*
      * shared_info: a hypervisor page, zeroed at creation and freed at
@@ -116,6 +133,34 @@ struct domain {
 /* Create a domain with id 'id' (dom0: 0) and 'nr_vcpus' vCPUs; NULL on
  * failure (nothing is left allocated). */
 struct domain *domain_create(uint16_t id, unsigned int nr_vcpus, bool privileged);
+/*
+ * The control domain's createdomain: a domain with id 'want' (DOMID_AUTO:
+ * the lowest free from 1), 'nr_vcpus' vCPUs, paused, with no RAM and a
+ * limit of max_pages. 0 with *id, or -EINVAL (reserved id, vCPU count),
+ * -EEXIST, -ENOSPC (no slot), -ENOMEM.
+ */
+#define DOMID_AUTO      0xffffu
+int domain_create_ctl(uint16_t want, unsigned int nr_vcpus, uint64_t max_pages,
+                      uint16_t *id);
+/* Pick a new domain's id among 'nr' ids in 'used', at most 'max' domains
+ * (common/domid.c, pure): 0 and *id, -EINVAL, -EEXIST or -ENOSPC. */
+int domid_choose(const uint16_t *used, unsigned int nr, unsigned int max,
+                 uint16_t want, uint16_t *id);
+/* pausedomain / unpausedomain: the controller's pause, apart from the
+ * vCPUs' own blocking; idempotent. Pause returns once no vCPU of d is on a
+ * pCPU (never for the caller's own domain). The first unpause starts it. */
+void domain_pause_ctl(struct domain *d);
+void domain_unpause_ctl(struct domain *d);
+/* Has the domain been unpaused (run) since creation? */
+bool domain_has_run(struct domain *d);
+/* destroydomain: stop d and have the reaper destroy it (see above). */
+void domain_kill(struct domain *d);
+/* Domains that exist now. */
+unsigned int domain_count(void);
+/* The existing domain with the lowest id >= first, referenced; NULL if none. */
+struct domain *domain_next(uint16_t first);
+/* Another reference on d, for a caller that holds one already. */
+void domain_get(struct domain *d);
 /* Return every page, vCPU and table of a domain that no longer runs. */
 void domain_destroy(struct domain *d);
 /* The guest asked to stop (SCHEDOP_shutdown). */
@@ -124,7 +169,7 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 static inline bool domain_running(const struct domain *d)
 {
-    return d->state == DOMAIN_RUNNING;
+    return d->state == DOMAIN_RUNNING && !__atomic_load_n(&d->dying, __ATOMIC_RELAXED);
 }
 const char *shutdown_reason_name(unsigned int reason);
 
@@ -178,10 +223,13 @@ unsigned int domain_list(struct domain **out, unsigned int max);
 struct domain *domain_target(struct vcpu *v, domid_t domid, long *rc);
 void domain_target_put(struct vcpu *v, struct domain *d);
 /*
- * Boot CPU, from the run loop: destroy every stopped domain none of whose
- * vCPUs is still on a pCPU, reporting each (see domain_stopped_hook).
+ * Boot CPU, from the run loop: destroy every stopped boot-built domain and
+ * every dying one once none of its vCPUs is on a pCPU and no reference is
+ * left, reporting each (see domain_stopped_hook). domain_reap_wanted():
+ * something changed that may let it go on (the caller kicks pCPU 0).
  */
 void domain_reap(void);
+void domain_reap_wanted(void);
 /* Called by domain_reap() for each domain it is about to destroy, and when
  * none is left (d NULL), by whoever built them (arch/x86/hvm/dom0.c). */
 void domain_stopped_hook(struct domain *d);

@@ -42,4 +42,10 @@ long do_set_timer_op(struct vcpu *v, uint64_t timeout, uint64_t a2, uint64_t a3,
 long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
                   uint64_t a4, uint64_t a5);
 
+/* common/domctl.c, common/sysctl.c: Petrel's control ABI (public/petrel_ctl.h) */
+long do_domctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
+               uint64_t a4, uint64_t a5);
+long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
+               uint64_t a4, uint64_t a5);
+
 #endif

@@ -26,6 +26,13 @@ void printk(const char *fmt, ...) __printf(1, 2);
  */
 void printk_raw(const char *s, size_t len);
 
+#define PRINTK_RING_SIZE    32768   /* bytes of log kept; a power of two */
+
+/* Read the log ring by stream position: a ctl_ring_read_fn (petrel/ctl_ring.h,
+ * 'ring' unused) for PETREL_SYSCTL_readconsole. */
+uint32_t printk_ring_read(void *ring, uint64_t *index, char *dst, uint32_t want,
+                          uint64_t *lost);
+
 #define pr_err(...)     printk(L_ERR __VA_ARGS__)
 #define pr_warn(...)    printk(L_WARN __VA_ARGS__)
 #define pr_info(...)    printk(L_INFO __VA_ARGS__)

@@ -99,6 +99,28 @@ PETREL_ABI_OFFSET(struct xen_add_to_physmap, gpfn, 16);
 #define XENMAPSPACE_dev_mmio        5   /* Arm only */
 #define XENMAPIDX_grant_table_status 0x80000000u
 
+/*
+ * add_to_physmap_batch: size pages of space, idxs[i] appearing at gpfns[i]
+ * of domid, each with its own result in errs[i] (0 or a negative errno);
+ * the call itself returns 0 unless the struct or the arrays cannot be
+ * read. Petrel serves XENMAPSPACE_gmfn_foreign, for the control domain
+ * only: idxs are GFNs of foreign_domid (populated RAM), gpfns the caller's
+ * GFNs where they appear (empty, or an earlier foreign mapping).
+ */
+struct xen_add_to_physmap_batch {
+    domid_t  domid;             /* IN: DOMID_SELF unless privileged */
+    uint16_t space;             /* IN: XENMAPSPACE_* */
+    uint16_t size;              /* IN: entries */
+    domid_t  foreign_domid;     /* IN: gmfn_foreign: whose frames; else 0 */
+    xen_guest_handle_t idxs;    /* IN: xen_ulong_t[size] */
+    xen_guest_handle_t gpfns;   /* IN: xen_pfn_t[size] */
+    xen_guest_handle_t errs;    /* OUT: int32_t[size] */
+};
+PETREL_ABI_SIZE(struct xen_add_to_physmap_batch, 32);
+PETREL_ABI_OFFSET(struct xen_add_to_physmap_batch, foreign_domid, 6);
+PETREL_ABI_OFFSET(struct xen_add_to_physmap_batch, idxs, 8);
+PETREL_ABI_OFFSET(struct xen_add_to_physmap_batch, errs, 24);
+
 /* remove_from_physmap: unmap whatever is at gpfn of domid. */
 struct xen_remove_from_physmap {
     domid_t  domid;             /* IN */

@@ -68,6 +68,12 @@ void vcpu_update_time(struct vcpu *v)
 {
 }
 
+/* The control domain's memory commands (common/reservation.c): not here. */
+long memory_op_ctl(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+    return -ENOSYS;
+}
+
 /* What the synchronous flush saw: the test sets what to look at. */
 static unsigned int sync_flushes;
 static struct domain *watch_granter;

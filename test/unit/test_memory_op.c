@@ -23,6 +23,7 @@
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
 #include <public/memory.h>
+#include "frame_fixture.h"
 #include "stubs.h"
 
 static struct domain dom;
@@ -52,6 +53,12 @@ void hvm_flush_p2m_sync(struct domain *d)
     flushes++;
 }
 
+/* The control domain's memory commands (common/reservation.c): not here. */
+long memory_op_ctl(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+    return -ENOSYS;
+}
+
 void vcpu_update_time(struct vcpu *v)
 {
     time_updates++;
@@ -77,12 +84,7 @@ void domain_put(struct domain *d)
 
 static int machine_init(void **state)
 {
-    static struct boot_info bi;
-
-    bi.ranges[0] = (struct mem_range){ MiB(1), MiB(63), MEM_RAM };
-    bi.nr_ranges = 1;
-    stub_phys_init(MiB(64));
-    return frame_init(&bi, NULL, 0);
+    return frame_fixture_init(64);
 }
 
 static int setup(void **state)

@@ -29,6 +29,7 @@
 #include <petrel/domain.h>
 #include <petrel/elf.h>
 #include <petrel/errno.h>
+#include <petrel/foreign_map.h>
 #include <petrel/guest_mem.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
@@ -246,6 +247,7 @@ static int build(struct domain *d, const struct boot_module *kmod, const struct 
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         hvm_vcpu_release(d->vcpus[i]);
     d->mem_bytes = mem;
+    d->max_pages = domain_tot_pages(d);     /* what it got is its limit */
     return rc;
 }
 

@@ -254,8 +254,10 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 {
     struct svm_cpu *c = &svm_cpus[smp_processor_id()];
     struct vmcb *vmcb = vmcb_of(v);
+    /* Always taken, so hvm_flush_p2m_sync() sees each entry clear it. */
+    bool flush = __atomic_exchange_n(&v->hvm.flush_pending, false, __ATOMIC_ACQ_REL);
 
-    if (c->last != v || __atomic_exchange_n(&v->hvm.flush_pending, false, __ATOMIC_ACQ_REL)) {
+    if (c->last != v || flush) {
         vmcb->ctl.tlb_control = (svm_features & SVM_FEAT_FLUSH_ASID) ? 3 : 1;
         c->last = v;
     }

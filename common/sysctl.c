@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sysctl (__HYPERVISOR_sysctl): Petrel's system control for the control
+ * domain (public/petrel_ctl.h): the machine (physinfo), the hypervisor's
+ * log (readconsole) and the list of domains (getdomaininfolist).
+ */
+#include <petrel/domain.h>
+#include <petrel/errno.h>
+#include <petrel/hypercall.h>
+#include <petrel/lib.h>
+#include <petrel/mm.h>
+#include <petrel/p2m.h>
+#include <petrel/printk.h>
+#include <petrel/sched.h>
+#include <x86/hvm/hvm.h>
+#include <x86/time.h>
+#include "ctl_private.h"
+
+#define CHUNK   256     /* bytes copied per ring look, under its lock */
+
+long ctl_copy_in(struct vcpu *v, uint64_t arg, void *op, size_t size)
+{
+    uint32_t head[2];               /* cmd, interface_version */
+
+    if (!v->domain->privileged)
+        return -EPERM;
+    if (copy_from_guest(v, head, arg, sizeof(head)))
+        return -EFAULT;
+    if (head[1] != PETREL_CTL_VERSION)
+        return -EACCES;
+    return copy_from_guest(v, op, arg, size) ? -EFAULT : 0;
+}
+
+bool ctl_all_zero(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+
+    for (size_t i = 0; i < len; i++)
+        if (b[i])
+            return false;
+    return true;
+}
+
+long ctl_ring_to_guest(struct vcpu *v, ctl_ring_read_fn read, void *ring, uint32_t max,
+                       uint64_t *index, uint64_t buffer, uint32_t *size, uint32_t *lost)
+{
+    uint32_t done = 0, want = MIN(*size, max);
+    uint64_t skipped = 0;
+    char chunk[CHUNK];
+
+    while (done < want) {
+        uint64_t l;
+        uint32_t n = read(ring, index, chunk, MIN(want - done, (uint32_t)CHUNK), &l);
+
+        skipped += l;
+        if (!n)
+            break;
+        if (copy_to_guest(v, buffer + done, chunk, n))
+            return -EFAULT;
+        done += n;
+    }
+    *size = done;
+    *lost = (uint32_t)MIN(skipped, (uint64_t)UINT32_MAX);
+    return 0;
+}
+
+static long physinfo(struct petrel_physinfo *p)
+{
+    *p = (struct petrel_physinfo){
+        .nr_cpus = sched_nr_pcpus(),
+        .capabilities = hvm->p2m_format == P2M_FORMAT_NPT ? PETREL_PHYSCAP_svm
+                                                          : PETREL_PHYSCAP_vmx,
+        .cpu_khz = tsc_hz / 1000,
+        .total_pages = frame_total_count(),
+        .free_pages = frame_free_count(),
+        .nr_domains = domain_count(),
+        .max_domains = MAX_DOMAINS,
+    };
+    return 0;
+}
+
+static long readconsole(struct vcpu *v, struct petrel_readconsole *r)
+{
+    return ctl_ring_to_guest(v, printk_ring_read, NULL, PRINTK_RING_SIZE, &r->index,
+                             r->buffer, &r->size, &r->lost);
+}
+
+static long getdomaininfolist(struct vcpu *v, struct petrel_getdomaininfolist *l)
+{
+    uint32_t n = 0;
+    struct domain *d;
+
+    if (l->pad || l->pad1)
+        return -EINVAL;
+    for (d = domain_next(l->first_domain); d && n < l->max_domains; n++) {
+        struct petrel_domaininfo info;
+        uint16_t next = d->id + 1;
+
+        ctl_domain_info(d, &info);
+        domain_put(d);
+        if (copy_to_guest(v, l->buffer + n * sizeof(info), &info, sizeof(info)))
+            return -EFAULT;
+        d = domain_next(next);
+    }
+    if (d)
+        domain_put(d);
+    l->nr_domains = n;
+    return 0;
+}
+
+long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
+               uint64_t a4, uint64_t a5)
+{
+    struct petrel_sysctl op;
+    long rc = ctl_copy_in(v, arg, &op, sizeof(op));
+
+    if (rc)
+        return rc;
+    switch (op.cmd) {
+    case PETREL_SYSCTL_physinfo:
+        rc = physinfo(&op.u.physinfo);
+        break;
+    case PETREL_SYSCTL_readconsole:
+        rc = readconsole(v, &op.u.readconsole);
+        break;
+    case PETREL_SYSCTL_getdomaininfolist:
+        rc = getdomaininfolist(v, &op.u.getdomaininfolist);
+        break;
+    default:
+        return -ENOSYS;
+    }
+    if (!rc && copy_to_guest(v, arg, &op, sizeof(op)))
+        rc = -EFAULT;
+    return rc;
+}
