@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Transactions. TRANSACTION_START copies the store (as Xen's spec says);
+ * requests in the transaction read and change the copy and note the paths
+ * they read or changed. Commit checks that none of those paths changed in
+ * the store since the start (a node's generation past the start's, or a
+ * node that went: its nearest surviving parent's generation moved), else
+ * EAGAIN; then it replays each changed path from the copy into the store
+ * and fires the watches.
+ */
+#include "xs_private.h"
+
+struct xs_txn_path {
+    char *path;
+    bool flag;              /* access: whole subtree; change: removal */
+};
+
+struct xs_txn {
+    struct xs_txn *next;
+    uint32_t id;
+    uint64_t start_gen;     /* the store's generation at the start */
+    struct xs_store store;
+    struct xs_txn_path *acc, *chg;
+    uint32_t nacc, nchg;
+};
+
+struct xs_store *xs_txn_store(struct xs_txn *t)
+{
+    return &t->store;
+}
+
+struct xs_txn *xs_txn_find(struct xs_conn *c, uint32_t id)
+{
+    struct xs_txn *t;
+
+    for (t = c->txns; t; t = t->next)
+        if (t->id == id)
+            return t;
+    return NULL;
+}
+
+int xs_txn_start(struct xs_conn *c, uint32_t *id)
+{
+    struct xs *xs = c->xs;
+    struct xs_txn *t;
+
+    if (c->domid && c->ntxns >= xs->quota.transactions)
+        return -XS_EQUOTA;
+    t = calloc(1, sizeof(*t));
+    if (!t)
+        return -XEN_ENOMEM;
+    if (xs_store_clone(&xs->store, &t->store)) {
+        free(t);
+        return -XEN_ENOMEM;
+    }
+    do
+        t->id = ++c->next_txid;
+    while (t->id == 0 || xs_txn_find(c, t->id));
+    t->start_gen = xs->store.gen;
+    t->next = c->txns;
+    c->txns = t;
+    c->ntxns++;
+    *id = t->id;
+    return 0;
+}
+
+static int note(struct xs_txn_path **list, uint32_t *n, const char *path, bool flag)
+{
+    struct xs_txn_path *l;
+    uint32_t i;
+
+    for (i = 0; i < *n; i++)
+        if (strcmp((*list)[i].path, path) == 0 && (*list)[i].flag == flag)
+            return 0;
+    l = realloc(*list, (*n + 1) * sizeof(**list));
+    if (!l)
+        return -XEN_ENOMEM;
+    *list = l;
+    l[*n].path = xs_strdup(path);
+    if (!l[*n].path)
+        return -XEN_ENOMEM;
+    l[*n].flag = flag;
+    (*n)++;
+    return 0;
+}
+
+int xs_txn_note_access(struct xs_txn *t, const char *path, bool subtree)
+{
+    return note(&t->acc, &t->nacc, path, subtree);
+}
+
+int xs_txn_note_change(struct xs_txn *t, const char *path, bool rm)
+{
+    return note(&t->chg, &t->nchg, path, rm);
+}
+
+static void xs_txn_free(struct xs_txn *t)
+{
+    uint32_t i;
+
+    for (i = 0; i < t->nacc; i++)
+        free(t->acc[i].path);
+    for (i = 0; i < t->nchg; i++)
+        free(t->chg[i].path);
+    free(t->acc);
+    free(t->chg);
+    xs_store_free(&t->store);
+    free(t);
+}
+
+static bool conflicts(const struct xs_store *s, const struct xs_txn *t)
+{
+    const struct xs_node *n;
+    uint32_t i;
+
+    for (i = 0; i < t->nacc; i++) {
+        n = xs_store_lookup(s, t->acc[i].path);
+        if (n && xs_store_changed_since(n, t->start_gen, t->acc[i].flag))
+            return true;
+        /* Gone, or never there: its nearest parent shows any removal. */
+        if (!n && xs_store_nearest(s, t->acc[i].path)->gen > t->start_gen)
+            return true;
+    }
+    return false;
+}
+
+/* Make path in the store what it is in the copy. */
+static int replay(struct xs_store *s, const struct xs_store *copy, const char *path)
+{
+    const struct xs_node *want = xs_store_lookup(copy, path), *src;
+    struct xs_node *n = xs_store_lookup(s, path);
+    char sub[XS_PATH_BUF];
+    const char *p;
+    int rc;
+
+    if (!want) {
+        if (n)
+            xs_store_remove(s, n);
+        return 0;
+    }
+    /* Create missing parents one by one with the copy's permissions. */
+    for (p = path + 1; !n; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        memcpy(sub, path, (size_t)(p - path));
+        sub[p - path] = '\0';
+        if (!xs_store_lookup(s, sub)) {
+            rc = xs_store_create(s, sub, 0, &n);
+            src = xs_store_lookup(copy, sub);
+            if (!rc)
+                rc = xs_store_set_perms(s, n, src->perms, src->nperms);
+            if (!rc)
+                rc = xs_store_set_value(s, n, src->value, src->vlen);
+            if (rc)
+                return rc;
+        }
+        n = *p ? NULL : xs_store_lookup(s, path);
+    }
+    rc = xs_store_set_perms(s, n, want->perms, want->nperms);
+    return rc ? rc : xs_store_set_value(s, n, want->value, want->vlen);
+}
+
+static void fire_change(struct xs *xs, const struct xs_store *copy,
+                        const struct xs_txn_path *chg)
+{
+    static const struct xs_perm dom0_only = { 0, XS_PERM_NONE };
+    const struct xs_node *n = xs_store_lookup(copy, chg->path);
+
+    if (!n)     /* removed: judge by the nearest parent left in the copy */
+        n = xs_store_nearest(copy, chg->path);
+    if (n)
+        xs_watch_fire(xs, chg->path, n->perms, n->nperms, chg->flag);
+    else
+        xs_watch_fire(xs, chg->path, &dom0_only, 1, chg->flag);
+}
+
+int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
+{
+    struct xs *xs = c->xs;
+    struct xs_txn **pp;
+    uint32_t i;
+    int rc = 0;
+
+    for (pp = &c->txns; *pp != t; pp = &(*pp)->next)
+        ;
+    *pp = t->next;
+    c->ntxns--;
+    if (commit && conflicts(&xs->store, t))
+        rc = -XEN_EAGAIN;
+    for (i = 0; commit && !rc && i < t->nchg; i++)
+        rc = replay(&xs->store, &t->store, t->chg[i].path);
+    for (i = 0; commit && !rc && i < t->nchg; i++)
+        fire_change(xs, &t->store, &t->chg[i]);
+    xs_txn_free(t);
+    return rc;
+}
+
+void xs_txn_free_all(struct xs_conn *c)
+{
+    struct xs_txn *t;
+
+    while ((t = c->txns)) {
+        c->txns = t->next;
+        xs_txn_free(t);
+    }
+    c->ntxns = 0;
+}
