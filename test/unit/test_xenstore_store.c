@@ -273,6 +273,46 @@ static void test_txn_abort(void **state)
     assert_string_equal(buf, "1");
 }
 
+static void test_txn_copy_shape(void **state)
+{
+    static const char *const nodes[] = {
+        "/s/a/x", "/s/a/y/z", "/s/b", "/s/c/d/e/f", "/s/c/g", "/s/c/d/h",
+    };
+    static const char *const dirs[] = {
+        "/s", "/s/a", "/s/a/y", "/s/c", "/s/c/d", "/s/c/d/e", "/s/b",
+    };
+    static char deep[XENSTORE_ABS_PATH_MAX + 1], in_tx[XENSTORE_PAYLOAD_MAX];
+    unsigned int i;
+    uint32_t tx;
+    int n;
+
+    for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+        assert_int_equal(xs_local_printf(&xs, 0, nodes[i], "v%u", i), 0);
+    /* 1535 levels below /deep. */
+    strcpy(deep, "/deep");
+    for (i = 0; strlen(deep) + 2 <= XENSTORE_ABS_PATH_MAX; i++)
+        strcat(deep, "/d");
+    assert_int_equal(xs_local_write(&xs, 0, deep, "bottom", 6), 0);
+
+    /* The transaction's copy has the same shape, order and values. */
+    assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
+    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        n = xs_local_directory(&xs, 0, dirs[i], buf, sizeof(buf));
+        assert_true(n >= 0);
+        assert_int_equal(xs_local_directory(&xs, tx, dirs[i], in_tx, sizeof(in_tx)), n);
+        assert_memory_equal(buf, in_tx, (size_t)n);
+    }
+    for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+        assert_int_equal(xs_local_read(&xs, tx, nodes[i], buf, sizeof(buf)), 2);
+        assert_int_equal(buf[1], '0' + (int)i);
+    }
+    assert_int_equal(xs_local_read(&xs, tx, deep, buf, sizeof(buf)), 6);
+    assert_int_equal(xs_local_rm(&xs, tx, "/deep"), 0);
+    assert_int_equal(xs_local_transaction_end(&xs, tx, true), 0);
+    assert_int_equal(xs_local_read(&xs, 0, "/deep", buf, sizeof(buf)), -XEN_ENOENT);
+    assert_int_equal(xs_local_read(&xs, 0, "/s/c/d/h", buf, sizeof(buf)), 2);
+}
+
 static void test_txn_conflicts(void **state)
 {
     uint32_t tx;
@@ -514,6 +554,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_guest_set_perms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_commit_and_isolation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_abort, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_txn_copy_shape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_guest_and_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_events, setup, teardown),

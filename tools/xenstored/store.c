@@ -64,18 +64,42 @@ static struct xs_node *node_new(const char *name, size_t nlen,
     return n;
 }
 
-static void node_free(struct xs_node *n)
+/* The next node after n in a pre-order walk of top's subtree, or NULL.
+ * Walks are iterative: a guest can make paths about 1500 nodes deep. */
+static struct xs_node *next_in(const struct xs_node *n, const struct xs_node *top)
 {
-    struct xs_node *c, *next;
+    if (n->child)
+        return n->child;
+    for (; n != top; n = n->parent)
+        if (n->next)
+            return n->next;
+    return NULL;
+}
 
-    for (c = n->child; c; c = next) {
-        next = c->next;
-        node_free(c);
-    }
+static void node_free_one(struct xs_node *n)
+{
     free(n->name);
     free(n->value);
     free(n->perms);
     free(n);
+}
+
+/* Free top and its subtree, leaves first. */
+static void node_free(struct xs_node *top)
+{
+    struct xs_node *n = top, *parent;
+
+    for (;;) {
+        while (n->child)
+            n = n->child;
+        if (n == top)
+            break;
+        parent = n->parent;
+        parent->child = n->next;
+        node_free_one(n);
+        n = parent;
+    }
+    node_free_one(top);
 }
 
 int xs_store_init(struct xs_store *s)
@@ -99,10 +123,9 @@ void xs_store_free(struct xs_store *s)
     memset(s, 0, sizeof(*s));
 }
 
-static struct xs_node *node_copy(const struct xs_node *src, struct xs_node *parent)
+static struct xs_node *node_copy_one(const struct xs_node *src, struct xs_node *parent)
 {
     struct xs_node *n = node_new(src->name, strlen(src->name), src->perms, src->nperms);
-    struct xs_node *c, **tail;
 
     if (!n)
         return NULL;
@@ -111,27 +134,47 @@ static struct xs_node *node_copy(const struct xs_node *src, struct xs_node *pare
     n->vlen = src->vlen;
     if (src->vlen) {
         n->value = malloc(src->vlen);
-        if (!n->value)
-            goto fail;
+        if (!n->value) {
+            node_free_one(n);
+            return NULL;
+        }
         memcpy(n->value, src->value, src->vlen);
     }
-    tail = &n->child;
-    for (c = src->child; c; c = c->next) {
-        *tail = node_copy(c, n);
-        if (!*tail)
-            goto fail;
-        tail = &(*tail)->next;
-    }
     return n;
+}
+
+/* Copy top's subtree, walking both trees side by side in pre-order. */
+static struct xs_node *node_copy(const struct xs_node *top)
+{
+    struct xs_node *copy = node_copy_one(top, NULL), *d = copy, *c;
+    const struct xs_node *s = top;
+
+    while (copy) {
+        if (s->child) {
+            c = d->child = node_copy_one(s->child, d);
+            s = s->child;
+        } else {
+            for (; s != top && !s->next; s = s->parent)
+                d = d->parent;
+            if (s == top)
+                break;
+            c = d->next = node_copy_one(s->next, d->parent);
+            s = s->next;
+        }
+        if (!c)
+            goto fail;
+        d = c;
+    }
+    return copy;
 fail:
-    node_free(n);
+    node_free(copy);
     return NULL;
 }
 
 int xs_store_clone(const struct xs_store *src, struct xs_store *dst)
 {
     memset(dst, 0, sizeof(*dst));
-    dst->root = node_copy(src->root, NULL);
+    dst->root = node_copy(src->root);
     dst->acct = malloc((src->nacct ? src->nacct : 1) * sizeof(*src->acct));
     if (!dst->root || !dst->acct) {
         xs_store_free(dst);
@@ -264,13 +307,12 @@ int xs_store_set_perms(struct xs_store *s, struct xs_node *n,
     return 0;
 }
 
-static void unaccount(struct xs_store *s, const struct xs_node *n)
+static void unaccount(struct xs_store *s, const struct xs_node *top)
 {
-    const struct xs_node *c;
+    const struct xs_node *n;
 
-    acct_node(s, n, -1);
-    for (c = n->child; c; c = c->next)
-        unaccount(s, c);
+    for (n = top; n; n = next_in(n, top))
+        acct_node(s, n, -1);
 }
 
 void xs_store_remove(struct xs_store *s, struct xs_node *n)
@@ -287,15 +329,14 @@ void xs_store_remove(struct xs_store *s, struct xs_node *n)
     node_free(n);
 }
 
-bool xs_store_changed_since(const struct xs_node *n, uint64_t gen, bool subtree)
+bool xs_store_changed_since(const struct xs_node *top, uint64_t gen, bool subtree)
 {
-    const struct xs_node *c;
+    const struct xs_node *n;
 
-    if (n->gen > gen)
-        return true;
-    if (subtree)
-        for (c = n->child; c; c = c->next)
-            if (xs_store_changed_since(c, gen, true))
-                return true;
+    if (!subtree)
+        return top->gen > gen;
+    for (n = top; n; n = next_in(n, top))
+        if (n->gen > gen)
+            return true;
     return false;
 }
