@@ -247,6 +247,60 @@ static void test_event_queue_limit(void **state)
     still_works(d);
 }
 
+/* A small deterministic generator for the garbage below. */
+static uint32_t rnd(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+static void test_garbage_requests(void **state)
+{
+    static const char alphabet[] = "\0\0\0/a1@-_TF.b0n2r ";
+    struct fake_dom *d = fake_dom(1);
+    struct xsd_sockmsg rh;
+    char payload[64];
+    uint32_t seed = 1, i, j, len, type, replies = 0, errors = 0;
+
+    assert_int_equal(xs_local_mkdir(&xs, 0, "/local/domain/1"), 0);
+    {
+        struct xs_perm p = { 1, XS_PERM_NONE };
+
+        assert_int_equal(xs_local_set_perms(&xs, 0, "/local/domain/1", &p, 1), 0);
+    }
+    for (i = 0; i < 3000; i++) {
+        type = rnd(&seed) % 32;
+        if (type == 31)
+            type = rnd(&seed);
+        len = rnd(&seed) % sizeof(payload);
+        for (j = 0; j < len; j++)
+            payload[j] = alphabet[rnd(&seed) % (sizeof(alphabet) - 1)];
+        fake_send(d, type, i, rnd(&seed) % 4, payload, len);
+        xs_handle_event(&xs, 101);
+        /* Exactly one reply (after any watch events), with our req_id. */
+        for (;;) {
+            assert_true(fake_recv(d, &rh, buf));
+            if (rh.type != XS_WATCH_EVENT)
+                break;
+        }
+        assert_int_equal(rh.req_id, i);
+        assert_true(rh.type == type || rh.type == XS_ERROR);
+        replies++;
+        errors += rh.type == XS_ERROR;
+        /* Keep the event queue from filling up. */
+        if (i % 50 == 0) {
+            fake_call_str(&xs, d, XS_RESET_WATCHES, 0, buf, "", NULL);
+            d->nev = 0;
+        }
+        while (fake_recv(d, &rh, buf))
+            ;
+    }
+    assert_int_equal(replies, 3000);
+    assert_true(errors > 100 && errors < 3000);     /* both kinds happened */
+    assert_int_equal(d->page.error, XENSTORE_ERROR_NONE);
+    still_works(d);
+}
+
 /* ---- domains ---- */
 
 static uint32_t raw(uint32_t type, const char *payload, uint32_t len)
@@ -368,6 +422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_rsp_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backpressure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_queue_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domain_ops_dom0_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_introduce_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guest_special_watch, setup, teardown),
