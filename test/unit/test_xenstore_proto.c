@@ -346,6 +346,10 @@ static void test_introduce_release(void **state)
     expect_error(raw(XS_INTRODUCE, "32752\0" "4096\0" "9", 13), "EINVAL");   /* DOMID_SELF */
     expect_error(raw(XS_INTRODUCE, "4\0" "x\0" "9", 6), "EINVAL");
     expect_error(raw(XS_INTRODUCE, "4\0" "4096", 7), "EINVAL");             /* 2 args */
+    /* 2^64 + 4100 must not wrap to the right gfn. */
+    expect_error(raw(XS_INTRODUCE, "4\0" "18446744073709555716\0" "9", 25), "EINVAL");
+    expect_error(raw(XS_INTRODUCE, "4\0" "-1\0" "9", 7), "EINVAL");
+    expect_error(raw(XS_INTRODUCE, "4\0" "4100\0" "4294967296", 18), "EINVAL");
     fake.bind_error = -XEN_EINVAL;
     expect_error(raw(XS_INTRODUCE, "4\0" "4100\0" "54", 10), "EINVAL");
     assert_false(d4->mapped);           /* undone */

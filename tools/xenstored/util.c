@@ -55,16 +55,15 @@ char *xs_strdup(const char *s)
 
 int xs_parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
-    uint64_t v = 0;
+    uint64_t v = 0, digit;
 
     if (!*s)
         return -XEN_EINVAL;
     for (; *s; s++) {
-        if (*s < '0' || *s > '9')
+        digit = (uint64_t)(*s - '0');
+        if (*s < '0' || *s > '9' || v > (max - digit) / 10)
             return -XEN_EINVAL;
-        v = v * 10 + (uint64_t)(*s - '0');
-        if (v > max)
-            return -XEN_EINVAL;
+        v = v * 10 + digit;
     }
     *out = v;
     return 0;
