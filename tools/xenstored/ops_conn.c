@@ -2,7 +2,8 @@
 /*
  * The connection's requests: WATCH, UNWATCH, RESET_WATCHES, the two
  * TRANSACTION ones, and the domain ones (INTRODUCE, RELEASE and
- * IS_DOMAIN_INTRODUCED for dom0 only; GET_DOMAIN_PATH for anyone).
+ * IS_DOMAIN_INTRODUCED for dom0 only, which proto.c checks; GET_DOMAIN_PATH
+ * for anyone).
  */
 #include "xs_private.h"
 
@@ -81,8 +82,6 @@ int xs_op_introduce(struct xs_req *r)
     uint64_t gfn, port;
     uint16_t domid;
 
-    if (r->conn->domid)
-        return -XEN_EACCES;
     if (parse_domid(r->arg[0], &domid) || xs_parse_uint(r->arg[1], UINT64_MAX, &gfn) ||
         xs_parse_uint(r->arg[2], UINT32_MAX, &port))
         return -XEN_EINVAL;
@@ -93,8 +92,6 @@ int xs_op_release(struct xs_req *r)
 {
     uint16_t domid;
 
-    if (r->conn->domid)
-        return -XEN_EACCES;
     if (parse_domid(r->arg[0], &domid))
         return -XEN_EINVAL;
     return xs_release(r->xs, domid);
@@ -116,8 +113,6 @@ int xs_op_is_introduced(struct xs_req *r)
 {
     uint16_t domid;
 
-    if (r->conn->domid)
-        return -XEN_EACCES;
     if (parse_domid(r->arg[0], &domid))
         return -XEN_EINVAL;
     xs_buf_str(r->reply, xs_is_introduced(r->xs, domid) ? "T" : "F");

@@ -14,6 +14,7 @@ struct xs_op_desc {
     uint16_t min, max;      /* strings in the payload */
     bool tx;                /* runs in the transaction named by tx_id */
     bool ack;               /* "OK" on success */
+    bool priv;              /* dom0's only: EACCES for others, checked first */
 };
 
 static const struct xs_op_desc xs_op_table[] = {
@@ -24,14 +25,14 @@ static const struct xs_op_desc xs_op_table[] = {
     [XS_UNWATCH]              = { xs_op_unwatch, 2, 3, false, true },
     [XS_TRANSACTION_START]    = { xs_op_txn_start, 0, 1, false, false },
     [XS_TRANSACTION_END]      = { xs_op_txn_end, 1, 1, false, true },
-    [XS_INTRODUCE]            = { xs_op_introduce, 3, 4, false, true },
-    [XS_RELEASE]              = { xs_op_release, 1, 1, false, true },
+    [XS_INTRODUCE]            = { xs_op_introduce, 3, 4, false, true, true },
+    [XS_RELEASE]              = { xs_op_release, 1, 1, false, true, true },
     [XS_GET_DOMAIN_PATH]      = { xs_op_get_domain_path, 1, 1, false, false },
     [XS_WRITE]                = { xs_op_write, 1, 1, true, true },
     [XS_MKDIR]                = { xs_op_mkdir, 1, 1, true, true },
     [XS_RM]                   = { xs_op_rm, 1, 1, true, true },
     [XS_SET_PERMS]            = { xs_op_set_perms, 2, ANY, true, true },
-    [XS_IS_DOMAIN_INTRODUCED] = { xs_op_is_introduced, 1, 1, false, false },
+    [XS_IS_DOMAIN_INTRODUCED] = { xs_op_is_introduced, 1, 1, false, false, true },
     [XS_RESET_WATCHES]        = { xs_op_reset_watches, 0, 1, false, true },
 };
 
@@ -104,10 +105,12 @@ static int dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr, const char
     const struct xs_op_desc *d;
     int rc;
 
+    /* Unknown, unserved or daemon-to-client types: ENOSYS, as Xen's. */
     if (hdr->type >= sizeof(xs_op_table) / sizeof(xs_op_table[0]) || !xs_op_table[hdr->type].fn)
-        return hdr->type <= XS_SET_QUOTA && hdr->type != XS_WATCH_EVENT &&
-               hdr->type != XS_ERROR ? -XEN_ENOSYS : -XEN_EINVAL;
+        return -XEN_ENOSYS;
     d = &xs_op_table[hdr->type];
+    if (d->priv && c->domid)
+        return -XEN_EACCES;
     rc = split(r, d, payload, hdr->len, hdr->type == XS_WRITE);
     if (rc)
         return rc;
