@@ -313,6 +313,28 @@ static void test_txn_copy_shape(void **state)
     assert_int_equal(xs_local_read(&xs, 0, "/s/c/d/h", buf, sizeof(buf)), 2);
 }
 
+static void test_txn_rm_then_recreate(void **state)
+{
+    char path[256], token[64];
+    uint32_t tx;
+
+    assert_int_equal(xs_local_write(&xs, 0, "/a/old", "1", 1), 0);
+    assert_int_equal(xs_local_watch(&xs, "/a/old", "w"), 0);
+    assert_int_equal(xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token)), 1);
+    assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
+    assert_int_equal(xs_local_rm(&xs, tx, "/a"), 0);
+    assert_int_equal(xs_local_write(&xs, tx, "/a/new", "2", 1), 0);
+    assert_int_equal(xs_local_transaction_end(&xs, tx, true), 0);
+    /* /a holds only what the transaction made after removing it. */
+    assert_int_equal(xs_local_read(&xs, 0, "/a/old", buf, sizeof(buf)), -XEN_ENOENT);
+    assert_int_equal(xs_local_directory(&xs, 0, "/a", buf, sizeof(buf)), 4);
+    assert_string_equal(buf, "new");
+    /* The removal fired the watch below it. */
+    assert_int_equal(xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token)), 1);
+    assert_string_equal(path, "/a/old");
+    assert_int_equal(xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token)), 0);
+}
+
 static void test_txn_conflicts(void **state)
 {
     uint32_t tx;
@@ -555,6 +577,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_txn_commit_and_isolation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_copy_shape, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_txn_rm_then_recreate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_guest_and_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_events, setup, teardown),

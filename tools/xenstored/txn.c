@@ -6,7 +6,7 @@
  * the store since the start (a node's generation past the start's, or a
  * node that went: its nearest surviving parent's generation moved), else
  * EAGAIN; then it replays each changed path from the copy into the store
- * and fires the watches.
+ * (a removed path loses its old subtree first) and fires the watches.
  */
 #include "xs_private.h"
 
@@ -124,8 +124,9 @@ static bool conflicts(const struct xs_store *s, const struct xs_txn *t)
     return false;
 }
 
-/* Make path in the store what it is in the copy. */
-static int replay(struct xs_store *s, const struct xs_store *copy, const char *path)
+/* Make path in the store what it is in the copy; after an RM, only what
+ * the transaction made again below path survives. */
+static int replay(struct xs_store *s, const struct xs_store *copy, const char *path, bool rm)
 {
     const struct xs_node *want = xs_store_lookup(copy, path), *src;
     struct xs_node *n = xs_store_lookup(s, path);
@@ -133,11 +134,12 @@ static int replay(struct xs_store *s, const struct xs_store *copy, const char *p
     const char *p;
     int rc;
 
-    if (!want) {
-        if (n)
-            xs_store_remove(s, n);
-        return 0;
+    if (n && (rm || !want)) {
+        xs_store_remove(s, n);
+        n = NULL;
     }
+    if (!want)
+        return 0;
     /* Create missing parents one by one with the copy's permissions. */
     for (p = path + 1; !n; p++) {
         if (*p != '/' && *p != '\0')
@@ -160,18 +162,14 @@ static int replay(struct xs_store *s, const struct xs_store *copy, const char *p
     return rc ? rc : xs_store_set_value(s, n, want->value, want->vlen);
 }
 
-static void fire_change(struct xs *xs, const struct xs_store *copy,
-                        const struct xs_txn_path *chg)
+/* Fire the watches for one change: removals before the replay, with the
+ * removed node's permissions, the others after it. */
+static void fire_change(struct xs *xs, const struct xs_txn_path *chg, bool rm)
 {
-    static const struct xs_perm dom0_only = { 0, XS_PERM_NONE };
-    const struct xs_node *n = xs_store_lookup(copy, chg->path);
+    const struct xs_node *n = xs_store_lookup(&xs->store, chg->path);
 
-    if (!n)     /* removed: judge by the nearest parent left in the copy */
-        n = xs_store_nearest(copy, chg->path);
-    if (n)
-        xs_watch_fire(xs, chg->path, n->perms, n->nperms, chg->flag);
-    else
-        xs_watch_fire(xs, chg->path, &dom0_only, 1, chg->flag);
+    if (n && chg->flag == rm)
+        xs_watch_fire(xs, chg->path, n->perms, n->nperms, rm);
 }
 
 int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
@@ -188,9 +186,11 @@ int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
     if (commit && conflicts(&xs->store, t))
         rc = -XEN_EAGAIN;
     for (i = 0; commit && !rc && i < t->nchg; i++)
-        rc = replay(&xs->store, &t->store, t->chg[i].path);
+        fire_change(xs, &t->chg[i], true);
     for (i = 0; commit && !rc && i < t->nchg; i++)
-        fire_change(xs, &t->store, &t->chg[i]);
+        rc = replay(&xs->store, &t->store, t->chg[i].path, t->chg[i].flag);
+    for (i = 0; commit && !rc && i < t->nchg; i++)
+        fire_change(xs, &t->chg[i], false);
     xs_txn_free(t);
     return rc;
 }
