@@ -36,7 +36,7 @@ void xs_conn_free(struct xs_conn *c)
 }
 
 bool xs_conn_queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
-                uint32_t tx_id, const void *payload, uint32_t len, bool event)
+                   uint32_t tx_id, const void *payload, uint32_t len, bool event)
 {
     struct xsd_sockmsg hdr = { type, req_id, tx_id, len };
     struct xs_msg *m = malloc(sizeof(*m) + sizeof(hdr) + len);

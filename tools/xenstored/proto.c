@@ -127,8 +127,8 @@ static int dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr, const char
 }
 
 uint32_t xs_proto_handle(struct xs_conn *c, const struct xsd_sockmsg *hdr,
-                      const char *payload, struct xs_buf *reply,
-                      const struct xs_watch **initial)
+                         const char *payload, struct xs_buf *reply,
+                         const struct xs_watch **initial)
 {
     struct xs_req r = {
         .xs = c->xs, .conn = c, .store = &c->xs->store, .reply = reply,
@@ -157,7 +157,7 @@ void xs_proto_request(struct xs_conn *c, const struct xsd_sockmsg *hdr, const ch
     xs_buf_init(&reply);
     type = xs_proto_handle(c, hdr, payload, &reply, &initial);
     if (!reply.ok || !xs_conn_queue(c, type, hdr->req_id, hdr->tx_id, reply.data,
-                                 reply.len, false))
+                                    reply.len, false))
         xs_log(c->xs, "xenstored: no memory for a reply to dom%u", c->domid);
     if (initial)
         xs_watch_event(c, initial, initial->path);

@@ -114,7 +114,8 @@ static int pull(struct xs_conn *c, bool *moved)
 
     for (;;) {
         while (c->skip) {
-            n = xs_ring_read(c, scratch, c->skip < sizeof(scratch) ? c->skip : sizeof(scratch), moved);
+            n = xs_ring_read(c, scratch, c->skip < sizeof(scratch) ? c->skip : sizeof(scratch),
+                             moved);
             if (n <= 0)
                 return 0;
             c->skip -= (uint32_t)n;

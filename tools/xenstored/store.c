@@ -246,7 +246,7 @@ uint32_t xs_store_missing(const struct xs_store *s, const char *path)
 }
 
 int xs_store_create(struct xs_store *s, const char *path, uint16_t owner,
-                 struct xs_node **out)
+                    struct xs_node **out)
 {
     const char *p, *end;
     struct xs_node *n = walk(s, path, &p), *c, **tail;
@@ -291,7 +291,7 @@ int xs_store_set_value(struct xs_store *s, struct xs_node *n, const void *v, uin
 }
 
 int xs_store_set_perms(struct xs_store *s, struct xs_node *n,
-                    const struct xs_perm *perms, uint32_t count)
+                       const struct xs_perm *perms, uint32_t count)
 {
     struct xs_perm *copy = malloc(count * sizeof(*perms));
 

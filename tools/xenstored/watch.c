@@ -105,7 +105,7 @@ static void fire_conn(struct xs_conn *c, const char *path, const struct xs_perm 
 }
 
 void xs_watch_fire(struct xs *xs, const char *path, const struct xs_perm *perms,
-                uint32_t nperms, bool rm)
+                   uint32_t nperms, bool rm)
 {
     struct xs_conn *c;
 

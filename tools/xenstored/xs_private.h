@@ -66,10 +66,10 @@ uint32_t xs_store_missing(const struct xs_store *s, const char *path);
 /* Create path and missing parents; new nodes copy their parent's
  * permissions, with owner as owner unless owner is 0. */
 int xs_store_create(struct xs_store *s, const char *path, uint16_t owner,
-                 struct xs_node **out);
+                    struct xs_node **out);
 int xs_store_set_value(struct xs_store *s, struct xs_node *n, const void *v, uint32_t len);
 int xs_store_set_perms(struct xs_store *s, struct xs_node *n,
-                    const struct xs_perm *perms, uint32_t count);
+                       const struct xs_perm *perms, uint32_t count);
 void xs_store_remove(struct xs_store *s, struct xs_node *n);
 uint32_t xs_store_owned(const struct xs_store *s, uint16_t domid);
 /* Whether any node in n's subtree changed after generation gen. */
@@ -114,7 +114,7 @@ void xs_conn_free(struct xs_conn *c);
 void xs_conn_reset(struct xs_conn *c);
 /* Queue a message (header and payload); false if memory ran out. */
 bool xs_conn_queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
-                uint32_t tx_id, const void *payload, uint32_t len, bool event);
+                   uint32_t tx_id, const void *payload, uint32_t len, bool event);
 
 /* ---- rings (ring.c) ---- */
 /* Move what fits between c's ring and its buffers, handling each complete
@@ -141,11 +141,11 @@ struct xs_req {
  * returned; *initial is a new watch whose first event must follow the reply.
  * payload has hdr->len bytes and a NUL after them. */
 uint32_t xs_proto_handle(struct xs_conn *c, const struct xsd_sockmsg *hdr,
-                      const char *payload, struct xs_buf *reply,
-                      const struct xs_watch **initial);
+                         const char *payload, struct xs_buf *reply,
+                         const struct xs_watch **initial);
 /* Handle it and queue the reply on c. */
 void xs_proto_request(struct xs_conn *c, const struct xsd_sockmsg *hdr,
-                   const char *payload);
+                      const char *payload);
 const char *xs_proto_error_name(int err);
 int xs_proto_error_code(const char *name);
 
@@ -184,7 +184,7 @@ int xs_watch_remove(struct xs_conn *c, const char *path, const char *token);
 void xs_watch_free_all(struct xs_conn *c);
 /* path changed (rm: its subtree went); perms decide who may see it. */
 void xs_watch_fire(struct xs *xs, const char *path, const struct xs_perm *perms,
-                uint32_t nperms, bool rm);
+                   uint32_t nperms, bool rm);
 /* Queue one event for w on c, path made relative when w is. */
 void xs_watch_event(struct xs_conn *c, const struct xs_watch *w, const char *path);
 void xs_watch_fire_special(struct xs *xs, const char *name);
