@@ -542,6 +542,33 @@ static void test_quota_nodes_and_size(void **state)
     assert_int_equal(strlen(buf), 2900);
 }
 
+static void test_quota_across_transactions(void **state)
+{
+    struct fake_dom *d1 = fake_dom(1);
+    uint32_t tx[2], i, owned;
+    char path[32];
+
+    make_home(1);
+    assert_int_equal(xs_local_mkdir(&xs, 0, "/local/domain/1/p0"), 0);
+    assert_int_equal(xs_local_mkdir(&xs, 0, "/local/domain/1/p1"), 0);
+    owned = xs_store_owned(&xs.store, 1);
+    xs.quota.nodes = owned + 5;
+    /* Two transactions may each add 3 nodes to their own copy... */
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(fake_call_str(&xs, d1, XS_TRANSACTION_START, 0, buf, "", NULL),
+                         XS_TRANSACTION_START);
+        tx[i] = (uint32_t)strtoul(buf, NULL, 10);
+        snprintf(path, sizeof(path), "p%u/a/b/c", i);
+        assert_int_equal(fake_call_str(&xs, d1, XS_MKDIR, tx[i], buf, path, NULL), XS_MKDIR);
+    }
+    /* ...but only the first can commit them. */
+    assert_int_equal(fake_call_str(&xs, d1, XS_TRANSACTION_END, tx[0], buf, "T", NULL),
+                     XS_TRANSACTION_END);
+    expect_error(fake_call_str(&xs, d1, XS_TRANSACTION_END, tx[1], buf, "T", NULL), "EQUOTA");
+    assert_int_equal(xs_store_owned(&xs.store, 1), owned + 3);
+    assert_int_equal(xs_local_read(&xs, 0, "/local/domain/1/p1/a", buf, sizeof(buf)), -XEN_ENOENT);
+}
+
 static void test_quota_watches_perms(void **state)
 {
     struct fake_dom *d1 = fake_dom(1);
@@ -584,6 +611,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_watch_guest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_txn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_nodes_and_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quota_across_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_watches_perms, setup, teardown),
     };
 

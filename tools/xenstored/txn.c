@@ -19,6 +19,7 @@ struct xs_txn {
     struct xs_txn *next;
     uint32_t id;
     uint64_t start_gen;     /* the store's generation at the start */
+    uint32_t start_owned;   /* nodes the domain owned at the start */
     struct xs_store store;
     struct xs_txn_path *acc, *chg;
     uint32_t nacc, nchg;
@@ -57,6 +58,7 @@ int xs_txn_start(struct xs_conn *c, uint32_t *id)
         t->id = ++c->next_txid;
     while (t->id == 0 || xs_txn_find(c, t->id));
     t->start_gen = xs->store.gen;
+    t->start_owned = xs_store_owned(&xs->store, c->domid);
     t->next = c->txns;
     c->txns = t;
     c->ntxns++;
@@ -172,6 +174,17 @@ static void fire_change(struct xs *xs, const struct xs_txn_path *chg, bool rm)
         xs_watch_fire(xs, chg->path, n->perms, n->nperms, rm);
 }
 
+/* Whether committing would take a domain past its node quota: each
+ * transaction was checked against its own copy only. */
+static bool over_quota(const struct xs_conn *c, const struct xs_txn *t)
+{
+    uint32_t now = xs_store_owned(&c->xs->store, c->domid);
+    uint32_t after = xs_store_owned(&t->store, c->domid);
+
+    return c->domid && after > t->start_owned &&
+           now + (after - t->start_owned) > c->xs->quota.nodes;
+}
+
 int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
 {
     struct xs *xs = c->xs;
@@ -185,6 +198,8 @@ int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
     c->ntxns--;
     if (commit && conflicts(&xs->store, t))
         rc = -XEN_EAGAIN;
+    else if (commit && over_quota(c, t))
+        rc = -XS_EQUOTA;
     for (i = 0; commit && !rc && i < t->nchg; i++)
         fire_change(xs, &t->chg[i], true);
     for (i = 0; commit && !rc && i < t->nchg; i++)
