@@ -509,6 +509,81 @@ static void test_watch_txn(void **state)
     assert_int_equal(xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token)), 0);
 }
 
+/* A frontend in dom1 and a backend in dom0 meet through the store, as
+ * xen-netfront and a dom0 backend do. */
+static void test_split_driver_handshake(void **state)
+{
+    struct fake_dom *d1 = fake_dom(1);
+    struct xs_perm fe[2] = { { 1, XS_PERM_NONE }, { 0, XS_PERM_READ } };
+    struct xs_perm be[2] = { { 0, XS_PERM_NONE }, { 1, XS_PERM_READ } };
+    static const char fe_dir[] = "/local/domain/1/device/vif/0";
+    static const char be_dir[] = "/local/domain/0/backend/vif/1/0";
+    char path[256], token[64], payload[128];
+    uint32_t tx, tries, events;
+
+    /* The toolstack makes both halves. */
+    make_home(1);
+    assert_int_equal(xs_local_mkdir(&xs, 0, fe_dir), 0);
+    assert_int_equal(xs_local_set_perms(&xs, 0, fe_dir, fe, 2), 0);
+    assert_int_equal(xs_local_printf(&xs, 0, "/local/domain/1/device/vif/0/backend", "%s",
+                                     be_dir), 0);
+    assert_int_equal(xs_local_printf(&xs, 0, "/local/domain/1/device/vif/0/state", "%d", 1), 0);
+    assert_int_equal(xs_local_mkdir(&xs, 0, be_dir), 0);
+    assert_int_equal(xs_local_set_perms(&xs, 0, be_dir, be, 2), 0);
+    assert_int_equal(xs_local_printf(&xs, 0, "/local/domain/0/backend/vif/1/0/state", "%d", 2), 0);
+    assert_int_equal(xs_local_watch(&xs, "/local/domain/1/device/vif/0/state", "fe"), 0);
+    assert_true(xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token)));
+
+    /* The frontend reads where its backend is and watches its state. */
+    assert_int_equal(fake_call_str(&xs, d1, XS_READ, 0, buf, "device/vif/0/backend", NULL),
+                     XS_READ);
+    assert_string_equal(buf, be_dir);
+    snprintf(payload, sizeof(payload), "%s/state", be_dir);
+    assert_int_equal(fake_call_str(&xs, d1, XS_WATCH, 0, buf, payload, "be"), XS_WATCH);
+    assert_true(fake_saw(d1, payload, "be"));
+    assert_int_equal(fake_call_str(&xs, d1, XS_READ, 0, buf, payload, NULL), XS_READ);
+    assert_string_equal(buf, "2");
+    /* It may read the backend's directory but not write there. */
+    expect_error(fake_call_str(&xs, d1, XS_WRITE, 0, buf, payload, "4"), "EACCES");
+
+    /* It publishes its ring in a transaction, retrying on EAGAIN. */
+    for (tries = 0; tries < 3; tries++) {
+        assert_int_equal(fake_call_str(&xs, d1, XS_TRANSACTION_START, 0, buf, "", NULL),
+                         XS_TRANSACTION_START);
+        tx = (uint32_t)strtoul(buf, NULL, 10);
+        assert_int_equal(fake_call_str(&xs, d1, XS_WRITE, tx, buf, "device/vif/0/tx-ring-ref",
+                                       "8"), XS_WRITE);
+        assert_int_equal(fake_call_str(&xs, d1, XS_WRITE, tx, buf, "device/vif/0/event-channel",
+                                       "5"), XS_WRITE);
+        assert_int_equal(fake_call_str(&xs, d1, XS_WRITE, tx, buf, "device/vif/0/state", "3"),
+                         XS_WRITE);
+        if (tries == 0)     /* the toolstack touches the frontend meanwhile */
+            assert_int_equal(xs_local_printf(&xs, 0, "/local/domain/1/device/vif/0/state",
+                                             "%d", 1), 0);
+        if (fake_call_str(&xs, d1, XS_TRANSACTION_END, tx, buf, "T", NULL) == XS_TRANSACTION_END)
+            break;
+        assert_string_equal(buf, "EAGAIN");
+    }
+    assert_int_equal(tries, 1);
+
+    /* The backend hears of it (and of the toolstack's write), reads the
+     * ring and answers. */
+    for (events = 0; xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token));
+         events++) {
+        assert_string_equal(path, "/local/domain/1/device/vif/0/state");
+        assert_string_equal(token, "fe");
+    }
+    assert_int_equal(events, 2);
+    assert_int_equal(xs_local_read(&xs, 0, "/local/domain/1/device/vif/0/tx-ring-ref", buf, 8),
+                     1);
+    assert_string_equal(buf, "8");
+    assert_int_equal(xs_local_printf(&xs, 0, "/local/domain/0/backend/vif/1/0/state", "%d", 4), 0);
+    fake_drain(&xs, d1);
+    assert_true(fake_saw(d1, payload, "be"));
+    assert_int_equal(fake_call_str(&xs, d1, XS_READ, 0, buf, payload, NULL), XS_READ);
+    assert_string_equal(buf, "4");
+}
+
 /* ---- quotas ---- */
 
 static void test_quota_nodes_and_size(void **state)
@@ -610,6 +685,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_watch_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_guest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_txn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_split_driver_handshake, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_nodes_and_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_across_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quota_watches_perms, setup, teardown),
