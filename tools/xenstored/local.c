@@ -7,32 +7,43 @@
  */
 #include "xs_private.h"
 
+/* Run hdr on dom0's connection; its payload is in req, which gains a NUL.
+ * Returns the reply's type; the reply is in *reply. */
+static uint32_t run(struct xs *xs, const struct xsd_sockmsg *hdr, struct xs_buf *req,
+                    struct xs_buf *reply)
+{
+    const struct xs_watch *initial;
+    uint32_t type;
+
+    xs_buf_add(req, "", 1);
+    if (!req->ok) {
+        xs_buf_str(reply, "ENOMEM");
+        return XS_ERROR;
+    }
+    type = xs_proto_handle(xs->local, hdr, req->data, reply, &initial);
+    if (initial)
+        xs_watch_event(xs->local, initial, initial->path);
+    xs_domain_flush_all(xs);
+    return type;
+}
+
 /* Run one request; 0 and the reply in *reply, or a negative errno. */
-static int call(struct xs *xs, uint32_t type, uint32_t tx, const struct xs_buf *req,
+static int call(struct xs *xs, uint32_t type, uint32_t tx, struct xs_buf *req,
                 struct xs_buf *reply)
 {
     struct xsd_sockmsg hdr = { type, 0, tx, req->len };
-    const struct xs_watch *initial;
-    char payload[XENSTORE_PAYLOAD_MAX + 1];
-    uint32_t rtype;
+    int rc;
 
     xs_buf_init(reply);
     if (!req->ok)
         return -XEN_ENOMEM;
     if (req->len > XENSTORE_PAYLOAD_MAX)
         return -XEN_E2BIG;
-    if (req->len)
-        memcpy(payload, req->data, req->len);
-    payload[req->len] = '\0';
-    rtype = xs_proto_handle(xs->local, &hdr, payload, reply, &initial);
-    if (initial)
-        xs_watch_event(xs->local, initial, initial->path);
-    xs_domain_flush_all(xs);
-    if (rtype != XS_ERROR)
+    if (run(xs, &hdr, req, reply) != XS_ERROR)
         return 0;
-    rtype = (uint32_t)xs_proto_error_code(reply->data);
+    rc = xs_proto_error_code(reply->data);
     xs_buf_free(reply);
-    return (int)rtype;
+    return rc;
 }
 
 /* A request of one path; 0 and the reply in *reply, or a negative errno. */
@@ -105,16 +116,24 @@ int xs_local_write(struct xs *xs, uint32_t tx, const char *path, const void *val
 
 int xs_local_printf(struct xs *xs, uint32_t tx, const char *path, const char *fmt, ...)
 {
-    char value[XENSTORE_PAYLOAD_MAX];
+    char *value;
     va_list ap;
-    int n;
+    int n, rc;
 
     va_start(ap, fmt);
-    n = vsnprintf(value, sizeof(value), fmt, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(value))
+    if (n < 0 || n >= XENSTORE_PAYLOAD_MAX)
         return -XEN_E2BIG;
-    return xs_local_write(xs, tx, path, value, (size_t)n);
+    value = malloc((size_t)n + 1);
+    if (!value)
+        return -XEN_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(value, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    rc = xs_local_write(xs, tx, path, value, (size_t)n);
+    free(value);
+    return rc;
 }
 
 int xs_local_mkdir(struct xs *xs, uint32_t tx, const char *path)
@@ -243,28 +262,22 @@ int xs_local_next_event(struct xs *xs, char *path, size_t xs_path_size,
 uint32_t xs_local_raw(struct xs *xs, const struct xsd_sockmsg *hdr, const void *payload,
                       struct xsd_sockmsg *reply, char *reply_payload)
 {
-    const struct xs_watch *initial;
-    char in[XENSTORE_PAYLOAD_MAX + 1];
-    struct xs_buf out;
-    uint32_t len = hdr->len;
+    struct xs_buf in, out;
 
+    xs_buf_init(&in);
     xs_buf_init(&out);
     *reply = *hdr;
-    if (len > XENSTORE_PAYLOAD_MAX) {
+    if (hdr->len > XENSTORE_PAYLOAD_MAX) {
         reply->type = XS_ERROR;
         xs_buf_str(&out, "E2BIG");
     } else {
-        if (len)
-            memcpy(in, payload, len);
-        in[len] = '\0';
-        reply->type = xs_proto_handle(xs->local, hdr, in, &out, &initial);
-        if (initial)
-            xs_watch_event(xs->local, initial, initial->path);
-        xs_domain_flush_all(xs);
+        xs_buf_add(&in, payload, hdr->len);
+        reply->type = run(xs, hdr, &in, &out);
     }
     reply->len = out.ok ? out.len : 0;
     if (reply->len)
         memcpy(reply_payload, out.data, reply->len);
+    xs_buf_free(&in);
     xs_buf_free(&out);
     return reply->len;
 }

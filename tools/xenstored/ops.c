@@ -101,18 +101,17 @@ int xs_op_mkdir(struct xs_req *r)
 
 int xs_op_rm(struct xs_req *r)
 {
-    char path[XS_PATH_BUF], parent[XS_PATH_BUF];
+    char path[XS_PATH_BUF];
     struct xs_node *n;
     size_t i;
     int rc = get_node(r, path, XS_PERM_WRITE, &n);
 
     if (rc == -XEN_ENOENT) {
-        /* Not there: fine, if its parent is. */
+        /* Not there: fine, if its parent is. path becomes the parent. */
         for (i = strlen(path); i > 1 && path[i - 1] != '/'; i--)
             ;
-        memcpy(parent, path, i);
-        parent[i > 1 ? i - 1 : 1] = '\0';
-        return xs_store_lookup(r->store, parent) ? 0 : -XEN_ENOENT;
+        path[i > 1 ? i - 1 : 1] = '\0';
+        return xs_store_lookup(r->store, path) ? 0 : -XEN_ENOENT;
     }
     if (rc)
         return rc;

@@ -128,13 +128,12 @@ static bool conflicts(const struct xs_store *s, const struct xs_txn *t)
 
 /* Make path in the store what it is in the copy; after an RM, only what
  * the transaction made again below path survives. */
-static int replay(struct xs_store *s, const struct xs_store *copy, const char *path, bool rm)
+static int replay(struct xs_store *s, const struct xs_store *copy, char *path, bool rm)
 {
     const struct xs_node *want = xs_store_lookup(copy, path), *src;
     struct xs_node *n = xs_store_lookup(s, path);
-    char sub[XS_PATH_BUF];
-    const char *p;
-    int rc;
+    char *p, saved;
+    int rc = 0;
 
     if (n && (rm || !want)) {
         xs_store_remove(s, n);
@@ -142,24 +141,26 @@ static int replay(struct xs_store *s, const struct xs_store *copy, const char *p
     }
     if (!want)
         return 0;
-    /* Create missing parents one by one with the copy's permissions. */
-    for (p = path + 1; !n; p++) {
+    /* Create missing parents one by one with the copy's permissions; path
+     * is cut short at each '/' for a moment. */
+    for (p = path + 1; !n && !rc; p++) {
         if (*p != '/' && *p != '\0')
             continue;
-        memcpy(sub, path, (size_t)(p - path));
-        sub[p - path] = '\0';
-        if (!xs_store_lookup(s, sub)) {
-            rc = xs_store_create(s, sub, 0, &n);
-            src = xs_store_lookup(copy, sub);
+        saved = *p;
+        *p = '\0';
+        if (!xs_store_lookup(s, path)) {
+            rc = xs_store_create(s, path, 0, &n);
+            src = xs_store_lookup(copy, path);
             if (!rc)
                 rc = xs_store_set_perms(s, n, src->perms, src->nperms);
             if (!rc)
                 rc = xs_store_set_value(s, n, src->value, src->vlen);
-            if (rc)
-                return rc;
         }
-        n = *p ? NULL : xs_store_lookup(s, path);
+        *p = saved;
+        n = saved ? NULL : xs_store_lookup(s, path);
     }
+    if (rc)
+        return rc;
     rc = xs_store_set_perms(s, n, want->perms, want->nperms);
     return rc ? rc : xs_store_set_value(s, n, want->value, want->vlen);
 }
