@@ -358,6 +358,31 @@ static void test_txn_conflicts(void **state)
     assert_int_equal(xs_local_transaction_end(&xs, tx, true), 0);
     assert_int_equal(xs_local_read(&xs, 0, "/c/b", buf, sizeof(buf)), 2);
 
+    /* A node read as missing, or made, beside which another appears
+     * meanwhile does not conflict. */
+    assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
+    assert_int_equal(xs_local_read(&xs, tx, "/c/none", buf, sizeof(buf)), -XEN_ENOENT);
+    assert_int_equal(xs_local_write(&xs, tx, "/c/made/here", "1", 1), 0);
+    assert_int_equal(xs_local_write(&xs, 0, "/c/beside", "", 0), 0);
+    assert_int_equal(xs_local_transaction_end(&xs, tx, true), 0);
+    assert_int_equal(xs_local_read(&xs, 0, "/c/made/here", buf, sizeof(buf)), 1);
+
+    /* Making nodes conflicts with the parent they hang on going, or its
+     * permissions changing. */
+    assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
+    assert_int_equal(xs_local_write(&xs, tx, "/c/made/again", "1", 1), 0);
+    assert_int_equal(xs_local_rm(&xs, 0, "/c/made"), 0);
+    assert_int_equal(xs_local_transaction_end(&xs, tx, true), -XEN_EAGAIN);
+    assert_int_equal(xs_local_read(&xs, 0, "/c/made", buf, sizeof(buf)), -XEN_ENOENT);
+    assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
+    assert_int_equal(xs_local_mkdir(&xs, tx, "/c/new"), 0);
+    {
+        struct xs_perm p = { 0, XS_PERM_READ };
+
+        assert_int_equal(xs_local_set_perms(&xs, 0, "/c", &p, 1), 0);
+    }
+    assert_int_equal(xs_local_transaction_end(&xs, tx, true), -XEN_EAGAIN);
+
     /* A node read as missing that appears meanwhile conflicts. */
     assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
     assert_int_equal(xs_local_read(&xs, tx, "/c/later", buf, sizeof(buf)), -XEN_ENOENT);

@@ -40,6 +40,17 @@ static int changed(struct xs_req *r, const char *path, const struct xs_node *n, 
     return 0;
 }
 
+/* The length of path less its last 'drop' components ("/" counts as 0). */
+static size_t prefix_len(const char *path, uint32_t drop)
+{
+    size_t len = strlen(path);
+
+    while (drop--)
+        while (len && path[--len] != '/')
+            ;
+    return len;
+}
+
 /* Find or create the node at r->arg[0] for writing. */
 static int make_node(struct xs_req *r, char *path, struct xs_node **out, bool *created)
 {
@@ -57,7 +68,7 @@ static int make_node(struct xs_req *r, char *path, struct xs_node **out, bool *c
     missing = xs_store_missing(r->store, path);
     if (domid && xs_store_owned(r->store, domid) + missing > r->xs->quota.nodes)
         return -XS_EQUOTA;
-    if (r->txn && (rc = xs_txn_note_access(r->txn, path, false)))
+    if (r->txn && (rc = xs_txn_note_parent(r->txn, path, prefix_len(path, missing))))
         return rc;
     *created = true;
     return xs_store_create(r->store, path, domid, out);

@@ -110,7 +110,7 @@ int xs_store_init(struct xs_store *s)
     s->root = node_new("", 0, &root_perm, 1);
     if (!s->root)
         return -XEN_ENOMEM;
-    s->root->gen = ++s->gen;
+    s->root->gen = s->root->pgen = ++s->gen;
     acct_node(s, s->root, 1);
     return 0;
 }
@@ -131,6 +131,7 @@ static struct xs_node *node_copy_one(const struct xs_node *src, struct xs_node *
         return NULL;
     n->parent = parent;
     n->gen = src->gen;
+    n->pgen = src->pgen;
     n->vlen = src->vlen;
     if (src->vlen) {
         n->value = malloc(src->vlen);
@@ -264,7 +265,7 @@ int xs_store_create(struct xs_store *s, const char *path, uint16_t owner,
         for (tail = &n->child; *tail; tail = &(*tail)->next)
             ;
         *tail = c;
-        c->gen = n->gen = ++s->gen;
+        c->gen = c->pgen = n->gen = ++s->gen;
         acct_node(s, c, 1);
         n = c;
         p = end;
@@ -303,7 +304,7 @@ int xs_store_set_perms(struct xs_store *s, struct xs_node *n,
     n->perms = copy;
     n->nperms = count;
     acct_node(s, n, 1);
-    n->gen = ++s->gen;
+    n->gen = n->pgen = ++s->gen;
     return 0;
 }
 

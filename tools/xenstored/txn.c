@@ -4,7 +4,8 @@
  * requests in the transaction read and change the copy and note the paths
  * they read or changed. Commit checks that none of those paths changed in
  * the store since the start (a node's generation past the start's, or a
- * node that went: its nearest surviving parent's generation moved), else
+ * node that went: its nearest surviving parent's generation moved, unless
+ * the node is known to have been missing at the start too), else
  * EAGAIN; then it replays each changed path from the copy into the store
  * (a removed path loses its old subtree first) and fires the watches.
  */
@@ -13,6 +14,8 @@
 struct xs_txn_path {
     char *path;
     bool flag;              /* access: whole subtree; change: removal */
+    bool absent;            /* access: known missing at the start */
+    bool parent;            /* access: only existence and permissions count */
 };
 
 struct xs_txn {
@@ -66,34 +69,55 @@ int xs_txn_start(struct xs_conn *c, uint32_t *id)
     return 0;
 }
 
-static int note(struct xs_txn_path **list, uint32_t *n, const char *path, bool flag)
+/* Add an entry for the first len bytes of path to a list, once; the first
+ * note's absent stays. */
+static int note(struct xs_txn_path **list, uint32_t *n, const char *path, size_t len,
+                struct xs_txn_path how)
 {
     struct xs_txn_path *l;
     uint32_t i;
 
     for (i = 0; i < *n; i++)
-        if (strcmp((*list)[i].path, path) == 0 && (*list)[i].flag == flag)
+        if (strncmp((*list)[i].path, path, len) == 0 && (*list)[i].path[len] == '\0' &&
+            (*list)[i].flag == how.flag && (*list)[i].parent == how.parent)
             return 0;
     l = realloc(*list, (*n + 1) * sizeof(**list));
     if (!l)
         return -XEN_ENOMEM;
     *list = l;
-    l[*n].path = xs_strdup(path);
-    if (!l[*n].path)
+    how.path = malloc(len + 1);
+    if (!how.path)
         return -XEN_ENOMEM;
-    l[*n].flag = flag;
+    memcpy(how.path, path, len);
+    how.path[len] = '\0';
+    l[*n] = how;
     (*n)++;
     return 0;
 }
 
 int xs_txn_note_access(struct xs_txn *t, const char *path, bool subtree)
 {
-    return note(&t->acc, &t->nacc, path, subtree);
+    struct xs_txn_path how = { .flag = subtree };
+
+    /* Missing below a parent the transaction has not changed: it was
+     * missing at the start too. */
+    if (!xs_store_lookup(&t->store, path))
+        how.absent = xs_store_nearest(&t->store, path)->gen <= t->start_gen;
+    return note(&t->acc, &t->nacc, path, strlen(path), how);
+}
+
+int xs_txn_note_parent(struct xs_txn *t, const char *path, size_t len)
+{
+    struct xs_txn_path how = { .parent = true };
+
+    return note(&t->acc, &t->nacc, path, len ? len : 1, how);
 }
 
 int xs_txn_note_change(struct xs_txn *t, const char *path, bool rm)
 {
-    return note(&t->chg, &t->nchg, path, rm);
+    struct xs_txn_path how = { .flag = rm };
+
+    return note(&t->chg, &t->nchg, path, strlen(path), how);
 }
 
 static void xs_txn_free(struct xs_txn *t)
@@ -117,10 +141,16 @@ static bool conflicts(const struct xs_store *s, const struct xs_txn *t)
 
     for (i = 0; i < t->nacc; i++) {
         n = xs_store_lookup(s, t->acc[i].path);
+        if (t->acc[i].parent) {
+            if (!n || n->pgen > t->start_gen)
+                return true;
+            continue;
+        }
         if (n && xs_store_changed_since(n, t->start_gen, t->acc[i].flag))
             return true;
-        /* Gone, or never there: its nearest parent shows any removal. */
-        if (!n && xs_store_nearest(s, t->acc[i].path)->gen > t->start_gen)
+        /* Gone: its nearest parent shows the removal, if it was there. */
+        if (!n && !t->acc[i].absent &&
+            xs_store_nearest(s, t->acc[i].path)->gen > t->start_gen)
             return true;
     }
     return false;

@@ -50,6 +50,7 @@ struct xs_node {
     struct xs_perm *perms;
     uint32_t nperms;
     uint64_t gen;           /* the store's gen when it or its child list changed */
+    uint64_t pgen;          /* ... when it was made or its permissions changed */
 };
 struct xs_acct {
     uint16_t domid;
@@ -175,6 +176,9 @@ void xs_txn_free_all(struct xs_conn *c);
 struct xs_store *xs_txn_store(struct xs_txn *t);
 /* Note that the request read (or will change) path, or path's subtree. */
 int xs_txn_note_access(struct xs_txn *t, const char *path, bool subtree);
+/* Note that the request made nodes below the existing node at the first
+ * len bytes of path: it must still be there, with the same permissions. */
+int xs_txn_note_parent(struct xs_txn *t, const char *path, size_t len);
 /* Note a change to replay at commit, with its watch event. */
 int xs_txn_note_change(struct xs_txn *t, const char *path, bool rm);
 
