@@ -24,6 +24,21 @@ extern struct page_pool dom0_pages;
  * heap on it. 0 or -XEN_ENOMEM when no RAM is left for the bitmap. */
 int mem_init(void);
 
+/* ---- other domains' pages (fmap.c) ---- */
+/* dom0's window for foreign and grant mappings: guest-physical space with
+ * no RAM, identity-mapped by head.S like the rest of the first 4 GiB. */
+#define FMAP_BASE       0xC0000000ull
+#define FMAP_SIZE       (64ull << 20)
+#define FMAP_BATCH      64          /* pages per fmap_foreign() */
+/* n free pages of the window (for gnttab_map, say): their gpa, 0 if none. */
+uint64_t fmap_alloc(unsigned int n);
+void fmap_free(uint64_t gpa, unsigned int n);
+/* Map dom's pages gfns[0..n) (n <= FMAP_BATCH) at consecutive pages of the
+ * window; their address, or NULL (nothing left mapped) if any failed. */
+void *fmap_foreign(domid_t dom, const uint64_t *gfns, unsigned int n);
+/* Unmap what fmap_foreign() mapped and give the window pages back. */
+void fmap_unmap(void *p, unsigned int n);
+
 /* ---- the initrd (main.c): module 0, a cpio newc archive ---- */
 extern const void *initrd;      /* NULL: none */
 extern size_t initrd_size;

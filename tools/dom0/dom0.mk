@@ -5,7 +5,7 @@
 # build/dom0/initrd.cpio, its initrd: the hello guest and hello.cfg.
 
 dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
-	dom0/cpio.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
+	dom0/cpio.o dom0/fmap.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
 	libhv/libhv.o libhv/config.o hv/hv.o hv/cmdtab.o
 DOM0_OBJS := $(addprefix $(B)/dom0/obj/,$(dom0-y))
 DOM0_ELF  := $(B)/dom0/dom0.elf

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What dom0's toolstack (the domain builder and lifecycle, tools/hv/ and
+ * tools/libhv/) and its backends (xenstored and the console backend,
+ * tools/dom0/backends.c) tell each other about the domains dom0 manages.
+ *
+ * Order of events for a domain:
+ *   builder: createdomain, populate, load, special pages, event channels,
+ *            HVM params, start state  ->  backends_domain_new()  ->  unpause
+ *   stop:    VIRQ_DOM_EXC; the toolstack reads why (getdomaininfo) and
+ *            carries out on_poweroff/on_reboot/on_crash
+ *   destroy: backends_domain_gone()  ->  destroydomain  ->  wait until the
+ *            hypervisor no longer knows it (getdomaininfo -ESRCH)
+ * A failed build calls backends_domain_gone() if backends_domain_new()
+ * succeeded, then destroys the domain: nothing is left half-built.
+ */
+#ifndef DOM0_DOMAINS_H
+#define DOM0_DOMAINS_H
+
+#include <stdint.h>
+#include <public/xen.h>
+
+struct dom0_domain_info {
+    domid_t domid;
+    const char *name;               /* the config's name */
+    uint64_t mem_kib;               /* RAM given */
+    unsigned int vcpus;
+    /* Special pages and the guest's ends of their event channels (unbound,
+     * remote end dom0), as the builder set them in HVM_PARAM_STORE_PFN,
+     * _STORE_EVTCHN, _CONSOLE_PFN, _CONSOLE_EVTCHN. Both pages zeroed. */
+    uint64_t store_gfn;
+    uint32_t store_port;
+    uint64_t console_gfn;
+    uint32_t console_port;
+};
+
+/*
+ * A domain is built and still paused: introduce it to xenstored (its
+ * /local/domain/<id> tree: name, domid, memory/target, console/ring-ref,
+ * console/port, console/type, with the domain as owner of its home and
+ * read access to what it must read) and start its console backend.
+ * 0 or a negative Xen errno; on failure nothing of it is left here.
+ */
+int backends_domain_new(const struct dom0_domain_info *di);
+
+/* The domain is about to be destroyed: release it from xenstored, remove
+ * its tree, stop its console backend, unmap its pages, close the ports.
+ * Harmless for a domain the backends do not know. */
+void backends_domain_gone(domid_t domid);
+
+/*
+ * `hv console <dom>`: the serial console is the domain's console until the
+ * operator types the escape key (Ctrl-], 0x1d): its output so far (a few
+ * KiB kept) and from then on goes to the console, typed bytes go to its
+ * input ring. Returns 0 when detached, -XEN_ENOENT for a domain without a
+ * console backend. Events (xenstored, other consoles, VIRQ_DOM_EXC) are
+ * still handled meanwhile; a domain that goes away detaches.
+ */
+int backends_console_attach(domid_t domid);
+
+#endif
