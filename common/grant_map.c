@@ -32,6 +32,21 @@
 #define UNMAP_BATCH     16      /* unmaps that share one synchronous flush */
 
 /* A free maptrack handle of gt, marked busy; GNTTAB_MAX_MAPS if none. */
+/* The granting domain, with a reference; NULL (GNTST_bad_domain) when
+ * there is none or it has stopped: a shut-down, crashed or dying domain
+ * grants nothing new, though mappings made before stay until unmapped. */
+static struct domain *granter_get(domid_t id)
+{
+    struct domain *d = domain_by_id(id);
+
+    if (d && (d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED ||
+              __atomic_load_n(&d->dying, __ATOMIC_ACQUIRE))) {
+        domain_put(d);
+        return NULL;
+    }
+    return d;
+}
+
 static unsigned int maptrack_take(struct grant_table *gt)
 {
     struct gnttab_map *fresh = NULL;
@@ -87,7 +102,7 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     lt = gnttab_get(ld, true);
     if (!lt)
         return GNTST_general_error;
-    rd = domain_by_id(op->dom == DOMID_SELF ? ld->id : op->dom);
+    rd = granter_get(op->dom == DOMID_SELF ? ld->id : op->dom);
     if (!rd)
         return GNTST_bad_domain;
     st = GNTST_no_space;
@@ -315,7 +330,7 @@ static int16_t side_get(struct vcpu *v, const struct gnttab_copy_ptr *ptr, bool 
 
     *s = (struct copy_side){ .gref = gref, .ro = ro, .ref = ptr->u.ref };
     if (gref) {
-        s->d = domain_by_id(ptr->domid == DOMID_SELF ? v->domain->id : ptr->domid);
+        s->d = granter_get(ptr->domid == DOMID_SELF ? v->domain->id : ptr->domid);
         if (!s->d)
             return GNTST_bad_domain;
         st = gnttab_pin(s->d, ptr->u.ref, v->domain->id, ro, &mfn);

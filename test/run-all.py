@@ -305,6 +305,7 @@ class Judge:
     def __init__(self, sc):
         self.sc = sc
         self.ready_at = None        # seconds from emulator start
+        self.ready_text = None      # the ready line as first seen
         self.ready_stamp = None     # Petrel's own time stamp on the ready line
         self.seen = set()           # must_see patterns found
         self.fatal_at = None
@@ -375,10 +376,15 @@ class Judge:
         return None
 
     def ready_line(self, m, text, t):
-        """The ready line (READY_RE match m): once only, and plausible."""
+        """The ready line (READY_RE match m): once only, and plausible. The
+        same line again, time stamp and all, is the log shown once more
+        (dom0's `hv dmesg`), not a reboot."""
         if self.ready_at is not None:
+            if text == self.ready_text:
+                return None
             return False, "second ready line: the machine rebooted?"
         self.ready_at = t
+        self.ready_text = text
         s = STAMP_RE.search(text)
         self.ready_stamp = float(s.group(1)) if s else None
         bad = self.check_ready(int(m.group(1)), int(m.group(2)))
@@ -1058,6 +1064,7 @@ class Dom0Judge(GuestJudge):
         super().__init__(sc)
         self.banner = False
         self.prompt_at = None
+        self.in_dmesg = False           # between "dom0# hv dmesg" and a prompt
         self.step = 0                   # dom0-shell, -typing: lines reached
         self.expected = (DOM0_SHELL_EXPECT if sc.expect == "dom0-shell"
                          else [w for w, data in DOM0_TYPED if data is None])
@@ -1077,9 +1084,11 @@ class Dom0Judge(GuestJudge):
 
     def line(self, text, t):
         text = printable(text)
-        # dom0's own lines may quote the hypervisor's (hv dmesg): only
-        # Petrel's lines count for the boot verdicts.
-        done, result = (False, None) if "(d0) " in text else \
+        # dom0's `hv dmesg` shows the hypervisor's log again, up to the
+        # next prompt: only Petrel's own lines count for the boot verdicts.
+        if text.startswith(DOM0_PROMPT):
+            self.in_dmesg = re.match(r"dom0# +hv +dmesg\b", text) is not None
+        done, result = (False, None) if self.in_dmesg else \
             self.boot_line(text, t, "dom0")
         if done:
             return result
