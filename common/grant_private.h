@@ -17,6 +17,8 @@ struct vcpu;
 struct gnttab_active {
     uint32_t pins_ro, pins_rw;      /* mappings and copies using it */
     uint64_t mfn;                   /* the frame, from the first pin on */
+    uint64_t gfn;                   /* ... where the granter has it: it stays
+                                       there while pinned (decrease refuses) */
     domid_t domid;                  /* whom the pins are for */
     bool writable;                  /* the granter's p2m has it RAM_RW */
 };
@@ -40,6 +42,7 @@ struct grant_table {
                                                memory_op's physmap lock */
     struct gnttab_map *maptrack;    /* GNTTAB_MAX_MAPS, allocated at first map */
     unsigned int nr_maps;           /* entries in use (busy included) */
+    unsigned int nr_pinned;         /* active entries with pins */
 };
 
 /* d's table; created (NULL if out of memory) only if 'create'. */

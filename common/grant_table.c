@@ -173,6 +173,8 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldom, bool ro, ui
             goto out;
         }
         a->domid = ldom;
+        a->gfn = gfn;
+        gt->nr_pinned++;
     }
     if (ro)
         a->pins_ro++;
@@ -183,6 +185,34 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldom, bool ro, ui
 out:
     spin_unlock(&gt->lock);
     return st;
+}
+
+struct grant_table *gnttab_hold_pins(struct domain *d)
+{
+    struct grant_table *gt = gnttab_get(d, false);
+
+    if (gt)
+        spin_lock(&gt->lock);
+    return gt;
+}
+
+void gnttab_release_pins(struct grant_table *gt)
+{
+    if (gt)
+        spin_unlock(&gt->lock);
+}
+
+bool gnttab_gfns_pinned(struct grant_table *gt, uint64_t gfn, uint64_t nr)
+{
+    if (!gt || !gt->nr_pinned)
+        return false;
+    for (unsigned int ref = 0; ref < gt->nr_frames * GNTTAB_PER_FRAME; ref++) {
+        const struct gnttab_active *a = active_of(gt, ref);
+
+        if ((a->pins_ro || a->pins_rw) && a->gfn - gfn < nr)
+            return true;
+    }
+    return false;
 }
 
 void gnttab_unpin(struct domain *rd, grant_ref_t ref, bool ro)
@@ -196,8 +226,10 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, bool ro)
         a->pins_ro--;
     else if (!--a->pins_rw)
         clear |= GTF_writing;
-    if (!a->pins_ro && !a->pins_rw)
+    if (!a->pins_ro && !a->pins_rw) {
         clear |= GTF_reading;
+        gt->nr_pinned--;
+    }
     clear_in_use(gt, ref, clear);
     spin_unlock(&gt->lock);
 }

@@ -17,6 +17,7 @@
 #include <petrel/domain.h>
 #include <petrel/errno.h>
 #include <petrel/foreign_map.h>
+#include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
@@ -126,22 +127,25 @@ static int populate_one(struct domain *d, uint64_t gfn, unsigned int order)
 static int decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
 {
     struct p2m_batch b = P2M_BATCH_INIT;
+    struct grant_table *gt;
     unsigned long flags;
     int rc;
 
     if (!extent_ok(gfn, order))
         return -EINVAL;
+    gt = gnttab_hold_pins(d);       /* no new pins meanwhile */
     spin_lock(&reservation_lock);
     foreign_lock();
     flags = spin_lock_irqsave(&d->lock);
     rc = range_releasable(d, gfn, order);
-    if (!rc && foreign_mapped(d, gfn, order))
-        rc = -EBUSY;
+    if (!rc && (foreign_mapped(d, gfn, order) || gnttab_gfns_pinned(gt, gfn, 1ull << order)))
+        rc = -EBUSY;                /* another domain maps it: it stays */
     if (!rc)
         rc = p2m_remove(d->p2m, gfn, order, &b);
     spin_unlock_irqrestore(&d->lock, flags);
     foreign_unlock();
     spin_unlock(&reservation_lock);
+    gnttab_release_pins(gt);
     /* The frames go back only once no vCPU of d can reach them. */
     if (b.flush)
         hvm_flush_p2m_sync(d);

@@ -21,6 +21,7 @@
 #include <petrel/types.h>
 
 struct domain;
+struct grant_table;
 struct vcpu;
 
 #define GNTTAB_INIT_FRAMES  4       /* what a new table has (Linux's guess too) */
@@ -50,6 +51,20 @@ int gnttab_physmap_frame(struct domain *d, uint64_t idx, uint64_t *mfn, uint64_t
  * dead domains mapping each other's grants both go); idempotent.
  */
 void gnttab_relinquish(struct domain *d);
+
+/*
+ * For whoever frees frames of d (decrease_reservation): hold d's grant
+ * lock so that no new pin starts, ask whether any pin holds the frame at
+ * one of d's gfns [gfn, gfn + nr) (another domain maps it or copies from
+ * it: it must not be freed), and let go. A pinned frame stays at its gfn:
+ * only this path frees an owned frame of a live domain (add_to_physmap
+ * over it retires it until the domain dies). gnttab_hold_pins() returns NULL, and the others then
+ * do nothing, for a domain without a table. The grant lock nests outside
+ * the reservation, physmap and domain locks.
+ */
+struct grant_table *gnttab_hold_pins(struct domain *d);
+bool gnttab_gfns_pinned(struct grant_table *gt, uint64_t gfn, uint64_t nr);
+void gnttab_release_pins(struct grant_table *gt);
 
 /* Free d's table, after gnttab_relinquish() and p2m_destroy(): nobody
  * holds a pin on it then (each pin holds a reference on d). */

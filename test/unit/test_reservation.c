@@ -70,6 +70,28 @@ void domain_put(struct domain *d)
     refs[d->id]--;
 }
 
+/* The grant table's pins (common/grant_table.c), faked: one pinned gfn
+ * of domain 1, and whether the pins are held across each check. */
+static uint64_t pinned_gfn = ~0ull;
+static int pins_held;
+
+struct grant_table *gnttab_hold_pins(struct domain *d)
+{
+    pins_held++;
+    return d->id == 1 ? (struct grant_table *)&pinned_gfn : NULL;
+}
+
+bool gnttab_gfns_pinned(struct grant_table *gt, uint64_t gfn, uint64_t nr)
+{
+    assert_int_equal(pins_held, 1);
+    return gt && pinned_gfn - gfn < nr;
+}
+
+void gnttab_release_pins(struct grant_table *gt)
+{
+    pins_held--;
+}
+
 static int machine_init(void **state)
 {
     return frame_fixture_init(64);
@@ -203,6 +225,26 @@ static void decrease_gives_back(void **state)
     assert_true(frame_free_count() < before);   /* the split left a table */
 }
 
+/* A page another domain maps by grant is not given back: it stays. */
+static void grant_pinned_page_stays(void **state)
+{
+    xen_pfn_t gfns[] = { 0x100, 0x101 }, big = 0x200;
+
+    assert_int_equal(reserve(0, XENMEM_populate_physmap, 1, gfns, 2, 0), 2);
+    assert_int_equal(reserve(0, XENMEM_populate_physmap, 1, &big, 1, 9), 1);
+    pinned_gfn = 0x101;
+    assert_int_equal(reserve(0, XENMEM_decrease_reservation, 1, &gfns[1], 1, 0), 0);
+    assert_int_equal(p2m_lookup(doms[1].p2m, 0x101, NULL, NULL, NULL, NULL), 0);
+    pinned_gfn = 0x2ff;                         /* inside the 2 MiB extent */
+    assert_int_equal(reserve(0, XENMEM_decrease_reservation, 1, &big, 1, 9), 0);
+    assert_int_equal(domain_tot_pages(&doms[1]), 514);
+    pinned_gfn = ~0ull;                         /* unmapped: now it may go */
+    assert_int_equal(reserve(0, XENMEM_decrease_reservation, 1, gfns, 2, 0), 2);
+    assert_int_equal(reserve(0, XENMEM_decrease_reservation, 1, &big, 1, 9), 1);
+    assert_int_equal(domain_tot_pages(&doms[1]), 0);
+    assert_int_equal(pins_held, 0);
+}
+
 static void foreign_maps_hold_references(void **state)
 {
     xen_pfn_t gfns[] = { 0x100, 0x101, 0x102 };
@@ -281,6 +323,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(populate_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(permissions, setup, teardown),
         cmocka_unit_test_setup_teardown(decrease_gives_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(grant_pinned_page_stays, setup, teardown),
         cmocka_unit_test_setup_teardown(foreign_maps_hold_references, setup, teardown),
         cmocka_unit_test_setup_teardown(vcpu_info_pins_its_frame, setup, teardown),
     };
