@@ -47,7 +47,7 @@ common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/console_input.o common/keyhandler.o \
 	common/grant_table.o common/grant_map.o
 common-y    += common/domctl.o common/sysctl.o common/domid.o common/ctl_ring.o \
-	common/reservation.o common/foreign_map.o
+	common/reservation.o common/foreign_map.o common/physmap_lock.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o drivers/rtc.o drivers/ioapic.o

@@ -9,11 +9,12 @@
  * foreign domain's: each mapping holds a reference on that domain (so it is
  * not destroyed, only dying, while mapped) and decrease_reservation refuses
  * to give back a frame someone maps. Every live mapping is on one list,
- * guarded by foreign_lock_, so that both checks and the teardown of a dying
+ * guarded by foreign_lock() (the physmap lock), so that both checks and the teardown of a dying
  * mapper find them.
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/physmap.h>
 #include <petrel/foreign_map.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
@@ -34,17 +35,18 @@ struct foreign_map {
 
 /* Guards 'mappings' and each mapper's foreign p2m entries. Nests inside
  * reservation_lock, outside the p2m locks. */
-static spinlock_t foreign_lock_ = SPINLOCK_INIT;
 static struct foreign_map *mappings;
 
+/* The mappings list and the gfns they fill are guarded by the physmap
+ * lock, which grant mappings and add_to_physmap take too. */
 void foreign_lock(void)
 {
-    spin_lock(&foreign_lock_);
+    physmap_lock();
 }
 
 void foreign_unlock(void)
 {
-    spin_unlock(&foreign_lock_);
+    physmap_unlock();
 }
 
 bool foreign_mapped(struct domain *d, uint64_t gfn, unsigned int order)

@@ -29,12 +29,8 @@
 #include <x86/hvm/hvm.h>
 #include <x86/hvm/vlapic.h>
 
-/* Serialises the look-up, change and retire of add_to_physmap and of the
- * grant mappings, for all domains. Nests inside a grant table's lock and
- * outside the p2m lock. */
-static spinlock_t physmap_lock = SPINLOCK_INIT;
 
-/* Room for one more retired frame; 0 or -ENOMEM. physmap_lock held. */
+/* Room for one more retired frame; 0 or -ENOMEM. physmap_lock() held. */
 static int retired_reserve(struct domain *d)
 {
     struct page_list *r = &d->retired;
@@ -54,7 +50,7 @@ static int retired_reserve(struct domain *d)
     return 0;
 }
 
-/* Take 'mfn' out of 'gfn', if it is still mapped there. physmap_lock held. */
+/* Take 'mfn' out of 'gfn', if it is still mapped there. physmap_lock() held. */
 static void unmap_if_there(struct domain *d, uint64_t gfn, uint64_t mfn, struct p2m_batch *b)
 {
     uint64_t there;
@@ -81,7 +77,7 @@ static long map_hv_frame(struct domain *d, uint64_t gfn, uint64_t hv_mfn, uint64
 
     if (gfn == VLAPIC_DEFAULT_BASE >> PAGE_SHIFT)
         return -EINVAL;
-    spin_lock(&physmap_lock);
+    physmap_lock();
     rc = p2m_lookup(d->p2m, gfn, &old_mfn, NULL, NULL, &flags);
     if (rc == -EINVAL)
         goto out;
@@ -97,7 +93,7 @@ static long map_hv_frame(struct domain *d, uint64_t gfn, uint64_t hv_mfn, uint64
         unmap_if_there(d, *where, hv_mfn, &b);
     __atomic_store_n(where, gfn, __ATOMIC_RELAXED);
 out:
-    spin_unlock(&physmap_lock);
+    physmap_unlock();
     if (b.flush)
         hvm_flush_p2m(d);
     p2m_batch_done(&b);
@@ -111,22 +107,22 @@ int physmap_add_foreign(struct domain *d, uint64_t gfn, uint64_t mfn, bool reado
 
     if (gfn == VLAPIC_DEFAULT_BASE >> PAGE_SHIFT)
         return -EINVAL;
-    spin_lock(&physmap_lock);
+    physmap_lock();
     rc = p2m_lookup(d->p2m, gfn, NULL, NULL, NULL, NULL);
     if (rc == -ENOENT)
         rc = p2m_set(d->p2m, gfn, mfn, 0, readonly ? P2M_RAM_RO : P2M_RAM_RW, 0, &b);
     else if (!rc)
         rc = -EBUSY;
-    spin_unlock(&physmap_lock);
+    physmap_unlock();
     p2m_batch_done(&b);         /* nothing cached to flush: the gfn was empty */
     return rc;
 }
 
 void physmap_remove_foreign(struct domain *d, uint64_t gfn, uint64_t mfn, struct p2m_batch *b)
 {
-    spin_lock(&physmap_lock);
+    physmap_lock();
     unmap_if_there(d, gfn, mfn, b);
-    spin_unlock(&physmap_lock);
+    physmap_unlock();
 }
 
 static long add_to_physmap(struct vcpu *v, uint64_t arg)

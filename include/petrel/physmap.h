@@ -13,6 +13,15 @@ struct domain;
 struct p2m_batch;
 
 /*
+ * The physmap lock (common/physmap_lock.c): held by whoever checks a gfn
+ * and then fills or empties it because of what it found (add_to_physmap,
+ * grant and foreign mappings, populate, decrease). Order: a grant table's
+ * lock, the reservation lock, this, a domain's lock, the p2m lock.
+ */
+void physmap_lock(void);
+void physmap_unlock(void);
+
+/*
  * Map machine frame 'mfn', which d does not own (a granted frame), at
  * 'gfn' of d: P2M_RAM_RO if 'readonly', else P2M_RAM_RW. Only where
  * nothing is mapped (not RAM, not a reserved or MMIO entry, not another

@@ -5,5 +5,5 @@
 # copy bounds and teardown.
 UNIT_TESTS += test_grant
 test_grant_SRCS := test/unit/test_grant.c common/grant_table.c common/grant_map.c \
-	common/memory_op.c common/domain_target.c mm/p2m.c mm/frame.c mm/heap.c
+	common/memory_op.c common/domain_target.c common/physmap_lock.c mm/p2m.c mm/frame.c mm/heap.c
 $(B)/unit/test_grant: common/grant_private.h include/public/grant_table.h
