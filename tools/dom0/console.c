@@ -5,7 +5,8 @@
  * on the control domain when bytes arrive on its serial console; the
  * handler only notes it, and the event loop reads them with
  * console_io(CONSOLEIO_read) and feeds the line editor, which echoes; each
- * finished line goes to the shell.
+ * finished line goes to the shell. While a sink is set (`hv console`), the
+ * bytes go to it as they are instead.
  */
 #include <string.h>
 #include "../hv/hv.h"
@@ -21,6 +22,8 @@
 static struct lineedit editor;
 static volatile uint32_t input_pending;
 static bool read_failed;
+static console_sink_fn sink;
+static void *sink_arg;
 
 static void echo(void *ctx, const char *buf, size_t len)
 {
@@ -58,6 +61,17 @@ void console_prompt(void)
     console_write(DOM0_PROMPT, strlen(DOM0_PROMPT));
 }
 
+void console_set_sink(console_sink_fn fn, void *arg)
+{
+    sink_arg = arg;
+    sink = fn;
+}
+
+bool console_has_sink(void)
+{
+    return sink != NULL;
+}
+
 void console_poll(void)
 {
     char buf[READ_CHUNK];
@@ -67,6 +81,10 @@ void console_poll(void)
     while ((n = hypervisor_console_io(CONSOLEIO_read, sizeof(buf), buf)) > 0) {
         if (n > (long)sizeof(buf))
             n = sizeof(buf);
+        if (sink) {
+            sink(sink_arg, buf, (size_t)n);
+            continue;
+        }
         for (long i = 0; i < n; i++)
             if (le_feed(&editor, (unsigned char)buf[i])) {
                 shell_run(editor.line);

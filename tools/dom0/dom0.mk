@@ -6,7 +6,10 @@
 
 dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/cpio.o dom0/fmap.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
-	libhv/libhv.o libhv/config.o hv/hv.o hv/cmdtab.o
+	libhv/libhv.o libhv/config.o hv/hv.o hv/cmdtab.o \
+	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
+	backends/cons_ring.o backends/cons_log.o \
+	$(patsubst tools/%.c,%.o,$(wildcard tools/xenstored/*.c))
 DOM0_OBJS := $(addprefix $(B)/dom0/obj/,$(dom0-y))
 DOM0_ELF  := $(B)/dom0/dom0.elf
 DOM0_INITRD := $(B)/dom0/initrd.cpio
@@ -18,6 +21,9 @@ DOM0_CFLAGS := -Itools/dom0/include $(GUEST_CFLAGS)
 
 .PHONY: dom0
 dom0: $(DOM0_ELF) $(DOM0_INITRD)
+
+# xenstored is a library built freestanding (docs/xenstore.md).
+$(B)/dom0/obj/xenstored/%.o: DOM0_CFLAGS += -DXS_FREESTANDING
 
 $(B)/dom0/obj/%.o: tools/%.c
 	@mkdir -p $(@D)

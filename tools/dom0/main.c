@@ -146,20 +146,24 @@ static void run_rc(void)
 
 /* One round of the event loop: do what the event handlers noted, or block
  * until an event comes (its handler has run when sched_block() returns).
- * Interrupts are off from the check to the block, so nothing is missed. */
+ * Interrupts are off from the check to the block, so nothing is missed.
+ * Console input is taken when the shell may run (console) or when it goes
+ * to a sink (an attached domain console); ports always. */
 static void events_once(bool console)
 {
     bool input;
 
     cli();
-    input = console && console_pending();
-    if (!input && !timers_pending()) {
+    input = (console || console_has_sink()) && console_pending();
+    if (!input && !timers_pending() && !ports_pending()) {
         sched_block();
         return;
     }
     sti();
     if (timers_pending())
         timers_run();
+    if (ports_pending())
+        ports_run();
     if (input)
         console_poll();
 }
@@ -209,6 +213,7 @@ void guest_start(uint32_t start_info_pa)
     if ((rc = timers_init()))
         printf("dom0: no timers: VIRQ_TIMER: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
     console_init();
+    xenstore_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();

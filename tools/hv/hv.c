@@ -12,6 +12,7 @@
 #include <public/errno.h>
 #include "../libhv/config.h"
 #include "../libhv/libhv.h"
+#include "../dom0/domains.h"
 #include "cmdtab.h"
 #include "hv.h"
 
@@ -152,6 +153,28 @@ static int cmd_create(int argc, char **argv)
     return 1;
 }
 
+/* console: the domain's console until Ctrl-] (dom0's backends). */
+static int cmd_console(int argc, char **argv)
+{
+    unsigned long dom = 0;
+    const char *p;
+    int rc;
+
+    if (argc != 2)
+        return usage("console");
+    for (p = argv[1]; *p >= '0' && *p <= '9' && dom < DOMID_FIRST_RESERVED; p++)
+        dom = dom * 10 + (unsigned long)(*p - '0');
+    if (!argv[1][0] || *p || dom >= DOMID_FIRST_RESERVED) {
+        printf("hv: console: '%s' is not a domain id\n", argv[1]);
+        return 1;
+    }
+    if ((rc = backends_console_attach((domid_t)dom)) == -XEN_ENOENT) {
+        printf("hv: console: domain %lu has no console backend\n", dom);
+        return 1;
+    }
+    return rc ? fail("console", rc) : 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd commands[] = {
@@ -162,7 +185,7 @@ static const struct cmd commands[] = {
     { "reboot", "<domid>", "ask a domain to reboot", NULL },
     { "pause", "<domid>", "stop running a domain's vCPUs", NULL },
     { "unpause", "<domid>", "run a paused domain again", NULL },
-    { "console", "<domid>", "attach to a domain's console", NULL },
+    { "console", "<domid>", "attach to a domain's console", cmd_console },
     { "vcpu-list", "[domid]", "list vCPUs: pCPU, state, time, affinity", NULL },
     { "vcpu-pin", "<domid> <vcpu> <cpus>", "set a vCPU's hard affinity", NULL },
     { "sched-credit", "[-d domid [-w weight] [-c cap]]", "show or set credit weight and cap", NULL },
