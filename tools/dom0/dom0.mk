@@ -48,6 +48,19 @@ $(DOM0_TEST_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg \
 		bad.cfg=tools/dom0/bad.cfg
 dom0: $(DOM0_TEST_INITRD)
 
+# The backends' boot tests (test/run-all.py, dom0-console-*, dom0-xs-client-*,
+# dom0-abuse-*): guests with a PV console and a xenstore client, and their
+# configs.
+DOM0_GUESTS_INITRD := $(B)/dom0/initrd-guests.cpio
+DOM0_GUESTS_FILES := hello.elf=$(B)/guests/hello.elf hello.cfg=tools/dom0/hello.cfg \
+	xs-client.elf=$(B)/guests/xs-client.elf xs-client.cfg=tools/dom0/xs-client.cfg \
+	echo.cfg=tools/dom0/echo.cfg abuse.elf=$(B)/guests/abuse.elf abuse.cfg=tools/dom0/abuse.cfg
+$(DOM0_GUESTS_INITRD): tools/mkcpio $(B)/guests/hello.elf $(B)/guests/xs-client.elf \
+		$(B)/guests/abuse.elf tools/dom0/hello.cfg tools/dom0/xs-client.cfg tools/dom0/echo.cfg tools/dom0/abuse.cfg
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_GUESTS_FILES)
+dom0: $(DOM0_GUESTS_INITRD)
+
 # The ISO boots Petrel with dom0 and its initrd as modules 1 and 2.
 DOM0_ISO_FILES := $(DOM0_ELF) $(DOM0_INITRD)
 DOM0_ISO_ARGS  := --module $(DOM0_ELF) --module $(DOM0_INITRD)
