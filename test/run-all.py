@@ -994,6 +994,8 @@ DOM0_PROMPT_RE = re.compile(r"^dom0# ")
 DOM0_ERROR_RE = re.compile(r"^(dom0: (error|fatal|cannot run|bad start info|"
                            r"no events|no timers|no free RAM|no console input|initrd: not)|"
                            r"unexpected exception)")
+# A guest that dom0 built, shown by `hv console` or by console_io.
+DOMU_RESULT_BAD_RE = re.compile(r"Test result: (FAILURE|ERROR|SKIP)")
 HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
                "vcpu-list vcpu-pin sched-credit info dmesg top help").split()
 # What test.rc makes dom0 print, in order. hv info, list and dmesg either
@@ -1066,6 +1068,69 @@ DOM0_XS = [
     (r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
 SCENARIOS.append(S("dom0-xs-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_XS))
+# The backends with domains that dom0 builds (initrd-guests.cpio; the
+# first domain created is 1). dom0-console-<emu>: `hv console` shows a
+# guest's PV console (the log replayed), typed lines reach it and its
+# replies come back, Ctrl-] detaches to the prompt; attached again, the
+# guest ending detaches. dom0-xs-client-bios: xs-client checks its home and
+# permissions, dom0's `xs write` fires its watch, a typed line reaches it.
+# dom0-abuse-bios: the abuse guest (domain 1) gets its errors beside a
+# well-behaved one (2); dom0 drops abuse's broken console ring and still
+# answers `hv list`, xenstored still serves `xs ls`, and domain 2 finishes.
+DOM0_GUESTS_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), ""),
+                       (os.path.join(DOM0_DIR, "initrd-guests.cpio"), "")]
+ATTACHED = r"^hv: attached to the console of domain {}; Ctrl-\] detaches$"
+DETACHED = r"^hv: detached from the console of domain {}$"
+TYPE_A_LINE = r"^xs-client: type a line$"
+DOM0_POWEROFF = [(r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
+DOM0_CONSOLE = [
+    (r"^dom0# $", b"hv create echo.cfg\r"),
+    (r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None),
+    (TYPE_A_LINE, b"hello echo\r"), (r"^xs-client: got 'hello echo'$", None),
+    (TYPE_A_LINE, b"\x1d"), (DETACHED.format(1), None),
+    (r"^dom0# $", b"hv list\r"), (r"^\S+ +1 +\d+ +1 ", None),
+    (r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None),
+    (r"^xs-client: got 'hello echo'$", None),            # the log, replayed
+    (TYPE_A_LINE, b"quit\r"), (r"^xs-client: got 'quit'$", None),
+    (r"^Test result: SUCCESS$", None), (DETACHED.format(1), None),
+] + DOM0_POWEROFF
+DOM0_XS_CLIENT = [
+    (r"^dom0# $", b"hv create xs-client.cfg\r"),
+    (r"^dom0# $", b"xs ls /local/domain/1\r"),
+    (r'^name = "xs-client"$', None), (r'^ type = "xenconsoled"$', None),
+    (r"^dom0# $", b"xs write /local/domain/1/data/poke hello-watch\r"),
+    (r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None),
+    (r"^xs-client: I am domain 1, called 'xs-client'$", None),
+    (r"^xs-client: watch fired: data/poke = 'hello-watch'", None),
+    (TYPE_A_LINE, b"hello-console\r"), (r"^xs-client: got 'hello-console'$", None),
+    (r"^Test result: SUCCESS$", None), (DETACHED.format(1), None),
+    (r"^dom0# $", b"xs read /local/domain/1/name\r"),
+    (r"^xs: read /local/domain/1/name: ENOENT$", None),   # its home went with it
+] + DOM0_POWEROFF
+DOM0_ABUSE = [
+    (r"^dom0# $", b"hv create abuse.cfg\r"),
+    (r"^dom0# $", b"hv create echo.cfg\r"),
+    # dom0's line may follow its prompt on the same line.
+    (r"^(dom0# )?dom0: domain 1: console ring indexes out of range; console dropped$",
+     None),
+    (r"\(d1\) abuse: dom0 dropped my console", None),
+    (r"\(d1\) abuse: 0 failures", None),
+    (r"\(d1\) Test result: SUCCESS$", b"hv list\r"),
+    (r"^Domain-0 +0 ", None), (r"^\S+ +2 +\d+ +1 ", None),
+    (r"^dom0# $", b"xs ls /local/domain\r"),
+    (r'^0 = ""$', None), (r'^2 = ""$', None), (r'^ name = "echo"$', None),
+    (r"^dom0# $", b"hv console 2\r"), (ATTACHED.format(2), None),
+    (TYPE_A_LINE, b"quit\r"), (r"^xs-client: got 'quit'$", None),
+    (r"^Test result: SUCCESS$", None), (DETACHED.format(2), None),
+] + DOM0_POWEROFF
+for _name, _script in (("console", DOM0_CONSOLE), ("xs-client", DOM0_XS_CLIENT),
+                       ("abuse", DOM0_ABUSE)):
+    SCENARIOS.append(S(f"dom0-{_name}-bios", "qemu", smp=2, mem=1024, timeout=180,
+                       expect="dom0-typing", modules=DOM0_GUESTS_MODULES,
+                       input=_script))
+SCENARIOS.append(S("dom0-console-bochs", "bochs", smp=2, mem=512, timeout=400,
+                   expect="dom0-typing", modules=DOM0_GUESTS_MODULES,
+                   input=DOM0_CONSOLE))
 SCENARIOS.append(S("dom0-bochs", "bochs", smp=1, mem=512,
                    expect="dom0", modules=DOM0_MODULES))
 SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
@@ -1114,7 +1179,7 @@ class Dom0Judge(GuestJudge):
         if done:
             return result
         m = MEMORY_LEAK_RE.search(text) or DOM_CRASH_RE.search(text) \
-            or DOM0_ERROR_RE.search(text)
+            or DOM0_ERROR_RE.search(text) or DOMU_RESULT_BAD_RE.search(text)
         if m:
             return False, f"{text.strip()}"
         if MEMORY_BACK in text:

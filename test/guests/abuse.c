@@ -165,16 +165,30 @@ static void dom0_only(void)
     CHECK_EQ(hypervisor_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_EPERM);
 }
 
-/* Push the console's producer index far past the consumer and say so. */
+/* Push the console's producer index far past the consumer; dom0 must drop
+ * the console, which closes its end of the port (ours becomes unbound). */
 static void break_console(void)
 {
     struct xencons_interface *intf = pvcons_page();
     XENCONS_RING_IDX cons = __atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE);
+    uint64_t deadline;
+    struct evtchn_status st;
 
     pvcons_stop();
+    printf("abuse: breaking my console ring; the rest goes by console_io\n");
     __atomic_store_n(&intf->out_prod, cons + 0x40000000u, __ATOMIC_RELEASE);
     evtchn_send(pvcons_port());
-    printf("abuse: console ring broken on purpose; the rest goes by console_io\n");
+    deadline = now_ns() + 10000000000ull;
+    do {
+        if (evtchn_status(DOMID_SELF, pvcons_port(), &st))
+            break;
+        if (st.status != EVTCHNSTAT_interdomain) {
+            printf("abuse: dom0 dropped my console (its port is no longer bound)\n");
+            return;
+        }
+        evtchn_poll_clear(pvcons_port(), now_ns() + 10000000ull);
+    } while (now_ns() < deadline);
+    test_fail("dom0 still serves the broken console ring after 10 s");
 }
 
 void test_main(void)
