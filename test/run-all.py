@@ -1003,7 +1003,7 @@ HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
 # are in).
 HV_OR_ERROR = r"^({}|hv: {}: [a-z ()]+ \(-E[A-Z0-9]+\))"
 DOM0_SHELL_EXPECT = [
-    r"^dom0: initrd: 4 files, \d+ bytes",
+    r"^dom0: initrd: 20 files, \d+ bytes",
     r"^dom0: (grant table: \d+ entries|"
     r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
     r"^dom0# echo rc: start", r"^rc: start$",
@@ -1017,12 +1017,13 @@ DOM0_SHELL_EXPECT = [
     HV_OR_ERROR.format(r"nr_cpus +: 2", "info"),
     HV_OR_ERROR.format(r"Name +ID +Mem\(MiB\) +VCPUs +State +Time\(s\)", "list"),
     HV_OR_ERROR.format(r".*petrel: ready: 2 CPUs", "dmesg"),
-    r"^hello\.cfg: name hello, kernel hello\.elf, 32 MiB, 1 vCPU\(s\)",
+    r"^hv: created domain 1 \(hello\) from hello\.cfg",
     r"^hv: create: bad\.cfg: line 3: unknown key 'memroy'",
-    r"^hv: pause: not yet implemented",
+    r"^hv: pause: no domain '7'",
     r"^hv: unknown command 'frobnicate'",
     r"^up \d+\.\d{3} s \(hypervisor time \d+\.\d{3} s\)",
     r"^slept 50 ms$", r"^usage: sleep <ms>",
+    # The heap holds the toolstack's record of the hello domain.
     r"^pages: \d+ KiB free of \d+ KiB; heap: \d+ bytes in use$",
     r"^sh: bogus: unknown command",
     r"^rc: done$",
@@ -1136,6 +1137,301 @@ SCENARIOS.append(S("dom0-bochs", "bochs", smp=1, mem=512,
 SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
                    expect="dom0-shell", modules=DOM0_SHELL_MODULES))
 
+# ---- the toolstack (issue 6): hv create and the rest, typed at dom0's prompt --
+# Each scenario boots dom0 with the test initrd (the counter guest and the
+# configs of tools/dom0/test-cfg/), types hv commands at the prompt, waits
+# for what each must print, ends with poweroff, and then its check reads
+# every line the console showed. The lines the script waits for come in a
+# fixed order; what may come in any order (a guest's output against dom0's)
+# is left to the check. docs/toolstack.md says what each command prints.
+DOM0_TS_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), ""),
+                   (os.path.join(DOM0_DIR, "initrd-test.cpio"), "")]
+TS_PROMPT = r"^dom0# $"
+TS_ROW_RE = re.compile(r"^(\S+) +(\d+) +(\d+) +(\d+) +([-rbpscd]{6}) +[\d.]+$")
+TS_FREE_RE = re.compile(r"^free_pages +: (\d+)$")
+TS_TICK_RE = re.compile(r"\(d(\d+)\) counter: tick (\d+)$")
+
+
+def typed(cmd, *wait):
+    """Type cmd at the prompt, then wait for each regex in wait, in order."""
+    return [(TS_PROMPT, cmd.encode() + b"\r")] + [(w, None) for w in wait]
+
+
+def then(wait, cmd, *waits):
+    """Type cmd as soon as a line matches wait (dom0 waits at its prompt:
+    for a guest's line, which comes at any time, the prompt may have gone
+    by already), then wait for each regex in waits."""
+    return [(wait, cmd.encode() + b"\r")] + [(w, None) for w in waits]
+
+
+def ts_poweroff():
+    return typed("poweroff", r"^dom0: powering off")
+
+
+def hv_lists(lines):
+    """Each `hv list` output: a list of (index of its header, rows), a row
+    being (name, id, state)."""
+    out = []
+    for i, text in enumerate(lines):
+        if not re.match(r"^Name +ID +Mem\(MiB\) +VCPUs +State", text):
+            continue
+        rows = []
+        for row in lines[i + 1:]:
+            if "(petrel)" in row:
+                continue                # a log line in between
+            m = TS_ROW_RE.match(row)
+            if not m:
+                break
+            rows.append((m.group(1), int(m.group(2)), m.group(5)))
+        out.append((i, rows))
+    return out
+
+
+def first(lines, regex, start=0):
+    """Index of the first line from start matching regex, or None."""
+    for i in range(start, len(lines)):
+        if re.search(regex, lines[i]):
+            return i
+    return None
+
+
+def missing(lines, wants):
+    """Why the check fails when some regex of wants matches no line."""
+    for want in wants:
+        if first(lines, want) is None:
+            return f"no line matching {want!r}"
+    return None
+
+
+def free_pages_kept(lines, what):
+    """Why the check fails unless the two free_pages lines (hv info) agree."""
+    free = [int(m.group(1)) for m in map(TS_FREE_RE.match, lines) if m]
+    if len(free) != 2 or free[0] != free[1]:
+        return f"free pages before and after {what}: {free}"
+    return None
+
+
+def no_hv_errors(lines, allowed=()):
+    for text in lines:
+        if re.match(r"^hv: ", text) and re.search(r"\(-E[A-Z]+\)|failed|not yet", text) \
+                and not any(re.search(a, text) for a in allowed):
+            return f"unexpected toolstack error: {text!r}"
+    return None
+
+
+# (a) hello runs and is destroyed by on_poweroff=destroy; the counter is
+# listed while it runs and gone after.
+TS_CREATE = (
+    typed("hv create hello.cfg",
+          r"^hv: domain 1 \(hello\) powered off: on_poweroff=destroy: destroyed")
+    + typed("hv list", r"^Domain-0 +0 ")
+    + typed("hv create counter.cfg", r"^hv: created domain 2 \(counter\) from counter\.cfg")
+    + typed("hv list", r"^counter +2 ")
+    + [(r"^hv: domain 2 \(counter\) powered off: on_poweroff=destroy: destroyed", None)]
+    + typed("hv list", r"^Domain-0 +0 ")
+    + ts_poweroff())
+
+
+def check_create(j):
+    L = j.lines
+    why = missing(L, (r"\(d1\) Hello from a Petrel test guest!", r"\(d1\) Test result: SUCCESS",
+                      r"^hv: created domain 1 \(hello\) from hello\.cfg",
+                      r"petrel: domain 1 destroyed", r"\(d2\) counter: tick 10$",
+                      r"\(d2\) Test result: SUCCESS", r"petrel: domain 2 destroyed"))
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 3:
+        return f"{len(lists)} hv list outputs, expected 3"
+    names = [[r[0] for r in rows] for _, rows in lists]
+    if names[0] != ["Domain-0"] or names[2] != ["Domain-0"]:
+        return f"hv list before and after the counter: {names[0]}, {names[2]}"
+    if names[1] != ["Domain-0", "counter"] or "s" in lists[1][1][1][2] \
+            or "d" in lists[1][1][1][2]:
+        return f"hv list while the counter runs: {lists[1][1]}"
+    if first(L, r"\(d2\) counter: tick 3$", lists[1][0]) is None:
+        return "the counter did not tick after it was listed"
+    return no_hv_errors(L)
+
+
+# (b) eight counters at once, then destroyed; free memory as before. The
+# figure before is taken after a first domain was built and destroyed: the
+# first foreign mapping in dom0's window gives dom0's own p2m the page-table
+# pages for it, which dom0 keeps (a few pages, once).
+TS_EIGHT = (typed("hv create g1.cfg", r"^hv: created domain 1 \(g1\) from g1\.cfg")
+            + typed("hv destroy g1", r"^hv: domain 1 \(g1\) destroyed")
+            + typed("hv info", r"^free_pages +: \d+$")
+            + [x for i in range(1, 9)
+               for x in typed(f"hv create g{i}.cfg",
+                              rf"^hv: created domain {i + 1} \(g{i}\) from g{i}\.cfg")]
+            + then(r"\(d9\) counter: tick 2$", "hv list", r"^g8 +9 ")
+            + [x for i in range(1, 9)
+               for x in typed(f"hv destroy g{i}", rf"^hv: domain {i + 1} \(g{i}\) destroyed")]
+            + typed("hv list", r"^Domain-0 +0 ")
+            + typed("hv info", r"^free_pages +: \d+$")
+            + ts_poweroff())
+
+
+def check_eight(j):
+    L = j.lines
+    why = free_pages_kept(L, "the eight domains")
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 2:
+        return f"{len(lists)} hv list outputs, expected 2"
+    got = sorted(r[0] for r in lists[0][1])
+    want = sorted(["Domain-0"] + [f"g{i}" for i in range(1, 9)])
+    if got != want:
+        return f"hv list with eight domains: {got}"
+    if [r[0] for r in lists[1][1]] != ["Domain-0"]:
+        return f"hv list after destroying them: {lists[1][1]}"
+    for i in range(2, 10):
+        if first(L, rf"\(d{i}\) counter: tick 2$") is None:
+            return f"domain {i} did not tick"
+        if first(L, rf"petrel: domain {i} destroyed") is None:
+            return f"domain {i} was not destroyed"
+    return no_hv_errors(L)
+
+
+# (c) configs with errors leave nothing behind.
+TS_ERRORS = (typed("hv info", r"^free_pages +: \d+$")
+             + typed("hv create bad.cfg", r"^hv: create: bad\.cfg: line 3: unknown key 'memroy'$")
+             + typed("hv create nokernel.cfg",
+                     r"^hv: create: nokernel\.cfg: kernel 'nope\.elf': no such file in the initrd$")
+             + typed("hv create toobig.cfg",
+                     r"^hv: create: toobig\.cfg: not enough memory: 65536 MiB asked, \d+ MiB free$")
+             + typed("hv create notelf.cfg", r"^hv: create: notelf\.cfg: kernel 'test\.rc': ")
+             + typed("hv create nothing.cfg",
+                     r"^hv: create: nothing\.cfg: no such file in the initrd$")
+             + typed("hv list", r"^Domain-0 +0 ")
+             + typed("hv info", r"^free_pages +: \d+$")
+             + ts_poweroff())
+
+
+def check_errors(j):
+    L = j.lines
+    why = free_pages_kept(L, "the failed creates")
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 1 or [r[0] for r in lists[0][1]] != ["Domain-0"]:
+        return f"hv list after the failed creates: {lists}"
+    if first(L, r"petrel: domain [1-9]") is not None:
+        return f"a domain was created: {L[first(L, r'petrel: domain [1-9]')]!r}"
+    return None
+
+
+# (d) on_crash=destroy, then on_crash=restart until hv destroy.
+TS_CRASH = (typed("hv create crash.cfg",
+                  r"^hv: domain 1 \(crashy\) crashed: on_crash=destroy: destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + typed("hv create crash-restart.cfg",
+                    r"^hv: domain 2 \(crashy\) crashed: on_crash=restart: restarted as domain 3$")
+            + typed("hv destroy crashy", r"^hv: domain \d+ \(crashy\) destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + ts_poweroff())
+
+
+def check_crash(j):
+    L = j.lines
+    why = missing(L, (r"\(d1\) counter: crashing on purpose", r"petrel: domain 1 crashed",
+                      r"petrel: domain 1 destroyed", r"\(d2\) counter: crashing on purpose",
+                      r"petrel: domain 2 crashed", r"\(d3\) counter: a tick every 200 ms"))
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 2 or any([r[0] for r in rows] != ["Domain-0"] for _, rows in lists):
+        return f"hv list after the crashes: {lists}"
+    return no_hv_errors(L)
+
+
+# (e) a paused counter does not tick; unpaused, it goes on.
+TS_PAUSE = (typed("hv create forever.cfg")
+            + then(r"\(d1\) counter: tick 3$", "hv pause forever")
+            + typed("hv list", r"^forever +1 ")
+            + typed("sleep 1500", r"^slept 1500 ms$")
+            + typed("hv unpause forever")
+            + typed("hv list", r"^forever +1 ")
+            + then(r"\(d1\) counter: tick \d+$", "hv destroy forever",
+                   r"^hv: domain 1 \(forever\) destroyed$")
+            + ts_poweroff())
+
+
+def check_pause(j):
+    L = j.lines
+    lists = hv_lists(L)
+    if len(lists) != 2:
+        return f"{len(lists)} hv list outputs, expected 2"
+    paused = dict((r[0], r[2]) for r in lists[0][1]).get("forever", "")
+    running = dict((r[0], r[2]) for r in lists[1][1]).get("forever", "")
+    if "p" not in paused or "p" in running:
+        return f"state while paused {paused!r}, after unpause {running!r}"
+    slept = first(L, r"^slept 1500 ms$")
+    ticks = [(i, int(m.group(2))) for i, m in enumerate(map(TS_TICK_RE.search, L)) if m]
+    during = [n for i, n in ticks if lists[0][0] < i < slept]
+    if during:
+        return f"tick(s) {during} while paused"
+    before = [n for i, n in ticks if i < lists[0][0]]
+    after = [n for i, n in ticks if i > slept]
+    if not before or not after or after[0] != before[-1] + 1:
+        return f"ticks before the pause {before[-3:]}, after the unpause {after[:3]}"
+    return no_hv_errors(L)
+
+
+# (f) vcpu-pin, vcpu-list, sched-credit, top.
+TS_SCHED = (typed("hv create forever.cfg")
+            + then(r"\(d1\) counter: tick 1$", "hv vcpu-pin forever 0 1")
+            + [(r"\(d1\) counter: tick \d+$", None)]
+            + then(r"\(d1\) counter: tick \d+$", "hv vcpu-list forever", r"^forever +1 +1 +- ")
+            + typed("hv vcpu-list", r"^forever +1 +1 +- ")
+            + typed("hv sched-credit", r"^forever +1 +512 +0$")
+            + typed("hv sched-credit -d forever -w 128 -c 50", r"^forever +1 +128 +50$")
+            + typed("hv sched-credit -d 1", r"^forever +1 +128 +50$")
+            + typed("hv sched-credit -w 5", r"^usage: hv sched-credit ")
+            + typed("hv vcpu-pin forever 2 0", r"^hv: vcpu-pin: domain 1 has no vCPU '2'")
+            + typed("hv top -n 2", r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 1$",
+                    r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 2$",
+                    r"^forever +1 ")
+            + typed("hv destroy forever", r"^hv: domain 1 \(forever\) destroyed$")
+            + ts_poweroff())
+
+
+def check_sched(j):
+    L = j.lines
+    rows = [m for m in (re.match(r"^(\S+) +(\d+) +(\d+) +(\S+) +([-rbp]{3}) +[\d.]+  (\S+)$", t)
+                        for t in L) if m]
+    v0 = [m.groups() for m in rows if m.group(1) == "forever" and m.group(3) == "0"]
+    v1 = [m.groups() for m in rows if m.group(1) == "forever" and m.group(3) == "1"]
+    if len(v0) != 2 or any(g[3] != "1" or g[5] != "1" for g in v0):
+        return f"vCPU 0 of forever after vcpu-pin 0 1: {v0}"
+    if len(v1) != 2 or any(g[3] != "-" for g in v1):
+        return f"vCPU 1 of forever (never up): {v1}"
+    if not any(m.group(1) == "Domain-0" for m in rows):
+        return "hv vcpu-list without Domain-0's vCPU"
+    top = [i for i, t in enumerate(L) if re.match(r"^hv top: ", t)]
+    for i in top:
+        block = L[i + 1:i + 4]
+        if not re.match(r"^Name +ID +State +CPU\(s\) +CPU\(%\)", block[0]) or \
+                not any(re.match(r"^Domain-0 +0 ", b) for b in block) or \
+                not any(re.match(r"^forever +1 .* \d+\.\d +16 +1$", b) for b in block):
+            return f"hv top's refresh: {block}"
+    return no_hv_errors(L, allowed=(r"^hv: vcpu-pin: domain 1 has no vCPU",))
+
+
+for _name, _script, _check in (("create", TS_CREATE, check_create),
+                               ("eight", TS_EIGHT, check_eight),
+                               ("errors", TS_ERRORS, check_errors),
+                               ("crash", TS_CRASH, check_crash),
+                               ("pause", TS_PAUSE, check_pause),
+                               ("sched", TS_SCHED, check_sched)):
+    SCENARIOS.append(S(f"hv-{_name}-bios", "qemu", smp=2, mem=1024, timeout=180,
+                       expect="dom0-typing", modules=DOM0_TS_MODULES,
+                       input=_script, check=_check))
+SCENARIOS.append(S("hv-create-bochs", "bochs", smp=2, mem=512, timeout=600,
+                   expect="dom0-typing", modules=DOM0_TS_MODULES,
+                   input=TS_CREATE, check=check_create))
+
 
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
@@ -1144,16 +1440,19 @@ class Dom0Judge(GuestJudge):
     READY_GRACE_S of quiet; dom0 stopping fails. "dom0-shell": each of
     DOM0_SHELL_EXPECT in order, then dom0's poweroff, all its memory back,
     and the emulator's exit for a poweroff. "dom0-typing": the same, for
-    the lines the input script DOM0_TYPED waits for."""
+    the lines the scenario's input script waits for; then sc.check, when
+    set, is called with the judge (its .lines: every line seen) and returns
+    None or why the scenario fails."""
 
     def __init__(self, sc):
         super().__init__(sc)
         self.banner = False
         self.prompt_at = None
         self.step = 0                   # dom0-shell, -typing: lines reached
-        self.quoting = False            # inside hv dmesg's output
         self.expected = (DOM0_SHELL_EXPECT if sc.expect == "dom0-shell"
                          else [w for w, data in sc.input if data is None])
+        self.lines = []                 # every line, for sc.check
+        self.in_dmesg = False           # between "dom0# hv dmesg" and the next prompt
 
     def waiting_for(self):
         if not self.banner:
@@ -1170,11 +1469,13 @@ class Dom0Judge(GuestJudge):
 
     def line(self, text, t):
         text = printable(text)
-        # dom0's own lines may quote the hypervisor's (hv dmesg, up to the
-        # next prompt): only Petrel's lines count for the boot verdicts.
+        self.lines.append(text)
+        # dom0's own lines may quote the hypervisor's (hv dmesg, whose
+        # output dom0 writes raw, as Petrel's own): only Petrel's lines
+        # count for the boot verdicts.
         if text.startswith(DOM0_PROMPT):
-            self.quoting = text.startswith(DOM0_PROMPT + "hv dmesg")
-        done, result = (False, None) if "(d0) " in text or self.quoting else \
+            self.in_dmesg = re.match(r"^dom0# hv dmesg\b", text) is not None
+        done, result = (False, None) if "(d0) " in text or self.in_dmesg else \
             self.boot_line(text, t, "dom0")
         if done:
             return result
@@ -1226,6 +1527,10 @@ class Dom0Judge(GuestJudge):
             return False, f"{how} after dom0's poweroff (expected a poweroff)"
         if not self.memory_back:
             return False, f"{how} without the line {MEMORY_BACK!r}"
+        if self.sc.check:
+            why = self.sc.check(self)
+            if why:
+                return False, why
         if self.sc.expect == "dom0-typing":
             return True, "dom0 ran the typed lines, powered off, memory returned"
         return True, "dom0 ran its script, powered off, memory returned"

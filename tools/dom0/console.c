@@ -24,6 +24,7 @@ static volatile uint32_t input_pending;
 static bool read_failed;
 static console_sink_fn sink;
 static void *sink_arg;
+static bool async_output;               /* the typed line was ended for it */
 
 static void echo(void *ctx, const char *buf, size_t len)
 {
@@ -95,4 +96,34 @@ void console_poll(void)
         read_failed = true;
         printf("dom0: CONSOLEIO_read: %s (-%s)\n", hv_strerror(n), hv_errname(n));
     }
+}
+
+void console_async_begin(void)
+{
+    if (async_output)
+        return;
+    async_output = true;
+    console_write("\r\n", 2);
+}
+
+void console_async_end(void)
+{
+    if (!async_output)
+        return;
+    async_output = false;
+    if (sink)
+        return;                 /* attached: the prompt comes after detaching */
+    console_prompt();
+    console_write(editor.buf, editor.len);
+    for (size_t i = editor.cur; i < editor.len; i++)
+        console_write("\b", 1);
+}
+
+void console_drop_input(void)
+{
+    char buf[READ_CHUNK];
+
+    input_pending = 0;
+    while (hypervisor_console_io(CONSOLEIO_read, sizeof(buf), buf) > 0)
+        ;
 }

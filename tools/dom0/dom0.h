@@ -52,6 +52,12 @@ bool console_pending(void);
 /* Read the input there is, edit, and run each finished line. */
 void console_poll(void);
 void console_prompt(void);
+/* Output outside a command is about to start (a domain stopped): end the
+ * line being typed; console_async_end() shows the prompt and it again. */
+void console_async_begin(void);
+void console_async_end(void);
+/* Read and drop the input there is (a key that ends `hv top`). */
+void console_drop_input(void);
 
 /* ---- timers (timers.c) ---- */
 struct dom0_timer {
@@ -127,6 +133,12 @@ void dom0_shutdown(unsigned int reason);
  * sink: the shell is busy) until *flag is set; the vCPU blocks in
  * between. For commands that wait. */
 void dom0_wait(volatile bool *flag);
+/* The same, and also return when one of the events in wake comes
+ * (VIRQ_DOM_EXC, console input: left pending): 0 for the flag, else the
+ * DOM0_WAKE_* that came. */
+#define DOM0_WAKE_DOMAIN        1u
+#define DOM0_WAKE_KEY           2u
+unsigned int dom0_wait_for(volatile bool *flag, unsigned int wake);
 /* System time (ns) when dom0 started. */
 extern uint64_t dom0_boot_ns;
 
