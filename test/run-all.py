@@ -1144,7 +1144,8 @@ SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
 # every line the console showed. The lines the script waits for come in a
 # fixed order; what may come in any order (a guest's output against dom0's)
 # is left to the check. docs/toolstack.md says what each command prints.
-DOM0_TS_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), ""),
+# console_log=1: dom0 shows each guest's console lines as "(dN) text".
+DOM0_TS_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
                    (os.path.join(DOM0_DIR, "initrd-test.cpio"), "")]
 TS_PROMPT = r"^dom0# $"
 TS_ROW_RE = re.compile(r"^(\S+) +(\d+) +(\d+) +(\d+) +([-rbpscd]{6}) +[\d.]+$")

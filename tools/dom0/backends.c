@@ -8,6 +8,11 @@
  * attach) and, while an operator is attached (`hv console`), written to
  * dom0's console, whose typed bytes go to the guest's input ring.
  *
+ * With console_log=1 on dom0's command line, each whole line a guest writes
+ * also goes to dom0's console while no console is attached, as "(dN) text"
+ * with bytes other than printable ASCII and tab shown as '.', as Petrel
+ * shows the lines guests write with console_io (the boot tests use it).
+ *
  * The console page is the guest's: every index goes through cons_ring.c's
  * checks. A ring whose indexes are out of range is dropped with one line;
  * the rest of the domain stays served.
@@ -26,6 +31,7 @@
 
 #define CONSOLE_ESCAPE  0x1d            /* Ctrl-] detaches */
 #define DRAIN_CHUNK     256
+#define LOG_LINE_MAX    160             /* console_log: longer lines are split */
 
 struct dom_be {
     domid_t domid;
@@ -33,6 +39,8 @@ struct dom_be {
     struct xencons_interface *cons;     /* NULL: no console (dropped) */
     evtchn_port_t cons_port;            /* dom0's end */
     struct cons_log log;
+    char line[LOG_LINE_MAX];            /* console_log: the line so far */
+    size_t line_len;
     struct dom_be *next;
 };
 
@@ -55,6 +63,44 @@ static void show(const char *p, size_t n)
         return;
     console_write(p, n);
     attached_last = p[n - 1];
+}
+
+/* console_log=1 on dom0's command line (read once). */
+static bool console_log(void)
+{
+    static int wanted = -1;
+
+    if (wanted < 0)
+        wanted = cmdline_u64_or("console_log", 0) != 0;
+    return wanted;
+}
+
+static void log_flush(struct dom_be *be)
+{
+    if (!be->line_len)
+        return;
+    be->line[be->line_len] = '\0';
+    console_async_begin();
+    printf("(d%u) %s\n", be->domid, be->line);
+    be->line_len = 0;
+}
+
+/* console_log: the guest's bytes as lines of printable ASCII. */
+static void log_lines(struct dom_be *be, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+
+        if (c == '\n') {
+            log_flush(be);
+            continue;
+        }
+        if (c == '\r')
+            continue;
+        be->line[be->line_len++] = (c == '\t' || (c >= 0x20 && c < 0x7f)) ? c : '.';
+        if (be->line_len == LOG_LINE_MAX - 1)
+            log_flush(be);
+    }
 }
 
 static void cons_stop(struct dom_be *be)
@@ -91,6 +137,8 @@ static void cons_drain(struct dom_be *be)
         cons_log_append(&be->log, buf, (size_t)n);
         if (attached == be)
             show(buf, (size_t)n);
+        else if (!attached && console_log())
+            log_lines(be, buf, (size_t)n);
         total += (size_t)n;
     }
     if (total)
@@ -99,7 +147,7 @@ static void cons_drain(struct dom_be *be)
 
 static void cons_port_fired(evtchn_port_t port, void *arg)
 {
-    cons_drain(arg);
+    cons_drain(arg);                    /* the loop redraws the prompt */
 }
 
 static int cons_start(struct dom_be *be, const struct dom0_domain_info *di)
@@ -216,6 +264,8 @@ void backends_domain_gone(domid_t domid)
     *pp = be->next;
     if (be->cons)
         cons_drain(be);                 /* its last words */
+    if (!attached)
+        log_flush(be);                  /* the caller redraws the prompt */
     if (attached == be) {
         attached = NULL;
         detach = true;

@@ -89,6 +89,7 @@ void console_poll(void)
         for (long i = 0; i < n; i++)
             if (le_feed(&editor, (unsigned char)buf[i])) {
                 shell_run(editor.line);
+                async_output = false;   /* the prompt starts afresh */
                 console_prompt();
             }
     }

@@ -180,6 +180,7 @@ static void events_once(bool loop, unsigned int wake)
         ports_run();
     if (!loop)
         return;
+    console_async_end();                /* after console_log lines */
     if (dom_exc_loop) {
         dom_exc_loop = 0;
         hv_domains_changed();
