@@ -1001,7 +1001,7 @@ HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
 # are in).
 HV_OR_ERROR = r"^({}|hv: {}: [a-z ()]+ \(-E[A-Z0-9]+\))"
 DOM0_SHELL_EXPECT = [
-    r"^dom0: initrd: 20 files, \d+ bytes",
+    r"^dom0: initrd: 21 files, \d+ bytes",
     r"^dom0: (grant table: \d+ entries|"
     r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
     r"^dom0# echo rc: start", r"^rc: start$",
@@ -1230,13 +1230,20 @@ def check_errors(j):
     return None
 
 
-# (d) on_crash=destroy, then on_crash=restart until hv destroy.
+# (d) on_crash=destroy, then on_crash=restart until hv destroy, then
+# on_crash=preserve: kept, crashed, until hv destroy.
 TS_CRASH = (typed("hv create crash.cfg",
                   r"^hv: domain 1 \(crashy\) crashed: on_crash=destroy: destroyed$")
             + typed("hv list", r"^Domain-0 +0 ")
             + typed("hv create crash-restart.cfg",
                     r"^hv: domain 2 \(crashy\) crashed: on_crash=restart: restarted as domain 3$")
             + typed("hv destroy crashy", r"^hv: domain \d+ \(crashy\) destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + typed("hv create crash-preserve.cfg",
+                    r"^hv: domain \d+ \(kept\) crashed: on_crash=preserve: kept "
+                    r"\(hv destroy \d+ frees it\)$")
+            + typed("hv list", r"^kept +\d+ ")
+            + typed("hv destroy kept", r"^hv: domain \d+ \(kept\) destroyed$")
             + typed("hv list", r"^Domain-0 +0 ")
             + ts_poweroff())
 
@@ -1249,8 +1256,11 @@ def check_crash(j):
     if why:
         return why
     lists = hv_lists(L)
-    if len(lists) != 2 or any([r[0] for r in rows] != ["Domain-0"] for _, rows in lists):
+    if len(lists) != 4 or any([r[0] for r in lists[i][1]] != ["Domain-0"] for i in (0, 1, 3)):
         return f"hv list after the crashes: {lists}"
+    kept = dict((r[0], r[2]) for r in lists[2][1]).get("kept", "")
+    if "c" not in kept:
+        return f"the preserved domain's state: {kept!r} (want crashed, c)"
     return no_hv_errors(L)
 
 
@@ -1287,7 +1297,8 @@ def check_pause(j):
     return no_hv_errors(L)
 
 
-# (f) vcpu-pin, vcpu-list, sched-credit, top.
+# (f) vcpu-pin, vcpu-list, sched-credit, top; then reboot (on_reboot's
+# default, restart) and shutdown (on_poweroff's, destroy).
 TS_SCHED = (typed("hv create forever.cfg")
             + then(r"\(d1\) counter: tick 1$", "hv vcpu-pin forever 0 1")
             + [(r"\(d1\) counter: tick \d+$", None)]
@@ -1301,7 +1312,12 @@ TS_SCHED = (typed("hv create forever.cfg")
             + typed("hv top -n 2", r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 1$",
                     r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 2$",
                     r"^forever +1 ")
-            + typed("hv destroy forever", r"^hv: domain 1 \(forever\) destroyed$")
+            + typed("hv reboot forever",
+                    r"^hv: domain 1 \(forever\) rebooted: on_reboot=restart: "
+                    r"restarted as domain 2$")
+            + typed("hv shutdown 2",
+                    r"^hv: domain 2 \(forever\) powered off: on_poweroff=destroy: destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
             + ts_poweroff())
 
 
@@ -1324,6 +1340,11 @@ def check_sched(j):
                 not any(re.match(r"^Domain-0 +0 ", b) for b in block) or \
                 not any(re.match(r"^forever +1 .* \d+\.\d +16 +1$", b) for b in block):
             return f"hv top's refresh: {block}"
+    if first(L, r"\(d2\) counter: a tick every 200 ms") is None:
+        return "the rebooted domain 2 did not start"
+    lists = hv_lists(L)
+    if not lists or [r[0] for r in lists[-1][1]] != ["Domain-0"]:
+        return f"hv list after the shutdown: {lists[-1:]}"
     return no_hv_errors(L, allowed=(r"^hv: vcpu-pin: domain 1 has no vCPU",))
 
 
