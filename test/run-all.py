@@ -1231,13 +1231,17 @@ def check_errors(j):
 
 
 # (d) on_crash=destroy, then on_crash=restart until hv destroy, then
-# on_crash=preserve: kept, crashed, until hv destroy.
+# on_crash=preserve: kept, crashed, until hv destroy. The restarted domain's
+# first tick (200 ms after its start, 400 ms before it crashes again) comes
+# after the toolstack's "restarted" line, which is printed right after the
+# unpause; its banner may come before that line.
 TS_CRASH = (typed("hv create crash.cfg",
                   r"^hv: domain 1 \(crashy\) crashed: on_crash=destroy: destroyed$")
             + typed("hv list", r"^Domain-0 +0 ")
             + typed("hv create crash-restart.cfg",
                     r"^hv: domain 2 \(crashy\) crashed: on_crash=restart: restarted as domain 3$")
-            + typed("hv destroy crashy", r"^hv: domain \d+ \(crashy\) destroyed$")
+            + then(r"\(d3\) counter: tick 1$", "hv destroy crashy",
+                   r"^hv: domain \d+ \(crashy\) destroyed$")
             + typed("hv list", r"^Domain-0 +0 ")
             + typed("hv create crash-preserve.cfg",
                     r"^hv: domain \d+ \(kept\) crashed: on_crash=preserve: kept "
@@ -1315,8 +1319,8 @@ TS_SCHED = (typed("hv create forever.cfg")
             + typed("hv reboot forever",
                     r"^hv: domain 1 \(forever\) rebooted: on_reboot=restart: "
                     r"restarted as domain 2$")
-            + typed("hv shutdown 2",
-                    r"^hv: domain 2 \(forever\) powered off: on_poweroff=destroy: destroyed$")
+            + then(r"\(d2\) counter: tick 1$", "hv shutdown 2",
+                   r"^hv: domain 2 \(forever\) powered off: on_poweroff=destroy: destroyed$")
             + typed("hv list", r"^Domain-0 +0 ")
             + ts_poweroff())
 
