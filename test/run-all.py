@@ -1313,6 +1313,8 @@ TS_SCHED = (typed("hv create forever.cfg")
             + typed("hv sched-credit -d 1", r"^forever +1 +128 +50$")
             + typed("hv sched-credit -w 5", r"^usage: hv sched-credit ")
             + typed("hv vcpu-pin forever 2 0", r"^hv: vcpu-pin: domain 1 has no vCPU '2'")
+            + typed("hv create forever.cfg",
+                    r"^hv: create: forever\.cfg: the name 'forever' is taken by domain 1$")
             + typed("hv top -n 2", r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 1$",
                     r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 2$",
                     r"^forever +1 ")
