@@ -1001,7 +1001,7 @@ HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
 # are in).
 HV_OR_ERROR = r"^({}|hv: {}: [a-z ()]+ \(-E[A-Z0-9]+\))"
 DOM0_SHELL_EXPECT = [
-    r"^dom0: initrd: 21 files, \d+ bytes",
+    r"^dom0: initrd: 22 files, \d+ bytes",
     r"^dom0: (grant table: \d+ entries|"
     r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
     r"^dom0# echo rc: start", r"^rc: start$",
@@ -1128,7 +1128,8 @@ def no_hv_errors(lines, allowed=()):
 
 
 # (a) hello runs and is destroyed by on_poweroff=destroy; the counter is
-# listed while it runs and gone after.
+# listed while it runs and gone after; hello again with a command line and
+# a ramdisk sees them in its start info.
 TS_CREATE = (
     typed("hv create hello.cfg",
           r"^hv: domain 1 \(hello\) powered off: on_poweroff=destroy: destroyed")
@@ -1137,6 +1138,8 @@ TS_CREATE = (
     + typed("hv list", r"^counter +2 ")
     + [(r"^hv: domain 2 \(counter\) powered off: on_poweroff=destroy: destroyed", None)]
     + typed("hv list", r"^Domain-0 +0 ")
+    + typed("hv create hello-rd.cfg",
+            r"^hv: domain 3 \(hellord\) powered off: on_poweroff=destroy: destroyed")
     + ts_poweroff())
 
 
@@ -1145,7 +1148,16 @@ def check_create(j):
     why = missing(L, (r"\(d1\) Hello from a Petrel test guest!", r"\(d1\) Test result: SUCCESS",
                       r"^hv: created domain 1 \(hello\) from hello\.cfg",
                       r"petrel: domain 1 destroyed", r"\(d2\) counter: tick 10$",
-                      r"\(d2\) Test result: SUCCESS", r"petrel: domain 2 destroyed"))
+                      r"\(d2\) Test result: SUCCESS", r"petrel: domain 2 destroyed",
+                      # the layout hello was given: 32 MiB of RAM from 0, no module
+                      r"\(d1\) start_info at 0x[0-9a-f]+: magic 0x336ec578 version 1 "
+                      r"flags 0 nr_modules 0$",
+                      r"\(d1\)   memmap  0: 0x000000000000-0x000001ffffff RAM$",
+                      # with a ramdisk (module 0) and a command line, in 8 MiB
+                      r"\(d3\) start_info at .* nr_modules 1$",
+                      r'\(d3\) cmdline: "greeting=hi"$',
+                      r"\(d3\)   memmap  0: 0x000000000000-0x0000007fffff RAM$",
+                      r"\(d3\) Test result: SUCCESS"))
     if why:
         return why
     lists = hv_lists(L)
