@@ -1003,7 +1003,7 @@ HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
 # are in).
 HV_OR_ERROR = r"^({}|hv: {}: [a-z ()]+ \(-E[A-Z0-9]+\))"
 DOM0_SHELL_EXPECT = [
-    r"^dom0: initrd: 20 files, \d+ bytes",
+    r"^dom0: initrd: 22 files, \d+ bytes",
     r"^dom0: (grant table: \d+ entries|"
     r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
     r"^dom0# echo rc: start", r"^rc: start$",
@@ -1221,7 +1221,8 @@ def no_hv_errors(lines, allowed=()):
 
 
 # (a) hello runs and is destroyed by on_poweroff=destroy; the counter is
-# listed while it runs and gone after.
+# listed while it runs and gone after; hello again with a command line and
+# a ramdisk sees them in its start info.
 TS_CREATE = (
     typed("hv create hello.cfg",
           r"^hv: domain 1 \(hello\) powered off: on_poweroff=destroy: destroyed")
@@ -1230,6 +1231,8 @@ TS_CREATE = (
     + typed("hv list", r"^counter +2 ")
     + [(r"^hv: domain 2 \(counter\) powered off: on_poweroff=destroy: destroyed", None)]
     + typed("hv list", r"^Domain-0 +0 ")
+    + typed("hv create hello-rd.cfg",
+            r"^hv: domain 3 \(hellord\) powered off: on_poweroff=destroy: destroyed")
     + ts_poweroff())
 
 
@@ -1238,7 +1241,16 @@ def check_create(j):
     why = missing(L, (r"\(d1\) Hello from a Petrel test guest!", r"\(d1\) Test result: SUCCESS",
                       r"^hv: created domain 1 \(hello\) from hello\.cfg",
                       r"petrel: domain 1 destroyed", r"\(d2\) counter: tick 10$",
-                      r"\(d2\) Test result: SUCCESS", r"petrel: domain 2 destroyed"))
+                      r"\(d2\) Test result: SUCCESS", r"petrel: domain 2 destroyed",
+                      # the layout hello was given: 32 MiB of RAM from 0, no module
+                      r"\(d1\) start_info at 0x[0-9a-f]+: magic 0x336ec578 version 1 "
+                      r"flags 0 nr_modules 0$",
+                      r"\(d1\)   memmap  0: 0x000000000000-0x000001ffffff RAM$",
+                      # with a ramdisk (module 0) and a command line, in 8 MiB
+                      r"\(d3\) start_info at .* nr_modules 1$",
+                      r'\(d3\) cmdline: "greeting=hi"$',
+                      r"\(d3\)   memmap  0: 0x000000000000-0x0000007fffff RAM$",
+                      r"\(d3\) Test result: SUCCESS"))
     if why:
         return why
     lists = hv_lists(L)
@@ -1250,7 +1262,7 @@ def check_create(j):
     if names[1] != ["Domain-0", "counter"] or "s" in lists[1][1][1][2] \
             or "d" in lists[1][1][1][2]:
         return f"hv list while the counter runs: {lists[1][1]}"
-    if first(L, r"\(d2\) counter: tick 3$", lists[1][0]) is None:
+    if first(L, r"\(d2\) counter: tick \d+$", lists[1][0]) is None:
         return "the counter did not tick after it was listed"
     return no_hv_errors(L)
 
@@ -1323,13 +1335,24 @@ def check_errors(j):
     return None
 
 
-# (d) on_crash=destroy, then on_crash=restart until hv destroy.
+# (d) on_crash=destroy, then on_crash=restart until hv destroy, then
+# on_crash=preserve: kept, crashed, until hv destroy. The restarted domain's
+# first tick (200 ms after its start, 400 ms before it crashes again) comes
+# after the toolstack's "restarted" line, which is printed right after the
+# unpause; its banner may come before that line.
 TS_CRASH = (typed("hv create crash.cfg",
                   r"^hv: domain 1 \(crashy\) crashed: on_crash=destroy: destroyed$")
             + typed("hv list", r"^Domain-0 +0 ")
             + typed("hv create crash-restart.cfg",
                     r"^hv: domain 2 \(crashy\) crashed: on_crash=restart: restarted as domain 3$")
-            + typed("hv destroy crashy", r"^hv: domain \d+ \(crashy\) destroyed$")
+            + then(r"\(d3\) counter: tick 1$", "hv destroy crashy",
+                   r"^hv: domain \d+ \(crashy\) destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + typed("hv create crash-preserve.cfg",
+                    r"^hv: domain \d+ \(kept\) crashed: on_crash=preserve: kept "
+                    r"\(hv destroy \d+ frees it\)$")
+            + typed("hv list", r"^kept +\d+ ")
+            + typed("hv destroy kept", r"^hv: domain \d+ \(kept\) destroyed$")
             + typed("hv list", r"^Domain-0 +0 ")
             + ts_poweroff())
 
@@ -1342,8 +1365,11 @@ def check_crash(j):
     if why:
         return why
     lists = hv_lists(L)
-    if len(lists) != 2 or any([r[0] for r in rows] != ["Domain-0"] for _, rows in lists):
+    if len(lists) != 4 or any([r[0] for r in lists[i][1]] != ["Domain-0"] for i in (0, 1, 3)):
         return f"hv list after the crashes: {lists}"
+    kept = dict((r[0], r[2]) for r in lists[2][1]).get("kept", "")
+    if "c" not in kept:
+        return f"the preserved domain's state: {kept!r} (want crashed, c)"
     return no_hv_errors(L)
 
 
@@ -1380,7 +1406,8 @@ def check_pause(j):
     return no_hv_errors(L)
 
 
-# (f) vcpu-pin, vcpu-list, sched-credit, top.
+# (f) vcpu-pin, vcpu-list, sched-credit, top; then reboot (on_reboot's
+# default, restart) and shutdown (on_poweroff's, destroy).
 TS_SCHED = (typed("hv create forever.cfg")
             + then(r"\(d1\) counter: tick 1$", "hv vcpu-pin forever 0 1")
             + [(r"\(d1\) counter: tick \d+$", None)]
@@ -1391,10 +1418,17 @@ TS_SCHED = (typed("hv create forever.cfg")
             + typed("hv sched-credit -d 1", r"^forever +1 +128 +50$")
             + typed("hv sched-credit -w 5", r"^usage: hv sched-credit ")
             + typed("hv vcpu-pin forever 2 0", r"^hv: vcpu-pin: domain 1 has no vCPU '2'")
+            + typed("hv create forever.cfg",
+                    r"^hv: create: forever\.cfg: the name 'forever' is taken by domain 1$")
             + typed("hv top -n 2", r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 1$",
                     r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 2$",
                     r"^forever +1 ")
-            + typed("hv destroy forever", r"^hv: domain 1 \(forever\) destroyed$")
+            + typed("hv reboot forever",
+                    r"^hv: domain 1 \(forever\) rebooted: on_reboot=restart: "
+                    r"restarted as domain 2$")
+            + then(r"\(d2\) counter: tick 1$", "hv shutdown 2",
+                   r"^hv: domain 2 \(forever\) powered off: on_poweroff=destroy: destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
             + ts_poweroff())
 
 
@@ -1417,6 +1451,11 @@ def check_sched(j):
                 not any(re.match(r"^Domain-0 +0 ", b) for b in block) or \
                 not any(re.match(r"^forever +1 .* \d+\.\d +16 +1$", b) for b in block):
             return f"hv top's refresh: {block}"
+    if first(L, r"\(d2\) counter: a tick every 200 ms") is None:
+        return "the rebooted domain 2 did not start"
+    lists = hv_lists(L)
+    if not lists or [r[0] for r in lists[-1][1]] != ["Domain-0"]:
+        return f"hv list after the shutdown: {lists[-1:]}"
     return no_hv_errors(L, allowed=(r"^hv: vcpu-pin: domain 1 has no vCPU",))
 
 

@@ -19,6 +19,8 @@ long hv_hypercall(unsigned int nr, uintptr_t a1, uintptr_t a2)
     return hypercall(nr, a1, a2, 0, 0, 0);
 }
 
+_Static_assert(HV_MAP_BATCH <= FMAP_BATCH, "libhv maps more than fmap_foreign() can");
+
 void *hv_map_foreign(domid_t dom, const uint64_t *gfns, unsigned int n)
 {
     return fmap_foreign(dom, gfns, n);

@@ -68,6 +68,7 @@ int ts_resolve(const char *arg, domid_t *dom)
     return 0;
 }
 
+/* Unlink d, if linked, and free it. */
 static void drop(struct ts_domain *d)
 {
     for (struct ts_domain **p = &domains; *p; p = &(*p)->next)
@@ -174,19 +175,18 @@ int ts_create(const char *file, domid_t *dom)
     memcpy(d->file, file, strlen(file) + 1);
     if ((rc = hv_config_parse(text, size, &d->cfg, err, sizeof(err)))) {
         printf("hv: create: %s: %s\n", file, err);
-        free(d->file);
-        free(d);
+        drop(d);                        /* not linked: only freed */
         return 1;
     }
-    d->next = domains;
-    domains = d;
-    if ((other = find_name(d->cfg.name)) != d) {
+    if ((other = find_name(d->cfg.name))) {
         printf("hv: create: %s: the name '%s' is taken by domain %u\n", file,
                d->cfg.name, other->domid);
         drop(d);
         return 1;
     }
     d->domid = DOMID_INVALID;           /* not built: ts_find() misses it */
+    d->next = domains;
+    domains = d;
     if (launch(d)) {
         drop(d);
         return 1;

@@ -19,8 +19,8 @@ struct hv_config;
 /*
  * The two special pages, outside RAM in the guest's memory map, where Xen's
  * builder puts them for HVM and PVH guests: the last 8 frames below
- * 0xff000000 (X86_HVM_END_SPECIAL_REGION), the xenstore ring 4th and the
- * console ring 7th of them. RAM never reaches them (it stops at 3 GiB
+ * 0xff000000 (X86_HVM_END_SPECIAL_REGION), the xenstore ring at index 4
+ * of them and the console ring at index 7 (docs/pvh-layout.md). RAM never reaches them (it stops at 3 GiB
  * below 4 GiB), so they count on top of the RAM in max_pages.
  */
 #define HV_SPECIAL_END          0xff000ull      /* GFN, exclusive */

@@ -7,13 +7,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <petrel/printk.h>
 #include "build.h"
 
 #define KMSG_MAX        200
 
 static char kmsg[KMSG_MAX];
-
-void printk(const char *fmt, ...);
 
 void printk(const char *fmt, ...)
 {
