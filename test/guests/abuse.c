@@ -170,10 +170,17 @@ static void dom0_only(void)
 static void break_console(void)
 {
     struct xencons_interface *intf = pvcons_page();
-    XENCONS_RING_IDX cons = __atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE);
+    XENCONS_RING_IDX cons;
     uint64_t deadline;
     struct evtchn_status st;
 
+    /* What it wrote is read first (dom0 notifies after reading), so that
+     * only the broken index is lost. */
+    deadline = now_ns() + 5000000000ull;
+    while (__atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE) != intf->out_prod &&
+           now_ns() < deadline)
+        evtchn_poll_clear(pvcons_port(), deadline);
+    cons = __atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE);
     pvcons_stop();
     printf("abuse: breaking my console ring; the rest goes by console_io\n");
     __atomic_store_n(&intf->out_prod, cons + 0x40000000u, __ATOMIC_RELEASE);
