@@ -1116,8 +1116,13 @@ DOM0_ABUSE = [
      None),
     (r"\(d1\) abuse: dom0 dropped my console", None),
     (r"\(d1\) abuse: 0 failures", None),
-    (r"\(d1\) Test result: SUCCESS$", b"hv list\r"),
-    (r"^Domain-0 +0 ", None), (r"^\S+ +2 +\d+ +1 ", None),
+    (r"\(d1\) Test result: SUCCESS$", None),
+    (r"^hv: domain 1 \(abuse\) powered off: on_poweroff=preserve", b"hv list\r"),
+    (r"^Domain-0 +0 ", None), (r"^abuse +1 +\d+ +\d+ +\S*s", None),
+    (r"^echo +2 +\d+ +1 ", None),
+    (r"^dom0# $", b"hv console 1\r"),                    # kept, its console gone
+    (r"^hv: console: domain 1 has no console backend$", None),
+    (r"^dom0# $", b"hv destroy 1\r"), (r"^hv: domain 1 \(abuse\) destroyed$", None),
     (r"^dom0# $", b"xs ls /local/domain\r"),
     (r'^0 = ""$', None), (r'^2 = ""$', None), (r'^ name = "echo"$', None),
     (r"^dom0# $", b"hv console 2\r"), (ATTACHED.format(2), None),
@@ -1133,10 +1138,14 @@ DOM0_GUESTS_LOG_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1")
 def check_abuse(j):
     """What abuse says it got, on its PV console (console_log): the node
     quota (1000 nodes a domain, less what its home holds), 128 watches,
-    10 transactions (one already open)."""
+    10 transactions (one already open); and its home gone once destroyed."""
     want = ((r"\(d1\) abuse: node flood: EQUOTA after (\d+) nodes$", range(950, 1000)),
             (r"\(d1\) abuse: watch flood: EQUOTA after (\d+) watches$", (128,)),
             (r"\(d1\) abuse: transaction flood: EQUOTA after (\d+) more$", (9,)))
+    at = first(j.lines, r"^dom0# xs ls /local/domain$")
+    end = first(j.lines, r"^dom0# hv console 2$", at or 0)
+    if at is None or end is None or first(j.lines[:end], r'^1 = ""$', at) is not None:
+        return "domain 1's xenstore home outlived it (or xs ls did not run)"
     for regex, ok in want:
         i = first(j.lines, regex)
         if i is None:
