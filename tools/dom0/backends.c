@@ -115,6 +115,20 @@ static void cons_stop(struct dom_be *be)
         detach = true;
 }
 
+/* A ring with indexes out of range: one line, on a line of its own, and
+ * the console goes (the rest of the domain stays served). */
+static void say_dropped(struct dom_be *be)
+{
+    if (!attached)
+        console_async_begin();
+    else if (attached_last != '\n')
+        console_write("\n", 1);
+    printf("dom0: domain %u: console ring indexes out of range; console dropped\n",
+           be->domid);
+    attached_last = '\n';
+    cons_stop(be);
+}
+
 /* Take what the guest wrote: into the log, and out if attached. */
 static void cons_drain(struct dom_be *be)
 {
@@ -127,9 +141,7 @@ static void cons_drain(struct dom_be *be)
     while (be->cons && total < 2 * XENCONS_OUT_SIZE) {
         n = cons_ring_read(be->cons, buf, sizeof(buf));
         if (n == CONS_RING_BROKEN) {
-            printf("dom0: domain %u: console ring indexes out of range; console dropped\n",
-                   be->domid);
-            cons_stop(be);
+            say_dropped(be);
             return;
         }
         if (!n)
@@ -289,13 +301,10 @@ static void console_input(void *arg, const char *buf, size_t len)
     if (!n || !be->cons)
         return;
     rc = cons_ring_write(be->cons, buf, n);
-    if (rc == CONS_RING_BROKEN) {
-        printf("\ndom0: domain %u: console ring indexes out of range; console dropped\n",
-               be->domid);
-        cons_stop(be);
-    } else if (rc > 0) {
-        evtchn_send(be->cons_port);
-    }                                   /* a full ring drops what is typed */
+    if (rc == CONS_RING_BROKEN)
+        say_dropped(be);
+    else if (rc > 0)
+        evtchn_send(be->cons_port);     /* a full ring dropped the rest */
 }
 
 static void replay_out(void *arg, const char *p, size_t n)
