@@ -120,11 +120,14 @@ void console_async_end(void)
         console_write("\b", 1);
 }
 
-void console_drop_input(void)
+size_t console_drop_input(void)
 {
     char buf[READ_CHUNK];
+    size_t dropped = 0;
+    long n;
 
     input_pending = 0;
-    while (hypervisor_console_io(CONSOLEIO_read, sizeof(buf), buf) > 0)
-        ;
+    while ((n = hypervisor_console_io(CONSOLEIO_read, sizeof(buf), buf)) > 0)
+        dropped += (size_t)n;
+    return dropped;
 }

@@ -56,8 +56,10 @@ void console_prompt(void);
  * line being typed; console_async_end() shows the prompt and it again. */
 void console_async_begin(void);
 void console_async_end(void);
-/* Read and drop the input there is (a key that ends `hv top`). */
-void console_drop_input(void);
+/* Read and drop the input there is (a key that ends `hv top`): how many
+ * bytes. 0 when console_pending() was stale: VIRQ_CONSOLE also comes for
+ * bytes that an earlier read already took. */
+size_t console_drop_input(void);
 
 /* ---- timers (timers.c) ---- */
 struct dom0_timer {

@@ -75,10 +75,17 @@ void hv_wait_domain_event(uint64_t timeout_ns)
 
 bool hv_wait_key(uint64_t timeout_ns)
 {
-    if (wait_until(timeout_ns, DOM0_WAKE_KEY) != DOM0_WAKE_KEY)
-        return false;
-    console_drop_input();
-    return true;
+    uint64_t deadline = now_ns() + timeout_ns, now;
+
+    /* A wake for input may find none (the event came for bytes already
+     * read): then wait on for the rest of the time. */
+    while ((now = now_ns()) < deadline) {
+        if (wait_until(deadline - now, DOM0_WAKE_KEY) != DOM0_WAKE_KEY)
+            return false;
+        if (console_drop_input())
+            return true;
+    }
+    return false;
 }
 
 void hv_notice_start(void)
