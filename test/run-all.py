@@ -1000,6 +1000,8 @@ DOM0_PROMPT_RE = re.compile(r"^dom0# ")
 DOM0_ERROR_RE = re.compile(r"^(dom0: (error|fatal|cannot run|bad start info|"
                            r"no events|no timers|no free RAM|no console input|initrd: not)|"
                            r"unexpected exception)")
+# A guest that dom0 built, shown by `hv console` or by console_io.
+DOMU_RESULT_BAD_RE = re.compile(r"Test result: (FAILURE|ERROR|SKIP)")
 HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
                "vcpu-list vcpu-pin sched-credit info dmesg top help").split()
 # What test.rc makes dom0 print, in order. hv info, list and dmesg either
@@ -1007,7 +1009,7 @@ HV_COMMANDS = ("create list destroy shutdown reboot pause unpause console "
 # are in).
 HV_OR_ERROR = r"^({}|hv: {}: [a-z ()]+ \(-E[A-Z0-9]+\))"
 DOM0_SHELL_EXPECT = [
-    r"^dom0: initrd: 4 files, \d+ bytes",
+    r"^dom0: initrd: 22 files, \d+ bytes",
     r"^dom0: (grant table: \d+ entries|"
     r"no grant table yet: [a-z ()]+ \(-E[A-Z0-9]+\))",
     r"^dom0# echo rc: start", r"^rc: start$",
@@ -1021,13 +1023,14 @@ DOM0_SHELL_EXPECT = [
     HV_OR_ERROR.format(r"nr_cpus +: 2", "info"),
     HV_OR_ERROR.format(r"Name +ID +Mem\(MiB\) +VCPUs +State +Time\(s\)", "list"),
     HV_OR_ERROR.format(r".*petrel: ready: 2 CPUs", "dmesg"),
-    r"^hello\.cfg: name hello, kernel hello\.elf, 32 MiB, 1 vCPU\(s\)",
+    r"^hv: created domain 1 \(hello\) from hello\.cfg",
     r"^hv: create: bad\.cfg: line 3: unknown key 'memroy'",
-    r"^hv: pause: not yet implemented",
+    r"^hv: pause: no domain '7'",
     r"^hv: unknown command 'frobnicate'",
     r"^up \d+\.\d{3} s \(hypervisor time \d+\.\d{3} s\)",
     r"^slept 50 ms$", r"^usage: sleep <ms>",
-    r"^pages: \d+ KiB free of \d+ KiB; heap: 0 bytes in use$",
+    # The heap holds the toolstack's record of the hello domain.
+    r"^pages: \d+ KiB free of \d+ KiB; heap: \d+ bytes in use$",
     r"^sh: bogus: unknown command",
     r"^rc: done$",
     r"^dom0: powering off",
@@ -1045,10 +1048,472 @@ DOM0_TYPED = [(r"^dom0# $", b"echo helo\x1b[Dl\r"), (r"^hello$", None),
 SCENARIOS.append(S("dom0-typing-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES,
                    input=DOM0_TYPED))
+# dom0-xs-bios: dom0's xenstored and the shell's xs command on dom0's own
+# tree (docs/xenstore.md): the tree Xen's toolstack makes, a write read
+# back, errors named as the wire protocol names them, a removed subtree.
+DOM0_XS = [
+    (r"^dom0: xenstored: ready$", None),
+    (r"^dom0# $", b"xs ls /\r"),
+    (r'^tool = ""$', None), (r'^ xenstored = ""$', None),
+    (r'^local = ""$', None), (r'^ domain = ""$', None), (r'^  0 = ""$', None),
+    (r'^   name = "Domain-0"$', None), (r'^   domid = "0"$', None),
+    (r'^    feature-poweroff = "1"$', None),
+    (r'^   memory = ""$', None), (r'^    target = "\d+"$', None),
+    (r'^vm = ""$', None), (r'^libxl = ""$', None),
+    (r"^dom0# $", b'xs write data/greeting "hello store"\r'),
+    (r"^dom0# $", b"xs read /local/domain/0/data/greeting\r"),
+    (r"^hello store$", None),
+    (r"^dom0# $", b"xs ls data\r"), (r'^greeting = "hello store"$', None),
+    (r"^dom0# $", b"xs read /no/such/node\r"),
+    (r"^xs: read /no/such/node: ENOENT$", None),
+    (r"^dom0# $", b"xs write /bad//path x\r"),
+    (r"^xs: write /bad//path: EINVAL$", None),
+    (r"^dom0# $", b"xs rm data\r"),
+    (r"^dom0# $", b"xs read data/greeting\r"),
+    (r"^xs: read data/greeting: ENOENT$", None),
+    (r"^dom0# $", b"xs frob\r"), (r"^usage: xs read <path>", None),
+    (r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
+SCENARIOS.append(S("dom0-xs-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_XS))
+# The backends with domains that dom0 builds (initrd-guests.cpio; the
+# first domain created is 1). dom0-console-<emu>: `hv console` shows a
+# guest's PV console (the log replayed), typed lines reach it and its
+# replies come back, Ctrl-] detaches to the prompt; attached again, the
+# guest ending detaches. dom0-xs-client-bios: xs-client checks its home and
+# permissions, dom0's `xs write` fires its watch, a typed line reaches it.
+# dom0-abuse-bios: the abuse guest (domain 1) gets its errors beside a
+# well-behaved one (2); dom0 drops abuse's broken console ring and still
+# answers `hv list`, xenstored still serves `xs ls`, and domain 2 finishes.
+DOM0_GUESTS_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), ""),
+                       (os.path.join(DOM0_DIR, "initrd-guests.cpio"), "")]
+ATTACHED = r"^hv: attached to the console of domain {}; Ctrl-\] detaches$"
+DETACHED = r"^hv: detached from the console of domain {}$"
+TYPE_A_LINE = r"^xs-client: type a line$"
+DOM0_POWEROFF = [(r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
+DOM0_CONSOLE = [
+    (r"^dom0# $", b"hv create echo.cfg\r"),
+    (r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None),
+    (TYPE_A_LINE, b"hello echo\r"), (r"^xs-client: got 'hello echo'$", None),
+    (TYPE_A_LINE, b"\x1d"), (DETACHED.format(1), None),
+    (r"^dom0# $", b"hv list\r"), (r"^\S+ +1 +\d+ +1 ", None),
+    (r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None),
+    (r"^xs-client: got 'hello echo'$", None),            # the log, replayed
+    (TYPE_A_LINE, b"quit\r"), (r"^xs-client: got 'quit'$", None),
+    (r"^Test result: SUCCESS$", None), (DETACHED.format(1), None),
+] + DOM0_POWEROFF
+DOM0_XS_CLIENT = [
+    (r"^dom0# $", b"hv create xs-client.cfg\r"),
+    (r"^dom0# $", b"xs ls /local/domain/1\r"),
+    (r'^name = "xs-client"$', None), (r'^ type = "xenconsoled"$', None),
+    (r"^dom0# $", b"xs write /local/domain/1/data/poke hello-watch\r"),
+    (r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None),
+    (r"^xs-client: I am domain 1, called 'xs-client'$", None),
+    (r"^xs-client: watch fired: data/poke = 'hello-watch'", None),
+    (TYPE_A_LINE, b"hello-console\r"), (r"^xs-client: got 'hello-console'$", None),
+    (r"^Test result: SUCCESS$", None), (DETACHED.format(1), None),
+    (r"^dom0# $", b"xs read /local/domain/1/name\r"),
+    (r"^xs: read /local/domain/1/name: ENOENT$", None),   # its home went with it
+] + DOM0_POWEROFF
+DOM0_ABUSE = [
+    (r"^dom0# $", b"hv create abuse.cfg\r"),
+    (r"^dom0# $", b"hv create echo.cfg\r"),
+    (r"^dom0: domain 1: console ring indexes out of range; console dropped$", None),
+    (r"\(d1\) abuse: dom0 dropped my console", None),
+    (r"\(d1\) abuse: 0 failures", None),
+    (r"\(d1\) Test result: SUCCESS$", None),
+    (r"^hv: domain 1 \(abuse\) powered off: on_poweroff=preserve", b"hv list\r"),
+    (r"^Domain-0 +0 ", None), (r"^abuse +1 +\d+ +\d+ +\S*s", None),
+    (r"^echo +2 +\d+ +1 ", None),
+    (r"^dom0# $", b"hv console 1\r"),                    # kept, its console gone
+    (r"^hv: console: domain 1 has no console backend$", None),
+    (r"^dom0# $", b"hv destroy 1\r"), (r"^hv: domain 1 \(abuse\) destroyed$", None),
+    (r"^dom0# $", b"xs ls /local/domain\r"),
+    (r'^0 = ""$', None), (r'^2 = ""$', None), (r'^ name = "echo"$', None),
+    (r"^dom0# $", b"hv console 2\r"), (ATTACHED.format(2), None),
+    (TYPE_A_LINE, b"quit\r"), (r"^xs-client: got 'quit'$", None),
+    (r"^Test result: SUCCESS$", None), (DETACHED.format(2), None),
+] + DOM0_POWEROFF
+# dom0-abuse-bios runs dom0 with console_log=1: abuse's own lines, until
+# it breaks its console, show as (d1) lines, which check_abuse reads.
+DOM0_GUESTS_LOG_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
+                           DOM0_GUESTS_MODULES[1]]
+
+
+def check_abuse(j):
+    """What abuse says it got, on its PV console (console_log): the node
+    quota (1000 nodes a domain, less what its home holds), 128 watches,
+    10 transactions (one already open); and its home gone once destroyed."""
+    want = ((r"\(d1\) abuse: node flood: EQUOTA after (\d+) nodes$", range(950, 1000)),
+            (r"\(d1\) abuse: watch flood: EQUOTA after (\d+) watches$", (128,)),
+            (r"\(d1\) abuse: transaction flood: EQUOTA after (\d+) more$", (9,)))
+    at = first(j.lines, r"^dom0# xs ls /local/domain$")
+    end = first(j.lines, r"^dom0# hv console 2$", at or 0)
+    if at is None or end is None or first(j.lines[:end], r'^1 = ""$', at) is not None:
+        return "domain 1's xenstore home outlived it (or xs ls did not run)"
+    for regex, ok in want:
+        i = first(j.lines, regex)
+        if i is None:
+            return f"no line matching {regex!r}"
+        n = int(re.search(regex, j.lines[i]).group(1))
+        if n not in ok:
+            return f"{j.lines[i]!r}: {n} is not in {ok}"
+    return None
+
+
+for _name, _script, _mods, _check in (
+        ("console", DOM0_CONSOLE, DOM0_GUESTS_MODULES, None),
+        ("xs-client", DOM0_XS_CLIENT, DOM0_GUESTS_MODULES, None),
+        ("abuse", DOM0_ABUSE, DOM0_GUESTS_LOG_MODULES, check_abuse)):
+    SCENARIOS.append(S(f"dom0-{_name}-bios", "qemu", smp=2, mem=1024, timeout=180,
+                       expect="dom0-typing", modules=_mods, input=_script,
+                       check=_check))
+SCENARIOS.append(S("dom0-console-bochs", "bochs", smp=2, mem=512, timeout=400,
+                   expect="dom0-typing", modules=DOM0_GUESTS_MODULES,
+                   input=DOM0_CONSOLE))
 SCENARIOS.append(S("dom0-bochs", "bochs", smp=1, mem=512,
                    expect="dom0", modules=DOM0_MODULES))
 SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
                    expect="dom0-shell", modules=DOM0_SHELL_MODULES))
+
+# ---- the toolstack (issue 6): hv create and the rest, typed at dom0's prompt --
+# Each scenario boots dom0 with the test initrd (the counter guest and the
+# configs of tools/dom0/test-cfg/), types hv commands at the prompt, waits
+# for what each must print, ends with poweroff, and then its check reads
+# every line the console showed. The lines the script waits for come in a
+# fixed order; what may come in any order (a guest's output against dom0's)
+# is left to the check. docs/toolstack.md says what each command prints.
+# console_log=1: dom0 shows each guest's console lines as "(dN) text".
+DOM0_TS_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
+                   (os.path.join(DOM0_DIR, "initrd-test.cpio"), "")]
+TS_PROMPT = r"^dom0# $"
+TS_ROW_RE = re.compile(r"^(\S+) +(\d+) +(\d+) +(\d+) +([-rbpscd]{6}) +[\d.]+$")
+TS_FREE_RE = re.compile(r"^free_pages +: (\d+)$")
+TS_TICK_RE = re.compile(r"\(d(\d+)\) counter: tick (\d+)$")
+
+
+def typed(cmd, *wait):
+    """Type cmd at the prompt, then wait for each regex in wait, in order."""
+    return [(TS_PROMPT, cmd.encode() + b"\r")] + [(w, None) for w in wait]
+
+
+def then(wait, cmd, *waits):
+    """Type cmd as soon as a line matches wait (dom0 waits at its prompt:
+    for a guest's line, which comes at any time, the prompt may have gone
+    by already), then wait for each regex in waits."""
+    return [(wait, cmd.encode() + b"\r")] + [(w, None) for w in waits]
+
+
+def ts_poweroff():
+    return typed("poweroff", r"^dom0: powering off")
+
+
+def hv_lists(lines):
+    """Each `hv list` output: a list of (index of its header, rows), a row
+    being (name, id, state)."""
+    out = []
+    for i, text in enumerate(lines):
+        if not re.match(r"^Name +ID +Mem\(MiB\) +VCPUs +State", text):
+            continue
+        rows = []
+        for row in lines[i + 1:]:
+            if "(petrel)" in row:
+                continue                # a log line in between
+            m = TS_ROW_RE.match(row)
+            if not m:
+                break
+            rows.append((m.group(1), int(m.group(2)), m.group(5)))
+        out.append((i, rows))
+    return out
+
+
+def first(lines, regex, start=0):
+    """Index of the first line from start matching regex, or None."""
+    for i in range(start, len(lines)):
+        if re.search(regex, lines[i]):
+            return i
+    return None
+
+
+def missing(lines, wants):
+    """Why the check fails when some regex of wants matches no line."""
+    for want in wants:
+        if first(lines, want) is None:
+            return f"no line matching {want!r}"
+    return None
+
+
+def free_pages_kept(lines, what):
+    """Why the check fails unless the two free_pages lines (hv info) agree."""
+    free = [int(m.group(1)) for m in map(TS_FREE_RE.match, lines) if m]
+    if len(free) != 2 or free[0] != free[1]:
+        return f"free pages before and after {what}: {free}"
+    return None
+
+
+def no_hv_errors(lines, allowed=()):
+    for text in lines:
+        if re.match(r"^hv: ", text) and re.search(r"\(-E[A-Z]+\)|failed|not yet", text) \
+                and not any(re.search(a, text) for a in allowed):
+            return f"unexpected toolstack error: {text!r}"
+    return None
+
+
+# (a) hello runs and is destroyed by on_poweroff=destroy; the counter is
+# listed while it runs and gone after; hello again with a command line and
+# a ramdisk sees them in its start info.
+TS_CREATE = (
+    typed("hv create hello.cfg",
+          r"^hv: domain 1 \(hello\) powered off: on_poweroff=destroy: destroyed")
+    + typed("hv list", r"^Domain-0 +0 ")
+    + typed("hv create counter.cfg", r"^hv: created domain 2 \(counter\) from counter\.cfg")
+    + typed("hv list", r"^counter +2 ")
+    + [(r"^hv: domain 2 \(counter\) powered off: on_poweroff=destroy: destroyed", None)]
+    + typed("hv list", r"^Domain-0 +0 ")
+    + typed("hv create hello-rd.cfg",
+            r"^hv: domain 3 \(hellord\) powered off: on_poweroff=destroy: destroyed")
+    + ts_poweroff())
+
+
+def check_create(j):
+    L = j.lines
+    why = missing(L, (r"\(d1\) Hello from a Petrel test guest!", r"\(d1\) Test result: SUCCESS",
+                      r"^hv: created domain 1 \(hello\) from hello\.cfg",
+                      r"petrel: domain 1 destroyed", r"\(d2\) counter: tick 10$",
+                      r"\(d2\) Test result: SUCCESS", r"petrel: domain 2 destroyed",
+                      # the layout hello was given: 32 MiB of RAM from 0, no module
+                      r"\(d1\) start_info at 0x[0-9a-f]+: magic 0x336ec578 version 1 "
+                      r"flags 0 nr_modules 0$",
+                      r"\(d1\)   memmap  0: 0x000000000000-0x000001ffffff RAM$",
+                      # with a ramdisk (module 0) and a command line, in 8 MiB
+                      r"\(d3\) start_info at .* nr_modules 1$",
+                      r'\(d3\) cmdline: "greeting=hi"$',
+                      r"\(d3\)   memmap  0: 0x000000000000-0x0000007fffff RAM$",
+                      r"\(d3\) Test result: SUCCESS"))
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 3:
+        return f"{len(lists)} hv list outputs, expected 3"
+    names = [[r[0] for r in rows] for _, rows in lists]
+    if names[0] != ["Domain-0"] or names[2] != ["Domain-0"]:
+        return f"hv list before and after the counter: {names[0]}, {names[2]}"
+    if names[1] != ["Domain-0", "counter"] or "s" in lists[1][1][1][2] \
+            or "d" in lists[1][1][1][2]:
+        return f"hv list while the counter runs: {lists[1][1]}"
+    if first(L, r"\(d2\) counter: tick \d+$", lists[1][0]) is None:
+        return "the counter did not tick after it was listed"
+    return no_hv_errors(L)
+
+
+# (b) eight counters at once, then destroyed; free memory as before. The
+# figure before is taken after a first domain was built and destroyed: the
+# first foreign mapping in dom0's window gives dom0's own p2m the page-table
+# pages for it, which dom0 keeps (a few pages, once).
+TS_EIGHT = (typed("hv create g1.cfg", r"^hv: created domain 1 \(g1\) from g1\.cfg")
+            + typed("hv destroy g1", r"^hv: domain 1 \(g1\) destroyed")
+            + typed("hv info", r"^free_pages +: \d+$")
+            + [x for i in range(1, 9)
+               for x in typed(f"hv create g{i}.cfg",
+                              rf"^hv: created domain {i + 1} \(g{i}\) from g{i}\.cfg")]
+            + then(r"\(d9\) counter: tick 2$", "hv list", r"^g8 +9 ")
+            + [x for i in range(1, 9)
+               for x in typed(f"hv destroy g{i}", rf"^hv: domain {i + 1} \(g{i}\) destroyed")]
+            + typed("hv list", r"^Domain-0 +0 ")
+            + typed("hv info", r"^free_pages +: \d+$")
+            + ts_poweroff())
+
+
+def check_eight(j):
+    L = j.lines
+    why = free_pages_kept(L, "the eight domains")
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 2:
+        return f"{len(lists)} hv list outputs, expected 2"
+    got = sorted(r[0] for r in lists[0][1])
+    want = sorted(["Domain-0"] + [f"g{i}" for i in range(1, 9)])
+    if got != want:
+        return f"hv list with eight domains: {got}"
+    if [r[0] for r in lists[1][1]] != ["Domain-0"]:
+        return f"hv list after destroying them: {lists[1][1]}"
+    for i in range(2, 10):
+        if first(L, rf"\(d{i}\) counter: tick 2$") is None:
+            return f"domain {i} did not tick"
+        if first(L, rf"petrel: domain {i} destroyed") is None:
+            return f"domain {i} was not destroyed"
+    return no_hv_errors(L)
+
+
+# (c) configs with errors leave nothing behind.
+TS_ERRORS = (typed("hv info", r"^free_pages +: \d+$")
+             + typed("hv create bad.cfg", r"^hv: create: bad\.cfg: line 3: unknown key 'memroy'$")
+             + typed("hv create nokernel.cfg",
+                     r"^hv: create: nokernel\.cfg: kernel 'nope\.elf': no such file in the initrd$")
+             + typed("hv create toobig.cfg",
+                     r"^hv: create: toobig\.cfg: not enough memory: 65536 MiB asked, \d+ MiB free$")
+             + typed("hv create notelf.cfg", r"^hv: create: notelf\.cfg: kernel 'test\.rc': ")
+             + typed("hv create nothing.cfg",
+                     r"^hv: create: nothing\.cfg: no such file in the initrd$")
+             + typed("hv list", r"^Domain-0 +0 ")
+             + typed("hv info", r"^free_pages +: \d+$")
+             + ts_poweroff())
+
+
+def check_errors(j):
+    L = j.lines
+    why = free_pages_kept(L, "the failed creates")
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 1 or [r[0] for r in lists[0][1]] != ["Domain-0"]:
+        return f"hv list after the failed creates: {lists}"
+    if first(L, r"petrel: domain [1-9]") is not None:
+        return f"a domain was created: {L[first(L, r'petrel: domain [1-9]')]!r}"
+    return None
+
+
+# (d) on_crash=destroy, then on_crash=restart until hv destroy, then
+# on_crash=preserve: kept, crashed, until hv destroy. The restarted domain's
+# first tick (200 ms after its start, 400 ms before it crashes again) comes
+# after the toolstack's "restarted" line, which is printed right after the
+# unpause; its banner may come before that line.
+TS_CRASH = (typed("hv create crash.cfg",
+                  r"^hv: domain 1 \(crashy\) crashed: on_crash=destroy: destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + typed("hv create crash-restart.cfg",
+                    r"^hv: domain 2 \(crashy\) crashed: on_crash=restart: restarted as domain 3$")
+            + then(r"\(d3\) counter: tick 1$", "hv destroy crashy",
+                   r"^hv: domain \d+ \(crashy\) destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + typed("hv create crash-preserve.cfg",
+                    r"^hv: domain \d+ \(kept\) crashed: on_crash=preserve: kept "
+                    r"\(hv destroy \d+ frees it\)$")
+            + typed("hv list", r"^kept +\d+ ")
+            + typed("hv destroy kept", r"^hv: domain \d+ \(kept\) destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + ts_poweroff())
+
+
+def check_crash(j):
+    L = j.lines
+    why = missing(L, (r"\(d1\) counter: crashing on purpose", r"petrel: domain 1 crashed",
+                      r"petrel: domain 1 destroyed", r"\(d2\) counter: crashing on purpose",
+                      r"petrel: domain 2 crashed", r"\(d3\) counter: a tick every 200 ms"))
+    if why:
+        return why
+    lists = hv_lists(L)
+    if len(lists) != 4 or any([r[0] for r in lists[i][1]] != ["Domain-0"] for i in (0, 1, 3)):
+        return f"hv list after the crashes: {lists}"
+    kept = dict((r[0], r[2]) for r in lists[2][1]).get("kept", "")
+    if "c" not in kept:
+        return f"the preserved domain's state: {kept!r} (want crashed, c)"
+    return no_hv_errors(L)
+
+
+# (e) a paused counter does not tick; unpaused, it goes on.
+TS_PAUSE = (typed("hv create forever.cfg")
+            + then(r"\(d1\) counter: tick 3$", "hv pause forever")
+            + typed("hv list", r"^forever +1 ")
+            + typed("sleep 1500", r"^slept 1500 ms$")
+            + typed("hv unpause forever")
+            + typed("hv list", r"^forever +1 ")
+            + then(r"\(d1\) counter: tick \d+$", "hv destroy forever",
+                   r"^hv: domain 1 \(forever\) destroyed$")
+            + ts_poweroff())
+
+
+def check_pause(j):
+    L = j.lines
+    lists = hv_lists(L)
+    if len(lists) != 2:
+        return f"{len(lists)} hv list outputs, expected 2"
+    paused = dict((r[0], r[2]) for r in lists[0][1]).get("forever", "")
+    running = dict((r[0], r[2]) for r in lists[1][1]).get("forever", "")
+    if "p" not in paused or "p" in running:
+        return f"state while paused {paused!r}, after unpause {running!r}"
+    slept = first(L, r"^slept 1500 ms$")
+    ticks = [(i, int(m.group(2))) for i, m in enumerate(map(TS_TICK_RE.search, L)) if m]
+    during = [n for i, n in ticks if lists[0][0] < i < slept]
+    if during:
+        return f"tick(s) {during} while paused"
+    before = [n for i, n in ticks if i < lists[0][0]]
+    after = [n for i, n in ticks if i > slept]
+    if not before or not after or after[0] != before[-1] + 1:
+        return f"ticks before the pause {before[-3:]}, after the unpause {after[:3]}"
+    return no_hv_errors(L)
+
+
+# (f) vcpu-pin, vcpu-list, sched-credit, top; then reboot (on_reboot's
+# default, restart) and shutdown (on_poweroff's, destroy).
+TS_SCHED = (typed("hv create forever.cfg")
+            + then(r"\(d1\) counter: tick 1$", "hv vcpu-pin forever 0 1")
+            + [(r"\(d1\) counter: tick \d+$", None)]
+            + then(r"\(d1\) counter: tick \d+$", "hv vcpu-list forever", r"^forever +1 +1 +- ")
+            + typed("hv vcpu-list", r"^forever +1 +1 +- ")
+            + typed("hv sched-credit", r"^forever +1 +512 +0$")
+            + typed("hv sched-credit -d forever -w 128 -c 50", r"^forever +1 +128 +50$")
+            + typed("hv sched-credit -d 1", r"^forever +1 +128 +50$")
+            + typed("hv sched-credit -w 5", r"^usage: hv sched-credit ")
+            + typed("hv vcpu-pin forever 2 0", r"^hv: vcpu-pin: domain 1 has no vCPU '2'")
+            + typed("hv create forever.cfg",
+                    r"^hv: create: forever\.cfg: the name 'forever' is taken by domain 1$")
+            + typed("hv top -n 2", r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 1$",
+                    r"^hv top: 2 domain\(s\), \d+ ms sampled, refresh 2$",
+                    r"^forever +1 ")
+            + typed("hv reboot forever",
+                    r"^hv: domain 1 \(forever\) rebooted: on_reboot=restart: "
+                    r"restarted as domain 2$")
+            + then(r"\(d2\) counter: tick 1$", "hv shutdown 2",
+                   r"^hv: domain 2 \(forever\) powered off: on_poweroff=destroy: destroyed$")
+            + typed("hv list", r"^Domain-0 +0 ")
+            + ts_poweroff())
+
+
+def check_sched(j):
+    L = j.lines
+    rows = [m for m in (re.match(r"^(\S+) +(\d+) +(\d+) +(\S+) +([-rbp]{3}) +[\d.]+  (\S+)$", t)
+                        for t in L) if m]
+    v0 = [m.groups() for m in rows if m.group(1) == "forever" and m.group(3) == "0"]
+    v1 = [m.groups() for m in rows if m.group(1) == "forever" and m.group(3) == "1"]
+    if len(v0) != 2 or any(g[3] != "1" or g[5] != "1" for g in v0):
+        return f"vCPU 0 of forever after vcpu-pin 0 1: {v0}"
+    if len(v1) != 2 or any(g[3] != "-" for g in v1):
+        return f"vCPU 1 of forever (never up): {v1}"
+    if not any(m.group(1) == "Domain-0" for m in rows):
+        return "hv vcpu-list without Domain-0's vCPU"
+    top = [i for i, t in enumerate(L) if re.match(r"^hv top: ", t)]
+    for i in top:
+        block = L[i + 1:i + 4]
+        if not re.match(r"^Name +ID +State +CPU\(s\) +CPU\(%\)", block[0]) or \
+                not any(re.match(r"^Domain-0 +0 ", b) for b in block) or \
+                not any(re.match(r"^forever +1 .* \d+\.\d +16 +1$", b) for b in block):
+            return f"hv top's refresh: {block}"
+    if first(L, r"\(d2\) counter: a tick every 200 ms") is None:
+        return "the rebooted domain 2 did not start"
+    lists = hv_lists(L)
+    if not lists or [r[0] for r in lists[-1][1]] != ["Domain-0"]:
+        return f"hv list after the shutdown: {lists[-1:]}"
+    return no_hv_errors(L, allowed=(r"^hv: vcpu-pin: domain 1 has no vCPU",))
+
+
+for _name, _script, _check in (("create", TS_CREATE, check_create),
+                               ("eight", TS_EIGHT, check_eight),
+                               ("errors", TS_ERRORS, check_errors),
+                               ("crash", TS_CRASH, check_crash),
+                               ("pause", TS_PAUSE, check_pause),
+                               ("sched", TS_SCHED, check_sched)):
+    SCENARIOS.append(S(f"hv-{_name}-bios", "qemu", smp=2, mem=1024, timeout=180,
+                       expect="dom0-typing", modules=DOM0_TS_MODULES,
+                       input=_script, check=_check))
+# On Bochs (VMX): create, crash (a domU's triple fault under VMX), sched
+# (which found input events that come for bytes already read ending top).
+for _name, _script, _check in (("create", TS_CREATE, check_create),
+                               ("crash", TS_CRASH, check_crash),
+                               ("sched", TS_SCHED, check_sched)):
+    SCENARIOS.append(S(f"hv-{_name}-bochs", "bochs", smp=2, mem=512, timeout=600,
+                       expect="dom0-typing", modules=DOM0_TS_MODULES,
+                       input=_script, check=_check))
 
 
 class Dom0Judge(GuestJudge):
@@ -1058,16 +1523,19 @@ class Dom0Judge(GuestJudge):
     READY_GRACE_S of quiet; dom0 stopping fails. "dom0-shell": each of
     DOM0_SHELL_EXPECT in order, then dom0's poweroff, all its memory back,
     and the emulator's exit for a poweroff. "dom0-typing": the same, for
-    the lines the input script DOM0_TYPED waits for."""
+    the lines the scenario's input script waits for; then sc.check, when
+    set, is called with the judge (its .lines: every line seen) and returns
+    None or why the scenario fails."""
 
     def __init__(self, sc):
         super().__init__(sc)
         self.banner = False
         self.prompt_at = None
-        self.in_dmesg = False           # between "dom0# hv dmesg" and a prompt
         self.step = 0                   # dom0-shell, -typing: lines reached
         self.expected = (DOM0_SHELL_EXPECT if sc.expect == "dom0-shell"
-                         else [w for w, data in DOM0_TYPED if data is None])
+                         else [w for w, data in sc.input if data is None])
+        self.lines = []                 # every line, for sc.check
+        self.in_dmesg = False           # between "dom0# hv dmesg" and the next prompt
 
     def waiting_for(self):
         if not self.banner:
@@ -1084,6 +1552,7 @@ class Dom0Judge(GuestJudge):
 
     def line(self, text, t):
         text = printable(text)
+        self.lines.append(text)
         # dom0's `hv dmesg` shows the hypervisor's log again, up to the
         # next prompt: only Petrel's own lines count for the boot verdicts.
         if text.startswith(DOM0_PROMPT):
@@ -1093,7 +1562,7 @@ class Dom0Judge(GuestJudge):
         if done:
             return result
         m = MEMORY_LEAK_RE.search(text) or DOM_CRASH_RE.search(text) \
-            or DOM0_ERROR_RE.search(text)
+            or DOM0_ERROR_RE.search(text) or DOMU_RESULT_BAD_RE.search(text)
         if m:
             return False, f"{text.strip()}"
         if MEMORY_BACK in text:
@@ -1140,6 +1609,10 @@ class Dom0Judge(GuestJudge):
             return False, f"{how} after dom0's poweroff (expected a poweroff)"
         if not self.memory_back:
             return False, f"{how} without the line {MEMORY_BACK!r}"
+        if self.sc.check:
+            why = self.sc.check(self)
+            if why:
+                return False, why
         if self.sc.expect == "dom0-typing":
             return True, "dom0 ran the typed lines, powered off, memory returned"
         return True, "dom0 ran its script, powered off, memory returned"

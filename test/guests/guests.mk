@@ -5,11 +5,14 @@
 
 GUEST_NAMES := $(sort $(basename $(notdir $(wildcard test/guests/*.c))))
 GUEST_ELFS  := $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_NAMES)))
-# main.o is the test runner; the rest is the runtime dom0 links too.
+# The runtime dom0 links too; the test runner's files are below.
 guest-runtime-y := head.o entry.o start.o traps.o hypercall.o printf.o string.o \
 	pagetable.o xen.o evtchn.o smp.o apic.o
 GUEST_RUNTIME := $(addprefix $(B)/guests/lib/,$(guest-runtime-y))
-GUEST_LIB   := $(B)/guests/lib/main.o $(GUEST_RUNTIME)
+# The test runner's own: the PV console and the xenstore client, which
+# dom0 (the backend side) does not link.
+guest-runner-y := main.o pvcons.o xsc.o
+GUEST_LIB   := $(addprefix $(B)/guests/lib/,$(guest-runner-y)) $(GUEST_RUNTIME)
 
 # The hypervisor's freestanding style, linked low: -mcmodel=small.
 # -fno-tree-loop-distribute-patterns keeps memset() from calling itself;

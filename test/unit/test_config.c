@@ -126,6 +126,41 @@ static void test_cpus(void **state)
     expect_error("name='a'\nkernel='k'\ncpus=[]\n", "line 3: cpus: empty list");
 }
 
+/* The CPU-list parser on its own (hv vcpu-pin) and its inverse. */
+static void test_cpus_parse_format(void **state)
+{
+    static const struct { const char *s; uint64_t mask; const char *back; } ok[] = {
+        { "0", 1, "0" }, { "0-1,3", 0xb, "0-1,3" }, { "3,0-1", 0xb, "0-1,3" },
+        { "63", 1ull << 63, "63" }, { "5-7,9", 0x2e0, "5-7,9" },
+    };
+    static const struct { const char *s; int rc; } bad[] = {
+        { "", HV_CPUS_EMPTY }, { "x", HV_CPUS_BAD }, { "1,", HV_CPUS_BAD },
+        { "64", HV_CPUS_RANGE }, { "3-1", HV_CPUS_RANGE }, { "1--2", HV_CPUS_BAD },
+    };
+    char buf[64];
+    uint64_t mask;
+    const char *at;
+    size_t len;
+
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        assert_int_equal(hv_cpus_parse(ok[i].s, strlen(ok[i].s), &mask, &at, &len), 0);
+        assert_int_equal(mask, ok[i].mask);
+        hv_cpus_format(mask, 64, buf, sizeof(buf));
+        assert_string_equal(buf, ok[i].back);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(hv_cpus_parse(bad[i].s, strlen(bad[i].s), &mask, &at, &len),
+                         bad[i].rc);
+    assert_int_equal(hv_cpus_parse("all", 3, &mask, &at, &len), 0);
+    assert_int_equal(mask, 0);
+    hv_cpus_format(0x3, 2, buf, sizeof(buf));
+    assert_string_equal(buf, "all");            /* every one of 2 pCPUs */
+    hv_cpus_format(0, 4, buf, sizeof(buf));
+    assert_string_equal(buf, "all");
+    hv_cpus_format(0x5555, 64, buf, 8);         /* truncated, NUL-ended */
+    assert_int_equal(strlen(buf), 7);
+}
+
 static void test_errors(void **state)
 {
     expect_error("name='a'\nkernel='k'\n\nmemroy = 5\n", "line 4: unknown key 'memroy'");
@@ -221,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_cpus),
+        cmocka_unit_test(test_cpus_parse_format),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hostile),
     };

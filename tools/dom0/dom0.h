@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <public/event_channel.h>
 #include <public/grant_table.h>
 #include "pages.h"
 
@@ -51,6 +52,14 @@ bool console_pending(void);
 /* Read the input there is, edit, and run each finished line. */
 void console_poll(void);
 void console_prompt(void);
+/* Output outside a command is about to start (a domain stopped): end the
+ * line being typed; console_async_end() shows the prompt and it again. */
+void console_async_begin(void);
+void console_async_end(void);
+/* Read and drop the input there is (a key that ends `hv top`): how many
+ * bytes. 0 when console_pending() was stale: VIRQ_CONSOLE also comes for
+ * bytes that an earlier read already took. */
+size_t console_drop_input(void);
 
 /* ---- timers (timers.c) ---- */
 struct dom0_timer {
@@ -85,6 +94,35 @@ int gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, bool readonly,
                grant_handle_t *handle);
 int gnttab_unmap(uint64_t gpa, grant_handle_t handle);
 
+/* ---- event-channel work (ports.c) ---- */
+/* What the event loop calls for a port that fired (interrupts on). */
+typedef void (*port_work_fn)(evtchn_port_t port, void *arg);
+/* Have the loop call fn(port, arg) after each event on port (bound to
+ * vCPU 0; unmasks it), and once now. 0 or -XEN_EINVAL (port too high). */
+int ports_bind(evtchn_port_t port, port_work_fn fn, void *arg);
+/* Mask port and forget its function (the caller closes the port). */
+void ports_unbind(evtchn_port_t port);
+/* Whether some port fired since the last ports_run(). */
+bool ports_pending(void);
+/* Call the function of each port that fired. */
+void ports_run(void);
+
+/* ---- xenstored (xenstore.c) ---- */
+struct xs;
+/* dom0's xenstored: the library's state, once xenstore_init() succeeded. */
+extern struct xs *dom0_xs;
+/* Start xenstored and write dom0's own tree; a failure is reported. */
+void xenstore_init(void);
+/* The shell's `xs` command (xs_cmd.c); 0, or 1 after printing the error. */
+int xs_cmd(int argc, char **argv);
+
+/* ---- console input (console.c) ---- */
+/* Send typed bytes to fn(arg, buf, len) instead of the line editor (an
+ * attached domain console); NULL gives them back to the shell. */
+typedef void (*console_sink_fn)(void *arg, const char *buf, size_t len);
+void console_set_sink(console_sink_fn fn, void *arg);
+bool console_has_sink(void);
+
 /* ---- shell (shell.c) ---- */
 /* Run one command line. */
 void shell_run(const char *line);
@@ -93,9 +131,16 @@ void shell_run(const char *line);
 /* SCHEDOP_shutdown with reason (SHUTDOWN_poweroff, _reboot); returns only
  * if the hypervisor refused, after saying so. */
 void dom0_shutdown(unsigned int reason);
-/* Handle events (timers, not console input: the shell is busy) until
- * *flag is set; the vCPU blocks in between. For commands that wait. */
+/* Handle events (timers, ports, and console input only when it goes to a
+ * sink: the shell is busy) until *flag is set; the vCPU blocks in
+ * between. For commands that wait. */
 void dom0_wait(volatile bool *flag);
+/* The same, and also return when one of the events in wake comes
+ * (VIRQ_DOM_EXC, console input: left pending): 0 for the flag, else the
+ * DOM0_WAKE_* that came. */
+#define DOM0_WAKE_DOMAIN        1u
+#define DOM0_WAKE_KEY           2u
+unsigned int dom0_wait_for(volatile bool *flag, unsigned int wake);
 /* System time (ns) when dom0 started. */
 extern uint64_t dom0_boot_ns;
 

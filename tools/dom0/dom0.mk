@@ -6,8 +6,15 @@
 
 dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/cpio.o dom0/fmap.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
-	libhv/libhv.o libhv/config.o hv/hv.o hv/cmdtab.o
-DOM0_OBJS := $(addprefix $(B)/dom0/obj/,$(dom0-y))
+	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/build.o libhv/kmsg.o \
+	hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o \
+	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
+	backends/cons_ring.o backends/cons_log.o \
+	$(patsubst tools/%.c,%.o,$(wildcard tools/xenstored/*.c))
+# The hypervisor's own ELF loader and PVH layout code, pure, for the builder.
+dom0-kernel-y := common/elf.o arch/x86/hvm/pvh.o
+DOM0_OBJS := $(addprefix $(B)/dom0/obj/,$(dom0-y)) \
+	$(addprefix $(B)/dom0/obj/k/,$(dom0-kernel-y))
 DOM0_ELF  := $(B)/dom0/dom0.elf
 DOM0_INITRD := $(B)/dom0/initrd.cpio
 # What goes in the initrd: NAME=FILE.
@@ -19,7 +26,15 @@ DOM0_CFLAGS := -Itools/dom0/include $(GUEST_CFLAGS)
 .PHONY: dom0
 dom0: $(DOM0_ELF) $(DOM0_INITRD)
 
+# xenstored is a library built freestanding (docs/xenstore.md).
+$(B)/dom0/obj/xenstored/%.o: DOM0_CFLAGS += -DXS_FREESTANDING
+
 $(B)/dom0/obj/%.o: tools/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(DOM0_CFLAGS) -c $< -o $@
+
+$(B)/dom0/obj/k/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(DOM0_CFLAGS) -c $< -o $@
@@ -33,14 +48,37 @@ $(DOM0_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg
 	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_INITRD_FILES)
 
 # The boot test's initrd (test/run-all.py, dom0-*): the same, plus a script
-# that dom0 runs at boot with rc=test.rc and a config with an error.
+# that dom0 runs at boot with rc=test.rc, a config with an error, the
+# counter guest and the toolstack tests' configs (tools/dom0/test-cfg/),
+# and g1.cfg .. g8.cfg, eight counters, written here.
+DOM0_TEST_CFGS := $(wildcard tools/dom0/test-cfg/*.cfg)
+DOM0_TEST_GCFGS := $(foreach i,1 2 3 4 5 6 7 8,$(B)/dom0/test-cfg/g$(i).cfg)
 DOM0_TEST_INITRD := $(B)/dom0/initrd-test.cpio
-$(DOM0_TEST_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg \
-		tools/dom0/test.rc tools/dom0/bad.cfg
+$(B)/dom0/test-cfg/g%.cfg: tools/dom0/dom0.mk
+	@mkdir -p $(@D)
+	$(Q)printf 'name = "g%s"\nkernel = "counter.elf"\ncmdline = "period=500"\nmemory = 16\n' \
+		$* > $@
+$(DOM0_TEST_INITRD): tools/mkcpio $(B)/guests/hello.elf $(B)/guests/counter.elf \
+		tools/dom0/hello.cfg tools/dom0/test.rc tools/dom0/bad.cfg \
+		$(DOM0_TEST_CFGS) $(DOM0_TEST_GCFGS)
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_INITRD_FILES) test.rc=tools/dom0/test.rc \
-		bad.cfg=tools/dom0/bad.cfg
+		bad.cfg=tools/dom0/bad.cfg counter.elf=$(B)/guests/counter.elf \
+		$(foreach f,$(DOM0_TEST_CFGS) $(DOM0_TEST_GCFGS),$(notdir $(f))=$(f))
 dom0: $(DOM0_TEST_INITRD)
+
+# The backends' boot tests (test/run-all.py, dom0-console-*, dom0-xs-client-*,
+# dom0-abuse-*): guests with a PV console and a xenstore client, and their
+# configs.
+DOM0_GUESTS_INITRD := $(B)/dom0/initrd-guests.cpio
+DOM0_GUESTS_FILES := hello.elf=$(B)/guests/hello.elf hello.cfg=tools/dom0/hello.cfg \
+	xs-client.elf=$(B)/guests/xs-client.elf xs-client.cfg=tools/dom0/xs-client.cfg \
+	echo.cfg=tools/dom0/echo.cfg abuse.elf=$(B)/guests/abuse.elf abuse.cfg=tools/dom0/abuse.cfg
+$(DOM0_GUESTS_INITRD): tools/mkcpio $(B)/guests/hello.elf $(B)/guests/xs-client.elf \
+		$(B)/guests/abuse.elf tools/dom0/hello.cfg tools/dom0/xs-client.cfg tools/dom0/echo.cfg tools/dom0/abuse.cfg
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_GUESTS_FILES)
+dom0: $(DOM0_GUESTS_INITRD)
 
 # The ISO boots Petrel with dom0 and its initrd as modules 1 and 2.
 DOM0_ISO_FILES := $(DOM0_ELF) $(DOM0_INITRD)

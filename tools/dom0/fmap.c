@@ -29,6 +29,12 @@ uint64_t fmap_alloc(unsigned int n)
 {
     if (!fmap_ready)
         fmap_init();
+    /* First fit from the window's start, not the pool's next fit: each
+     * 2 MiB of the window that was ever mapped keeps a page-table frame of
+     * the hypervisor's in dom0's p2m, so the window is reused from its low
+     * end to keep those few and fixed (hv info's free pages then come back
+     * to the same figure after domains are built and destroyed). */
+    fmap_pool.hint = 0;
     return n ? pages_alloc(&fmap_pool, n) : 0;
 }
 

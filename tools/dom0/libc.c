@@ -14,3 +14,12 @@ void *memmove(void *d, const void *s, size_t n)
         dp[n] = sp[n];
     return d;
 }
+
+size_t strnlen(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    while (n < max && s[n])
+        n++;
+    return n;
+}

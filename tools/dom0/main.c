@@ -51,25 +51,6 @@ __noreturn void test_end(enum test_result r)
     halt_forever();
 }
 
-long hv_hypercall(unsigned int nr, void *arg)
-{
-    return hypercall(nr, (uintptr_t)arg, 0, 0, 0, 0);
-}
-
-int hv_file(const char *name, const void **data, size_t *size)
-{
-    struct cpio_file f;
-    int rc;
-
-    if (!initrd)
-        return -XEN_ENOENT;
-    if ((rc = cpio_find(initrd, initrd_size, name, &f)))
-        return rc;
-    *data = f.data;
-    *size = f.size;
-    return 0;
-}
-
 void dom0_shutdown(unsigned int reason)
 {
     struct sched_shutdown sd = { .reason = reason };
@@ -144,36 +125,95 @@ static void run_rc(void)
     }
 }
 
+/* VIRQ_DOM_EXC: a domain dom0 manages stopped or is gone. The handler
+ * notes it twice: for the event loop, which has the toolstack carry out the
+ * on_* actions, and for a command waiting for a domain to go. */
+static volatile uint32_t dom_exc_loop, dom_exc_wait;
+
+static void on_dom_exc(evtchn_port_t port, void *arg)
+{
+    dom_exc_loop = 1;
+    dom_exc_wait = 1;
+}
+
+static void dom_exc_init(void)
+{
+    evtchn_port_t port;
+    long rc = evtchn_bind_virq(VIRQ_DOM_EXC, 0, &port);
+
+    if (rc) {
+        printf("dom0: EVTCHNOP_bind_virq(VIRQ_DOM_EXC): %s (-%s); stopped domains "
+               "are not noticed\n", hv_strerror(rc), hv_errname(rc));
+        return;
+    }
+    evtchn_set_handler(port, 0, on_dom_exc, NULL);
+}
+
+/* Whether what the caller waits for came: in the loop, input or a domain
+ * event; in a wait, the events named by 'wake'. */
+static bool woken(bool loop, unsigned int wake)
+{
+    if (loop)
+        return console_pending() || dom_exc_loop;
+    return ((wake & DOM0_WAKE_KEY) && console_pending()) ||
+           ((wake & DOM0_WAKE_DOMAIN) && dom_exc_wait);
+}
+
 /* One round of the event loop: do what the event handlers noted, or block
  * until an event comes (its handler has run when sched_block() returns).
- * Interrupts are off from the check to the block, so nothing is missed. */
-static void events_once(bool console)
+ * Interrupts are off from the check to the block, so nothing is missed.
+ * Ports (xenstored, the consoles) are served in waits too; the loop's own
+ * work (input for the shell, the toolstack's domain events) also while an
+ * attached domain console takes the input (hv console), as it waits. */
+static void events_once(bool loop, unsigned int wake)
 {
-    bool input;
-
     cli();
-    input = console && console_pending();
-    if (!input && !timers_pending()) {
+    loop = loop || console_has_sink();
+    if (!woken(loop, wake) && !timers_pending() && !ports_pending()) {
         sched_block();
         return;
     }
     sti();
     if (timers_pending())
         timers_run();
-    if (input)
+    if (ports_pending())
+        ports_run();
+    if (!loop)
+        return;
+    console_async_end();                /* after console_log lines */
+    if (dom_exc_loop) {
+        dom_exc_loop = 0;
+        hv_domains_changed();
+        console_async_end();
+    }
+    if (console_pending())
         console_poll();
+}
+
+unsigned int dom0_wait_for(volatile bool *flag, unsigned int wake)
+{
+    if (wake & DOM0_WAKE_DOMAIN)
+        dom_exc_wait = 0;
+    for (;;) {
+        if (*flag)
+            return 0;
+        if ((wake & DOM0_WAKE_KEY) && console_pending())
+            return DOM0_WAKE_KEY;
+        if ((wake & DOM0_WAKE_DOMAIN) && dom_exc_wait)
+            return DOM0_WAKE_DOMAIN;
+        events_once(false, wake);
+    }
 }
 
 void dom0_wait(volatile bool *flag)
 {
-    while (!*flag)
-        events_once(false);
+    dom0_wait_for(flag, 0);
 }
 
 static __noreturn void event_loop(void)
 {
     for (;;)
-        events_once(true);
+        events_once(true, 0);
 }
 
 void guest_start(uint32_t start_info_pa)
@@ -209,6 +249,8 @@ void guest_start(uint32_t start_info_pa)
     if ((rc = timers_init()))
         printf("dom0: no timers: VIRQ_TIMER: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
     console_init();
+    dom_exc_init();
+    xenstore_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();

@@ -163,6 +163,7 @@ static const struct cmd commands[] = {
     { "sleep", "<ms>", "wait, blocked, on a dom0 timer", cmd_sleep },
     { "mem", "", "dom0's free pages and heap use", cmd_mem },
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
+    { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm", xs_cmd },
     { "poweroff", "", "stop dom0, which stops the machine", cmd_poweroff },
     { "reboot", "", "reboot the machine", cmd_reboot },
 };

@@ -10,30 +10,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include <public/errno.h>
+#include <public/sched.h>
+#include "../dom0/domains.h"
 #include "../libhv/config.h"
 #include "../libhv/libhv.h"
+#include "cmds.h"
 #include "cmdtab.h"
 #include "hv.h"
+#include "toolstack.h"
 
-#define LIST_MAX        64              /* domains `hv list` shows */
 #define DMESG_CHUNK     256             /* printf formats at most 511 bytes */
 #define KiB_PER_PAGE    4
 
 static const struct cmd *find(const char *name);
 
-/* "hv: info: function not implemented (-ENOSYS)"; returns 1. */
-static int fail(const char *cmd, int rc)
+int hv_fail(const char *cmd, int rc)
 {
     printf("hv: %s: %s (-%s)\n", cmd, hv_strerror(rc), hv_errname(rc));
     return 1;
 }
 
-static int usage(const char *cmd)
+int hv_usage(const char *cmd)
 {
     const struct cmd *c = find(cmd);
 
     printf("usage: hv %s %s\n", cmd, c ? c->args : "");
     return 1;
+}
+
+int hv_arg_domain(const char *cmd, const char *arg, domid_t *dom)
+{
+    if (!ts_resolve(arg, dom))
+        return 0;
+    printf("hv: %s: no domain '%s'\n", cmd, arg);
+    return 1;
+}
+
+const char *hv_dom_label(domid_t dom, char *buf, size_t size)
+{
+    const char *name = ts_name(dom);
+
+    if (name)
+        return name;
+    snprintf(buf, size, "(domain %u)", dom);
+    return buf;
 }
 
 static void print_caps(uint32_t caps)
@@ -55,13 +75,14 @@ static int cmd_info(int argc, char **argv)
     int rc = hv_physinfo(&pi);
 
     if (rc)
-        return fail("info", rc);
+        return hv_fail("info", rc);
     printf("nr_cpus           : %u\n", pi.nr_cpus);
     printf("cpu_mhz           : %lu\n", (unsigned long)(pi.cpu_khz / 1000));
     printf("capabilities      : ");
     print_caps(pi.capabilities);
     printf("total_memory      : %lu MiB\n", (unsigned long)(pi.total_pages >> 8));
     printf("free_memory       : %lu MiB\n", (unsigned long)(pi.free_pages >> 8));
+    printf("free_pages        : %lu\n", (unsigned long)pi.free_pages);
     printf("nr_domains        : %u (of at most %u)\n", pi.nr_domains, pi.max_domains);
     return 0;
 }
@@ -78,7 +99,7 @@ static int cmd_dmesg(int argc, char **argv)
         int rc = hv_readconsole(&index, buf, DMESG_CHUNK, &got, &lost);
 
         if (rc)
-            return fail("dmesg", rc);
+            return hv_fail("dmesg", rc);
         if (lost)
             printf("(%u bytes lost)\n", lost);
         if (!got || got > DMESG_CHUNK)
@@ -97,24 +118,23 @@ static char state_char(uint32_t flags, uint32_t bit, char c)
 
 static int cmd_list(int argc, char **argv)
 {
-    static struct petrel_domaininfo list[LIST_MAX];
+    static struct petrel_domaininfo list[HV_DOMAINS_MAX];
     uint32_t nr;
-    int rc = hv_domain_list(0, list, LIST_MAX, &nr);
+    int rc;
 
-    if (rc)
-        return fail("list", rc);
+    if (argc != 1)
+        return hv_usage("list");
+    if ((rc = hv_domain_list(0, list, HV_DOMAINS_MAX, &nr)))
+        return hv_fail("list", rc);
     printf("%-20s %5s %9s %5s %6s %10s\n", "Name", "ID", "Mem(MiB)", "VCPUs",
            "State", "Time(s)");
-    for (uint32_t i = 0; i < nr && i < LIST_MAX; i++) {
+    for (uint32_t i = 0; i < nr && i < HV_DOMAINS_MAX; i++) {
         const struct petrel_domaininfo *d = &list[i];
-        char name[24];
+        char label[24];
         uint32_t f = d->flags;
 
-        if (d->domid == 0)
-            snprintf(name, sizeof(name), "Domain-0");
-        else
-            snprintf(name, sizeof(name), "(domain %u)", d->domid);
-        printf("%-20s %5u %9lu %5u %c%c%c%c%c%c %10lu.%01lu\n", name, d->domid,
+        printf("%-20s %5u %9lu %5u %c%c%c%c%c%c %10lu.%01lu\n",
+               hv_dom_label(d->domid, label, sizeof(label)), d->domid,
                (unsigned long)(d->tot_pages >> 8), d->nr_online_vcpus,
                state_char(f, PETREL_DOMINF_running, 'r'),
                state_char(f, PETREL_DOMINF_blocked, 'b'),
@@ -128,28 +148,102 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
-/* create: read and check the configuration now; building comes later. */
 static int cmd_create(int argc, char **argv)
 {
-    struct hv_config cfg;
-    const void *text;
-    size_t size;
-    char err[160];
-    int rc;
+    domid_t dom;
 
     if (argc != 2)
-        return usage("create");
-    if ((rc = hv_file(argv[1], &text, &size)))
-        return fail(argv[1], rc);
-    if ((rc = hv_config_parse(text, size, &cfg, err, sizeof(err)))) {
-        printf("hv: create: %s: %s\n", argv[1], err);
+        return hv_usage("create");
+    if (ts_create(argv[1], &dom))
+        return 1;
+    printf("hv: created domain %u (%s) from %s\n", dom, ts_name(dom), argv[1]);
+    return 0;
+}
+
+/* The one <dom> argument of destroy, shutdown, pause and the like; not dom0. */
+static int one_domain(int argc, char **argv, domid_t *dom)
+{
+    if (argc != 2)
+        return hv_usage(argv[0]);
+    if (hv_arg_domain(argv[0], argv[1], dom))
+        return 1;
+    if (*dom == 0) {
+        printf("hv: %s: domain 0 is dom0 itself (use poweroff or reboot)\n", argv[0]);
         return 1;
     }
-    printf("%s: name %s, kernel %s, %lu MiB, %u vCPU(s)\n", argv[1], cfg.name,
-           cfg.kernel, (unsigned long)cfg.memory_mib, cfg.vcpus);
-    printf("hv: create: not yet: building domains comes with the toolstack\n");
-    hv_config_free(&cfg);
-    return 1;
+    return 0;
+}
+
+static int cmd_destroy(int argc, char **argv)
+{
+    char tmp[24], label[64];
+    domid_t dom;
+    int rc;
+
+    if (one_domain(argc, argv, &dom))
+        return 1;
+    snprintf(label, sizeof(label), "%s", hv_dom_label(dom, tmp, sizeof(tmp)));
+    if ((rc = ts_destroy(dom)))
+        return hv_fail("destroy", rc);
+    printf("hv: domain %u (%s) destroyed\n", dom, label);
+    return 0;
+}
+
+static int shutdown_as(int argc, char **argv, uint32_t reason)
+{
+    domid_t dom;
+    int rc;
+
+    if (one_domain(argc, argv, &dom))
+        return 1;
+    if ((rc = hv_remote_shutdown(dom, reason)))
+        return hv_fail(argv[0], rc);
+    return 0;
+}
+
+static int cmd_shutdown(int argc, char **argv)
+{
+    return shutdown_as(argc, argv, SHUTDOWN_poweroff);
+}
+
+static int cmd_reboot(int argc, char **argv)
+{
+    return shutdown_as(argc, argv, SHUTDOWN_reboot);
+}
+
+static int cmd_pause(int argc, char **argv)
+{
+    domid_t dom;
+    int rc;
+
+    if (one_domain(argc, argv, &dom))
+        return 1;
+    return (rc = hv_domain_pause(dom)) ? hv_fail("pause", rc) : 0;
+}
+
+static int cmd_unpause(int argc, char **argv)
+{
+    domid_t dom;
+    int rc;
+
+    if (one_domain(argc, argv, &dom))
+        return 1;
+    return (rc = hv_domain_unpause(dom)) ? hv_fail("unpause", rc) : 0;
+}
+
+static int cmd_console(int argc, char **argv)
+{
+    domid_t dom;
+    int rc;
+
+    if (one_domain(argc, argv, &dom))
+        return 1;
+    rc = backends_console_attach(dom);
+    if (rc == -XEN_ENOENT) {
+        printf("hv: console: domain %u has no console backend\n", dom);
+        return 1;
+    }
+    return rc ? hv_fail("console", rc) : 0;
 }
 
 static int cmd_help(int argc, char **argv);
@@ -157,18 +251,19 @@ static int cmd_help(int argc, char **argv);
 static const struct cmd commands[] = {
     { "create", "<config file>", "create a domain from an xl-style config", cmd_create },
     { "list", "", "list the domains", cmd_list },
-    { "destroy", "<domid>", "stop a domain now and free it", NULL },
-    { "shutdown", "<domid>", "ask a domain to power off", NULL },
-    { "reboot", "<domid>", "ask a domain to reboot", NULL },
-    { "pause", "<domid>", "stop running a domain's vCPUs", NULL },
-    { "unpause", "<domid>", "run a paused domain again", NULL },
-    { "console", "<domid>", "attach to a domain's console", NULL },
-    { "vcpu-list", "[domid]", "list vCPUs: pCPU, state, time, affinity", NULL },
-    { "vcpu-pin", "<domid> <vcpu> <cpus>", "set a vCPU's hard affinity", NULL },
-    { "sched-credit", "[-d domid [-w weight] [-c cap]]", "show or set credit weight and cap", NULL },
+    { "destroy", "<dom>", "stop a domain now and free it", cmd_destroy },
+    { "shutdown", "<dom>", "ask a domain to power off", cmd_shutdown },
+    { "reboot", "<dom>", "ask a domain to reboot", cmd_reboot },
+    { "pause", "<dom>", "stop running a domain's vCPUs", cmd_pause },
+    { "unpause", "<dom>", "run a paused domain again", cmd_unpause },
+    { "console", "<dom>", "attach to a domain's console", cmd_console },
+    { "vcpu-list", "[dom]", "list vCPUs: pCPU, state, time, affinity", hv_cmd_vcpu_list },
+    { "vcpu-pin", "<dom> <vcpu|all> <cpus>", "set vCPUs' hard affinity", hv_cmd_vcpu_pin },
+    { "sched-credit", "[-d dom [-w weight] [-c cap]]", "show or set credit weight and cap",
+      hv_cmd_sched_credit },
     { "info", "", "the host: CPUs, memory, capabilities", cmd_info },
     { "dmesg", "", "the hypervisor's log", cmd_dmesg },
-    { "top", "", "domains' CPU and memory use, refreshed", NULL },
+    { "top", "[-n N]", "domains' CPU use, every second (any key ends it)", hv_cmd_top },
     { "help", "", "this list", cmd_help },
 };
 

@@ -352,13 +352,15 @@ static int set_strings(struct parse *ps, const struct key *k, const struct value
     return 0;
 }
 
-/* "0-1,3" (or "all") into a mask of pCPUs. */
-static int cpu_list(struct parse *ps, const struct token *t, uint64_t *mask)
+int hv_cpus_parse(const char *s, size_t n, uint64_t *mask, const char **at,
+                  size_t *at_len)
 {
-    const char *s = t->s, *end = t->s + t->n;
+    const char *end = s + n;
 
     *mask = 0;
-    if (t->n == 3 && !memcmp(s, "all", 3))
+    *at = s;
+    *at_len = n;
+    if (n == 3 && !memcmp(s, "all", 3))
         return 0;
     while (s < end) {
         const char *tok = s, *dash = NULL;
@@ -371,23 +373,66 @@ static int cpu_list(struct parse *ps, const struct token *t, uint64_t *mask)
         }
         if (dash ? parse_u64(tok, dash - tok, &lo) || parse_u64(dash + 1, s - dash - 1, &hi)
                  : parse_u64(tok, s - tok, &lo))
-            return FAIL(ps, "line %u: cpus: bad CPU list '%.*s'", t->line,
-                        (int)t->n, t->s);
+            return HV_CPUS_BAD;
         if (!dash)
             hi = lo;
-        if (lo > hi || hi >= HV_CFG_MAX_CPUS)
-            return FAIL(ps, "line %u: cpus: '%.*s' is out of range (CPUs 0-%u)",
-                        t->line, (int)(s - tok), tok, HV_CFG_MAX_CPUS - 1);
+        if (lo > hi || hi >= HV_CFG_MAX_CPUS) {
+            *at = tok;
+            *at_len = s - tok;
+            return HV_CPUS_RANGE;
+        }
         *mask |= (hi == 63 ? ~0ULL : (1ULL << (hi + 1)) - 1) & ~((1ULL << lo) - 1);
         if (s < end)
             s++;                        /* the comma */
         if (s == end && s[-1] == ',')
-            return FAIL(ps, "line %u: cpus: bad CPU list '%.*s'", t->line,
-                        (int)t->n, t->s);
+            return HV_CPUS_BAD;
     }
-    if (!*mask)
+    return *mask ? 0 : HV_CPUS_EMPTY;
+}
+
+/* "0-1,3" (or "all") into a mask of pCPUs. */
+static int cpu_list(struct parse *ps, const struct token *t, uint64_t *mask)
+{
+    const char *at;
+    size_t len;
+
+    switch (hv_cpus_parse(t->s, t->n, mask, &at, &len)) {
+    case 0:
+        return 0;
+    case HV_CPUS_RANGE:
+        return FAIL(ps, "line %u: cpus: '%.*s' is out of range (CPUs 0-%u)",
+                    t->line, (int)len, at, HV_CFG_MAX_CPUS - 1);
+    case HV_CPUS_EMPTY:
         return FAIL(ps, "line %u: cpus: empty CPU list", t->line);
-    return 0;
+    default:
+        return FAIL(ps, "line %u: cpus: bad CPU list '%.*s'", t->line,
+                    (int)t->n, t->s);
+    }
+}
+
+void hv_cpus_format(uint64_t mask, unsigned int nr_cpus, char *buf, size_t size)
+{
+    uint64_t all = nr_cpus >= 64 ? ~0ULL : (1ULL << nr_cpus) - 1;
+    size_t at = 0;
+
+    if (!mask || (mask & all) == all) {
+        snprintf(buf, size, "all");
+        return;
+    }
+    buf[0] = '\0';
+    for (unsigned int lo = 0; lo < 64 && at < size; lo++) {
+        unsigned int hi = lo;
+        int n;
+
+        if (!(mask & (1ULL << lo)))
+            continue;
+        while (hi + 1 < 64 && (mask & (1ULL << (hi + 1))))
+            hi++;
+        n = hi == lo ? snprintf(buf + at, size - at, "%s%u", at ? "," : "", lo)
+                     : snprintf(buf + at, size - at, "%s%u-%u", at ? "," : "", lo, hi);
+        at += n > 0 ? (size_t)n : 0;
+        lo = hi;
+    }
 }
 
 static int set_cpus(struct parse *ps, const struct key *k, const struct value *v)

@@ -62,6 +62,22 @@ int hv_config_parse(const char *text, size_t len, struct hv_config *cfg,
 /* Free what hv_config_parse() allocated; *cfg is zeroed. */
 void hv_config_free(struct hv_config *cfg);
 
+/*
+ * A CPU list, "0-1,3" or "all", from s[0..n) (not NUL-ended) into *mask
+ * (bit n: pCPU n; "all" is 0, as in struct hv_config). 0, or one of the
+ * codes below; *at and *at_len name the part at fault (the range for
+ * HV_CPUS_RANGE, else the whole list).
+ */
+#define HV_CPUS_BAD     1       /* not a list of numbers and ranges */
+#define HV_CPUS_RANGE   2       /* a CPU above HV_CFG_MAX_CPUS - 1, or hi < lo */
+#define HV_CPUS_EMPTY   3
+int hv_cpus_parse(const char *s, size_t n, uint64_t *mask, const char **at,
+                  size_t *at_len);
+
+/* mask as a CPU list ("0-1,3") into buf; "all" when it has every one of
+ * nr_cpus pCPUs (or is 0). Truncated to size bytes, always NUL-ended. */
+void hv_cpus_format(uint64_t mask, unsigned int nr_cpus, char *buf, size_t size);
+
 /* "destroy", "restart" or "preserve". */
 const char *hv_cfg_action_name(enum hv_cfg_action a);
 

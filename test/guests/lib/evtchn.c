@@ -198,3 +198,16 @@ long evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *st)
     *st = (struct evtchn_status){ .dom = dom, .port = port };
     return hypervisor_event_channel_op(EVTCHNOP_status, st);
 }
+
+bool evtchn_poll_clear(evtchn_port_t port, uint64_t deadline_ns)
+{
+    struct sched_poll p = { .ports = (uintptr_t)&port, .nr_ports = 1,
+                            .timeout = deadline_ns };
+    uint64_t bit = 1ull << (port % 64);
+    bool was;
+
+    hypervisor_sched_op(SCHEDOP_poll, &p);
+    was = __atomic_fetch_and(&shared_info->evtchn_pending[port / 64], ~bit,
+                             __ATOMIC_SEQ_CST) & bit;
+    return was;
+}

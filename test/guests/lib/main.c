@@ -13,6 +13,7 @@
  * isa-debug-exit port 0xf4; such a run is for developing the framework.
  */
 #include "hypercall.h"
+#include "pvcons.h"
 #include "smp.h"
 #include "test.h"
 #include "x86.h"
@@ -92,6 +93,9 @@ void guest_start(uint32_t start_info_pa)
     const char *why;
 
     why = start_of_day(start_info_pa);
+    /* A guest that dom0 built has a PV console: its output goes there. */
+    if (xen_cpuid_base && !why)
+        pvcons_init();
 
     printf("Petrel test guest '%s': %s\n", test_name, test_title);
     if (!xen_cpuid_base)

@@ -225,8 +225,15 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/* Set by the PV console (pvcons.c) when output goes to its ring. */
+void (*console_write_hook)(const char *buf, size_t len);
+
 void console_write(const char *buf, size_t len)
 {
+    if (console_write_hook) {
+        console_write_hook(buf, len);
+        return;
+    }
     if (xen_cpuid_base) {
         hypervisor_console_io(CONSOLEIO_write, len, buf);
         return;

@@ -229,6 +229,19 @@ static inline __attribute__((noreturn)) void halt_forever(void)
         asm volatile("cli; hlt");
 }
 
+/* Load an empty IDT and execute ud2: #UD cannot be delivered (#GP), nor
+ * can that (#DF): a triple fault, a shutdown event that the hypervisor
+ * must turn into a crash of the domain. Returns only if it did not. */
+static inline void triple_fault(void)
+{
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) empty = { 0, 0 };
+
+    asm volatile("lidt %0\n\tud2" :: "m"(empty) : "memory");
+}
+
 /* A 64-bit address is canonical when bits 63:47 are all equal. */
 static inline int is_canonical(uint64_t va)
 {

@@ -77,6 +77,11 @@ long evtchn_unmask(evtchn_port_t port);
 long evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *st);
 /* Set port's mask bit in shared_info (no hypercall). */
 void evtchn_mask(evtchn_port_t port);
+/* Wait in SCHEDOP_poll until port is pending (masked or not) or system
+ * time reaches deadline_ns (0: no deadline), then clear its pending bit;
+ * true if it was pending. Check the condition waited for after it: an
+ * event that came before the call ends the poll at once. */
+bool evtchn_poll_clear(evtchn_port_t port, uint64_t deadline_ns);
 
 /* ---- timers, runstate, blocking ---------------------------------------------- */
 

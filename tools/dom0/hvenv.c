@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the toolstack (tools/hv/, tools/libhv/) asks of its environment, as
+ * dom0 provides it: hypercalls issued directly, foreign mappings in dom0's
+ * window (fmap.c), files from the initrd, time, and waits on the event
+ * loop (main.c). A Linux dom0 would supply the same through privcmd.
+ */
+#include <public/errno.h>
+#include "../hv/hv.h"
+#include "../libhv/build.h"
+#include "../libhv/libhv.h"
+#include "cpio.h"
+#include "dom0.h"
+#include "hypercall.h"
+#include "xen.h"
+
+long hv_hypercall(unsigned int nr, uintptr_t a1, uintptr_t a2)
+{
+    return hypercall(nr, a1, a2, 0, 0, 0);
+}
+
+_Static_assert(HV_MAP_BATCH <= FMAP_BATCH, "libhv maps more than fmap_foreign() can");
+
+void *hv_map_foreign(domid_t dom, const uint64_t *gfns, unsigned int n)
+{
+    return fmap_foreign(dom, gfns, n);
+}
+
+void hv_unmap_foreign(void *p, unsigned int n)
+{
+    fmap_unmap(p, n);
+}
+
+int hv_file(const char *name, const void **data, size_t *size)
+{
+    struct cpio_file f;
+    int rc;
+
+    if (!initrd)
+        return -XEN_ENOENT;
+    if ((rc = cpio_find(initrd, initrd_size, name, &f)))
+        return rc;
+    *data = f.data;
+    *size = f.size;
+    return 0;
+}
+
+uint64_t hv_now_ns(void)
+{
+    return now_ns();
+}
+
+static void wake(void *arg)
+{
+    *(volatile bool *)arg = true;
+}
+
+/* Wait for the timeout or one of the events in 'what'. */
+static unsigned int wait_until(uint64_t timeout_ns, unsigned int what)
+{
+    volatile bool done = false;
+    struct dom0_timer t = { .fn = wake, .arg = (void *)&done };
+    unsigned int why;
+
+    timer_arm(&t, now_ns() + timeout_ns);
+    why = dom0_wait_for(&done, what);
+    timer_disarm(&t);
+    return why;
+}
+
+void hv_wait_domain_event(uint64_t timeout_ns)
+{
+    wait_until(timeout_ns, DOM0_WAKE_DOMAIN);
+}
+
+bool hv_wait_key(uint64_t timeout_ns)
+{
+    uint64_t deadline = now_ns() + timeout_ns, now;
+
+    /* A wake for input may find none (the event came for bytes already
+     * read): then wait on for the rest of the time. */
+    while ((now = now_ns()) < deadline) {
+        if (wait_until(deadline - now, DOM0_WAKE_KEY) != DOM0_WAKE_KEY)
+            return false;
+        if (console_drop_input())
+            return true;
+    }
+    return false;
+}
+
+void hv_notice_start(void)
+{
+    console_async_begin();
+}

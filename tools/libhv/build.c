@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The domain builder (build.h). Everything is decided before the domain
+ * exists (elf_parse, pvh_plan, the memory check), so that most errors leave
+ * nothing to undo; after createdomain any failure destroys the domain and
+ * waits until it is gone. Guest memory is written through foreign mappings
+ * of up to HV_MAP_BATCH pages, one window at a time: the loader writes
+ * mostly in order, so each window is mapped once.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <petrel/elf.h>
+#include <petrel/guest_mem.h>
+#include <public/errno.h>
+#include <public/hvm/params.h>
+#include <x86/hvm/pvh.h>
+#include "build.h"
+#include "config.h"
+#include "libhv.h"
+
+#define SUPER_ORDER     9                       /* 2 MiB extents */
+#define SUPER_PAGES     (1ull << SUPER_ORDER)
+#define POP_BATCH       512                     /* extents per populate call */
+#define GONE_STEP_NS    100000000ull            /* re-check a dying domain */
+
+struct build {
+    const struct hv_build_args *a;
+    struct hv_build_result *res;
+    char *err;
+    size_t errlen;
+    struct elf_image img;
+    struct pvh_module mod;
+    struct pvh_build_args pargs;
+    struct pvh_plan plan;
+    uint64_t gfns[POP_BATCH];
+    /* The mapped window of guest memory: [win_gfn, win_gfn + win_n). */
+    uint8_t *win;
+    uint64_t win_gfn;
+    unsigned int win_n;
+};
+
+static int fail(struct build *b, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    va_start(ap, fmt);
+    vsnprintf(b->err, b->errlen, fmt, ap);
+    va_end(ap);
+    n = strlen(b->err);
+    if (rc && n < b->errlen)
+        snprintf(b->err + n, b->errlen - n, ": %s (-%s)", hv_strerror(rc),
+                 hv_errname(rc));
+    return rc ? rc : -XEN_EINVAL;
+}
+
+/* ---- guest memory through foreign mappings ---- */
+
+static void win_drop(struct build *b)
+{
+    if (b->win)
+        hv_unmap_foreign(b->win, b->win_n);
+    b->win = NULL;
+}
+
+/* Map a window holding gfn: up to HV_MAP_BATCH pages of its RAM range. */
+static int win_get(struct build *b, uint64_t gfn)
+{
+    const struct pvh_plan *p = &b->plan;
+    uint64_t end = 0;
+
+    if (b->win && gfn >= b->win_gfn && gfn < b->win_gfn + b->win_n)
+        return 0;
+    win_drop(b);
+    for (unsigned int i = 0; i < p->nr_ram; i++)
+        if (gfn >= p->ram[i].start >> 12 && gfn < p->ram[i].end >> 12)
+            end = p->ram[i].end >> 12;
+    if (!end)
+        return -XEN_EFAULT;
+    b->win_n = end - gfn < HV_MAP_BATCH ? (unsigned int)(end - gfn) : HV_MAP_BATCH;
+    for (unsigned int i = 0; i < b->win_n; i++)
+        b->gfns[i] = gfn + i;
+    b->win = hv_map_foreign(b->res->domid, b->gfns, b->win_n);
+    b->win_gfn = gfn;
+    return b->win ? 0 : -XEN_EFAULT;
+}
+
+/* Copy len bytes of src (zeros when src is NULL) to guest gpa. */
+static int gmem_copy(struct build *b, uint64_t gpa, const uint8_t *src, size_t len)
+{
+    while (len) {
+        uint64_t off;
+        size_t n;
+        int rc = win_get(b, gpa >> 12);
+
+        if (rc)
+            return rc;
+        off = gpa - (b->win_gfn << 12);
+        n = ((uint64_t)b->win_n << 12) - off;
+        n = n < len ? n : len;
+        if (src) {
+            memcpy(b->win + off, src, n);
+            src += n;
+        } else {
+            memset(b->win + off, 0, n);
+        }
+        gpa += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int gmem_write(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+    return gmem_copy(ctx, gpa, src, len);
+}
+
+static int gmem_zero(void *ctx, uint64_t gpa, size_t len)
+{
+    return gmem_copy(ctx, gpa, NULL, len);
+}
+
+static const struct guest_mem_ops gmem_ops = { gmem_write, gmem_zero };
+
+/* ---- the steps ---- */
+
+/* The kernel and the layout, before anything exists. */
+static int plan(struct build *b)
+{
+    const struct hv_config *cfg = b->a->cfg;
+    int rc;
+
+    hv_kmsg_clear();
+    if (elf_parse(b->a->kernel, b->a->kernel_size, &b->img))
+        return fail(b, 0, "kernel '%s': %s", cfg->kernel, hv_kmsg_last());
+    b->pargs.kernel = &b->img;
+    b->pargs.mem_bytes = cfg->memory_mib << 20;
+    b->pargs.cmdline = cfg->cmdline;
+    if (b->a->ramdisk) {
+        b->mod.data = b->a->ramdisk;
+        b->mod.size = b->a->ramdisk_size;
+        b->pargs.modules = &b->mod;
+        b->pargs.nr_modules = 1;
+    }
+    if ((rc = pvh_plan(&b->pargs, &b->plan)))
+        return fail(b, 0, "kernel '%s': %s", cfg->kernel, hv_kmsg_last());
+    return 0;
+}
+
+static int check_memory(struct build *b, uint64_t pages)
+{
+    struct petrel_physinfo pi;
+    int rc = hv_physinfo(&pi);
+
+    if (rc)
+        return fail(b, rc, "physinfo");
+    if (pages <= pi.free_pages)
+        return 0;
+    fail(b, 0, "not enough memory: %lu MiB asked, %lu MiB free",
+         (unsigned long)b->a->cfg->memory_mib, (unsigned long)(pi.free_pages >> 8));
+    return -XEN_ENOMEM;
+}
+
+/* n extents of 2^order pages from gfn; the extents done or an error. */
+static long populate_run(struct build *b, uint64_t gfn, unsigned int n,
+                         unsigned int order)
+{
+    for (unsigned int i = 0; i < n; i++)
+        b->gfns[i] = gfn + ((uint64_t)i << order);
+    return hv_populate(b->res->domid, b->gfns, n, order);
+}
+
+/* 4 KiB pages [gfn, end), every one of them or an error. */
+static int populate_small(struct build *b, uint64_t gfn, uint64_t end)
+{
+    while (gfn < end) {
+        unsigned int n = end - gfn < POP_BATCH ? (unsigned int)(end - gfn) : POP_BATCH;
+        long done = populate_run(b, gfn, n, 0);
+
+        if (done <= 0)
+            return fail(b, done < 0 ? (int)done : -XEN_ENOMEM,
+                        "populating RAM at gfn %#lx", (unsigned long)gfn);
+        gfn += done;
+    }
+    return 0;
+}
+
+/* RAM [start, end) in gfns: 2 MiB extents where aligned; a 2 MiB extent
+ * the hypervisor cannot give (fragmented memory) is taken as 4 KiB pages. */
+static int populate_range(struct build *b, uint64_t gfn, uint64_t end)
+{
+    int rc;
+
+    while (gfn < end) {
+        uint64_t next = (gfn + SUPER_PAGES) & ~(SUPER_PAGES - 1);
+        long done;
+
+        if ((gfn & (SUPER_PAGES - 1)) || end - gfn < SUPER_PAGES) {
+            if ((rc = populate_small(b, gfn, next < end ? next : end)))
+                return rc;
+            gfn = next < end ? next : end;
+            continue;
+        }
+        done = (end - gfn) >> SUPER_ORDER;
+        done = populate_run(b, gfn, done < POP_BATCH ? (unsigned int)done : POP_BATCH,
+                            SUPER_ORDER);
+        if (done > 0) {
+            gfn += (uint64_t)done << SUPER_ORDER;
+            continue;
+        }
+        if ((rc = populate_small(b, gfn, gfn + SUPER_PAGES)))
+            return rc;
+        gfn += SUPER_PAGES;
+    }
+    return 0;
+}
+
+static int populate(struct build *b)
+{
+    const struct pvh_plan *p = &b->plan;
+    int rc;
+
+    for (unsigned int i = 0; i < p->nr_ram; i++)
+        if ((rc = populate_range(b, p->ram[i].start >> 12, p->ram[i].end >> 12)))
+            return rc;
+    if ((rc = populate_small(b, HV_STORE_GFN, HV_STORE_GFN + 1)) ||
+        (rc = populate_small(b, HV_CONSOLE_GFN, HV_CONSOLE_GFN + 1)))
+        return rc;
+    b->res->store_gfn = HV_STORE_GFN;
+    b->res->console_gfn = HV_CONSOLE_GFN;
+    return 0;
+}
+
+static int load(struct build *b)
+{
+    int rc;
+
+    hv_kmsg_clear();
+    rc = pvh_write(&b->pargs, &b->plan, &gmem_ops, b);
+    win_drop(b);
+    if (rc)
+        return fail(b, rc, "loading kernel '%s'%s%s", b->a->cfg->kernel,
+                    *hv_kmsg_last() ? ": " : "", hv_kmsg_last());
+    return 0;
+}
+
+static int rings(struct build *b)
+{
+    struct hv_build_result *r = b->res;
+    domid_t d = r->domid;
+    int rc;
+
+    if ((rc = hv_evtchn_alloc_unbound(d, 0, &r->store_port)) ||
+        (rc = hv_evtchn_alloc_unbound(d, 0, &r->console_port)))
+        return fail(b, rc, "event channel for the rings");
+    if ((rc = hv_set_param(d, HVM_PARAM_STORE_PFN, r->store_gfn)) ||
+        (rc = hv_set_param(d, HVM_PARAM_STORE_EVTCHN, r->store_port)) ||
+        (rc = hv_set_param(d, HVM_PARAM_CONSOLE_PFN, r->console_gfn)) ||
+        (rc = hv_set_param(d, HVM_PARAM_CONSOLE_EVTCHN, r->console_port)))
+        return fail(b, rc, "HVM params of the rings");
+    return 0;
+}
+
+static int sched(struct build *b)
+{
+    const struct hv_config *cfg = b->a->cfg;
+    domid_t d = b->res->domid;
+    int rc;
+
+    if ((rc = hv_sched_credit_set(d, cfg->weight, cfg->cap)))
+        return fail(b, rc, "weight %u, cap %u", cfg->weight, cfg->cap);
+    for (unsigned int v = 0; v < cfg->vcpus; v++) {
+        uint64_t map = cfg->nr_vcpu_cpus ? (v < cfg->nr_vcpu_cpus ? cfg->vcpu_cpus[v] : 0)
+                                         : cfg->cpus;
+        char cpus[64];
+
+        if (map && (rc = hv_vcpu_affinity_set(d, v, map))) {
+            hv_cpus_format(map, 64, cpus, sizeof(cpus));
+            return fail(b, rc, "cpus: vCPU %u on pCPUs %s", v, cpus);
+        }
+    }
+    return 0;
+}
+
+int hv_build(const struct hv_build_args *a, struct hv_build_result *res,
+             char *err, size_t errlen)
+{
+    static struct build bs;
+    struct build *b = &bs;
+    uint64_t ram_pages;
+    int rc;
+
+    memset(b, 0, sizeof(*b));
+    memset(res, 0, sizeof(*res));
+    b->a = a;
+    b->res = res;
+    b->err = err;
+    b->errlen = errlen;
+    err[0] = '\0';
+    if ((rc = plan(b)))
+        return rc;
+    ram_pages = a->cfg->memory_mib << 8;
+    if ((rc = check_memory(b, ram_pages + HV_NR_SPECIAL)))
+        return rc;
+    res->domid = a->domid;
+    if ((rc = hv_domain_create(a->cfg->vcpus, ram_pages + HV_NR_SPECIAL, &res->domid)))
+        return fail(b, rc, "createdomain");
+    res->ram_pages = ram_pages;
+    res->entry = b->plan.entry;
+    res->start_info = b->plan.start_info_paddr;
+    if (!(rc = populate(b)) && !(rc = load(b)) && !(rc = rings(b)) &&
+        (rc = hv_vcpu_start(res->domid, 0, b->plan.entry, b->plan.start_info_paddr)))
+        rc = fail(b, rc, "vCPU 0's start state");
+    if (!rc)
+        rc = sched(b);
+    if (rc)
+        hv_domain_destroy_wait(res->domid);
+    return rc;
+}
+
+int hv_domain_destroy_wait(domid_t dom)
+{
+    struct petrel_domaininfo info;
+    unsigned int steps = HV_GONE_WAIT_MS / (GONE_STEP_NS / 1000000);
+    int rc = hv_domain_destroy(dom);
+
+    if (rc)
+        return rc;
+    while ((rc = hv_domain_info(dom, &info)) == 0 && steps--)
+        hv_wait_domain_event(GONE_STEP_NS);
+    if (rc == -XEN_ESRCH)
+        return 0;
+    return rc ? rc : -XEN_ETIMEDOUT;
+}
