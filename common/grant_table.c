@@ -189,7 +189,9 @@ out:
 
 struct grant_table *gnttab_hold_pins(struct domain *d)
 {
-    struct grant_table *gt = gnttab_get(d, false);
+    /* Made if missing: a table created just after a look that found none
+     * could have its first pin land between the check and the removal. */
+    struct grant_table *gt = gnttab_get(d, true);
 
     if (gt)
         spin_lock(&gt->lock);
@@ -198,13 +200,12 @@ struct grant_table *gnttab_hold_pins(struct domain *d)
 
 void gnttab_release_pins(struct grant_table *gt)
 {
-    if (gt)
-        spin_unlock(&gt->lock);
+    spin_unlock(&gt->lock);
 }
 
 bool gnttab_gfns_pinned(struct grant_table *gt, uint64_t gfn, uint64_t nr)
 {
-    if (!gt || !gt->nr_pinned)
+    if (!gt->nr_pinned)
         return false;
     for (unsigned int ref = 0; ref < gt->nr_frames * GNTTAB_PER_FRAME; ref++) {
         const struct gnttab_active *a = active_of(gt, ref);

@@ -134,6 +134,8 @@ static int decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
     if (!extent_ok(gfn, order))
         return -EINVAL;
     gt = gnttab_hold_pins(d);       /* no new pins meanwhile */
+    if (!gt)
+        return -ENOMEM;
     spin_lock(&reservation_lock);
     foreign_lock();
     flags = spin_lock_irqsave(&d->lock);

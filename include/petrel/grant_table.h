@@ -58,9 +58,9 @@ void gnttab_relinquish(struct domain *d);
  * one of d's gfns [gfn, gfn + nr) (another domain maps it or copies from
  * it: it must not be freed), and let go. A pinned frame stays at its gfn:
  * only this path frees an owned frame of a live domain (add_to_physmap
- * over it retires it until the domain dies). gnttab_hold_pins() returns NULL, and the others then
- * do nothing, for a domain without a table. The grant lock nests outside
- * the reservation, physmap and domain locks.
+ * over it retires it until the domain dies). gnttab_hold_pins() makes
+ * d's table if it has none yet, and returns NULL only when out of memory.
+ * The grant lock nests outside the reservation, physmap and domain locks.
  */
 struct grant_table *gnttab_hold_pins(struct domain *d);
 bool gnttab_gfns_pinned(struct grant_table *gt, uint64_t gfn, uint64_t nr);
