@@ -146,14 +146,21 @@ class Scenario:
     then sends its bytes (None: nothing, the line is only awaited); the
     scenario fails if its verdict would pass before every step was met.
     skip, when set, says why the scenario cannot pass on its emulator: it
-    is reported as skipped with that reason, not run."""
+    is reported as skipped with that reason, not run.
+    devices, when set, is called with the scenario's scratch directory
+    (empty, the emulator's working directory) before QEMU starts and
+    returns extra QEMU arguments (disks, NICs; it may create their image
+    files there). sc.scratch names that directory while the scenario runs,
+    so that `check` can read the images after the emulator has exited."""
 
     def __init__(self, name, emulator, firmware="bios", smp=2, mem=1024,
                  cmdline=DEFAULT_CMDLINE, cpu=None, expect="ready",
                  cpus=None, must_see=(), timeout=None, module=None,
                  module_args="", marker=None, skip=None, modules=None,
-                 check=None, input=(), machine="q35"):
+                 check=None, input=(), machine="q35", devices=None):
         self.name = name
+        self.devices = devices          # scratch dir -> [QEMU args]
+        self.scratch = None             # set by run_scenario
         self.machine = machine          # QEMU's -machine
         self.input = list(input)        # [(regex, bytes or None)], in order
         self.modules = modules          # "domains": [(ELF, cmdline)], in order
@@ -1685,6 +1692,8 @@ def qemu_command(sc, iso, port, scratch):
         shutil.copyfile(OVMF_VARS, vars_copy)
         cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+    if sc.devices:
+        cmd += list(sc.devices(scratch))
     return cmd
 
 
@@ -1758,6 +1767,7 @@ def run_scenario(sc, iso, keep_logs):
     scratch = os.path.join(CACHE, sc.name)
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
+    sc.scratch = scratch
     log_path = os.path.join(LOGS, sc.name + ".log")
     emu_path = os.path.join(LOGS, sc.name + ".emu.log")
     for p in (log_path, emu_path):

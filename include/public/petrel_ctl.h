@@ -210,6 +210,7 @@ PETREL_ABI_OFFSET(struct petrel_domctl, u, 16);
 #define PETREL_SYSCTL_physinfo          1   /* struct petrel_physinfo (OUT) */
 #define PETREL_SYSCTL_readconsole       2   /* struct petrel_readconsole */
 #define PETREL_SYSCTL_getdomaininfolist 3   /* struct petrel_getdomaininfolist */
+#define PETREL_SYSCTL_bus_addr          4   /* struct petrel_bus_addr */
 
 #define PETREL_PHYSCAP_svm      (1u << 0)   /* guests run on AMD SVM + NPT */
 #define PETREL_PHYSCAP_vmx      (1u << 1)   /* guests run on Intel VMX + EPT */
@@ -253,6 +254,28 @@ struct petrel_getdomaininfolist {
 };
 PETREL_ABI_SIZE(struct petrel_getdomaininfolist, 24);
 
+/*
+ * bus_addr: the bus addresses a device the caller drives must be given to
+ * reach the caller's guest-physical pages gfns[0..nr) (nr <= 512): where
+ * the caller's DMA is translated by an IOMMU, each gfn's own address
+ * (gfn << 12); where it is not, the machine address behind the gfn. A gfn
+ * backed by RAM the caller owns, or by a page it maps from another domain
+ * (grant or foreign map; the page stays the same while it is mapped), has
+ * an address; any other (a hole, MMIO, a special page) gets
+ * PETREL_BUS_ADDR_NONE. The caller keeps the pages where they are while a
+ * device uses them. -EINVAL for nr 0 or > 512, -EFAULT for bad buffers.
+ * docs/pci.md tells why dom0 needs this without an IOMMU (DESIGN D7).
+ */
+#define PETREL_BUS_ADDR_MAX     512
+#define PETREL_BUS_ADDR_NONE    (~0ull)
+struct petrel_bus_addr {
+    uint32_t nr;                /* IN: entries in gfns and addrs */
+    uint32_t pad;
+    xen_guest_handle_t gfns;    /* IN: uint64_t[nr], the caller's gfns */
+    xen_guest_handle_t addrs;   /* IN: uint64_t[nr], filled: byte addresses */
+};
+PETREL_ABI_SIZE(struct petrel_bus_addr, 24);
+
 struct petrel_sysctl {
     uint32_t cmd;               /* IN: PETREL_SYSCTL_* */
     uint32_t interface_version; /* IN: PETREL_CTL_VERSION */
@@ -260,6 +283,7 @@ struct petrel_sysctl {
         struct petrel_physinfo physinfo;
         struct petrel_readconsole readconsole;
         struct petrel_getdomaininfolist getdomaininfolist;
+        struct petrel_bus_addr bus_addr;
         uint8_t pad[128];
     } u;
 };
