@@ -229,3 +229,13 @@ void pci_assign_all(struct domain *d)
     for (unsigned int i = 0; i < nr_devs; i++)
         devs[i].owner = d;
 }
+
+void pci_release_domain(struct domain *d)
+{
+    for (unsigned int i = 0; i < nr_devs; i++) {
+        if (devs[i].owner == d) {
+            devs[i].owner = NULL;
+            devs[i].bar_sizing = 0;
+        }
+    }
+}

@@ -96,8 +96,10 @@ struct pci_dev {
     uint16_t msix_size;             /* table entries */
     uint8_t msix_table_bir, msix_pba_bir;
     uint32_t msix_table_off, msix_pba_off;
-    /* Runtime (drivers/pci.c, drivers/msi.c). */
+    /* Runtime (drivers/pci.c, drivers/msi.c, arch/x86/hvm/vpci.c). */
     struct domain *owner;           /* dom0 for every device but Petrel's */
+    uint8_t bar_sizing;             /* vpci: BAR dwords written all-ones (bit i) */
+    bool bar_warned;                /* vpci: a BAR move was logged */
     volatile uint8_t *msix_table;   /* Petrel's UC map of the table, or NULL */
 };
 
@@ -146,7 +148,9 @@ unsigned int pci_nr_devs(void);
 struct pci_dev *pci_dev_at(unsigned int i);
 struct pci_dev *pci_find(uint16_t seg, uint16_t bdf);
 
-/* Give every device that Petrel does not keep to d (the control domain). */
+/* Give every device that Petrel does not keep to d (the control domain);
+ * take d's devices back (domain destruction, after msi_release_domain()). */
 void pci_assign_all(struct domain *d);
+void pci_release_domain(struct domain *d);
 
 #endif
