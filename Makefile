@@ -31,7 +31,7 @@ arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
 	arch/x86/cpu_dump.o
 hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/intr.o arch/x86/hvm/fpu.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
 	arch/x86/hvm/io.o arch/x86/hvm/vpci.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
-	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
+	arch/x86/hvm/dom0.o arch/x86/hvm/dom0_bars.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
 	arch/x86/hvm/decode_name.o arch/x86/hvm/guest_walk.o arch/x86/hvm/cr.o \
 	arch/x86/hvm/vlapic.o arch/x86/hvm/vlapic_regs.o arch/x86/hvm/vlapic_timer.o arch/x86/hvm/vlapic_ipi.o \
 	arch/x86/hvm/mmio.o arch/x86/hvm/vcpu_context.o
