@@ -302,6 +302,20 @@ for _name, _args, _expect, _marker in GUEST_TESTS:
                        marker=_marker))
 
 
+# The control domain's PCI devices (docs/pci.md). pci-edu drives QEMU's
+# edu device as dom0 on both firmwares; edu's DMA engine masks addresses to
+# 28 bits unless told otherwise, and dom0's pages may lie higher.
+def edu_devices(scratch):
+    return ["-device", "edu,dma_mask=4294967295"]
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-edu.elf"),
+                       devices=edu_devices))
+
+
 class Judge:
     """Reads a scenario's serial lines and decides pass or fail.
 
