@@ -309,11 +309,24 @@ def edu_devices(scratch):
     return ["-device", "edu,dma_mask=4294967295"]
 
 
+# pci-msix maps the MSI-X entries of a virtio-net device (virtio 1.x
+# only) and takes its transmit queue's interrupt.
+
+
+def virtio_net_devices(scratch):
+    return ["-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+
+
 for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
                        devices=edu_devices))
+    SCENARIOS.append(S(f"guest-pci-msix-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-msix.elf"),
+                       devices=virtio_net_devices))
 
 
 class Judge:
