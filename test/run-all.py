@@ -1090,6 +1090,22 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-{_fw}", "qemu", _fw, smp=2, mem=1024,
                        expect="dom0", modules=DOM0_MODULES,
                        devices=virtio_devices, must_see=VIRTIO_SEEN))
+# dom0-pci-bridge-<fw>: a virtio-net device behind a PCIe root port:
+# Petrel follows the bridge to bus 1, and the device's BARs are dom0's.
+
+
+def bridged_devices(scratch):
+    return ["-device", "pcie-root-port,id=rp1,chassis=1",
+            "-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,bus=rp1"]
+
+
+BRIDGE_SEEN = (r"PCI 0000:00:[0-9a-f]{2}\.0 1b36:000c class 060400 bridge",
+               r"PCI 0000:01:00\.0 1af4:1041 class 020000 .*msix=")
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-pci-bridge-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES,
+                       devices=bridged_devices, must_see=BRIDGE_SEEN))
 # dom0-typing-bios types a line at the prompt, with a cursor move in it
 # (Left, then the missing letter), and then poweroff. dom0's prompt ends no
 # line: the input script also looks at the partial line the console shows.
