@@ -216,6 +216,8 @@ int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
         return -ENODEV;
     if (dev->owner != d)
         return -EPERM;
+    if (msi_dest() > 0xff)
+        return -EOPNOTSUPP;             /* an x2APIC id: needs interrupt remapping */
     flags = spin_lock_irqsave(&pirq_lock);
     rc = pick_kind(dev, table_base, entry, &msix);
     if (!rc)
