@@ -10,6 +10,7 @@
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
 #include <petrel/console_input.h>
+#include <petrel/iommu.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/panic.h>
@@ -268,6 +269,7 @@ void start_petrel(paddr_t mbi_pa)
     apic_init(acpi_info.lapic_base);
     apic_init_cpu(true);
     bsp_percpu.apic_id = apic_id();
+    iommu_init(&acpi_info);         /* its fault interrupt names the boot CPU */
     tsc_init(&acpi_info);
     wallclock_init();
     timer_hw_init();
