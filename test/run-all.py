@@ -342,6 +342,12 @@ def vtd_edu_devices(scratch):
     return VTD + edu_devices(scratch)
 
 
+def vtd_virtio_net_devices(scratch):
+    """virtio-net behind VT-d: iommu_platform=on puts its DMA through it."""
+    return VTD + ["-netdev", "user,id=n0,restrict=on",
+                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,iommu_platform=on"]
+
+
 def iommu_faults_logged(judge):
     """pci-edu under an IOMMU has edu DMA where dom0 has no RAM: each
     attempt the guest announces must have a fault line naming edu's
@@ -384,6 +390,10 @@ for _fw in ("bios", "ovmf"):
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
                        devices=vtd_edu_devices, check=iommu_faults_logged))
+    SCENARIOS.append(S(f"guest-pci-msix-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-msix.elf"),
+                       devices=vtd_virtio_net_devices))
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
@@ -1181,6 +1191,19 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-{_fw}", "qemu", _fw, smp=2, mem=1024,
                        expect="dom0", modules=DOM0_MODULES,
                        devices=virtio_devices, must_see=VIRTIO_SEEN))
+# dom0-virtio-vtd-<fw>: the same behind VT-d, the devices' DMA through it
+# (iommu_platform=on); Petrel says translation is on.
+
+
+def vtd_virtio_devices(scratch):
+    return VTD + [a.replace("disable-legacy=on", "disable-legacy=on,iommu_platform=on")
+                  for a in virtio_devices(scratch)]
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-vtd-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES, devices=vtd_virtio_devices,
+                       must_see=VIRTIO_SEEN + (r"IOMMU: VT-d: DMA remapping on",)))
 # dom0-pci-bridge-<fw>: a virtio-net device behind a PCIe root port:
 # Petrel follows the bridge to bus 1, and the device's BARs are dom0's.
 
