@@ -130,6 +130,9 @@ class Scenario:
                 (QEMU runs with -no-reboot)
       fatal     the long-mode fatal message exactly once, then a halt
       panic     ready, then the page-fault panic report, then a reset
+      refuse    a panic line matching `marker` before any ready line
+                (Petrel refuses to boot, e.g. iommu=force without an
+                IOMMU), then a halt or a reset
       guest     the test guest `module` runs as dom0, prints "Test result:
                 SUCCESS" and shuts down; Petrel powers off (GuestJudge)
       guest-crash  the test guest prints `marker`, then Petrel crashes
@@ -331,7 +334,66 @@ def virtio_net_devices(scratch):
             "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
 
 
+# With QEMU's VT-d (docs/iommu.md): it must come before the other devices.
+VTD = ["-device", "intel-iommu,intremap=off"]
+
+
+def vtd_edu_devices(scratch):
+    return VTD + edu_devices(scratch)
+
+
+def vtd_virtio_net_devices(scratch):
+    """virtio-net behind VT-d: iommu_platform=on puts its DMA through it."""
+    return VTD + ["-netdev", "user,id=n0,restrict=on",
+                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,iommu_platform=on"]
+
+
+def iommu_faults_logged(judge):
+    """pci-edu under an IOMMU has edu DMA where dom0 has no RAM: each
+    attempt the guest announces must have a fault line naming edu's
+    bus:dev.fn, the page, and read or write."""
+    why = edu_released(judge)
+    if why:
+        return why
+    bdf = None
+    for l in judge.lines:
+        m = re.search(r"PCI 0000:([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) 1234:11e8", l)
+        if m:
+            bdf = m.group(1)
+    if not bdf:
+        return "no PCI line for the edu device"
+    tries = [(m.group(1), int(m.group(2), 16)) for l in judge.lines
+             for m in [re.search(r"iommu: edu (writes|reads) (?:to|from) (0x[0-9a-f]+)", l)] if m]
+    if len(tries) < 4:
+        return f"the guest announced {len(tries)} refused DMAs, want 4 (IOMMU checks skipped?)"
+    for kind, addr in tries:
+        rw = "write" if kind == "writes" else "read"
+        want = f"IOMMU fault: PCI {bdf} {rw} at {addr & ~0xfff:#x}: reason"
+        if not any(want in l for l in judge.lines):
+            return f"no fault line '{want}'"
+    return None
+
+
+# iommu=force without an IOMMU refuses to boot, naming what is missing;
+# iommu=off with one runs as without (pci-edu then skips its IOMMU part).
+SCENARIOS.append(S("iommu-force-none-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline="console=com1 iommu=force", expect="refuse",
+                   marker=r"iommu=force, but the firmware describes none "
+                          r"\(no ACPI DMAR or IVRS table\): refusing to boot"))
+SCENARIOS.append(S("guest-pci-edu-vtd-off-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu=off", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=vtd_edu_devices, check=edu_released,
+                   must_see=[r"IOMMU: off \(iommu=off\): device DMA is not confined"]))
 for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"guest-pci-edu-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-edu.elf"),
+                       devices=vtd_edu_devices, check=iommu_faults_logged))
+    SCENARIOS.append(S(f"guest-pci-msix-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-msix.elf"),
+                       devices=vtd_virtio_net_devices))
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
@@ -358,9 +420,12 @@ class Judge:
         self.fatal_count = 0
         self.msg = None             # poweroff / reboot message seen
         self.report = []            # panic report items seen
+        self.refused_at = None      # "refuse": the panic line's time
 
     def waiting_for(self):
         e = self.sc.expect
+        if e == "refuse":
+            return f"a panic line matching '{self.sc.marker}'"
         if e == "fatal":
             return f"'{FATAL_LM}'"
         if self.ready_at is None:
@@ -383,6 +448,17 @@ class Judge:
         for pat in sc.must_see:
             if re.search(pat, text):
                 self.seen.add(pat)
+
+        if sc.expect == "refuse":
+            if READY_RE.search(text):
+                return False, "reached the ready line: it should have refused to boot"
+            if PANIC_RE.search(text) and self.refused_at is None:
+                # The report that follows (its stack trace says panic+N)
+                # is not another panic.
+                if not re.search(sc.marker, text):
+                    return False, f"another panic: {printable(text).strip()}"
+                self.refused_at = t
+            return None
 
         if sc.expect == "fatal":
             if FATAL_LM in text:
@@ -472,12 +548,19 @@ class Judge:
         if sc.expect == "fatal" and self.fatal_at is not None:
             if t - self.fatal_at >= HALT_SETTLE_S:
                 return True, "halted after the fatal message"
+        if sc.expect == "refuse" and self.refused_at is not None:
+            if t - self.refused_at >= HALT_SETTLE_S:
+                return True, "refused to boot, with the message, and halted"
         return None
 
     def exited(self, rc, t, powered_off):
         """powered_off: the emulator's exit was an ACPI poweroff."""
         sc = self.sc
         how = f"emulator exited with status {rc}"
+        if sc.expect == "refuse":
+            if self.refused_at is not None:
+                return True, "refused to boot, with the message, and reset"
+            return False, f"{how} without the refusal"
         if sc.expect == "ready":
             if self.ready_at is not None:
                 return False, f"{how} {t - self.ready_at:.1f} s after the ready line"
@@ -1108,6 +1191,19 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-{_fw}", "qemu", _fw, smp=2, mem=1024,
                        expect="dom0", modules=DOM0_MODULES,
                        devices=virtio_devices, must_see=VIRTIO_SEEN))
+# dom0-virtio-vtd-<fw>: the same behind VT-d, the devices' DMA through it
+# (iommu_platform=on); Petrel says translation is on.
+
+
+def vtd_virtio_devices(scratch):
+    return VTD + [a.replace("disable-legacy=on", "disable-legacy=on,iommu_platform=on")
+                  for a in virtio_devices(scratch)]
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-vtd-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES, devices=vtd_virtio_devices,
+                       must_see=VIRTIO_SEEN + (r"IOMMU: VT-d: DMA remapping on",)))
 # dom0-pci-bridge-<fw>: a virtio-net device behind a PCIe root port:
 # Petrel follows the bridge to bus 1, and the device's BARs are dom0's.
 

@@ -46,7 +46,7 @@ static enum iommu_mode opt_mode = IOMMU_MODE_ON;
 static const struct iommu_ops *ops;     /* the vendor in use, or NULL */
 
 /* The vendor drivers, tried in order; NULL ends the list. */
-static const struct iommu_ops *const vendors[] = { NULL };
+static const struct iommu_ops *const vendors[] = { &vtd_ops, NULL };
 
 static int set_iommu(const char *val, size_t len)
 {

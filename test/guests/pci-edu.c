@@ -14,7 +14,12 @@
  *  - has edu DMA a pattern from one page into its buffer and back into
  *    another page at the bus addresses PETREL_SYSCTL_bus_addr gives, and
  *    checks the bytes landed and nothing else changed;
- *  - checks the hostile cases of map_pirq, bind_pirq and unmap_pirq.
+ *  - checks the hostile cases of map_pirq, bind_pirq and unmap_pirq;
+ *  - when physinfo says an IOMMU translates DMA: bus addresses are gfn <<
+ *    12, and edu told to DMA where dom0 has no RAM (a hole, its
+ *    shared_info frame, a machine address outside its memory) faults
+ *    (Petrel logs each fault: the scenario's judge checks) and the bytes
+ *    of shared_info it aimed at do not change.
  * It leaves one pirq mapped and bound: Petrel must release it when the
  * domain is destroyed (the judge checks all memory came back).
  */
@@ -321,6 +326,14 @@ static bool dma(uint64_t src, uint64_t dst, uint32_t cnt, uint32_t cmd)
     return ok;
 }
 
+static uint64_t addrs_of_a(void)
+{
+    uint64_t gfn = (uintptr_t)page_a >> 12, addr = PETREL_BUS_ADDR_NONE;
+
+    bus_addr(&gfn, &addr, 1);
+    return addr;
+}
+
 static void check_dma(void)
 {
     uint64_t gfns[4] = {
@@ -361,6 +374,73 @@ static void check_dma(void)
     }
 }
 
+/* ---- IOMMU --------------------------------------------------------------------- */
+
+static bool physinfo(struct petrel_physinfo *out)
+{
+    static struct petrel_sysctl op;
+
+    op.cmd = PETREL_SYSCTL_physinfo;
+    op.interface_version = PETREL_CTL_VERSION;
+    if (hypercall(__HYPERVISOR_sysctl, (uintptr_t)&op, 0, 0, 0, 0))
+        return false;
+    *out = op.u.physinfo;
+    return true;
+}
+
+static bool ram_in_memmap(uint64_t addr)
+{
+    const struct hvm_memmap_table_entry *e = (const void *)(uintptr_t)start_info->memmap_paddr;
+
+    for (uint32_t i = 0; i < start_info->memmap_entries; i++)
+        if (e[i].type == XEN_HVM_MEMMAP_TYPE_RAM && e[i].addr <= addr &&
+            addr < e[i].addr + e[i].size)
+            return true;
+    return false;
+}
+
+/* edu writes 256 bytes of its buffer (page A's pattern) at 'target', which
+ * the IOMMU must refuse; the guest says so for the judge. */
+static void dma_refused(uint64_t target, const char *what)
+{
+    printf("iommu: edu writes to %#lx (%s): must fault\n", target, what);
+    dma(EDU_DMA_BUF, target, 256, 2);
+}
+
+static void check_iommu(void)
+{
+    struct petrel_physinfo pi;
+    uint64_t gfn = (uintptr_t)page_a >> 12, addr = 0, outside;
+    volatile uint8_t *si = (volatile uint8_t *)shared_info;
+    uint8_t before[256];
+
+    REQUIRE(physinfo(&pi));
+    if (!(pi.capabilities & PETREL_PHYSCAP_iommu)) {
+        printf("iommu: checks skipped: physinfo says DMA is not translated\n");
+        return;
+    }
+    REQUIRE_EQ(bus_addr(&gfn, &addr, 1), 0);
+    CHECK_EQ(addr, gfn << 12);
+    /* edu's buffer holds page A's pattern (check_dma() put it there). */
+    dma(addrs_of_a(), EDU_DMA_BUF, 256, 0);
+    dma_refused(0xd0000000, "a hole");
+    for (unsigned int i = 0; i < sizeof(before); i++)
+        before[i] = si[0xf00 + i];
+    dma_refused(((uintptr_t)shared_info & ~0xfffull) + 0xf00, "shared_info, a hypervisor frame");
+    for (unsigned int i = 0; i < sizeof(before); i++)
+        if (si[0xf00 + i] != before[i]) {
+            test_fail("shared_info byte %#x changed: DMA reached a hypervisor frame", 0xf00 + i);
+            break;
+        }
+    outside = ((pi.total_pages << 12) & ~0xfffffull) - 0x100000;
+    if (ram_in_memmap(outside))
+        test_fail("%#lx, below the machine's RAM top, is dom0's RAM: pick another", outside);
+    else
+        dma_refused(outside, "machine memory outside dom0");
+    printf("iommu: edu reads from %#lx (a hole): must fault\n", 0xd0000000ul);
+    dma(0xd0000000, EDU_DMA_BUF, 256, 0);
+}
+
 void test_main(void)
 {
     evtchn_port_t port;
@@ -380,6 +460,7 @@ void test_main(void)
     pirq = map_and_bind(&port);
     check_interrupt(msi);
     check_dma();
+    check_iommu();
 
     /* Unmap: the MSI is off, the pirq gone; a second round works. */
     CHECK_EQ(evtchn_close(port), 0);
