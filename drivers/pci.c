@@ -249,6 +249,8 @@ struct pci_dev *pci_find(uint16_t seg, uint16_t bdf)
 void pci_assign_all(struct domain *d)
 {
     for (unsigned int i = 0; i < nr_devs; i++) {
+        if (devs[i].hv_owned)
+            continue;
         devs[i].owner = d;
         iommu_assign_device(d, &devs[i]);     /* logs what fails */
     }

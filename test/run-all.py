@@ -1355,6 +1355,110 @@ SCENARIOS.append(S("dom0-bochs", "bochs", smp=1, mem=512,
 SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
                    expect="dom0-shell", modules=DOM0_SHELL_MODULES))
 
+# ---- AMD-Vi (issue 8; docs/iommu.md) ------------------------------------------
+# QEMU's amd-iommu must come before the devices it translates; virtio
+# devices go through it only with iommu_platform=on (and disable-legacy=on).
+# intremap=off: these check DMA remapping (interrupt remapping has its own).
+AMD_IOMMU = ["-device", "amd-iommu,intremap=off"]
+
+
+def amd_edu_devices(scratch):
+    return AMD_IOMMU + edu_devices(scratch)
+
+
+def amd_edu_tries(judge):
+    """The addresses of the refused DMAs pci-edu announced."""
+    return [int(m.group(1), 16) for l in judge.lines
+            for m in [re.search(r"iommu: edu (?:writes to|reads from) (0x[0-9a-f]+)", l)] if m]
+
+
+def amd_dma_refused(judge):
+    """pci-edu under AMD-Vi: DMA at the bus addresses works (the guest
+    checks), and the guest ran its IOMMU part: four DMAs where dom0 has no
+    RAM, shared_info's bytes unchanged (the guest checks that too)."""
+    why = edu_released(judge)
+    if why:
+        return why
+    tries = amd_edu_tries(judge)
+    if len(tries) < 4:
+        return f"the guest announced {len(tries)} refused DMAs, want 4 (IOMMU checks skipped?)"
+    return None
+
+
+def amd_faults_logged(judge):
+    """Each refused DMA must also have an event line naming edu's
+    bus:dev.fn and an address in the page aimed at (read or write is not
+    checked: QEMU puts the access's permission bits where the event's GN
+    and NX flags go and never sets RW, hw/i386/amd_iommu.c
+    amdvi_page_fault)."""
+    why = amd_dma_refused(judge)
+    if why:
+        return why
+    found = [m.group(1) for l in judge.lines
+             for m in [re.search(r"PCI 0000:(\S+) 1234:11e8", l)] if m]
+    if not found:
+        return "no PCI line for the edu device"
+    bdf = found[-1]
+    logged = [int(m.group(1), 16) for l in judge.lines
+              for m in [re.search(rf"IOMMU fault: PCI {re.escape(bdf)} (?:read|write) at "
+                                  r"(0x[0-9a-f]+): reason 0x2 \(I/O page fault", l)] if m]
+    for addr in amd_edu_tries(judge):
+        if not any(a & ~0xfff == addr & ~0xfff for a in logged):
+            return f"no I/O page fault line for PCI {bdf} in page {addr & ~0xfff:#x}"
+    return None
+
+
+# QEMU 7.2's amd-iommu never writes its event log: amdvi_log_event() returns
+# at once because amdvi_test_mask() ORs where it should AND, so "event log
+# overflowed" always reads true (fixed in later QEMU: "amdvi_test_mask" in
+# hw/i386/amd_iommu.c). The fault-logging check is kept, skipped with that
+# reason, for an emulator that has the fix.
+AMD_NO_EVENTS = ("QEMU 7.2's amd-iommu logs no event (amdvi_test_mask ORs instead of "
+                 "ANDs, so the event log always reads as overflowed)")
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"guest-pci-edu-amd-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-edu.elf"),
+                       devices=amd_edu_devices, check=amd_dma_refused,
+                       must_see=[r"IOMMU: AMD-Vi: DMA remapping on"]))
+SCENARIOS.append(S("guest-pci-edu-amd-faults-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=amd_edu_devices, check=amd_faults_logged, skip=AMD_NO_EVENTS,
+                   must_see=[r"IOMMU: AMD-Vi: DMA remapping on"]))
+SCENARIOS.append(S("guest-pci-edu-amd-off-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu=off", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=amd_edu_devices, check=edu_released,
+                   must_see=[r"IOMMU: off \(iommu=off\): device DMA is not confined"]))
+
+
+def iommu_platform(args):
+    """QEMU arguments with each virtio device's DMA put through the IOMMU."""
+    return [a.replace("disable-legacy=on", "disable-legacy=on,iommu_platform=on") for a in args]
+
+
+def amd_virtio_net_devices(scratch):
+    return AMD_IOMMU + iommu_platform(virtio_net_devices(scratch))
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"guest-pci-msix-amd-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-msix.elf"),
+                       devices=amd_virtio_net_devices,
+                       must_see=[r"IOMMU: AMD-Vi: DMA remapping on"]))
+
+
+def amd_virtio_devices(scratch):
+    return AMD_IOMMU + iommu_platform(virtio_devices(scratch))
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-amd-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES, devices=amd_virtio_devices,
+                       must_see=VIRTIO_SEEN + (r"IOMMU: AMD-Vi: DMA remapping on",)))
+
 # ---- the toolstack (issue 6): hv create and the rest, typed at dom0's prompt --
 # Each scenario boots dom0 with the test initrd (the counter guest and the
 # configs of tools/dom0/test-cfg/), types hv commands at the prompt, waits

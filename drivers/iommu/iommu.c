@@ -29,6 +29,7 @@
 #include <petrel/pci.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
+#include <x86/time.h>
 
 #define IOMMU_MAX_RMRR  8       /* reserved regions per domain */
 
@@ -46,7 +47,7 @@ static enum iommu_mode opt_mode = IOMMU_MODE_ON;
 static const struct iommu_ops *ops;     /* the vendor in use, or NULL */
 
 /* The vendor drivers, tried in order; NULL ends the list. */
-static const struct iommu_ops *const vendors[] = { &vtd_ops, NULL };
+static const struct iommu_ops *const vendors[] = { &vtd_ops, &amd_iommu_ops, NULL };
 
 static int set_iommu(const char *val, size_t len)
 {
@@ -99,6 +100,27 @@ void iommu_init(const struct acpi_info *ai)
     if (opt_mode == IOMMU_MODE_FORCE)
         panic("IOMMU: iommu=force, but %s: refusing to boot", why);
     pr_warn("IOMMU: none: %s; device DMA is not confined\n", why);
+}
+
+bool iommu_fault_may_log(void)
+{
+    static uint64_t second;             /* the second being counted */
+    static unsigned int logged, dropped;
+    uint64_t now = system_time_ns() / 1000000000ull;
+
+    if (now != second) {
+        if (dropped)
+            pr_warn("IOMMU: %u fault lines dropped (at most %u a second)\n", dropped,
+                    IOMMU_FAULT_BURST);
+        second = now;
+        logged = dropped = 0;
+    }
+    if (logged == IOMMU_FAULT_BURST) {
+        dropped++;
+        return false;
+    }
+    logged++;
+    return true;
 }
 
 /* ---- the mirror of the p2m --------------------------------------------- */

@@ -93,6 +93,15 @@ struct iommu_ops {
 
 /* The vendor drivers the neutral layer tries, in order. */
 extern const struct iommu_ops vtd_ops;
+extern const struct iommu_ops amd_iommu_ops;
+
+/*
+ * For a vendor's fault handler: may one more fault line be logged now? At
+ * most IOMMU_FAULT_BURST a second; the first call of a new second reports
+ * how many were dropped in the one before. IRQs off (the fault interrupt).
+ */
+#define IOMMU_FAULT_BURST 10
+bool iommu_fault_may_log(void);
 
 /*
  * Boot CPU, once, after ACPI and PCI (pci_init()) and the local APIC: find

@@ -98,6 +98,8 @@ struct pci_dev {
     uint32_t msix_table_off, msix_pba_off;
     /* Runtime (drivers/pci.c, drivers/msi.c, arch/x86/hvm/vpci.c). */
     struct domain *owner;           /* dom0 for every device but Petrel's */
+    bool hv_owned;                  /* Petrel's own (an AMD IOMMU's function):
+                                       never given to a domain */
     uint8_t bar_sizing;             /* vpci: BAR dwords written all-ones (bit i) */
     bool bar_warned;                /* vpci: a BAR move was logged */
     bool iommu_attached;            /* its DMA goes through its owner's I/O
