@@ -33,7 +33,7 @@
 #include <x86/traps.h>
 #include "vtd.h"
 
-#define VTD_SPIN_LIMIT  100000000u      /* polls before a unit is declared stuck */
+#define VTD_TIMEOUT_MS  1000            /* a unit slower than this is broken */
 #define QI_ENTRIES      256             /* one frame of 16-byte descriptors */
 #define FAULT_BURST     10              /* fault lines per second */
 
@@ -93,40 +93,57 @@ void vtd_sync(const void *p, size_t len)
     asm volatile("mfence" ::: "memory");
 }
 
-/* Poll until (reg & mask) == want; false (logged) if the unit never gets
- * there: the hardware is broken, and the caller says what it could not do. */
-static bool vtd_wait32(struct vtd_unit *u, unsigned int reg, uint32_t mask, uint32_t want)
+/* Poll until (reg & mask) == want, for at most 'ms' milliseconds; false if
+ * the unit never gets there (logged when 'complain'). */
+static bool vtd_poll32(struct vtd_unit *u, unsigned int reg, uint32_t mask, uint32_t want,
+                       unsigned int ms, bool complain)
 {
-    for (uint32_t i = 0; i < VTD_SPIN_LIMIT; i++) {
-        if ((vtd_read32(u, reg) & mask) == want)
-            return true;
+    uint64_t end = system_time_ns() + ms * 1000000ull;
+
+    while ((vtd_read32(u, reg) & mask) != want) {
+        if (system_time_ns() > end) {
+            if (complain)
+                pr_err("VT-d %#lx: register %#x stuck (mask %#x)\n", u->drhd->base, reg, mask);
+            return false;
+        }
         cpu_relax();
     }
-    pr_err("VT-d %#lx: register %#x stuck (mask %#x)\n", u->drhd->base, reg, mask);
-    return false;
+    return true;
+}
+
+/* The hardware is broken if it takes this long: the caller says what it
+ * could not do. */
+static bool vtd_wait32(struct vtd_unit *u, unsigned int reg, uint32_t mask, uint32_t want)
+{
+    return vtd_poll32(u, reg, mask, want, VTD_TIMEOUT_MS, true);
 }
 
 static bool vtd_wait64(struct vtd_unit *u, unsigned int reg, uint64_t bit)
 {
-    for (uint32_t i = 0; i < VTD_SPIN_LIMIT; i++) {
-        if (!(vtd_read64(u, reg) & bit))
-            return true;
+    uint64_t end = system_time_ns() + VTD_TIMEOUT_MS * 1000000ull;
+
+    while (vtd_read64(u, reg) & bit) {
+        if (system_time_ns() > end) {
+            pr_err("VT-d %#lx: register %#x stuck\n", u->drhd->base, reg);
+            return false;
+        }
         cpu_relax();
     }
-    pr_err("VT-d %#lx: register %#x stuck\n", u->drhd->base, reg);
-    return false;
+    return true;
 }
 
 /* Set or clear a state bit of GCMD, or issue a one-shot command, and wait
  * for GSTS to show it (11.4.4: write back the other states as they are). */
-static bool vtd_gcmd(struct vtd_unit *u, uint32_t bit, bool on)
+bool vtd_gcmd(struct vtd_unit *u, uint32_t bit, bool on)
 {
     uint32_t sts = vtd_read32(u, VTD_GSTS) & GSTS_STATES;
 
     vtd_write32(u, VTD_GCMD, on ? sts | bit : sts & ~bit);
     if (bit == GCMD_WBF)
         return vtd_wait32(u, VTD_GSTS, bit, 0);
-    return vtd_wait32(u, VTD_GSTS, bit, on ? bit : 0);
+    /* CFI: units that do not implement it (QEMU 7.2) never reflect it. */
+    return vtd_poll32(u, VTD_GSTS, bit, on ? bit : 0,
+                      bit == GCMD_CFI ? 10 : VTD_TIMEOUT_MS, bit != GCMD_CFI);
 }
 
 /* ---- invalidation ----------------------------------------------------------- */
@@ -137,6 +154,7 @@ static void qi_submit(struct vtd_unit *u, const uint64_t (*d)[2], unsigned int n
 {
     uint64_t *q = phys_to_virt(u->queue);
     uint32_t seq = ++u->seq;
+    uint64_t end;
 
     for (unsigned int i = 0; i <= n; i++) {
         uint64_t *e = &q[2 * u->tail];
@@ -152,8 +170,9 @@ static void qi_submit(struct vtd_unit *u, const uint64_t (*d)[2], unsigned int n
         u->tail = (u->tail + 1) % QI_ENTRIES;
     }
     vtd_write64(u, VTD_IQT, (uint64_t)u->tail << 4);
-    for (uint32_t i = 0; __atomic_load_n(u->status, __ATOMIC_ACQUIRE) != seq; i++) {
-        if (vtd_read32(u, VTD_FSTS) & FSTS_IQE || i == VTD_SPIN_LIMIT) {
+    end = system_time_ns() + VTD_TIMEOUT_MS * 1000000ull;
+    while (__atomic_load_n(u->status, __ATOMIC_ACQUIRE) != seq) {
+        if (vtd_read32(u, VTD_FSTS) & FSTS_IQE || system_time_ns() > end) {
             pr_err("VT-d %#lx: invalidation queue error (FSTS %#x, head %#lx)\n",
                    u->drhd->base, vtd_read32(u, VTD_FSTS), vtd_read64(u, VTD_IQH));
             return;
@@ -476,7 +495,34 @@ static int vtd_init_unit(struct vtd_unit *u)
     return 0;
 }
 
+static int vtd_setup(void);
+
+/* Set-up failed: leave every unit as firmware would, translating nothing,
+ * so that "no IOMMU" is what the machine really has. */
+static void vtd_all_off(void)
+{
+    for (unsigned int i = 0; i < vtd_nr_units; i++) {
+        struct vtd_unit *u = &vtd_units[i];
+
+        if (!u->regs)
+            continue;
+        for (uint32_t bit = GCMD_TE; bit >= GCMD_CFI; bit >>= 1)
+            if ((GSTS_STATES & bit) && (vtd_read32(u, VTD_GSTS) & bit))
+                vtd_gcmd(u, bit, false);
+        u->qi = false;
+    }
+}
+
 static int vtd_init(void)
+{
+    int rc = vtd_setup();
+
+    if (rc)
+        vtd_all_off();
+    return rc;
+}
+
+static int vtd_setup(void)
 {
     int rc;
 
@@ -509,6 +555,7 @@ static int vtd_init(void)
     for (unsigned int i = 0; i < vtd_nr_units; i++)
         if (!vtd_gcmd(&vtd_units[i], GCMD_TE, true))
             return -EIO;
+    vtd_ir_init(dmar.flags);            /* logs why, if it cannot */
     return 0;
 }
 
@@ -530,4 +577,7 @@ const struct iommu_ops vtd_ops = {
     .attach = vtd_attach,
     .detach = vtd_detach,
     .reserved = vtd_reserved,
+    .irq_enabled = vtd_ir_enabled,
+    .irq_setup = vtd_irq_setup,
+    .irq_free = vtd_irq_free,
 };
