@@ -1702,6 +1702,12 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
     SCENARIOS.append(S(f"hv-{_name}-bios", "qemu", smp=2, mem=1024, timeout=180,
                        expect="dom0-typing", modules=DOM0_TS_MODULES,
                        input=_script, check=_check))
+# hv-create-vtd-bios: the same behind VT-d: dom0's grant and foreign
+# mappings of the guests' pages go into its I/O tables and out again.
+SCENARIOS.append(S("hv-create-vtd-bios", "qemu", smp=2, mem=1024, timeout=180,
+                   expect="dom0-typing", modules=DOM0_TS_MODULES, input=TS_CREATE,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOMMU: VT-d: DMA remapping on"], check_create)))
 # On Bochs (VMX): create, crash (a domU's triple fault under VMX), sched
 # (which found input events that come for bytes already read ending top).
 for _name, _script, _check in (("create", TS_CREATE, check_create),
