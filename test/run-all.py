@@ -400,6 +400,14 @@ SCENARIOS.append(S("guest-pci-edu-vtd-off-bios", "qemu", "bios", smp=2, mem=512,
                    devices=vtd_edu_devices,
                    check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
                                    r"\(d0\) iommu: checks skipped"], edu_released)))
+# iommu_qinval=0: the same through VT-d's invalidation registers (no queue,
+# hence no interrupt remapping).
+SCENARIOS.append(S("guest-pci-edu-vtd-noqi-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu_qinval=0", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_edu_devices,
+                   check=all_seen([r"no queued invalidation \(iommu_qinval=0\): using the registers",
+                                   r"IOMMU: VT-d: DMA remapping on, interrupt remapping off"],
+                                  iommu_faults_logged)))
 for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-edu-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",

@@ -20,6 +20,7 @@
  * count logged), and clears it.
  */
 #include <petrel/acpi.h>
+#include <petrel/cmdline.h>
 #include <petrel/errno.h>
 #include <petrel/iommu.h>
 #include <petrel/lib.h>
@@ -59,6 +60,13 @@ bool vtd_coherent = true;
 bool vtd_caching_mode;
 
 static struct dmar_info dmar;
+static bool opt_qinval = true;          /* iommu_qinval=0: the registers instead */
+
+static int set_qinval(const char *val, size_t len)
+{
+    return cmdline_parse_bool(val, len, &opt_qinval);
+}
+CMDLINE_PARAM("iommu_qinval", set_qinval);
 
 /* ---- registers ------------------------------------------------------------ */
 
@@ -480,12 +488,13 @@ static int vtd_init_unit(struct vtd_unit *u)
     vtd_write64(u, VTD_RTADDR, u->root);        /* legacy mode root table */
     if (!vtd_gcmd(u, GCMD_SRTP, true))
         return -EIO;
-    if (u->ecap & ECAP_QI) {
+    if ((u->ecap & ECAP_QI) && opt_qinval) {
         rc = vtd_qi_enable(u);
         if (rc)
             return rc;
     } else {
-        pr_info("VT-d %#lx: no queued invalidation: using the registers\n", u->drhd->base);
+        pr_info("VT-d %#lx: no queued invalidation (%s): using the registers\n",
+                u->drhd->base, opt_qinval ? "the unit lacks it" : "iommu_qinval=0");
     }
     vtd_flush_context_all(u);
     vtd_write32(u, VTD_FEDATA, VEC_IOMMU_FAULT);
