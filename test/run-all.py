@@ -1252,6 +1252,13 @@ DOM0_TYPED = [(r"^dom0# $", b"echo helo\x1b[Dl\r"), (r"^hello$", None),
 SCENARIOS.append(S("dom0-typing-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES,
                    input=DOM0_TYPED))
+# dom0-typing-vtd-bios: the same behind VT-d with interrupt remapping: the
+# serial port's receive interrupt comes through the I/O APIC's remapped
+# entry (compatibility format is blocked).
+SCENARIOS.append(S("dom0-typing-vtd-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_TYPED,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOAPIC: ISA IRQ 4 -> GSI \d+ .* remapped by the IOMMU"])))
 # dom0-xs-bios: dom0's xenstored and the shell's xs command on dom0's own
 # tree (docs/xenstore.md): the tree Xen's toolstack makes, a write read
 # back, errors named as the wire protocol names them, a removed subtree.

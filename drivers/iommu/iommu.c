@@ -329,3 +329,9 @@ void iommu_irq_free(const struct pci_dev *dev, unsigned int index)
     if (iommu_irq_remapping())
         ops->irq_free(dev, index);
 }
+
+int iommu_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
+                       uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi)
+{
+    return ops->ioapic_setup(ioapic_id, pin, vector, dest, level, rte_lo, rte_hi);
+}

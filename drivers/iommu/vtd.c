@@ -101,29 +101,21 @@ void vtd_sync(const void *p, size_t len)
     asm volatile("mfence" ::: "memory");
 }
 
-/* Poll until (reg & mask) == want, for at most 'ms' milliseconds; false if
- * the unit never gets there (logged when 'complain'). */
-static bool vtd_poll32(struct vtd_unit *u, unsigned int reg, uint32_t mask, uint32_t want,
-                       unsigned int ms, bool complain)
+/* Poll until (reg & mask) == want; false (logged) if the unit takes longer
+ * than VTD_TIMEOUT_MS: it is broken, and the caller says what it could not
+ * do. */
+static bool vtd_wait32(struct vtd_unit *u, unsigned int reg, uint32_t mask, uint32_t want)
 {
-    uint64_t end = system_time_ns() + ms * 1000000ull;
+    uint64_t end = system_time_ns() + VTD_TIMEOUT_MS * 1000000ull;
 
     while ((vtd_read32(u, reg) & mask) != want) {
         if (system_time_ns() > end) {
-            if (complain)
-                pr_err("VT-d %#lx: register %#x stuck (mask %#x)\n", u->drhd->base, reg, mask);
+            pr_err("VT-d %#lx: register %#x stuck (mask %#x)\n", u->drhd->base, reg, mask);
             return false;
         }
         cpu_relax();
     }
     return true;
-}
-
-/* The hardware is broken if it takes this long: the caller says what it
- * could not do. */
-static bool vtd_wait32(struct vtd_unit *u, unsigned int reg, uint32_t mask, uint32_t want)
-{
-    return vtd_poll32(u, reg, mask, want, VTD_TIMEOUT_MS, true);
 }
 
 static bool vtd_wait64(struct vtd_unit *u, unsigned int reg, uint64_t bit)
@@ -149,9 +141,7 @@ bool vtd_gcmd(struct vtd_unit *u, uint32_t bit, bool on)
     vtd_write32(u, VTD_GCMD, on ? sts | bit : sts & ~bit);
     if (bit == GCMD_WBF)
         return vtd_wait32(u, VTD_GSTS, bit, 0);
-    /* CFI: units that do not implement it (QEMU 7.2) never reflect it. */
-    return vtd_poll32(u, VTD_GSTS, bit, on ? bit : 0,
-                      bit == GCMD_CFI ? 10 : VTD_TIMEOUT_MS, bit != GCMD_CFI);
+    return vtd_wait32(u, VTD_GSTS, bit, on ? bit : 0);
 }
 
 /* ---- invalidation ----------------------------------------------------------- */
@@ -374,6 +364,20 @@ static void vtd_reserved(const struct pci_dev *dev,
     }
 }
 
+int vtd_ioapic_sid(unsigned int id)
+{
+    for (unsigned int i = 0; i < dmar.nr_units; i++)
+        for (unsigned int j = 0; j < dmar.unit[i].nr_scopes; j++) {
+            const struct dmar_scope *sc = &dmar.unit[i].scope[j];
+            unsigned int last = sc->nr_path - 1;
+
+            /* An I/O APIC sits on its start bus (a path of one hop). */
+            if (sc->type == DMAR_SCOPE_IOAPIC && sc->enum_id == id && sc->nr_path == 1)
+                return PCI_BDF(sc->bus, sc->path[last].dev, sc->path[last].fn);
+        }
+    return -1;
+}
+
 /* ---- detection and set-up ---------------------------------------------- */
 
 static int vtd_detect(const struct acpi_info *ai)
@@ -589,4 +593,5 @@ const struct iommu_ops vtd_ops = {
     .irq_enabled = vtd_ir_enabled,
     .irq_setup = vtd_irq_setup,
     .irq_free = vtd_irq_free,
+    .ioapic_setup = vtd_ioapic_setup,
 };

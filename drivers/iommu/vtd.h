@@ -142,6 +142,11 @@ bool vtd_ir_enabled(void);
 int vtd_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
                   uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
 void vtd_irq_free(const struct pci_dev *dev, unsigned int index);
+int vtd_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector, uint32_t dest,
+                     bool level, uint32_t *rte_lo, uint32_t *rte_hi);
+/* vtd.c: the source id of I/O APIC 'id' from the DMAR's I/O APIC scopes,
+ * or -1 when none names it. */
+int vtd_ioapic_sid(unsigned int id);
 
 /* vtd_pt.c: the per-domain tables and context entries (the iommu_ops hooks). */
 struct iommu_space;

@@ -9,9 +9,11 @@
  * After each change the interrupt entry caches are invalidated (queued
  * invalidation, which every remapping unit must have: 6.5.2).
  *
- * Compatibility-format interrupts stay allowed (GCMD.CFI): the I/O APIC's
- * redirection entries are not yet programmed in remappable format, and
- * Petrel's serial console takes its receive interrupt through it.
+ * The I/O APIC's redirection entries are remappable too (Petrel routes a
+ * pin only after iommu_init(): drivers/ioapic.c asks for an entry, whose
+ * requester check uses the I/O APIC's source id from the DMAR's I/O APIC
+ * scope). Compatibility-format interrupts are therefore blocked (GCMD.CFI
+ * stays clear): no device can raise a vector it was not given.
  *
  * Locking: ir_lock (IRQs off) guards the table and its owners; taken after
  * drivers/msi.c's pirq_lock and before the units' locks.
@@ -26,12 +28,18 @@
 
 #define IR_ENTRIES      256                     /* one frame of 16-byte entries */
 #define IR_SIZE_FIELD   7                       /* IRTA.S: 2^(S+1) entries */
+#define IR_SEG_IOAPIC   0xffff                  /* owner[].seg of an I/O APIC pin */
 #define IRTE_P          (1ull << 0)
+#define IRTE_LEVEL      (1ull << 4)             /* TM: level-triggered */
 #define IRTE_VECTOR(v)  ((uint64_t)(v) << 16)
 #define IRTE_DEST(a)    ((uint64_t)(a) << 40)   /* xAPIC: DST bits 15:8 */
 #define IRTE_SVT_RID    (1ull << 18)            /* high quadword: check the SID */
 #define MSI_IR_FORMAT   (1u << 4)               /* remappable format */
 #define MSI_IR_INDEX(h) (((h) & 0x7fffu) << 5 | (((h) >> 15) & 1u) << 2)
+/* Remappable I/O APIC redirection entry (5.1.5.1): format bit 48, handle
+ * bits 14:0 in 63:49 and bit 15 in bit 11. */
+#define RTE_IR_LO(h)    ((((h) >> 15) & 1u) << 11)
+#define RTE_IR_HI(h)    (1u << 16 | ((h) & 0x7fffu) << 17)
 
 static spinlock_t ir_lock = SPINLOCK_INIT;
 static paddr_t irt;                             /* the table, 0: not remapping */
@@ -52,12 +60,13 @@ static void ir_flush_all(void)
     }
 }
 
-static int ir_find(const struct pci_dev *dev, unsigned int index, bool alloc)
+/* The entry of (seg, bdf, index), or with 'alloc' a free one. ir_lock held. */
+static int ir_find(uint16_t seg, uint16_t bdf, unsigned int index, bool alloc)
 {
     int free = -1;
 
     for (int i = 0; i < IR_ENTRIES; i++) {
-        if (owner[i].used && owner[i].seg == dev->seg && owner[i].bdf == dev->bdf &&
+        if (owner[i].used && owner[i].seg == seg && owner[i].bdf == bdf &&
             owner[i].index == index)
             return i;
         if (!owner[i].used && free < 0)
@@ -66,39 +75,68 @@ static int ir_find(const struct pci_dev *dev, unsigned int index, bool alloc)
     return alloc ? free : -1;
 }
 
-int vtd_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
-                         uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data)
+/* Give (seg, bdf, index) an entry sending 'vector' to 'dest' (fixed,
+ * physical; level or edge); with sid >= 0 only requester sid may use it.
+ * The handle, or -ENOSPC. */
+static int ir_set(uint16_t seg, uint16_t bdf, unsigned int index, uint8_t vector,
+                  uint32_t dest, bool level, int sid)
 {
     unsigned long flags = spin_lock_irqsave(&ir_lock);
-    int h = ir_find(dev, index, true);
+    int h = ir_find(seg, bdf, index, true);
     uint64_t *e;
 
-    if (h < 0) {
-        spin_unlock_irqrestore(&ir_lock, flags);
-        return -ENOSPC;
+    if (h >= 0) {
+        owner[h].used = true;
+        owner[h].seg = seg;
+        owner[h].bdf = bdf;
+        owner[h].index = index;
+        e = (uint64_t *)phys_to_virt(irt) + 2 * h;
+        /* The high half (the requester check) first; the low half, with P,
+         * in one store (9.10). */
+        __atomic_store_n(&e[1], sid >= 0 ? IRTE_SVT_RID | (uint16_t)sid : 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&e[0], IRTE_P | IRTE_VECTOR(vector) | IRTE_DEST(dest) |
+                                (level ? IRTE_LEVEL : 0), __ATOMIC_RELEASE);
+        vtd_sync(e, 16);
+        ir_flush_all();
     }
-    owner[h].used = true;
-    owner[h].seg = dev->seg;
-    owner[h].bdf = dev->bdf;
-    owner[h].index = index;
-    e = (uint64_t *)phys_to_virt(irt) + 2 * h;
-    /* The high half (the requester check) first; the low half, with P,
-     * in one store (9.10). */
-    __atomic_store_n(&e[1], IRTE_SVT_RID | dev->bdf, __ATOMIC_RELEASE);
-    __atomic_store_n(&e[0], IRTE_P | IRTE_VECTOR(vector) | IRTE_DEST(dest), __ATOMIC_RELEASE);
-    vtd_sync(e, 16);
-    ir_flush_all();
     spin_unlock_irqrestore(&ir_lock, flags);
+    return h < 0 ? -ENOSPC : h;
+}
+
+int vtd_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
+                  uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data)
+{
+    int h = ir_set(dev->seg, dev->bdf, index, vector, dest, false, dev->bdf);
+
+    if (h < 0)
+        return h;
     *addr_lo = 0xfee00000u | MSI_IR_FORMAT | MSI_IR_INDEX((unsigned int)h);
     *addr_hi = 0;
     *data = 0;                                  /* no subhandle */
     return 0;
 }
 
+int vtd_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector, uint32_t dest,
+                     bool level, uint32_t *rte_lo, uint32_t *rte_hi)
+{
+    int sid = vtd_ioapic_sid(ioapic_id);
+    int h;
+
+    if (sid < 0)
+        pr_warn("VT-d: no DMAR scope for I/O APIC %u: its interrupts are not checked "
+                "for their source\n", ioapic_id);
+    h = ir_set(IR_SEG_IOAPIC, (uint16_t)ioapic_id, pin, vector, dest, level, sid);
+    if (h < 0)
+        return h;
+    *rte_lo |= RTE_IR_LO((unsigned int)h);
+    *rte_hi = RTE_IR_HI((unsigned int)h);
+    return 0;
+}
+
 void vtd_irq_free(const struct pci_dev *dev, unsigned int index)
 {
     unsigned long flags = spin_lock_irqsave(&ir_lock);
-    int h = ir_find(dev, index, false);
+    int h = ir_find(dev->seg, dev->bdf, index, false);
     uint64_t *e;
 
     if (h >= 0) {
@@ -160,9 +198,8 @@ void vtd_ir_init(uint8_t dmar_flags)
         spin_lock(&u->lock);
         vtd_flush_iec(u);
         spin_unlock(&u->lock);
-        if (!vtd_gcmd(u, GCMD_CFI, true))
-            pr_info("VT-d %#lx: compatibility-format interrupts: the unit's own rule "
-                    "(CFI not reflected)\n", u->drhd->base);
+        if (vtd_read32(u, VTD_GSTS) & GCMD_CFI)
+            vtd_gcmd(u, GCMD_CFI, false);       /* compatibility format blocked */
         if (!vtd_gcmd(u, GCMD_IRE, true)) {
             ir_off();
             return;

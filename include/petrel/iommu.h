@@ -91,6 +91,12 @@ struct iommu_ops {
     int (*irq_setup)(const struct pci_dev *dev, unsigned int index, uint8_t vector,
                      uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
     void (*irq_free)(const struct pci_dev *dev, unsigned int index);
+    /* I/O APIC 'ioapic_id' (the MADT's id) pin 'pin': an entry for vector
+     * -> dest (fixed, physical; level-triggered when 'level'); ORs the
+     * remappable format's bits into *rte_lo (which holds the vector,
+     * trigger and polarity) and sets *rte_hi. 0 or -ENOSPC. */
+    int (*ioapic_setup)(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
+                        uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi);
 };
 
 /* The vendor drivers the neutral layer tries, in order. */
@@ -134,5 +140,9 @@ bool iommu_irq_remapping(void);
 int iommu_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
                     uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
 void iommu_irq_free(const struct pci_dev *dev, unsigned int index);
+/* drivers/ioapic.c: a pin's redirection entry in remappable form (see
+ * iommu_ops.ioapic_setup); only when iommu_irq_remapping(). */
+int iommu_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
+                       uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi);
 
 #endif
