@@ -335,7 +335,21 @@ def virtio_net_devices(scratch):
 
 
 # With QEMU's VT-d (docs/iommu.md): it must come before the other devices.
-VTD = ["-device", "intel-iommu,intremap=off"]
+VTD = ["-device", "intel-iommu,intremap=on,eim=off"]
+VTD_IR_SEEN = (r"IOMMU: VT-d: DMA remapping on, interrupt remapping on",
+               r"PCI 00:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
+               r"pirq \d+, remapped by the IOMMU")
+
+
+def all_seen(patterns, then=None):
+    """A guest scenario's check (GuestJudge has no must_see): every
+    pattern matched some line, and then `then` (a check) passes."""
+    def check(judge):
+        for pat in patterns:
+            if not any(re.search(pat, l) for l in judge.lines):
+                return f"no line matching {pat!r}"
+        return then(judge) if then else None
+    return check
 
 
 def vtd_edu_devices(scratch):
@@ -383,17 +397,27 @@ SCENARIOS.append(S("iommu-force-none-bios", "qemu", "bios", smp=2, mem=512,
 SCENARIOS.append(S("guest-pci-edu-vtd-off-bios", "qemu", "bios", smp=2, mem=512,
                    cmdline=GUEST_CMDLINE + " iommu=off", expect="guest",
                    module=os.path.join(GUESTS, "pci-edu.elf"),
-                   devices=vtd_edu_devices, check=edu_released,
-                   must_see=[r"IOMMU: off \(iommu=off\): device DMA is not confined"]))
+                   devices=vtd_edu_devices,
+                   check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
+                                   r"\(d0\) iommu: checks skipped"], edu_released)))
+# iommu_qinval=0: the same through VT-d's invalidation registers (no queue,
+# hence no interrupt remapping).
+SCENARIOS.append(S("guest-pci-edu-vtd-noqi-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu_qinval=0", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_edu_devices,
+                   check=all_seen([r"no queued invalidation \(iommu_qinval=0\): using the registers",
+                                   r"IOMMU: VT-d: DMA remapping on, interrupt remapping off"],
+                                  iommu_faults_logged)))
 for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-edu-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
-                       devices=vtd_edu_devices, check=iommu_faults_logged))
+                       devices=vtd_edu_devices,
+                       check=all_seen(VTD_IR_SEEN, iommu_faults_logged)))
     SCENARIOS.append(S(f"guest-pci-msix-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-msix.elf"),
-                       devices=vtd_virtio_net_devices))
+                       devices=vtd_virtio_net_devices, check=all_seen(VTD_IR_SEEN)))
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
@@ -1228,6 +1252,13 @@ DOM0_TYPED = [(r"^dom0# $", b"echo helo\x1b[Dl\r"), (r"^hello$", None),
 SCENARIOS.append(S("dom0-typing-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES,
                    input=DOM0_TYPED))
+# dom0-typing-vtd-bios: the same behind VT-d with interrupt remapping: the
+# serial port's receive interrupt comes through the I/O APIC's remapped
+# entry (compatibility format is blocked).
+SCENARIOS.append(S("dom0-typing-vtd-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_TYPED,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOAPIC: ISA IRQ 4 -> GSI \d+ .* remapped by the IOMMU"])))
 # dom0-xs-bios: dom0's xenstored and the shell's xs command on dom0's own
 # tree (docs/xenstore.md): the tree Xen's toolstack makes, a write read
 # back, errors named as the wire protocol names them, a removed subtree.
@@ -1790,6 +1821,12 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
     SCENARIOS.append(S(f"hv-{_name}-bios", "qemu", smp=2, mem=1024, timeout=180,
                        expect="dom0-typing", modules=DOM0_TS_MODULES,
                        input=_script, check=_check))
+# hv-create-vtd-bios: the same behind VT-d: dom0's grant and foreign
+# mappings of the guests' pages go into its I/O tables and out again.
+SCENARIOS.append(S("hv-create-vtd-bios", "qemu", smp=2, mem=1024, timeout=180,
+                   expect="dom0-typing", modules=DOM0_TS_MODULES, input=TS_CREATE,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOMMU: VT-d: DMA remapping on"], check_create)))
 # On Bochs (VMX): create, crash (a domU's triple fault under VMX), sched
 # (which found input events that come for bytes already read ending top).
 for _name, _script, _check in (("create", TS_CREATE, check_create),

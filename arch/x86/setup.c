@@ -269,11 +269,11 @@ void start_petrel(paddr_t mbi_pa)
     apic_init(acpi_info.lapic_base);
     apic_init_cpu(true);
     bsp_percpu.apic_id = apic_id();
-    iommu_init(&acpi_info);         /* its fault interrupt names the boot CPU */
     tsc_init(&acpi_info);
     wallclock_init();
     timer_hw_init();
     timer_init_cpu();
+    iommu_init(&acpi_info);         /* after the APIC (its fault interrupt) and the clock */
     if (!timer_selftest())
         pr_err("timer: the one-shot timer did not fire on the boot CPU\n");
     console_input_init();

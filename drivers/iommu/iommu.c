@@ -63,6 +63,14 @@ static int set_iommu(const char *val, size_t len)
 }
 CMDLINE_PARAM("iommu", set_iommu);
 
+bool iommu_opt_intremap = true;
+
+static int set_intremap(const char *val, size_t len)
+{
+    return cmdline_parse_bool(val, len, &iommu_opt_intremap);
+}
+CMDLINE_PARAM("iommu_intremap", set_intremap);
+
 bool iommu_enabled(void)
 {
     return ops != NULL;
@@ -90,8 +98,8 @@ void iommu_init(const struct acpi_info *ai)
             rc = vendors[i]->init();
         if (!rc) {
             ops = vendors[i];
-            pr_info("IOMMU: %s: DMA remapping on%s\n", ops->name,
-                    ops->irq_setup ? ", interrupt remapping on" : "");
+            pr_info("IOMMU: %s: DMA remapping on, interrupt remapping %s\n", ops->name,
+                    iommu_irq_remapping() ? "on" : "off");
             return;
         }
         why = "the one the firmware describes cannot be used (see above)";
@@ -329,7 +337,7 @@ void iommu_domain_destroy(struct domain *d)
 
 bool iommu_irq_remapping(void)
 {
-    return ops && ops->irq_setup;
+    return ops && ops->irq_enabled && ops->irq_enabled();
 }
 
 int iommu_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
@@ -342,4 +350,10 @@ void iommu_irq_free(const struct pci_dev *dev, unsigned int index)
 {
     if (iommu_irq_remapping())
         ops->irq_free(dev, index);
+}
+
+int iommu_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
+                       uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi)
+{
+    return ops->ioapic_setup(ioapic_id, pin, vector, dest, level, rte_lo, rte_hi);
 }

@@ -20,6 +20,7 @@
  * count logged), and clears it.
  */
 #include <petrel/acpi.h>
+#include <petrel/cmdline.h>
 #include <petrel/errno.h>
 #include <petrel/iommu.h>
 #include <petrel/lib.h>
@@ -33,7 +34,7 @@
 #include <x86/traps.h>
 #include "vtd.h"
 
-#define VTD_SPIN_LIMIT  100000000u      /* polls before a unit is declared stuck */
+#define VTD_TIMEOUT_MS  1000            /* a unit slower than this is broken */
 #define QI_ENTRIES      256             /* one frame of 16-byte descriptors */
 #define FAULT_BURST     10              /* fault lines per second */
 
@@ -59,6 +60,13 @@ bool vtd_coherent = true;
 bool vtd_caching_mode;
 
 static struct dmar_info dmar;
+static bool opt_qinval = true;          /* iommu_qinval=0: the registers instead */
+
+static int set_qinval(const char *val, size_t len)
+{
+    return cmdline_parse_bool(val, len, &opt_qinval);
+}
+CMDLINE_PARAM("iommu_qinval", set_qinval);
 
 /* ---- registers ------------------------------------------------------------ */
 
@@ -93,33 +101,40 @@ void vtd_sync(const void *p, size_t len)
     asm volatile("mfence" ::: "memory");
 }
 
-/* Poll until (reg & mask) == want; false (logged) if the unit never gets
- * there: the hardware is broken, and the caller says what it could not do. */
+/* Poll until (reg & mask) == want; false (logged) if the unit takes longer
+ * than VTD_TIMEOUT_MS: it is broken, and the caller says what it could not
+ * do. */
 static bool vtd_wait32(struct vtd_unit *u, unsigned int reg, uint32_t mask, uint32_t want)
 {
-    for (uint32_t i = 0; i < VTD_SPIN_LIMIT; i++) {
-        if ((vtd_read32(u, reg) & mask) == want)
-            return true;
+    uint64_t end = system_time_ns() + VTD_TIMEOUT_MS * 1000000ull;
+
+    while ((vtd_read32(u, reg) & mask) != want) {
+        if (system_time_ns() > end) {
+            pr_err("VT-d %#lx: register %#x stuck (mask %#x)\n", u->drhd->base, reg, mask);
+            return false;
+        }
         cpu_relax();
     }
-    pr_err("VT-d %#lx: register %#x stuck (mask %#x)\n", u->drhd->base, reg, mask);
-    return false;
+    return true;
 }
 
 static bool vtd_wait64(struct vtd_unit *u, unsigned int reg, uint64_t bit)
 {
-    for (uint32_t i = 0; i < VTD_SPIN_LIMIT; i++) {
-        if (!(vtd_read64(u, reg) & bit))
-            return true;
+    uint64_t end = system_time_ns() + VTD_TIMEOUT_MS * 1000000ull;
+
+    while (vtd_read64(u, reg) & bit) {
+        if (system_time_ns() > end) {
+            pr_err("VT-d %#lx: register %#x stuck\n", u->drhd->base, reg);
+            return false;
+        }
         cpu_relax();
     }
-    pr_err("VT-d %#lx: register %#x stuck\n", u->drhd->base, reg);
-    return false;
+    return true;
 }
 
 /* Set or clear a state bit of GCMD, or issue a one-shot command, and wait
  * for GSTS to show it (11.4.4: write back the other states as they are). */
-static bool vtd_gcmd(struct vtd_unit *u, uint32_t bit, bool on)
+bool vtd_gcmd(struct vtd_unit *u, uint32_t bit, bool on)
 {
     uint32_t sts = vtd_read32(u, VTD_GSTS) & GSTS_STATES;
 
@@ -137,6 +152,7 @@ static void qi_submit(struct vtd_unit *u, const uint64_t (*d)[2], unsigned int n
 {
     uint64_t *q = phys_to_virt(u->queue);
     uint32_t seq = ++u->seq;
+    uint64_t end;
 
     for (unsigned int i = 0; i <= n; i++) {
         uint64_t *e = &q[2 * u->tail];
@@ -152,8 +168,9 @@ static void qi_submit(struct vtd_unit *u, const uint64_t (*d)[2], unsigned int n
         u->tail = (u->tail + 1) % QI_ENTRIES;
     }
     vtd_write64(u, VTD_IQT, (uint64_t)u->tail << 4);
-    for (uint32_t i = 0; __atomic_load_n(u->status, __ATOMIC_ACQUIRE) != seq; i++) {
-        if (vtd_read32(u, VTD_FSTS) & FSTS_IQE || i == VTD_SPIN_LIMIT) {
+    end = system_time_ns() + VTD_TIMEOUT_MS * 1000000ull;
+    while (__atomic_load_n(u->status, __ATOMIC_ACQUIRE) != seq) {
+        if (vtd_read32(u, VTD_FSTS) & FSTS_IQE || system_time_ns() > end) {
             pr_err("VT-d %#lx: invalidation queue error (FSTS %#x, head %#lx)\n",
                    u->drhd->base, vtd_read32(u, VTD_FSTS), vtd_read64(u, VTD_IQH));
             return;
@@ -347,6 +364,20 @@ static void vtd_reserved(const struct pci_dev *dev,
     }
 }
 
+int vtd_ioapic_sid(unsigned int id)
+{
+    for (unsigned int i = 0; i < dmar.nr_units; i++)
+        for (unsigned int j = 0; j < dmar.unit[i].nr_scopes; j++) {
+            const struct dmar_scope *sc = &dmar.unit[i].scope[j];
+            unsigned int last = sc->nr_path - 1;
+
+            /* An I/O APIC sits on its start bus (a path of one hop). */
+            if (sc->type == DMAR_SCOPE_IOAPIC && sc->enum_id == id && sc->nr_path == 1)
+                return PCI_BDF(sc->bus, sc->path[last].dev, sc->path[last].fn);
+        }
+    return -1;
+}
+
 /* ---- detection and set-up ---------------------------------------------- */
 
 static int vtd_detect(const struct acpi_info *ai)
@@ -461,12 +492,13 @@ static int vtd_init_unit(struct vtd_unit *u)
     vtd_write64(u, VTD_RTADDR, u->root);        /* legacy mode root table */
     if (!vtd_gcmd(u, GCMD_SRTP, true))
         return -EIO;
-    if (u->ecap & ECAP_QI) {
+    if ((u->ecap & ECAP_QI) && opt_qinval) {
         rc = vtd_qi_enable(u);
         if (rc)
             return rc;
     } else {
-        pr_info("VT-d %#lx: no queued invalidation: using the registers\n", u->drhd->base);
+        pr_info("VT-d %#lx: no queued invalidation (%s): using the registers\n",
+                u->drhd->base, opt_qinval ? "the unit lacks it" : "iommu_qinval=0");
     }
     vtd_flush_context_all(u);
     vtd_write32(u, VTD_FEDATA, VEC_IOMMU_FAULT);
@@ -476,7 +508,34 @@ static int vtd_init_unit(struct vtd_unit *u)
     return 0;
 }
 
+static int vtd_setup(void);
+
+/* Set-up failed: leave every unit as firmware would, translating nothing,
+ * so that "no IOMMU" is what the machine really has. */
+static void vtd_all_off(void)
+{
+    for (unsigned int i = 0; i < vtd_nr_units; i++) {
+        struct vtd_unit *u = &vtd_units[i];
+
+        if (!u->regs)
+            continue;
+        for (uint32_t bit = GCMD_TE; bit >= GCMD_CFI; bit >>= 1)
+            if ((GSTS_STATES & bit) && (vtd_read32(u, VTD_GSTS) & bit))
+                vtd_gcmd(u, bit, false);
+        u->qi = false;
+    }
+}
+
 static int vtd_init(void)
+{
+    int rc = vtd_setup();
+
+    if (rc)
+        vtd_all_off();
+    return rc;
+}
+
+static int vtd_setup(void)
 {
     int rc;
 
@@ -509,6 +568,7 @@ static int vtd_init(void)
     for (unsigned int i = 0; i < vtd_nr_units; i++)
         if (!vtd_gcmd(&vtd_units[i], GCMD_TE, true))
             return -EIO;
+    vtd_ir_init(dmar.flags);            /* logs why, if it cannot */
     return 0;
 }
 
@@ -530,4 +590,8 @@ const struct iommu_ops vtd_ops = {
     .attach = vtd_attach,
     .detach = vtd_detach,
     .reserved = vtd_reserved,
+    .irq_enabled = vtd_ir_enabled,
+    .irq_setup = vtd_irq_setup,
+    .irq_free = vtd_irq_free,
+    .ioapic_setup = vtd_ioapic_setup,
 };

@@ -130,6 +130,24 @@ void vtd_flush_iec(struct vtd_unit *u);
 /* The unit whose scope covers dev, or NULL. */
 struct vtd_unit *vtd_unit_of(const struct pci_dev *dev);
 
+/* Set or clear a GCMD state bit, or issue a one-shot command; wait for GSTS
+ * to follow. false (logged) if the unit never does. */
+bool vtd_gcmd(struct vtd_unit *u, uint32_t bit, bool on);
+
+/* vtd_ir.c: interrupt remapping. vtd_ir_init() after the units are set up
+ * (queued invalidation on) turns it on where every unit can; otherwise
+ * vtd_ir_enabled() stays false, and the log says why. */
+void vtd_ir_init(uint8_t dmar_flags);
+bool vtd_ir_enabled(void);
+int vtd_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
+                  uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
+void vtd_irq_free(const struct pci_dev *dev, unsigned int index);
+int vtd_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector, uint32_t dest,
+                     bool level, uint32_t *rte_lo, uint32_t *rte_hi);
+/* vtd.c: the source id of I/O APIC 'id' from the DMAR's I/O APIC scopes,
+ * or -1 when none names it. */
+int vtd_ioapic_sid(unsigned int id);
+
 /* vtd_pt.c: the per-domain tables and context entries (the iommu_ops hooks). */
 struct iommu_space;
 struct iommu_space *vtd_space_create(uint16_t domid);

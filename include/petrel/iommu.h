@@ -81,14 +81,22 @@ struct iommu_ops {
      * each; the neutral layer maps them 1:1 on attach. */
     void (*reserved)(const struct pci_dev *dev,
                      void (*fn)(void *ctx, uint64_t first, uint64_t last), void *ctx);
-    /* Interrupt remapping (NULL when the units do not do it): give dev's
-     * message 'index' (MSI: 0; MSI-X: the table entry) an entry that sends
-     * 'vector' to APIC id 'dest' (fixed, physical, edge) and return the
-     * address and data to program instead. 0, -ENOSPC. irq_free: the entry
-     * is invalid once it returns. */
+    /* Interrupt remapping: is it on (NULL or false: messages are programmed
+     * in compatibility format and the next two are never called)? */
+    bool (*irq_enabled)(void);
+    /* Give dev's message 'index' (MSI: 0; MSI-X: the table entry) an entry
+     * that sends 'vector' to APIC id 'dest' (fixed, physical, edge) and
+     * return the address and data to program instead. 0, -ENOSPC.
+     * irq_free: the entry is invalid once it returns. Any context. */
     int (*irq_setup)(const struct pci_dev *dev, unsigned int index, uint8_t vector,
                      uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
     void (*irq_free)(const struct pci_dev *dev, unsigned int index);
+    /* I/O APIC 'ioapic_id' (the MADT's id) pin 'pin': an entry for vector
+     * -> dest (fixed, physical; level-triggered when 'level'); ORs the
+     * remappable format's bits into *rte_lo (which holds the vector,
+     * trigger and polarity) and sets *rte_hi. 0 or -ENOSPC. */
+    int (*ioapic_setup)(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
+                        uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi);
 };
 
 /* The vendor drivers the neutral layer tries, in order. */
@@ -109,6 +117,9 @@ bool iommu_fault_may_log(void);
  * without one panics, naming what is missing. Logs what it did.
  */
 void iommu_init(const struct acpi_info *ai);
+
+/* iommu_intremap= (default 1): may the vendor turn interrupt remapping on? */
+extern bool iommu_opt_intremap;
 
 /* Is device DMA translated (an IOMMU is on)? Constant after iommu_init(). */
 bool iommu_enabled(void);
@@ -138,5 +149,9 @@ bool iommu_irq_remapping(void);
 int iommu_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
                     uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
 void iommu_irq_free(const struct pci_dev *dev, unsigned int index);
+/* drivers/ioapic.c: a pin's redirection entry in remappable form (see
+ * iommu_ops.ioapic_setup); only when iommu_irq_remapping(). */
+int iommu_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
+                       uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi);
 
 #endif
