@@ -1391,6 +1391,14 @@ SCENARIOS.append(S("dom0-shell-bochs", "bochs", smp=2, mem=512,
 # devices go through it only with iommu_platform=on (and disable-legacy=on).
 # intremap=off: these check DMA remapping (interrupt remapping has its own).
 AMD_IOMMU = ["-device", "amd-iommu,intremap=off"]
+AMD_DMA_SEEN = (r"IOMMU: AMD-Vi: DMA remapping on, interrupt remapping off",)
+# With intremap=on QEMU's IVRS lists its I/O APIC, and Petrel remaps
+# interrupts: MSI and MSI-X through per-device tables, the I/O APIC's pins
+# (the serial port's) through the I/O APIC's.
+AMD_IR = ["-device", "amd-iommu,intremap=on"]
+AMD_IR_SEEN = (r"IOMMU: AMD-Vi: DMA remapping on, interrupt remapping on",
+               r"PCI 00:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
+               r"pirq \d+, remapped by the IOMMU")
 
 
 def amd_edu_devices(scratch):
@@ -1450,13 +1458,13 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-edu-amd-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
-                       devices=amd_edu_devices, check=amd_dma_refused,
-                       must_see=[r"IOMMU: AMD-Vi: DMA remapping on"]))
+                       devices=amd_edu_devices,
+                       check=all_seen(AMD_DMA_SEEN, amd_dma_refused)))
 SCENARIOS.append(S("guest-pci-edu-amd-faults-bios", "qemu", "bios", smp=2, mem=512,
                    cmdline=GUEST_CMDLINE, expect="guest",
                    module=os.path.join(GUESTS, "pci-edu.elf"),
-                   devices=amd_edu_devices, check=amd_faults_logged, skip=AMD_NO_EVENTS,
-                   must_see=[r"IOMMU: AMD-Vi: DMA remapping on"]))
+                   devices=amd_edu_devices, skip=AMD_NO_EVENTS,
+                   check=all_seen(AMD_DMA_SEEN, amd_faults_logged)))
 SCENARIOS.append(S("guest-pci-edu-amd-off-bios", "qemu", "bios", smp=2, mem=512,
                    cmdline=GUEST_CMDLINE + " iommu=off", expect="guest",
                    module=os.path.join(GUESTS, "pci-edu.elf"),
@@ -1477,8 +1485,25 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-msix-amd-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-msix.elf"),
-                       devices=amd_virtio_net_devices,
-                       must_see=[r"IOMMU: AMD-Vi: DMA remapping on"]))
+                       devices=amd_virtio_net_devices, check=all_seen(AMD_DMA_SEEN)))
+
+
+SCENARIOS.append(S("guest-pci-edu-amd-ir-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=lambda scratch: AMD_IR + edu_devices(scratch),
+                   check=all_seen(AMD_IR_SEEN, amd_dma_refused)))
+SCENARIOS.append(S("guest-pci-msix-amd-ir-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-msix.elf"),
+                   devices=lambda scratch: AMD_IR + iommu_platform(virtio_net_devices(scratch)),
+                   check=all_seen(AMD_IR_SEEN)))
+# dom0-typing-amd-ir-bios: the serial port's receive interrupt through the
+# I/O APIC's remapping table.
+SCENARIOS.append(S("dom0-typing-amd-ir-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_TYPED,
+                   devices=lambda scratch: list(AMD_IR),
+                   check=all_seen([r"IOAPIC: ISA IRQ 4 -> GSI \d+ .* remapped by the IOMMU"])))
 
 
 def amd_virtio_devices(scratch):

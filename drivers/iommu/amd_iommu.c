@@ -15,6 +15,8 @@
  * requester's bus:dev.fn, read or write, the address and the reason, the
  * others by name, at most IOMMU_FAULT_BURST lines a second.
  *
+ * Interrupt remapping: drivers/iommu/amd_iommu_ir.c.
+ *
  * IVMD blocks with the unity flag (AMD's RMRR) are identity-mapped for
  * their devices by the neutral layer; so are exclusion ranges, which
  * Petrel does not program into the exclusion registers.
@@ -57,6 +59,7 @@ struct amd_unit amd_units[IVRS_MAX_UNITS];
 unsigned int amd_nr_units;
 struct ivrs_info amd_ivrs;
 static bool np_cache;               /* a unit caches not-present entries */
+static const struct acpi_info *acpi;    /* from detect(), for init() */
 
 /* ---- registers ------------------------------------------------------------ */
 
@@ -268,6 +271,7 @@ static int amd_detect(const struct acpi_info *ai)
 
     if (!ai->ivrs_pa)
         return -ENODEV;
+    acpi = ai;
     t = map_firmware(ai->ivrs_pa, ai->ivrs_len);
     if (!t || ivrs_parse(t, ai->ivrs_len, &amd_ivrs)) {
         pr_err("AMD-Vi: IVRS table refused: %s at offset %u\n",
@@ -372,6 +376,8 @@ static int amd_init(void)
             return rc;
         }
     }
+    if (amd_ir_init(acpi))
+        return -ENOMEM;
     /* Every DTE blocks: from here on no device DMAs until attached. The
      * command buffer runs only while the unit is on (QEMU too). */
     for (unsigned int i = 0; i < amd_nr_units; i++) {
@@ -402,5 +408,9 @@ const struct iommu_ops amd_iommu_ops = {
     .attach = amd_attach,
     .detach = amd_detach,
     .reserved = amd_reserved,
+    .irq_enabled = amd_ir_enabled,
+    .irq_setup = amd_irq_setup,
+    .irq_free = amd_irq_free,
+    .ioapic_setup = amd_ioapic_setup,
 };
 

@@ -100,6 +100,17 @@ void amd_flush_irt(uint16_t devid);
  * its IVRS alias (the same when it has none). false: no unit covers it. */
 bool amd_devids(const struct pci_dev *dev, uint16_t *own, uint16_t *alias);
 
+/* amd_iommu_ir.c: interrupt remapping. amd_ir_init(): at set-up, before
+ * the units are on; 0 (remapping on or, logged, off) or -ENOMEM. */
+struct acpi_info;
+int amd_ir_init(const struct acpi_info *ai);
+bool amd_ir_enabled(void);
+int amd_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
+                  uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data);
+void amd_irq_free(const struct pci_dev *dev, unsigned int index);
+int amd_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
+                     uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi);
+
 /* amd_iommu_pt.c: the per-domain tables and device table entries. */
 int amd_pt_init(void);              /* the device table, every entry blocking */
 struct iommu_space *amd_space_create(uint16_t domid);

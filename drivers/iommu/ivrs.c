@@ -136,7 +136,8 @@ static int parse_entries(const uint8_t *t, size_t at, size_t end, struct ivrs_un
             if (u->nr_special == IVRS_MAX_SPECIAL)
                 return refuse(out, "too many special devices in one IVHD", at);
             u->special[u->nr_special++] = (struct ivrs_special){
-                .variety = e[7], .handle = e[4], .devid = (uint16_t)get(e + 5, 2),
+                .variety = e[7], .setting = e[3], .handle = e[4],
+                .devid = (uint16_t)get(e + 5, 2),
             };
             break;
         default:                    /* ACPI HID devices and types we do not use */

@@ -45,6 +45,7 @@ struct ivrs_range {
 
 struct ivrs_special {
     uint8_t variety;                /* IVRS_SPECIAL_* */
+    uint8_t setting;                /* DTE setting byte, as for ranges */
     uint8_t handle;                 /* IOAPIC id, HPET number */
     uint16_t devid;
 };

@@ -183,6 +183,7 @@ static void test_qemu_like_table(void **state)
     assert_int_equal(u->nr_special, 1);
     assert_int_equal(u->special[0].variety, IVRS_SPECIAL_IOAPIC);
     assert_int_equal(u->special[0].handle, 0x21);
+    assert_int_equal(u->special[0].setting, 0xd7);
     assert_int_equal(u->special[0].devid, 0x00a0);
     assert_int_equal(info.nr_ivmd, 1);
     assert_int_equal(info.ivmd[0].type, 0x21);
