@@ -1861,6 +1861,14 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
                        expect="dom0-typing", modules=DOM0_TS_MODULES,
                        input=_script, check=_check))
 
+# hv-create-amd-ir-bios: the create scenario behind AMD-Vi with interrupt
+# remapping: dom0's grant and foreign mappings of the guests' pages go
+# into its I/O tables and out again, all pages back at the end.
+SCENARIOS.append(S("hv-create-amd-ir-bios", "qemu", smp=2, mem=1024, timeout=180,
+                   expect="dom0-typing", modules=DOM0_TS_MODULES, input=TS_CREATE,
+                   devices=lambda scratch: list(AMD_IR),
+                   check=all_seen([AMD_IR_SEEN[0]], check_create)))
+
 
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a

@@ -376,8 +376,7 @@ static int amd_init(void)
             return rc;
         }
     }
-    if (amd_ir_init(acpi))
-        return -ENOMEM;
+    amd_ir_init(acpi);              /* on failure (logged) DMA remapping only */
     /* Every DTE blocks: from here on no device DMAs until attached. The
      * command buffer runs only while the unit is on (QEMU too). */
     for (unsigned int i = 0; i < amd_nr_units; i++) {

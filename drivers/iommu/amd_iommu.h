@@ -101,7 +101,8 @@ void amd_flush_irt(uint16_t devid);
 bool amd_devids(const struct pci_dev *dev, uint16_t *own, uint16_t *alias);
 
 /* amd_iommu_ir.c: interrupt remapping. amd_ir_init(): at set-up, before
- * the units are on; 0 (remapping on or, logged, off) or -ENOMEM. */
+ * the units are on; 0 (remapping on or, logged, off) or -ENOMEM (logged;
+ * every DTE's interrupt part cleared: no remapping). */
 struct acpi_info;
 int amd_ir_init(const struct acpi_info *ai);
 bool amd_ir_enabled(void);
