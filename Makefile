@@ -54,7 +54,7 @@ drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o
 iommu-y     := drivers/iommu/iommu.o drivers/iommu/dmar.o drivers/iommu/vtd.o drivers/iommu/vtd_pt.o \
 	drivers/iommu/vtd_ir.o \
 	drivers/iommu/iommu_pt.o drivers/iommu/ivrs.o drivers/iommu/amd_iommu.o drivers/iommu/amd_iommu_pt.o \
-	drivers/iommu/amd_iommu_ir.o
+	drivers/iommu/amd_iommu_ir.o drivers/iommu/amd_event.o
 sched-y     := sched/core.o sched/credit.o
 
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(vmx-y) $(common-y) \

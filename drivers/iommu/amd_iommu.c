@@ -48,13 +48,6 @@
 #define CW_STORE            (1ull << 0)
 #define INV_PAGES_ALL       (0x7ffffffffffff000ull | 1u << 1 | 1u << 0)  /* S, PDE */
 
-/* Event codes (2.5), bits 63:60 of the first quadword; flags in 59:48. */
-#define EVT_IO_PAGE_FAULT   0x2
-#define EVF_RW              (1u << 5)   /* a write */
-#define EVF_PE              (1u << 6)   /* permission denied */
-#define EVF_RZ              (1u << 7)   /* reserved bits */
-#define EVF_PR              (1u << 4)   /* the translation was present */
-
 struct amd_unit amd_units[IVRS_MAX_UNITS];
 unsigned int amd_nr_units;
 struct ivrs_info amd_ivrs;
@@ -158,50 +151,6 @@ static void flush_unit_all(struct amd_unit *u)
 
 /* ---- events ------------------------------------------------------------------ */
 
-static const char *event_name(unsigned int code)
-{
-    static const char *const names[] = {
-        [0x1] = "illegal device table entry",
-        [0x2] = "I/O page fault",
-        [0x3] = "device table hardware error",
-        [0x4] = "page table hardware error",
-        [0x5] = "illegal command",
-        [0x6] = "command hardware error",
-        [0x7] = "IOTLB invalidation timeout",
-        [0x8] = "invalid device request",
-        [0x9] = "invalid PPR request",
-        [0xa] = "event counter zero",
-    };
-
-    return code < ARRAY_SIZE(names) && names[code] ? names[code] : "unknown event";
-}
-
-static const char *fault_reason(unsigned int flags)
-{
-    if (flags & EVF_RZ)
-        return "reserved bits set";
-    if ((flags & EVF_PR) && (flags & EVF_PE))
-        return "permission denied";
-    return "page not present";
-}
-
-static void log_event(const struct amd_unit *u, uint64_t q0, uint64_t q1)
-{
-    unsigned int code = (unsigned int)(q0 >> 60), flags = (unsigned int)(q0 >> 48) & 0xfff;
-    uint16_t id = (uint16_t)q0;
-
-    if (!iommu_fault_may_log())
-        return;
-    if (code == EVT_IO_PAGE_FAULT)
-        pr_err("IOMMU fault: PCI %02x:%02x.%u %s at %#lx: reason %#x (%s: %s, flags %#x)\n",
-               PCI_BUS(id), PCI_SLOT(id), PCI_FUNC(id), flags & EVF_RW ? "write" : "read",
-               q1, code, event_name(code), fault_reason(flags), flags);
-    else
-        pr_err("AMD-Vi %#lx: event %#x (%s): device %02x:%02x.%u, address %#lx, raw %#lx\n",
-               u->ivhd->base, code, event_name(code), PCI_BUS(id), PCI_SLOT(id),
-               PCI_FUNC(id), q1, q0);
-}
-
 /* Read and log every new event of u, then acknowledge them. */
 static void events_unit(struct amd_unit *u)
 {
@@ -213,7 +162,7 @@ static void events_unit(struct amd_unit *u)
     while (u->evt_head != tail) {
         const uint64_t *e = &log[2 * u->evt_head];
 
-        log_event(u, __atomic_load_n(&e[0], __ATOMIC_ACQUIRE), e[1]);
+        amd_event_log(u->ivhd->base, __atomic_load_n(&e[0], __ATOMIC_ACQUIRE), e[1]);
         u->evt_head = (u->evt_head + 1) % RING_ENTRIES;
     }
     wr(u, AMD_EVT_HEAD, (uint64_t)u->evt_head << 4);

@@ -100,6 +100,11 @@ void amd_flush_irt(uint16_t devid);
  * its IVRS alias (the same when it has none). false: no unit covers it. */
 bool amd_devids(const struct pci_dev *dev, uint16_t *own, uint16_t *alias);
 
+/* amd_event.c (pure): log one event-log entry of the unit at 'base' (if
+ * iommu_fault_may_log() allows): an IO_PAGE_FAULT as "IOMMU fault: PCI
+ * bb:dd.f read|write at ADDR: reason 0x2 (...)", others by name. */
+void amd_event_log(uint64_t base, uint64_t q0, uint64_t q1);
+
 /* amd_iommu_ir.c: interrupt remapping. amd_ir_init(): at set-up, before
  * the units are on; 0 (remapping on or, logged, off) or -ENOMEM (logged;
  * every DTE's interrupt part cleared: no remapping). */
