@@ -319,7 +319,8 @@ def edu_released(judge):
     left = [i for i, l in enumerate(judge.lines) if "pci-edu: leaving pirq" in l
             or "(d0) leaving pirq" in l]
     off = [i for i, l in enumerate(judge.lines)
-           if re.search(r"PCI 00:[0-9a-f]{2}\.0: MSI disabled: domain 0's pirq \d+ released", l)]
+           if re.search(r"PCI [0-9a-f]{2}:[0-9a-f]{2}\.0: MSI disabled: domain 0's pirq \d+ "
+                        r"released", l)]
     if not left or not off or off[0] < left[0]:
         return "no 'MSI disabled: domain 0's pirq N released' line after the guest's last map"
     return None
@@ -337,7 +338,7 @@ def virtio_net_devices(scratch):
 # With QEMU's VT-d (docs/iommu.md): it must come before the other devices.
 VTD = ["-device", "intel-iommu,intremap=on,eim=off"]
 VTD_IR_SEEN = (r"IOMMU: VT-d: DMA remapping on, interrupt remapping on",
-               r"PCI 00:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
+               r"PCI [0-9a-f]{2}:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
                r"pirq \d+, remapped by the IOMMU")
 
 
@@ -400,6 +401,18 @@ SCENARIOS.append(S("guest-pci-edu-vtd-off-bios", "qemu", "bios", smp=2, mem=512,
                    devices=vtd_edu_devices,
                    check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
                                    r"\(d0\) iommu: checks skipped"], edu_released)))
+# guest-pci-edu-vtd-bridge-bios: edu behind a PCIe root port (bus 1): its
+# context entry is on the bridge's bus, covered by the INCLUDE_PCI_ALL unit.
+def vtd_bridged_edu_devices(scratch):
+    return VTD + ["-device", "pcie-root-port,id=rp1,chassis=1",
+                  "-device", "edu,dma_mask=4294967295,bus=rp1"]
+
+
+SCENARIOS.append(S("guest-pci-edu-vtd-bridge-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_bridged_edu_devices,
+                   check=all_seen(VTD_IR_SEEN + (r"\(d0\) edu at 01:00\.0",),
+                                  iommu_faults_logged)))
 # iommu_qinval=0: the same through VT-d's invalidation registers (no queue,
 # hence no interrupt remapping).
 SCENARIOS.append(S("guest-pci-edu-vtd-noqi-bios", "qemu", "bios", smp=2, mem=512,
