@@ -363,17 +363,18 @@ def vtd_virtio_net_devices(scratch):
                   "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,iommu_platform=on"]
 
 
-def iommu_faults_logged(judge):
+def iommu_faults_logged(judge, requester=None):
     """pci-edu under an IOMMU has edu DMA where dom0 has no RAM: each
     attempt the guest announces must have a fault line naming edu's
-    bus:dev.fn, the page, and read or write."""
+    bus:dev.fn (or 'requester', the id a bridge gives it), the page, and
+    read or write."""
     why = edu_released(judge)
     if why:
         return why
-    bdf = None
+    bdf = requester
     for l in judge.lines:
         m = re.search(r"PCI 0000:([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) 1234:11e8", l)
-        if m:
+        if m and not requester:
             bdf = m.group(1)
     if not bdf:
         return "no PCI line for the edu device"
@@ -413,6 +414,20 @@ SCENARIOS.append(S("guest-pci-edu-vtd-bridge-bios", "qemu", "bios", smp=2, mem=5
                    module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_bridged_edu_devices,
                    check=all_seen(VTD_IR_SEEN + (r"\(d0\) edu at 01:00\.0",),
                                   iommu_faults_logged)))
+# guest-pci-edu-vtd-pcibridge-bios: edu (conventional PCI) behind a
+# PCIe-to-PCI bridge: its DMA and MSIs carry the bridge's alias (secondary
+# bus, 00.0), which Petrel attaches too.
+def vtd_pcibridge_edu_devices(scratch):
+    return VTD + ["-device", "pcie-pci-bridge,id=pb,bus=pcie.0",
+                  "-device", "edu,dma_mask=4294967295,bus=pb,addr=1"]
+
+
+SCENARIOS.append(S("guest-pci-edu-vtd-pcibridge-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=vtd_pcibridge_edu_devices,
+                   check=all_seen(VTD_IR_SEEN + (r"VT-d: PCI 01:01\.0 DMAs as 01:00\.0",),
+                                  lambda j: iommu_faults_logged(j, "01:00.0"))))
 # iommu_qinval=0: the same through VT-d's invalidation registers (no queue,
 # hence no interrupt remapping).
 SCENARIOS.append(S("guest-pci-edu-vtd-noqi-bios", "qemu", "bios", smp=2, mem=512,

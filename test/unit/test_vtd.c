@@ -97,6 +97,19 @@ int vtd_ioapic_sid(unsigned int id)
     return ioapic_sid;
 }
 
+static int alias = -1;          /* vtd_requester()'s answer, -1: the bdf */
+static bool alias_used;
+
+uint16_t vtd_requester(const struct pci_dev *dev)
+{
+    return alias < 0 ? dev->bdf : (uint16_t)alias;
+}
+
+bool vtd_alias_in_use(const struct pci_dev *dev, uint16_t rid)
+{
+    return alias_used;
+}
+
 /* ---- fixtures --------------------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -240,6 +253,35 @@ static void test_context(void **state)
     vtd_space_destroy(s);
 }
 
+/* A device behind a bridge that aliases it: both context entries, and the
+ * alias kept on detach while another device uses it. */
+static void test_alias(void **state)
+{
+    const struct pci_dev dev = { .bdf = PCI_BDF(3, 1, 0) };
+    uint64_t *root = phys_to_virt(vtd_units[0].root), *own, *al;
+    struct iommu_space *s;
+
+    use_levels(3);
+    alias = PCI_BDF(3, 0, 0);
+    assert_int_equal(vtd_prepare(&dev), 0);
+    s = vtd_space_create(1);
+    assert_int_equal(vtd_attach(s, &dev), 0);
+    own = tab(root[2 * 3]) + 2 * 0x08;
+    al = tab(root[2 * 3]) + 2 * 0x00;
+    assert_int_equal(own[0] & 1, 1);
+    assert_int_equal(al[0], own[0]);
+    assert_int_equal(al[1], own[1]);
+    alias_used = true;
+    vtd_detach(s, &dev);
+    assert_int_equal(own[0], 0);
+    assert_int_equal(al[0] & 1, 1);             /* another device DMAs as it */
+    alias_used = false;
+    vtd_detach(s, &dev);
+    assert_int_equal(al[0], 0);
+    alias = -1;
+    vtd_space_destroy(s);
+}
+
 /* ---- interrupt remapping ------------------------------------------------------------ */
 
 static uint64_t *irte(unsigned int h)
@@ -337,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_tables_4_levels),
         cmocka_unit_test(test_domain_ids),
         cmocka_unit_test(test_context),
+        cmocka_unit_test(test_alias),
         cmocka_unit_test(test_ir),
         cmocka_unit_test(test_ir_ioapic),
         cmocka_unit_test(test_ir_full),
