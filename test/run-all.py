@@ -371,6 +371,10 @@ def iommu_faults_logged(judge, requester=None):
     why = edu_released(judge)
     if why:
         return why
+    # dom0's I/O tables go back with it (the judge checks all memory did).
+    if not any(re.search(r"VT-d: domain id 1: [1-9]\d* table pages freed", l)
+               for l in judge.lines):
+        return "no 'VT-d: domain id 1: N table pages freed' line at dom0's destruction"
     bdf = requester
     for l in judge.lines:
         m = re.search(r"PCI 0000:([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) 1234:11e8", l)

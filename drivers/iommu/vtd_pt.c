@@ -33,6 +33,7 @@
 struct iommu_space {
     paddr_t root;                   /* top table */
     uint16_t did;                   /* its domain id on every unit */
+    uint64_t pages;                 /* table frames, the root included */
 };
 
 paddr_t vtd_table_alloc(void)
@@ -72,6 +73,7 @@ struct iommu_space *vtd_space_create(uint16_t domid)
         return NULL;
     }
     s->did = (uint16_t)(domid + 1);
+    s->pages = 1;
     return s;
 }
 
@@ -88,6 +90,7 @@ static void free_table(paddr_t pa, unsigned int level)
 void vtd_space_destroy(struct iommu_space *s)
 {
     free_table(s->root, vtd_levels - 1);
+    pr_info("VT-d: domain id %u: %lu table pages freed\n", s->did, s->pages);
     xfree(s);
 }
 
@@ -105,6 +108,7 @@ static uint64_t *walk(struct iommu_space *s, uint64_t dfn, bool make)
             if (!make || !(next = vtd_table_alloc()))
                 return NULL;
             set_entry(e, next | SL_R | SL_W);
+            s->pages++;
         }
         t = table(*e & SL_ADDR);
     }

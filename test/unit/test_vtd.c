@@ -195,8 +195,11 @@ static void check_tables(unsigned int levels)
     vtd_flush(s);
     assert_int_equal(iotlb_did, 6);                                 /* domid + 1 */
     vtd_detach(s, &(struct pci_dev){ .bdf = PCI_BDF(0, 3, 0) });
+    stub_log_reset();
     vtd_space_destroy(s);
     assert_int_equal(frame_free_count(), free);                     /* every table back */
+    assert_true(stub_log_contains(levels == 3 ? "VT-d: domain id 6: 5 table pages freed"
+                                              : "VT-d: domain id 6: 7 table pages freed"));
 }
 
 static void test_tables_3_levels(void **state)
