@@ -432,6 +432,15 @@ SCENARIOS.append(S("guest-pci-edu-vtd-pcibridge-bios", "qemu", "bios", smp=2, me
                    devices=vtd_pcibridge_edu_devices,
                    check=all_seen(VTD_IR_SEEN + (r"VT-d: PCI 01:01\.0 DMAs as 01:00\.0",),
                                   lambda j: iommu_faults_logged(j, "01:00.0"))))
+# iommu_intremap=0: DMA remapping only; MSIs in compatibility format.
+SCENARIOS.append(S("guest-pci-edu-vtd-nointremap-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu_intremap=0", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_edu_devices,
+                   check=all_seen([r"VT-d: interrupt remapping off \(iommu_intremap=0\)",
+                                   r"IOMMU: VT-d: DMA remapping on, interrupt remapping off",
+                                   r"PCI 00:[0-9a-f]{2}\.0: MSI 0 -> vector 0x[0-9a-f]+, "
+                                   r"domain 0 pirq \d+$"],
+                                  iommu_faults_logged)))
 # iommu_qinval=0: the same through VT-d's invalidation registers (no queue,
 # hence no interrupt remapping).
 SCENARIOS.append(S("guest-pci-edu-vtd-noqi-bios", "qemu", "bios", smp=2, mem=512,
