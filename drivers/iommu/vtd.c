@@ -348,6 +348,68 @@ struct vtd_unit *vtd_unit_of(const struct pci_dev *dev)
     return all;
 }
 
+#define PCI_CAP_ID_EXP      0x10
+#define PCI_EXP_TYPE_PCI_BRIDGE 0x7     /* PCIe-to-PCI/PCI-X bridge */
+
+/* The PCI Express capability's device/port type of bdf, or -1 without one
+ * (a conventional function). The list walk is bounded. */
+static int pcie_type(uint16_t bdf)
+{
+    unsigned int at;
+
+    if (!(pci_conf_read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+        return -1;
+    at = pci_conf_read(bdf, PCI_CAP_PTR, 1) & 0xfc;
+    for (unsigned int n = 0; n < 48 && at >= 0x40; n++) {
+        if (pci_conf_read(bdf, at, 1) == PCI_CAP_ID_EXP)
+            return (int)(pci_conf_read(bdf, at + 2, 2) >> 4 & 0xf);
+        at = pci_conf_read(bdf, at + 1, 1) & 0xfc;
+    }
+    return -1;
+}
+
+/* The bridge whose secondary bus is 'bus', or NULL. */
+static const struct pci_dev *bridge_to(unsigned int bus)
+{
+    for (unsigned int i = 0; i < pci_nr_devs(); i++) {
+        const struct pci_dev *b = pci_dev_at(i);
+
+        if (b->hdr_type == 1 && bridge_sec(b->bdf) == (int)bus)
+            return b;
+    }
+    return NULL;
+}
+
+uint16_t vtd_requester(const struct pci_dev *dev)
+{
+    uint16_t rid = dev->bdf;
+    unsigned int bus = PCI_BUS(dev->bdf);
+    const struct pci_dev *b;
+
+    /* Up to bus 0; a loop in what the firmware numbered ends at 256 hops. */
+    for (unsigned int hops = 0; bus && hops < 256 && (b = bridge_to(bus)); hops++) {
+        int type = pcie_type(b->bdf);
+
+        if (type == PCI_EXP_TYPE_PCI_BRIDGE)
+            rid = PCI_BDF(bus, 0, 0);
+        else if (type < 0)
+            rid = b->bdf;
+        bus = PCI_BUS(b->bdf);
+    }
+    return rid;
+}
+
+bool vtd_alias_in_use(const struct pci_dev *dev, uint16_t rid)
+{
+    for (unsigned int i = 0; i < pci_nr_devs(); i++) {
+        const struct pci_dev *o = pci_dev_at(i);
+
+        if (o != dev && o->iommu_attached && o->seg == dev->seg && vtd_requester(o) == rid)
+            return true;
+    }
+    return false;
+}
+
 static void vtd_reserved(const struct pci_dev *dev,
                          void (*fn)(void *ctx, uint64_t first, uint64_t last), void *ctx)
 {

@@ -129,6 +129,14 @@ void vtd_flush_iotlb(struct vtd_unit *u, uint16_t did);
 void vtd_flush_iec(struct vtd_unit *u);
 /* The unit whose scope covers dev, or NULL. */
 struct vtd_unit *vtd_unit_of(const struct pci_dev *dev);
+/* The requester id dev's DMA reaches the unit with: its own bdf, or the
+ * alias a bridge above it gives it (behind a PCIe-to-PCI bridge: its
+ * secondary bus, device 0 function 0; behind a conventional PCI-PCI
+ * bridge: the bridge; the topmost alias counts). Reads config space. */
+uint16_t vtd_requester(const struct pci_dev *dev);
+/* Does a device other than 'dev', translated (iommu_attached), DMA as
+ * 'rid' too? */
+bool vtd_alias_in_use(const struct pci_dev *dev, uint16_t rid);
 
 /* Set or clear a GCMD state bit, or issue a one-shot command; wait for GSTS
  * to follow. false (logged) if the unit never does. */

@@ -106,7 +106,8 @@ static int ir_set(uint16_t seg, uint16_t bdf, unsigned int index, uint8_t vector
 int vtd_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
                   uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data)
 {
-    int h = ir_set(dev->seg, dev->bdf, index, vector, dest, false, dev->bdf);
+    /* The source check takes the id its messages carry (a bridge's alias). */
+    int h = ir_set(dev->seg, dev->bdf, index, vector, dest, false, vtd_requester(dev));
 
     if (h < 0)
         return h;

@@ -33,6 +33,7 @@
 struct iommu_space {
     paddr_t root;                   /* top table */
     uint16_t did;                   /* its domain id on every unit */
+    uint64_t pages;                 /* table frames, the root included */
 };
 
 paddr_t vtd_table_alloc(void)
@@ -72,6 +73,7 @@ struct iommu_space *vtd_space_create(uint16_t domid)
         return NULL;
     }
     s->did = (uint16_t)(domid + 1);
+    s->pages = 1;
     return s;
 }
 
@@ -88,6 +90,7 @@ static void free_table(paddr_t pa, unsigned int level)
 void vtd_space_destroy(struct iommu_space *s)
 {
     free_table(s->root, vtd_levels - 1);
+    pr_info("VT-d: domain id %u: %lu table pages freed\n", s->did, s->pages);
     xfree(s);
 }
 
@@ -105,6 +108,7 @@ static uint64_t *walk(struct iommu_space *s, uint64_t dfn, bool make)
             if (!make || !(next = vtd_table_alloc()))
                 return NULL;
             set_entry(e, next | SL_R | SL_W);
+            s->pages++;
         }
         t = table(*e & SL_ADDR);
     }
@@ -164,43 +168,67 @@ static uint64_t *context_entry(struct vtd_unit *u, uint16_t bdf, bool make)
     return &table(*root & SL_ADDR)[2 * (bdf & 0xff)];
 }
 
+/* The ids dev's DMA may carry: its own, and its bridge alias if any.
+ * Returns how many (1 or 2). */
+static unsigned int dev_ids(const struct pci_dev *dev, uint16_t id[2])
+{
+    id[0] = dev->bdf;
+    id[1] = vtd_requester(dev);
+    return id[1] == id[0] ? 1 : 2;
+}
+
 int vtd_prepare(const struct pci_dev *dev)
 {
     struct vtd_unit *u = vtd_unit_of(dev);
     unsigned long flags;
+    uint16_t id[2];
+    unsigned int n = u ? dev_ids(dev, id) : 0;
     int rc = 0;
 
     if (!u)
         return -ENODEV;
     flags = spin_lock_irqsave(&u->lock);
-    if (!context_entry(u, dev->bdf, true))
-        rc = -ENOMEM;
+    for (unsigned int i = 0; i < n && !rc; i++)
+        if (!context_entry(u, id[i], true))
+            rc = -ENOMEM;
     spin_unlock_irqrestore(&u->lock, flags);
     return rc;
 }
 
-int vtd_attach(struct iommu_space *s, const struct pci_dev *dev)
+/* Point the context entry of 'bdf' at s. u->lock held. */
+static int context_set(struct vtd_unit *u, struct iommu_space *s, uint16_t bdf)
 {
-    struct vtd_unit *u = vtd_unit_of(dev);
-    unsigned long flags;
-    uint64_t *ce;
-    int rc = 0;
+    uint64_t *ce = context_entry(u, bdf, true);
 
-    if (!u)
-        return -ENODEV;
-    flags = spin_lock_irqsave(&u->lock);
-    ce = context_entry(u, dev->bdf, true);
-    if (!ce) {
-        rc = -ENOMEM;
-        goto out;
-    }
+    if (!ce)
+        return -ENOMEM;
     /* Not present while it changes; the high half first (9.3). */
     set_entry(&ce[0], 0);
     vtd_flush_context_all(u);
     set_entry(&ce[1], CTX_AW(vtd_levels) | CTX_DID(s->did));
     set_entry(&ce[0], s->root | CTX_P);
     vtd_flush_context_all(u);
-out:
+    return 0;
+}
+
+int vtd_attach(struct iommu_space *s, const struct pci_dev *dev)
+{
+    struct vtd_unit *u = vtd_unit_of(dev);
+    unsigned long flags;
+    uint16_t id[2];
+    unsigned int n;
+    int rc = 0;
+
+    if (!u)
+        return -ENODEV;
+    n = dev_ids(dev, id);
+    if (n > 1)
+        pr_info("VT-d: PCI %02x:%02x.%u DMAs as %02x:%02x.%u (a bridge's alias)\n",
+                PCI_BUS(id[0]), PCI_SLOT(id[0]), PCI_FUNC(id[0]), PCI_BUS(id[1]),
+                PCI_SLOT(id[1]), PCI_FUNC(id[1]));
+    flags = spin_lock_irqsave(&u->lock);
+    for (unsigned int i = 0; i < n && !rc; i++)
+        rc = context_set(u, s, id[i]);
     spin_unlock_irqrestore(&u->lock, flags);
     return rc;
 }
@@ -209,16 +237,24 @@ void vtd_detach(struct iommu_space *s, const struct pci_dev *dev)
 {
     struct vtd_unit *u = vtd_unit_of(dev);
     unsigned long flags;
+    uint16_t id[2];
+    unsigned int n;
     uint64_t *ce;
 
     if (!u)
         return;
+    n = dev_ids(dev, id);
+    /* An alias others behind the same bridge still use stays. */
+    if (n > 1 && vtd_alias_in_use(dev, id[1]))
+        n = 1;
     flags = spin_lock_irqsave(&u->lock);
-    ce = context_entry(u, dev->bdf, false);
-    if (ce) {
-        set_entry(&ce[0], 0);
-        set_entry(&ce[1], 0);
-        vtd_flush_context_all(u);
+    for (unsigned int i = 0; i < n; i++) {
+        ce = context_entry(u, id[i], false);
+        if (ce) {
+            set_entry(&ce[0], 0);
+            set_entry(&ce[1], 0);
+        }
     }
+    vtd_flush_context_all(u);
     spin_unlock_irqrestore(&u->lock, flags);
 }

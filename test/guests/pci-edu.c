@@ -83,18 +83,20 @@ static void cfg_write(uint16_t bdf, unsigned int reg, unsigned int size, uint32_
         outl(0xcfc, v);
 }
 
+/* On bus 0, or behind a bridge on buses 1-7 (the firmware numbers them). */
 static bool find_edu(void)
 {
-    for (unsigned int dev = 0; dev < 32; dev++) {
-        uint16_t bdf = dev << 3;
-        uint32_t id = cfg_read(bdf, 0, 4);
+    for (unsigned int bus = 0; bus < 8; bus++)
+        for (unsigned int dev = 0; dev < 32; dev++) {
+            uint16_t bdf = (uint16_t)(bus << 8 | dev << 3);
+            uint32_t id = cfg_read(bdf, 0, 4);
 
-        if (id == (EDU_DEVICE << 16 | EDU_VENDOR)) {
-            edu_bdf = bdf;
-            printf("edu at 00:%02x.0\n", dev);
-            return true;
+            if (id == (EDU_DEVICE << 16 | EDU_VENDOR)) {
+                edu_bdf = bdf;
+                printf("edu at %02x:%02x.0\n", bus, dev);
+                return true;
+            }
         }
-    }
     return false;
 }
 
@@ -233,20 +235,20 @@ static long bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr)
 
 static void hostile_map(void)
 {
-    int devfn = edu_bdf & 0xff, pirq;
+    int devfn = edu_bdf & 0xff, bus = edu_bdf >> 8, pirq;
 
-    CHECK_EQ(map_pirq(99, 0, devfn, 0, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_GSI, 0, devfn, 0, 0, DOMID_SELF, &pirq), -XEN_EOPNOTSUPP);
+    CHECK_EQ(map_pirq(99, bus, devfn, 0, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_GSI, bus, devfn, 0, 0, DOMID_SELF, &pirq), -XEN_EOPNOTSUPP);
     CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, 0xf8, 0, 0, DOMID_SELF, &pirq), -XEN_ENODEV);
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 1 << 16, devfn, 0, 0, DOMID_SELF, &pirq),
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 1 << 16 | bus, devfn, 0, 0, DOMID_SELF, &pirq),
              -XEN_ENODEV);
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, devfn, 1, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, devfn, -1, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, 0x100, 0, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, bus, devfn, 1, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, bus, devfn, -1, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, bus, 0x100, 0, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
     /* MSI-X asked of a function that has none. */
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI, 0, devfn, 0, 0xfe000000, DOMID_SELF, &pirq),
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI, bus, devfn, 0, 0xfe000000, DOMID_SELF, &pirq),
              -XEN_ENODEV);
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, devfn, 0, 0, 5, &pirq), -XEN_EPERM);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, bus, devfn, 0, 0, 5, &pirq), -XEN_EPERM);
     CHECK_EQ(unmap_pirq(DOMID_SELF, 77), -XEN_EINVAL);
     CHECK_EQ(unmap_pirq(DOMID_SELF, -1), -XEN_EINVAL);
     CHECK_EQ(unmap_pirq(5, 1), -XEN_EPERM);
@@ -268,9 +270,10 @@ static int map_and_bind(evtchn_port_t *port)
     struct evtchn_status st;
     int pirq = -1, again;
 
-    REQUIRE_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, edu_bdf & 0xff, 0, 0, DOMID_SELF, &pirq), 0);
+    REQUIRE_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, edu_bdf >> 8, edu_bdf & 0xff, 0, 0, DOMID_SELF,
+                        &pirq), 0);
     CHECK(pirq > 0);
-    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI, 0, edu_bdf & 0xff, 0, 0, DOMID_SELF, &again),
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI, edu_bdf >> 8, edu_bdf & 0xff, 0, 0, DOMID_SELF, &again),
              -XEN_EEXIST);
     REQUIRE_EQ(bind_pirq(pirq, port), 0);
     CHECK_EQ(bind_pirq(pirq, &(evtchn_port_t){ 0 }), -XEN_EEXIST);

@@ -255,10 +255,17 @@ static void test_force(void **state)
     fake.detect_rc = 0;
     fake.init_rc = -EIO;
     expect_panic(force_init);
-    /* a bad value is refused, the mode stays */
+    /* a bad value is refused and said; the mode stays (off: no IOMMU used) */
+    cmdline_parse("iommu=off");
     stub_log_reset();
     cmdline_parse("iommu=maybe");
-    assert_true(stub_log_contains("iommu"));
+    assert_true(stub_log_contains("cmdline: bad value 'maybe' for option 'iommu' ignored"));
+    fake.detect_rc = 0;
+    fake.init_rc = 0;
+    stub_log_reset();
+    iommu_init(&ai);
+    assert_false(iommu_enabled());
+    assert_true(stub_log_contains("IOMMU: off (iommu=off)"));
 }
 
 /* ---- with one ------------------------------------------------------------------- */
