@@ -1438,8 +1438,8 @@ AMD_DMA_SEEN = (r"IOMMU: AMD-Vi: DMA remapping on, interrupt remapping off",)
 # (the serial port's) through the I/O APIC's.
 AMD_IR = ["-device", "amd-iommu,intremap=on"]
 AMD_IR_SEEN = (r"IOMMU: AMD-Vi: DMA remapping on, interrupt remapping on",
-               r"PCI 00:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
-               r"pirq \d+, remapped by the IOMMU")
+               r"PCI [0-9a-f]{2}:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, "
+               r"domain 0 pirq \d+, remapped by the IOMMU")
 
 
 def amd_edu_devices(scratch):
@@ -1545,6 +1545,26 @@ SCENARIOS.append(S("dom0-typing-amd-ir-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_TYPED,
                    devices=lambda scratch: list(AMD_IR),
                    check=all_seen([r"IOAPIC: ISA IRQ 4 -> GSI \d+ .* remapped by the IOMMU"])))
+
+
+# guest-pci-edu-amd-bridge-bios: edu behind a PCIe root port (bus 1).
+SCENARIOS.append(S("guest-pci-edu-amd-bridge-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=lambda scratch: AMD_IR + ["-device", "pcie-root-port,id=rp1,chassis=1",
+                                                     "-device", "edu,dma_mask=4294967295,bus=rp1"],
+                   check=all_seen(AMD_IR_SEEN + (r"\(d0\) edu at 01:00\.0",), amd_dma_refused)))
+
+
+# guest-pci-edu-amd-pcibridge-bios: edu (conventional PCI) behind a
+# PCIe-to-PCI bridge, whose requester id it uses (an IVRS alias).
+SCENARIOS.append(S("guest-pci-edu-amd-pcibridge-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=lambda scratch: AMD_IR + ["-device", "pcie-pci-bridge,id=pb,bus=pcie.0",
+                                                     "-device", "edu,dma_mask=4294967295,bus=pb,addr=1"],
+                   check=all_seen(AMD_IR_SEEN + (r"AMD-Vi: PCI 01:01\.0 DMAs as 01:00\.0",),
+                                  amd_dma_refused)))
 
 
 def amd_virtio_devices(scratch):

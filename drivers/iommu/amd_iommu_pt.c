@@ -24,6 +24,7 @@
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/pci.h>
+#include <petrel/printk.h>
 #include "amd_iommu.h"
 #include "iommu_pt.h"
 
@@ -149,8 +150,12 @@ int amd_attach(struct iommu_space *s, const struct pci_dev *dev)
     if (!amd_devids(dev, &own, &alias))
         return -ENODEV;
     set_dte(own, s->root, s->did);
-    if (alias != own)
+    if (alias != own) {
         set_dte(alias, s->root, s->did);
+        pr_info("AMD-Vi: PCI %02x:%02x.%u DMAs as %02x:%02x.%u (an IVRS alias)\n",
+                PCI_BUS(own), PCI_SLOT(own), PCI_FUNC(own), PCI_BUS(alias), PCI_SLOT(alias),
+                PCI_FUNC(alias));
+    }
     /* Nothing of another domain's is cached under s->did: its id is its
      * own; but a previous owner's translations are, under the old id,
      * flushed when it was detached. */
