@@ -1567,6 +1567,22 @@ SCENARIOS.append(S("guest-pci-edu-amd-pcibridge-bios", "qemu", "bios", smp=2, me
                                   amd_dma_refused)))
 
 
+# guest-pci-edu-amd-sharedalias-bios: virtio-net (01:01.0) and edu (01:02.0)
+# behind one PCIe-to-PCI bridge share its alias and so its interrupt
+# remapping table: edu's MSI uses the second half of it.
+SCENARIOS.append(S("guest-pci-edu-amd-sharedalias-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=lambda scratch: AMD_IR + [
+                       "-device", "pcie-pci-bridge,id=pb,bus=pcie.0",
+                       "-netdev", "user,id=n0,restrict=on",
+                       "-device", "virtio-net-pci,netdev=n0,bus=pb,addr=1",
+                       "-device", "edu,dma_mask=4294967295,bus=pb,addr=2"],
+                   check=all_seen(AMD_IR_SEEN + (r"AMD-Vi: PCI 01:01\.0 DMAs as 01:00\.0",
+                                                 r"AMD-Vi: PCI 01:02\.0 DMAs as 01:00\.0"),
+                                  amd_dma_refused)))
+
+
 def amd_virtio_devices(scratch):
     return AMD_IOMMU + iommu_platform(virtio_devices(scratch))
 

@@ -12,7 +12,8 @@
  *
  * MSI data bits 10:8 are also the message type, which must say fixed (or
  * arbitrated) to be remapped, so a table has 512 entries (IntTabLen 9):
- * MSI-X entries beyond 511 cannot be remapped (-ENOSPC).
+ * MSI-X entries beyond 511 cannot be remapped (-ENOSPC). Devices behind
+ * one bridge share its alias's table, in equal slices (two: 256 each).
  *
  * The I/O APIC sends through the IOMMU under the device id the IVRS's
  * special entry gives it; its redirection entries keep their format, the
@@ -165,31 +166,60 @@ static int set_irte(uint16_t rid, unsigned int index, uint8_t vector, uint32_t d
     return 0;
 }
 
+/* dev's part of its requester id's table: devices that share an alias
+ * share its table, split in equal slices in PCI order. Returns the first
+ * entry; *span: how many. false: no unit covers dev. */
+static bool dev_slice(const struct pci_dev *dev, uint16_t *rid, unsigned int *base,
+                      unsigned int *span)
+{
+    unsigned int users = 0, pos = 0;
+    uint16_t own, alias;
+
+    if (!amd_devids(dev, &own, rid))
+        return false;
+    for (unsigned int i = 0; i < pci_nr_devs(); i++) {
+        const struct pci_dev *o = pci_dev_at(i);
+
+        if (o->hv_owned || !amd_devids(o, &own, &alias) || alias != *rid)
+            continue;
+        if (o == dev)
+            pos = users;
+        users++;
+    }
+    *span = IRT_ENTRIES / (users ? users : 1);
+    *base = pos * *span;
+    return true;
+}
+
 int amd_irq_setup(const struct pci_dev *dev, unsigned int index, uint8_t vector,
                   uint32_t dest, uint32_t *addr_lo, uint32_t *addr_hi, uint32_t *data)
 {
-    uint16_t own, alias;
+    unsigned int base, span;
+    uint16_t rid;
     int rc;
 
-    if (!amd_devids(dev, &own, &alias))
+    if (!dev_slice(dev, &rid, &base, &span))
         return -ENODEV;
-    rc = set_irte(alias, index, vector, dest);
+    if (index >= span)
+        return -ENOSPC;
+    rc = set_irte(rid, base + index, vector, dest);
     if (rc)
         return rc;
-    if (own != alias)
-        amd_flush_irt(own);
+    if (rid != dev->bdf)
+        amd_flush_irt(dev->bdf);
     *addr_lo = MSI_ADDR_IR;         /* the destination is the entry's */
     *addr_hi = 0;
-    *data = index;                  /* fixed delivery: bits 10:8 clear */
+    *data = base + index;           /* < 512: type (10:8) fixed or arbitrated */
     return 0;
 }
 
 void amd_irq_free(const struct pci_dev *dev, unsigned int index)
 {
-    uint16_t own, alias;
+    unsigned int base, span;
+    uint16_t rid;
 
-    if (amd_devids(dev, &own, &alias))
-        set_irte(alias, index, 0, 0);
+    if (dev_slice(dev, &rid, &base, &span) && index < span)
+        set_irte(rid, base + index, 0, 0);
 }
 
 int amd_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector,

@@ -162,6 +162,19 @@ int amd_attach(struct iommu_space *s, const struct pci_dev *dev)
     return 0;
 }
 
+/* Does another attached device DMA under 'alias' too? */
+static bool alias_in_use(const struct pci_dev *dev, uint16_t alias)
+{
+    for (unsigned int i = 0; i < pci_nr_devs(); i++) {
+        const struct pci_dev *o = pci_dev_at(i);
+        uint16_t own, a;
+
+        if (o != dev && o->iommu_attached && amd_devids(o, &own, &a) && a == alias)
+            return true;
+    }
+    return false;
+}
+
 void amd_detach(struct iommu_space *s, const struct pci_dev *dev)
 {
     uint16_t own, alias;
@@ -169,7 +182,7 @@ void amd_detach(struct iommu_space *s, const struct pci_dev *dev)
     if (!amd_devids(dev, &own, &alias))
         return;
     set_dte(own, 0, 0);
-    if (alias != own)
+    if (alias != own && !alias_in_use(dev, alias))
         set_dte(alias, 0, 0);
     amd_flush_domain(s->did);       /* nothing it cached outlives the detach */
 }
