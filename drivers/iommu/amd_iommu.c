@@ -155,10 +155,11 @@ static void flush_unit_all(struct amd_unit *u)
 static void events_unit(struct amd_unit *u)
 {
     const uint64_t *log = phys_to_virt(u->evtlog);
-    unsigned int tail = (unsigned int)(rd(u, AMD_EVT_TAIL) >> 4) % RING_ENTRIES;
+    unsigned int tail;
     uint64_t sts;
 
-    wr(u, AMD_STATUS, STS_EVT_INT);     /* before reading: a later event re-raises it */
+    wr(u, AMD_STATUS, STS_EVT_INT);     /* before the tail: a later event re-raises it */
+    tail = (unsigned int)(rd(u, AMD_EVT_TAIL) >> 4) % RING_ENTRIES;
     while (u->evt_head != tail) {
         const uint64_t *e = &log[2 * u->evt_head];
 

@@ -86,8 +86,10 @@ struct iommu_space *amd_space_create(uint16_t domid)
         xfree(s);
         s = NULL;
     }
-    if (s)
+    if (s) {
         s->did = (uint16_t)(domid + 1);
+        amd_flush_domain(s->did);   /* nothing cached from an earlier user of the id */
+    }
     return s;
 }
 
