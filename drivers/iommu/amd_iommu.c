@@ -183,17 +183,6 @@ static void amd_event_irq(struct cpu_regs *regs)
 
 /* ---- devices ------------------------------------------------------------------- */
 
-bool amd_devids(const struct pci_dev *dev, uint16_t *own, uint16_t *alias)
-{
-    const struct ivrs_range *r;
-
-    if (!ivrs_unit_of(&amd_ivrs, dev->seg, dev->bdf, &r))
-        return false;
-    *own = dev->bdf;
-    *alias = r->aliased ? r->alias : dev->bdf;
-    return true;
-}
-
 /* IVMD: unity-mapped blocks (and exclusion ranges, mapped 1:1 instead)
  * whose device range holds dev's id or its alias. */
 static void amd_reserved(const struct pci_dev *dev,

@@ -92,13 +92,10 @@ extern uint64_t *amd_devtab;        /* AMD_NR_DEVIDS entries of 4 quadwords */
 extern struct ivrs_info amd_ivrs;
 
 /* amd_iommu.c: commands. Each queues its command and a COMPLETION_WAIT on
- * every unit (one for amd_unit_of's) and returns when they are done. */
+ * every unit and returns when they are done. */
 void amd_flush_dte(uint16_t devid);
 void amd_flush_domain(uint16_t did);
 void amd_flush_irt(uint16_t devid);
-/* The device ids through which dev's requests reach its unit: its own and
- * its IVRS alias (the same when it has none). false: no unit covers it. */
-bool amd_devids(const struct pci_dev *dev, uint16_t *own, uint16_t *alias);
 
 /* amd_event.c (pure): log one event-log entry of the unit at 'base' (if
  * iommu_fault_may_log() allows): an IO_PAGE_FAULT as "IOMMU fault: PCI
@@ -118,6 +115,9 @@ int amd_ioapic_setup(unsigned int ioapic_id, unsigned int pin, uint8_t vector,
                      uint32_t dest, bool level, uint32_t *rte_lo, uint32_t *rte_hi);
 
 /* amd_iommu_pt.c: the per-domain tables and device table entries. */
+/* The device ids through which dev's requests reach its unit: its own and
+ * its IVRS alias (the same when it has none). false: no unit covers it. */
+bool amd_devids(const struct pci_dev *dev, uint16_t *own, uint16_t *alias);
 int amd_pt_init(void);              /* the device table, every entry blocking */
 struct iommu_space *amd_space_create(uint16_t domid);
 void amd_space_destroy(struct iommu_space *s);

@@ -131,6 +131,17 @@ void amd_flush(struct iommu_space *s)
     amd_flush_domain(s->did);
 }
 
+bool amd_devids(const struct pci_dev *dev, uint16_t *own, uint16_t *alias)
+{
+    const struct ivrs_range *r;
+
+    if (!ivrs_unit_of(&amd_ivrs, dev->seg, dev->bdf, &r))
+        return false;
+    *own = dev->bdf;
+    *alias = r->aliased ? r->alias : dev->bdf;
+    return true;
+}
+
 /* Point devid's DTE at root under domain id did (root 0: block it). The
  * permissions come last on the way in and go first on the way out, so
  * the unit never sees a root with another domain's id and permissions. */
