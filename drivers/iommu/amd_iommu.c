@@ -151,6 +151,20 @@ static void flush_unit_all(struct amd_unit *u)
 
 /* ---- events ------------------------------------------------------------------ */
 
+/* After an overflow the unit stops logging (3.4.13): stop the log, clear
+ * the overflow, empty it and start it again. */
+static void restart_log(struct amd_unit *u)
+{
+    wr(u, AMD_CONTROL, u->control & ~CTL_EVTLOG_EN);
+    for (uint32_t i = 0; rd(u, AMD_STATUS) & STS_EVT_RUN && i < AMD_SPIN_LIMIT; i++)
+        cpu_relax();
+    wr(u, AMD_STATUS, STS_EVT_OVERFLOW);
+    wr(u, AMD_EVT_HEAD, 0);
+    wr(u, AMD_EVT_TAIL, 0);
+    u->evt_head = 0;
+    wr(u, AMD_CONTROL, u->control);
+}
+
 /* Read and log every new event of u, then acknowledge them. */
 static void events_unit(struct amd_unit *u)
 {
@@ -170,7 +184,7 @@ static void events_unit(struct amd_unit *u)
     sts = rd(u, AMD_STATUS);
     if (sts & STS_EVT_OVERFLOW) {
         pr_warn("AMD-Vi %#lx: event log overflowed: events were lost\n", u->ivhd->base);
-        wr(u, AMD_STATUS, STS_EVT_OVERFLOW);
+        restart_log(u);
     }
 }
 
@@ -267,15 +281,19 @@ static int init_unit(struct amd_unit *u, const struct ivrs_unit *ivhd, volatile 
         return -ENOMEM;
     memset(phys_to_virt(u->evtlog), 0, PAGE_SIZE);
     u->efr = rd(u, AMD_EFR);
+    if (EFR_HATS(u->efr) == 3) {
+        pr_err("AMD-Vi %#lx: EFR.HATS is reserved (EFR %#lx)\n", ivhd->base, u->efr);
+        return -EOPNOTSUPP;
+    }
     if (rd(u, AMD_CONTROL) & CTL_IOMMU_EN) {
         pr_warn("AMD-Vi %#lx: it was on (firmware): turning it off\n", ivhd->base);
         wr(u, AMD_CONTROL, 0);
     }
     setup_function(u);
     np_cache |= !!(u->cap & CAP_NPCACHE);
-    pr_info("AMD-Vi %#lx: PCI %02x:%02x.%u, capability %#x, EFR %#lx\n", ivhd->base,
-            PCI_BUS(ivhd->devid), PCI_SLOT(ivhd->devid), PCI_FUNC(ivhd->devid), u->cap,
-            u->efr);
+    pr_info("AMD-Vi %#lx: PCI %02x:%02x.%u, capability %#x, EFR %#lx, %u-level tables "
+            "(it walks up to %u)\n", ivhd->base, PCI_BUS(ivhd->devid), PCI_SLOT(ivhd->devid),
+            PCI_FUNC(ivhd->devid), u->cap, u->efr, AMD_LEVELS, 4 + EFR_HATS(u->efr));
     wr(u, AMD_DEVTAB_BASE, virt_to_phys(amd_devtab) | ((1u << AMD_DEVTAB_ORDER) - 1));
     wr(u, AMD_CMDBUF_BASE, u->cmdbuf | (uint64_t)RING_LOG2 << AMD_LEN_SHIFT);
     wr(u, AMD_EVTLOG_BASE, u->evtlog | (uint64_t)RING_LOG2 << AMD_LEN_SHIFT);
@@ -321,8 +339,9 @@ static int amd_init(void)
     for (unsigned int i = 0; i < amd_nr_units; i++) {
         struct amd_unit *u = &amd_units[i];
 
-        wr(u, AMD_CONTROL, CTL_IOMMU_EN | CTL_CMDBUF_EN | CTL_EVTLOG_EN | CTL_EVTINT_EN |
-                           (u->ivhd->flags & IVHD_F_COHERENT ? CTL_COHERENT : 0));
+        u->control = CTL_IOMMU_EN | CTL_CMDBUF_EN | CTL_EVTLOG_EN | CTL_EVTINT_EN |
+                     (u->ivhd->flags & IVHD_F_COHERENT ? CTL_COHERENT : 0);
+        wr(u, AMD_CONTROL, u->control);
         flush_unit_all(u);
     }
     return 0;

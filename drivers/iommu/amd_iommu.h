@@ -44,9 +44,11 @@ struct iommu_space;
 #define STS_EVT_OVERFLOW    (1ull << 0)
 #define STS_EVT_INT         (1ull << 1)
 #define STS_COMWAIT_INT     (1ull << 2)
+#define STS_EVT_RUN         (1ull << 3)
 
 /* EFR (3.4.5) */
 #define EFR_IA              (1ull << 6)     /* INVALIDATE_IOMMU_ALL */
+#define EFR_HATS(e)         ((unsigned int)((e) >> 10) & 3)  /* 4 + n levels at most */
 
 /* The capability block in the unit's PCI function (3.1): its header. */
 #define CAP_NPCACHE         (1u << 26)      /* caches not-present entries */
@@ -78,6 +80,7 @@ struct amd_unit {
     volatile uint8_t *regs;
     uint64_t efr;
     uint32_t cap;                   /* the capability header */
+    uint64_t control;               /* what Control was set to */
     paddr_t cmdbuf, evtlog;         /* one frame each: 256 entries of 16 bytes */
     unsigned int cmd_tail;          /* next free command */
     unsigned int evt_head;          /* next event to read */
