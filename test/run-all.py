@@ -1514,6 +1514,11 @@ SCENARIOS.append(S("guest-pci-edu-amd-faults-bios", "qemu", "bios", smp=2, mem=5
                    module=os.path.join(GUESTS, "pci-edu.elf"),
                    devices=amd_edu_devices, skip=AMD_NO_EVENTS,
                    check=all_seen(AMD_DMA_SEEN, amd_faults_logged)))
+# iommu=force is satisfied by an AMD IOMMU alone.
+SCENARIOS.append(S("guest-pci-edu-amd-force-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu=force", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=amd_edu_devices,
+                   check=all_seen(AMD_DMA_SEEN, amd_dma_refused)))
 SCENARIOS.append(S("guest-pci-edu-amd-off-bios", "qemu", "bios", smp=2, mem=512,
                    cmdline=GUEST_CMDLINE + " iommu=off", expect="guest",
                    module=os.path.join(GUESTS, "pci-edu.elf"),
