@@ -13,6 +13,7 @@
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
+#include <petrel/pci.h>
 #include <petrel/panic.h>
 #include <petrel/printk.h>
 #include <petrel/sched.h>
@@ -393,6 +394,7 @@ void domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vcpu_timers_stop(d->vcpus[i]);
     evtchn_domain_destroy(d);
+    pci_release_domain(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vcpu_destroy(d->vcpus[i]);
     sched_dom_destroy(&d->sched);

@@ -5,6 +5,7 @@
  * is parsed, so every later failure is reported.
  */
 #include <petrel/acpi.h>
+#include <petrel/pci.h>
 #include <petrel/bootinfo.h>
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
@@ -202,6 +203,7 @@ static void acpi_init(void)
     }
     acpi_info.rsdp_pa = pa;
     reboot_init(&acpi_info);
+    pci_init(&acpi_info);
 }
 
 static void cpu_bsp_init(void)

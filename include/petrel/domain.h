@@ -124,6 +124,8 @@ struct domain {
     /* HVM params (HVMOP_set_param / get_param; public/hvm/params.h). */
     uint64_t hvm_params[HVM_NR_PARAMS];
     uint8_t callback_vector;        /* HVM_PARAM_CALLBACK_IRQ of type vector; 0: none */
+    uint32_t pci_cf8;               /* the config address latch (port 0xcf8;
+                                       arch/x86/hvm/vpci.c) */
 
     /* Frames the guest's p2m no longer maps but that stay the domain's
      * until it is destroyed (a RAM page replaced by shared_info, say). */

@@ -34,6 +34,7 @@
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
+#include <petrel/pci.h>
 #include <petrel/printk.h>
 #include <petrel/reboot.h>
 #include <petrel/sched.h>
@@ -320,6 +321,8 @@ static struct domain *create_one(uint16_t id, const struct boot_info *bi, unsign
         return NULL;
     }
     d->console_raw = id == 0 && opt_dom0 == DOM0_KERNEL;
+    if (id == 0)
+        pci_assign_all(d);                  /* the control domain's devices */
     rc = build(d, &bi->modules[m], dom0_style ? &bi->modules[1] : NULL,
                dom0_style ? bi->nr_modules - 1 : 0, c.mem,
                id == 0 ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0);

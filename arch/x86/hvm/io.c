@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Port I/O. No port is assigned to a guest yet, so every port reads as all
- * ones and ignores writes, as an absent device on a PC bus does. String
+ * Port I/O. The PCI configuration ports 0xcf8-0xcff go to vpci.c (the
+ * control domain's devices); no other port is assigned to a guest, so
+ * every other port reads as all ones and ignores writes, as an absent
+ * device on a PC bus does. String
  * forms (INS/OUTS) are emulated in bounded batches: a long REP resumes in
  * the guest, as the hardware allows.
  */
@@ -58,8 +60,12 @@ void hvm_io(struct vcpu *v, struct hvm_exit *e)
     uint64_t left = *rcx & amask;
 
     if (!e->io.string) {
+        uint32_t val = e->io.in ? 0xffffffff : (uint32_t)v->hvm.gpr[GPR_RAX];
+
+        if (e->io.port >= 0xcf8 && e->io.port + e->io.size <= 0xd00)
+            vpci_io(v, e->io.port, e->io.size, e->io.in, &val);
         if (e->io.in)
-            set_in_result(v, e->io.size, 0xffffffff);
+            set_in_result(v, e->io.size, val);
         hvm_skip_insn(v, e);
         return;
     }

@@ -237,6 +237,14 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void hvm_io(struct vcpu *v, struct hvm_exit *exit);
 
 /*
+ * arch/x86/hvm/vpci.c: a port access in 0xcf8-0xcff by v ('size' 1, 2 or
+ * 4; 'in': *val is filled, else *val is written). The control domain gets
+ * its devices' config space, mediated (docs/pci.md); every other domain
+ * reads all-ones and its writes are dropped.
+ */
+void vpci_io(struct vcpu *v, unsigned int port, unsigned int size, bool in, uint32_t *val);
+
+/*
  * arch/x86/hvm/mmio.c: an HVM_EXIT_NPF at an emulated device's address
  * (the vLAPIC page while it is in xAPIC mode): decode the instruction,
  * emulate the access and move past it, or crash the domain when the

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * PCI segment 0: config-space access and the devices found at boot.
+ *
+ * Config space is reached through ECAM when the MCFG names a region for
+ * segment 0 (PCIe 5.0, 7.2.2: 4 KiB per function, 1 MiB per bus, mapped
+ * uncached once at boot), else through configuration mechanism #1 (PCI
+ * Local Bus 3.0, 3.2.2.3.2: the address in port 0xcf8, the data at
+ * 0xcfc-0xcff). Either way one lock serialises the accesses, since the
+ * port pair is one latch for the whole machine.
+ *
+ * Enumeration walks bus 0 and, depth first, the secondary bus of every
+ * PCI-PCI bridge (header type 1) as the firmware numbered it; Petrel does
+ * not renumber buses or move BARs. The array of devices is filled once at
+ * boot and never changes (no hot-plug).
+ */
+#include <petrel/acpi.h>
+#include <petrel/domain.h>
+#include <petrel/errno.h>
+#include <petrel/lib.h>
+#include <petrel/pci.h>
+#include <petrel/printk.h>
+#include <petrel/spinlock.h>
+#include <petrel/vmap.h>
+#include <x86/processor.h>
+
+#define CF8_ENABLE      0x80000000u
+
+static spinlock_t conf_lock = SPINLOCK_INIT;   /* the 0xcf8 latch, ECAM order */
+static volatile uint8_t *ecam;                 /* bus ecam_bus_start's page 0 */
+static unsigned int ecam_bus_start, ecam_bus_end;
+static struct pci_dev devs[PCI_MAX_DEVICES];
+static unsigned int nr_devs;
+
+static volatile uint8_t *ecam_addr(uint16_t bdf, unsigned int reg)
+{
+    unsigned int bus = PCI_BUS(bdf);
+
+    if (!ecam || bus < ecam_bus_start || bus > ecam_bus_end)
+        return NULL;
+    return ecam + ((uint64_t)(bdf - (ecam_bus_start << 8)) << 12) + reg;
+}
+
+static bool access_ok(unsigned int reg, unsigned int size, bool ext)
+{
+    return (size == 1 || size == 2 || size == 4) && !(reg & (size - 1)) &&
+           reg < (ext ? 4096u : PCI_CFG_SIZE);
+}
+
+uint32_t pci_conf_read(uint16_t bdf, unsigned int reg, unsigned int size)
+{
+    volatile uint8_t *p = ecam_addr(bdf, 0);
+    uint32_t v = ~0u;
+    unsigned long flags;
+
+    if (!access_ok(reg, size, p != NULL))
+        return ~0u;
+    flags = spin_lock_irqsave(&conf_lock);
+    if (p) {
+        p += reg;
+        v = size == 1 ? *p : size == 2 ? *(volatile uint16_t *)p : *(volatile uint32_t *)p;
+    } else {
+        outl(0xcf8, CF8_ENABLE | (uint32_t)bdf << 8 | (reg & 0xfc));
+        v = size == 1 ? inb(0xcfc + (reg & 3)) : size == 2 ? inw(0xcfc + (reg & 2)) : inl(0xcfc);
+    }
+    spin_unlock_irqrestore(&conf_lock, flags);
+    return v;
+}
+
+void pci_conf_write(uint16_t bdf, unsigned int reg, unsigned int size, uint32_t v)
+{
+    volatile uint8_t *p = ecam_addr(bdf, 0);
+    unsigned long flags;
+
+    if (!access_ok(reg, size, p != NULL))
+        return;
+    flags = spin_lock_irqsave(&conf_lock);
+    if (p) {
+        p += reg;
+        if (size == 1)
+            *p = v;
+        else if (size == 2)
+            *(volatile uint16_t *)p = v;
+        else
+            *(volatile uint32_t *)p = v;
+    } else {
+        outl(0xcf8, CF8_ENABLE | (uint32_t)bdf << 8 | (reg & 0xfc));
+        if (size == 1)
+            outb(0xcfc + (reg & 3), v);
+        else if (size == 2)
+            outw(0xcfc + (reg & 2), v);
+        else
+            outl(0xcfc, v);
+    }
+    spin_unlock_irqrestore(&conf_lock, flags);
+}
+
+static uint32_t hw_read(void *ctx, uint16_t bdf, unsigned int reg, unsigned int size)
+{
+    (void)ctx;
+    return pci_conf_read(bdf, reg, size);
+}
+
+static void hw_write(void *ctx, uint16_t bdf, unsigned int reg, unsigned int size, uint32_t v)
+{
+    (void)ctx;
+    pci_conf_write(bdf, reg, size, v);
+}
+
+static const struct pci_cfg_ops hw_ops = { hw_read, hw_write };
+
+static void log_dev(const struct pci_dev *d)
+{
+    char line[256];
+    size_t at;
+
+    at = snprintf(line, sizeof(line), "PCI %04x:%02x:%02x.%u %04x:%04x class %06x%s",
+                  d->seg, PCI_BUS(d->bdf), PCI_SLOT(d->bdf), PCI_FUNC(d->bdf),
+                  d->vendor, d->device, d->class, d->hdr_type == 1 ? " bridge" : "");
+    for (unsigned int i = 0; i < d->nr_bars && at < sizeof(line); i++) {
+        const struct pci_bar *b = &d->bar[i];
+
+        if (b->size)
+            at += snprintf(line + at, sizeof(line) - at, " bar%u=%s%#lx+%#lx%s", i,
+                           b->io ? "io:" : "", b->base, b->size,
+                           b->mem64 ? (b->prefetch ? "/64p" : "/64") : b->prefetch ? "/p" : "");
+    }
+    if (d->msi_cap && at < sizeof(line))
+        at += snprintf(line + at, sizeof(line) - at, " msi%s%s", d->msi_64bit ? "/64" : "",
+                       d->msi_maskable ? "/mask" : "");
+    if (d->msix_cap && at < sizeof(line))
+        snprintf(line + at, sizeof(line) - at, " msix=%u@bar%u+%#x,pba@bar%u+%#x",
+                 d->msix_size, d->msix_table_bir, d->msix_table_off, d->msix_pba_bir,
+                 d->msix_pba_off);
+    pr_info("%s\n", line);
+}
+
+static void scan_bus(unsigned int bus, unsigned int depth);
+
+static void scan_fn(uint16_t bdf, unsigned int depth, bool *multi)
+{
+    struct pci_dev *d;
+
+    if (nr_devs == PCI_MAX_DEVICES) {
+        if (pci_conf_read(bdf, PCI_VENDOR_ID, 2) != 0xffff)
+            pr_warn("PCI %02x:%02x.%u: more than %u functions; ignored\n", PCI_BUS(bdf),
+                    PCI_SLOT(bdf), PCI_FUNC(bdf), PCI_MAX_DEVICES);
+        return;
+    }
+    d = &devs[nr_devs];
+    if (pci_probe(&hw_ops, NULL, bdf, d))
+        return;
+    nr_devs++;
+    if (PCI_FUNC(bdf) == 0)
+        *multi = pci_conf_read(bdf, PCI_HEADER_TYPE, 1) & PCI_HEADER_MULTI;
+    log_dev(d);
+    if (d->hdr_type == 1) {
+        unsigned int sec = pci_conf_read(bdf, PCI_SECONDARY_BUS, 1);
+
+        /* A bridge the firmware left unnumbered, or one that points back
+         * up, is not followed. */
+        if (sec > PCI_BUS(bdf) && depth < 32)
+            scan_bus(sec, depth + 1);
+    }
+}
+
+static void scan_bus(unsigned int bus, unsigned int depth)
+{
+    for (unsigned int dev = 0; dev < 32; dev++) {
+        bool multi = false;
+
+        for (unsigned int fn = 0; fn < 8; fn++) {
+            scan_fn(PCI_BDF(bus, dev, fn), depth, &multi);
+            if (!multi)
+                break;
+        }
+    }
+}
+
+static void ecam_init(const struct acpi_info *ai)
+{
+    for (unsigned int i = 0; i < ai->nr_mcfg; i++) {
+        const struct acpi_mcfg *m = &ai->mcfg[i];
+        uint64_t len = (uint64_t)(m->bus_end - m->bus_start + 1) << 20;
+
+        if (m->segment != 0 || m->bus_end < m->bus_start)
+            continue;
+        /* The MCFG's base is that of bus 0 even when bus_start is not. */
+        ecam = ioremap(m->base + ((uint64_t)m->bus_start << 20), len);
+        if (!ecam) {
+            pr_warn("PCI: cannot map ECAM at %#lx; using ports 0xcf8/0xcfc\n", m->base);
+            return;
+        }
+        ecam_bus_start = m->bus_start;
+        ecam_bus_end = m->bus_end;
+        pr_info("PCI: ECAM at %#lx for buses %02x-%02x\n", m->base, m->bus_start, m->bus_end);
+        return;
+    }
+    pr_info("PCI: no MCFG for segment 0; config space through ports 0xcf8/0xcfc\n");
+}
+
+void pci_init(const struct acpi_info *ai)
+{
+    ecam_init(ai);
+    scan_bus(0, 0);
+    pr_info("PCI: %u functions\n", nr_devs);
+}
+
+unsigned int pci_nr_devs(void)
+{
+    return nr_devs;
+}
+
+struct pci_dev *pci_dev_at(unsigned int i)
+{
+    return i < nr_devs ? &devs[i] : NULL;
+}
+
+struct pci_dev *pci_find(uint16_t seg, uint16_t bdf)
+{
+    for (unsigned int i = 0; i < nr_devs; i++)
+        if (devs[i].seg == seg && devs[i].bdf == bdf)
+            return &devs[i];
+    return NULL;
+}
+
+void pci_assign_all(struct domain *d)
+{
+    for (unsigned int i = 0; i < nr_devs; i++)
+        devs[i].owner = d;
+}
+
+void pci_release_domain(struct domain *d)
+{
+    for (unsigned int i = 0; i < nr_devs; i++) {
+        if (devs[i].owner == d) {
+            devs[i].owner = NULL;
+            devs[i].bar_sizing = 0;
+        }
+    }
+}

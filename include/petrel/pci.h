@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI: config-space access and the devices found at boot (drivers/pci.c),
+ * and what is read from each device's header (drivers/pci_probe.c, pure:
+ * unit-tested over a fake config space). docs/pci.md tells the model.
+ */
+#ifndef PETREL_PCI_H
+#define PETREL_PCI_H
+
+#include <petrel/types.h>
+
+struct acpi_info;
+struct domain;
+
+/* Config-space registers (PCI Local Bus 3.0, 6.1; PCIe 5.0, 7.5). */
+#define PCI_VENDOR_ID       0x00
+#define PCI_DEVICE_ID       0x02
+#define PCI_COMMAND         0x04
+#define  PCI_COMMAND_IO     0x0001
+#define  PCI_COMMAND_MEMORY 0x0002
+#define  PCI_COMMAND_MASTER 0x0004
+#define  PCI_COMMAND_INTX_DISABLE 0x0400
+#define PCI_STATUS          0x06
+#define  PCI_STATUS_CAP_LIST 0x0010
+#define PCI_CLASS_REV       0x08        /* class << 8 | revision */
+#define PCI_HEADER_TYPE     0x0e
+#define  PCI_HEADER_MULTI   0x80
+#define PCI_BAR0            0x10
+#define PCI_ROM_ADDRESS     0x30        /* type 0 */
+#define PCI_ROM_ADDRESS1    0x38        /* type 1 */
+#define PCI_CAP_PTR         0x34
+#define PCI_SECONDARY_BUS   0x19        /* type 1 */
+#define PCI_SUBORDINATE_BUS 0x1a
+
+#define PCI_BAR_IO          0x1
+#define PCI_BAR_MEM_TYPE    0x6
+#define PCI_BAR_MEM64       0x4
+#define PCI_BAR_PREFETCH    0x8
+
+#define PCI_CAP_ID_MSI      0x05
+#define PCI_CAP_ID_MSIX     0x11
+
+/* MSI capability (PCI 3.0, 6.8.1), offsets from the capability. */
+#define PCI_MSI_FLAGS       0x02
+#define  PCI_MSI_FLAGS_ENABLE   0x0001
+#define  PCI_MSI_FLAGS_QMASK    0x000e
+#define  PCI_MSI_FLAGS_QSIZE    0x0070
+#define  PCI_MSI_FLAGS_64BIT    0x0080
+#define  PCI_MSI_FLAGS_MASKBIT  0x0100
+#define PCI_MSI_ADDR_LO     0x04
+#define PCI_MSI_ADDR_HI     0x08        /* 64-bit only */
+/* Data: 0x08 (32-bit) or 0x0c (64-bit); mask bits follow 4 bytes later. */
+
+/* MSI-X capability (PCI 3.0, 6.8.2). */
+#define PCI_MSIX_FLAGS      0x02
+#define  PCI_MSIX_FLAGS_QSIZE   0x07ff  /* table size - 1 */
+#define  PCI_MSIX_FLAGS_MASKALL 0x4000
+#define  PCI_MSIX_FLAGS_ENABLE  0x8000
+#define PCI_MSIX_TABLE      0x04        /* BIR in bits 2:0, offset above */
+#define PCI_MSIX_PBA        0x08
+#define PCI_MSIX_BIR        0x7
+#define PCI_MSIX_ENTRY_SIZE 16
+#define PCI_MSIX_ENTRY_CTRL 12
+#define  PCI_MSIX_ENTRY_MASKED  0x1
+
+#define PCI_NR_BARS         6
+#define PCI_MAX_DEVICES     64
+#define PCI_CFG_SIZE        256         /* what port I/O reaches */
+
+/* Bus/device/function in one number: bus << 8 | dev << 3 | fn. */
+#define PCI_BDF(b, d, f)    ((uint16_t)((b) << 8 | (d) << 3 | (f)))
+#define PCI_BUS(bdf)        ((bdf) >> 8)
+#define PCI_SLOT(bdf)       (((bdf) >> 3) & 0x1f)
+#define PCI_FUNC(bdf)       ((bdf) & 7)
+
+struct pci_bar {
+    uint64_t base;                  /* bus address as programmed */
+    uint64_t size;                  /* 0: not implemented */
+    bool io;                        /* I/O space */
+    bool mem64;                     /* a 64-bit BAR (takes the next slot too) */
+    bool prefetch;
+};
+
+struct pci_dev {
+    uint16_t seg;
+    uint16_t bdf;
+    uint16_t vendor, device;
+    uint32_t class;                 /* base << 16 | sub << 8 | prog-if */
+    uint8_t hdr_type;               /* without the multi-function bit */
+    uint8_t nr_bars;                /* 6 (type 0) or 2 (type 1) */
+    struct pci_bar bar[PCI_NR_BARS];
+    /* Capabilities: the offset of each, 0 when absent. */
+    uint8_t msi_cap;
+    bool msi_64bit, msi_maskable;
+    uint8_t msix_cap;
+    uint16_t msix_size;             /* table entries */
+    uint8_t msix_table_bir, msix_pba_bir;
+    uint32_t msix_table_off, msix_pba_off;
+    /* Runtime (drivers/pci.c, drivers/msi.c, arch/x86/hvm/vpci.c). */
+    struct domain *owner;           /* dom0 for every device but Petrel's */
+    uint8_t bar_sizing;             /* vpci: BAR dwords written all-ones (bit i) */
+    bool bar_warned;                /* vpci: a BAR move was logged */
+    volatile uint8_t *msix_table;   /* Petrel's UC map of the table, or NULL */
+};
+
+/*
+ * Config-space access used by pci_probe(): read / write 'size' (1, 2, 4)
+ * bytes at 'reg' of the function 'bdf'. The hypervisor's go to the
+ * hardware; the unit tests' to a fake.
+ */
+struct pci_cfg_ops {
+    uint32_t (*read)(void *ctx, uint16_t bdf, unsigned int reg, unsigned int size);
+    void (*write)(void *ctx, uint16_t bdf, unsigned int reg, unsigned int size, uint32_t v);
+};
+
+/*
+ * Read function bdf's header into *dev: ids, class, header type, the BARs
+ * (each sized with I/O and memory decoding off, then restored), the MSI
+ * and MSI-X capabilities. Returns 0, or -ENODEV when no function answers
+ * (vendor 0xffff). A capability list that loops or points into the header
+ * is cut (at most 48 entries are walked). Pure.
+ */
+int pci_probe(const struct pci_cfg_ops *ops, void *ctx, uint16_t bdf, struct pci_dev *dev);
+
+/* Decode BAR 'i' of a probed device from its raw value and the value read
+ * back after writing all-ones (and for a 64-bit BAR the next pair); sets
+ * bar->*, returns how many slots it used (1 or 2). Pure. */
+unsigned int pci_bar_decode(uint32_t lo, uint32_t lo_mask, uint32_t hi, uint32_t hi_mask,
+                            struct pci_bar *bar);
+
+/*
+ * The machine's PCI segment 0 (drivers/pci.c): config space through ECAM
+ * (the MCFG's entry for segment 0) when there is one, else ports
+ * 0xcf8/0xcfc; enumeration of bus 0 and the buses behind bridges, one log
+ * line per function. Boot CPU, once, after ACPI.
+ */
+void pci_init(const struct acpi_info *ai);
+
+/* Config read / write of the host's segment 0 (reg < 4096 with ECAM, else
+ * < 256; naturally aligned 'size' 1, 2 or 4). An access out of range reads
+ * all-ones and is dropped. Any CPU; takes the config lock (IRQs off). */
+uint32_t pci_conf_read(uint16_t bdf, unsigned int reg, unsigned int size);
+void pci_conf_write(uint16_t bdf, unsigned int reg, unsigned int size, uint32_t v);
+
+/* The devices found at boot, 0 .. pci_nr_devs() - 1; pci_find(): by
+ * segment and bdf, or NULL. The array never changes after pci_init(). */
+unsigned int pci_nr_devs(void);
+struct pci_dev *pci_dev_at(unsigned int i);
+struct pci_dev *pci_find(uint16_t seg, uint16_t bdf);
+
+/* Give every device that Petrel does not keep to d (the control domain);
+ * take d's devices back (domain destruction, after msi_release_domain()). */
+void pci_assign_all(struct domain *d);
+void pci_release_domain(struct domain *d);
+
+#endif
