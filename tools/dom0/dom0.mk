@@ -10,6 +10,7 @@ dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
 	dom0/pci.o dom0/pci_io.o dom0/dma.o dom0/virtq.o dom0/virtio_pci.o \
+	dom0/xenbus.o dom0/blkdev.o dom0/ramdisk.o \
 	backends/cons_ring.o backends/cons_log.o \
 	$(patsubst tools/%.c,%.o,$(wildcard tools/xenstored/*.c))
 # The hypervisor's own ELF loader and PVH layout code, pure, for the builder.
