@@ -1517,6 +1517,177 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
                        input=_script, check=_check))
 
 
+# ---- dom0's device drivers (issue 7): virtio-blk and virtio-net ----------
+# QEMU's virtio 1.x devices (disable-legacy=on) at fixed slots, driven by
+# dom0 (docs/virtio.md); commands typed at its prompt. The disks' images
+# are written into the scenario's scratch directory before QEMU starts
+# (a GPT with two partitions and random bytes in them; a read-only disk of
+# random bytes) and checked after it exits: exactly the sectors dom0 was
+# told to write changed, on the read-write disk only.
+VD_SECTORS = 16384                          # vda: 8 MiB
+VD_PARTS = ((2048, 6143), (6144, 14335))    # vda1: 2 MiB, vda2: 4 MiB
+VD_RO_SECTORS = 2048                        # vdb: 1 MiB, read-only
+VD_WRITE = (2, 16, 4, 0x5A)                 # vda2, sectors 16+4, byte 0x5a
+
+
+def gpt_disk(sectors, parts, seed):
+    """A disk image: a protective MBR, primary and backup GPT headers and
+    entry arrays (CRC32s as UEFI 2.x 5.3 says), random partition data."""
+    import random
+    import struct
+    import uuid
+    import zlib
+    rnd = random.Random(seed)
+    img = bytearray(sectors * 512)
+    struct.pack_into("<B3sB3sII", img, 446, 0, b"\0\2\0", 0xEE, b"\xff\xff\xff", 1,
+                     min(sectors - 1, 0xFFFFFFFF))
+    img[510:512] = b"\x55\xaa"
+    entries = bytearray(128 * 128)
+    linux = uuid.UUID("0fc63daf-8483-4772-8e79-3d69d8477de4").bytes_le
+    for i, (f, last) in enumerate(parts):
+        struct.pack_into("<16s16sQQQ72s", entries, i * 128, linux,
+                         uuid.UUID(int=i + 1).bytes_le, f, last, 0,
+                         f"part{i + 1}".encode("utf-16-le"))
+        img[f * 512:(last + 1) * 512] = rnd.randbytes((last + 1 - f) * 512)
+    ecrc = zlib.crc32(entries)
+
+    def header(my, alt, table):
+        h = bytearray(struct.pack("<8sIIIIQQQQ16sQIII", b"EFI PART", 0x10000, 92, 0, 0,
+                                  my, alt, 34, sectors - 34, uuid.UUID(int=7).bytes_le,
+                                  table, 128, 128, ecrc))
+        struct.pack_into("<I", h, 16, zlib.crc32(h))
+        return h
+    img[512:512 + 92] = header(1, sectors - 1, 2)
+    img[1024:1024 + len(entries)] = entries
+    img[(sectors - 33) * 512:(sectors - 1) * 512] = entries
+    img[(sectors - 1) * 512:(sectors - 1) * 512 + 92] = header(sectors - 1, 1, sectors - 33)
+    return bytes(img)
+
+
+def vd_images():
+    """(vda's image, vdb's image), the same on every call."""
+    import random
+    return (gpt_disk(VD_SECTORS, VD_PARTS, 1234),
+            random.Random(99).randbytes(VD_RO_SECTORS * 512))
+
+
+def vd_devices(scratch):
+    rw, ro = vd_images()
+    for name, data in (("disk.img", rw), ("ro.img", ro)):
+        with open(os.path.join(scratch, name), "wb") as f:
+            f.write(data)
+    return ["-drive", f"file={os.path.join(scratch, 'disk.img')},if=none,format=raw,id=d0",
+            "-device", "virtio-blk-pci,drive=d0,disable-legacy=on,addr=0x4",
+            "-drive", f"file={os.path.join(scratch, 'ro.img')},if=none,format=raw,id=d1,"
+                      "readonly=on",
+            "-device", "virtio-blk-pci,drive=d1,disable-legacy=on,addr=0x5"]
+
+
+def vd_read_line(dev, sector, count, data):
+    """The line `disk read` prints for data."""
+    import zlib
+    first = " ".join(f"{b:02x}" for b in data[:16])
+    return (rf"^disk: read {dev} sectors {sector}\+{count}: crc32 "
+            rf"{zlib.crc32(data):08x}, bytes {first}$")
+
+
+def vd_script():
+    rw, ro = vd_images()
+    p1 = VD_PARTS[0][0] * 512
+    part, sec, cnt, byte = VD_WRITE
+    return ([(r"^dom0: vda: GPT with 2 partition\(s\)$", None),
+             (r"^dom0: vdb: virtio-blk .*, read-only", None)]
+            + typed("lspci", r"^00:04\.0 1af4:1042 storage driver=virtio-blk$")
+            + typed("disk", r"^vda +16384 sectors +8192 KiB rw$",
+                    r"^vda1 +4096 sectors +2048 KiB rw on vda from sector 2048$",
+                    r"^vda2 +8192 sectors +4096 KiB rw on vda from sector 6144$",
+                    r"^vdb +2048 sectors +1024 KiB ro$")
+            + typed("disk read vda1 0 8", vd_read_line("vda1", 0, 8, rw[p1:p1 + 4096]))
+            + typed("disk read vdb 2040 8", vd_read_line("vdb", 2040, 8, ro[-4096:]))
+            + typed(f"disk write vda{part} {sec} {cnt} {byte:#x}",
+                    rf"^disk: wrote vda{part} sectors {sec}\+{cnt} with {byte:#04x}$")
+            + typed(f"disk flush vda{part}", rf"^disk: flushed vda{part}$")
+            + typed(f"disk read vda{part} {sec} {cnt}",
+                    vd_read_line(f"vda{part}", sec, cnt, bytes([byte]) * cnt * 512))
+            + typed("disk write vdb 0 1 0x11", r"^disk: write vdb: .*\(-EROFS\)$")
+            + typed("disk read vda2 8192 1", r"^disk: read vda2: .*\(-EINVAL\)$")
+            + typed("disk", r"^vdb ")
+            + typed("poweroff", r"^dom0: powering off"))
+
+
+def vd_interrupts(lines, dev, least):
+    """Why the check fails unless the last `disk` listing shows dev's
+    requests all completed by interrupts (each of dom0's requests waits for
+    its completion before the next: one event at least each)."""
+    at = max((i for i, t in enumerate(lines) if re.match(rf"^{dev} +\d+ sectors", t)),
+             default=None)
+    m = at is not None and at + 1 < len(lines) and re.match(
+        r"^ +virtio: (\d+) requests, (\d+) errors, \d+ waited, (\d+) interrupts, \d+ kicks$",
+        lines[at + 1])
+    if not m:
+        return f"no virtio counters for {dev}"
+    req, err, irq = map(int, m.groups())
+    if req < least or err or irq < req:
+        return f"{dev}: {req} requests, {err} errors, {irq} interrupts (want >= {least}, 0, >= requests)"
+    return None
+
+
+def check_virtio_blk(j):
+    why = vd_interrupts(j.lines, "vda", 6) or vd_interrupts(j.lines, "vdb", 1)
+    if why:
+        return why
+    rw, ro = vd_images()
+    part, sec, cnt, byte = VD_WRITE
+    start = (VD_PARTS[part - 1][0] + sec) * 512
+    want = rw[:start] + bytes([byte]) * cnt * 512 + rw[start + cnt * 512:]
+    for name, expect in (("disk.img", want), ("ro.img", ro)):
+        with open(os.path.join(j.sc.scratch, name), "rb") as f:
+            got = f.read()
+        if got != expect:
+            diff = next((i for i in range(min(len(got), len(expect)))
+                         if got[i] != expect[i]), min(len(got), len(expect)))
+            return f"{name}: differs from what dom0 was told to write at sector {diff // 512}"
+    return None
+
+
+def vn_devices(scratch):
+    return ["-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,addr=0x6"]
+
+
+VN_SCRIPT = ([(r"^dom0: eth0: virtio-net 00:06\.0, MAC 52:54:00:12:34:56", None)]
+             + typed("net ping 10.0.2.2 3",
+                     r"^net: ARP: 10\.0\.2\.2 is at ([0-9a-f]{2}:){5}[0-9a-f]{2}$",
+                     r"^net: echo reply from 10\.0\.2\.2: icmp_seq=1 ",
+                     r"^net: echo reply from 10\.0\.2\.2: icmp_seq=3 ",
+                     r"^net: 3 sent, 3 received$")
+             + typed("net", r"^eth0 +52:54:00:12:34:56 rx ")
+             + typed("poweroff", r"^dom0: powering off"))
+
+
+def check_virtio_net(j):
+    at = max((i for i, t in enumerate(j.lines) if t.startswith("eth0 ")), default=None)
+    m = at is not None and at + 1 < len(j.lines) and re.match(
+        r"^ +virtio: (\d+) rx interrupts, (\d+) tx interrupts, (\d+) tx kicks, (\d+) bad rx$",
+        j.lines[at + 1])
+    if not m:
+        return "no virtio counters for eth0"
+    rx, tx, kicks, bad = map(int, m.groups())
+    # The ARP reply and three echo replies, each awaited before the next
+    # frame went out: one receive event at least each.
+    if rx < 4 or kicks < 4 or tx < 1 or bad:
+        return f"eth0: {rx} rx interrupts, {tx} tx, {kicks} kicks, {bad} bad"
+    return None
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-blk-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=240,
+                       expect="dom0-typing", modules=DOM0_MODULES, input=vd_script(),
+                       devices=vd_devices, check=check_virtio_blk))
+    SCENARIOS.append(S(f"dom0-virtio-net-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=240,
+                       expect="dom0-typing", modules=DOM0_MODULES, input=VN_SCRIPT,
+                       devices=vn_devices, check=check_virtio_net))
+
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
     panic, a reboot, "nothing to run", a crash of dom0 or an error line of

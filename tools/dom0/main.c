@@ -16,6 +16,7 @@
 #include "../libhv/libhv.h"
 #include "blkdev.h"
 #include "cpio.h"
+#include "devices.h"
 #include "dom0.h"
 #include "hypercall.h"
 #include "test.h"
@@ -260,6 +261,7 @@ void guest_start(uint32_t start_info_pa)
     dom_exc_init();
     xenstore_init();
     ramdisk_init();
+    devices_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();

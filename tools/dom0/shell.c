@@ -10,6 +10,7 @@
 #include "../hv/hv.h"
 #include "../libhv/libhv.h"
 #include "cpio.h"
+#include "devices.h"
 #include "dom0.h"
 #include "heap.h"
 #include "test.h"
@@ -164,6 +165,9 @@ static const struct cmd commands[] = {
     { "mem", "", "dom0's free pages and heap use", cmd_mem },
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
     { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm", xs_cmd },
+    { "lspci", "", "dom0's PCI devices and their BARs", lspci_cmd },
+    { "disk", "[read|write|flush ...]", "block devices; I/O on them", disk_cmd },
+    { "net", "[ping [ip] [count]]", "the bridge's ports; ping through it", net_cmd },
     { "poweroff", "", "stop dom0, which stops the machine", cmd_poweroff },
     { "reboot", "", "reboot the machine", cmd_reboot },
 };
