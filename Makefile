@@ -31,7 +31,7 @@ arch-y      := arch/x86/setup.o arch/x86/cpu.o arch/x86/gdt.o arch/x86/traps.o \
 	arch/x86/cpu_dump.o
 hvm-y       := arch/x86/hvm/hvm.o arch/x86/hvm/intr.o arch/x86/hvm/fpu.o arch/x86/hvm/cpuid.o arch/x86/hvm/msr.o \
 	arch/x86/hvm/io.o arch/x86/hvm/vpci.o arch/x86/hvm/guest_mem.o arch/x86/hvm/hypercall_page.o \
-	arch/x86/hvm/dom0.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
+	arch/x86/hvm/dom0.o arch/x86/hvm/dom0_bars.o arch/x86/hvm/pvh.o arch/x86/hvm/decode.o \
 	arch/x86/hvm/decode_name.o arch/x86/hvm/guest_walk.o arch/x86/hvm/cr.o \
 	arch/x86/hvm/vlapic.o arch/x86/hvm/vlapic_regs.o arch/x86/hvm/vlapic_timer.o arch/x86/hvm/vlapic_ipi.o \
 	arch/x86/hvm/mmio.o arch/x86/hvm/vcpu_context.o
@@ -40,7 +40,7 @@ vmx-y       := arch/x86/vmx/vmx.o arch/x86/vmx/caps.o arch/x86/vmx/vmcs.o arch/x
 	arch/x86/vmx/msr.o arch/x86/vmx/entry.o
 common-y    := common/printk.o common/vsnprintf.o common/string.o \
 	common/panic.o common/cmdline.o common/multiboot2.o common/elf.o \
-	common/domain.o common/hypercall.o common/version.o common/console_io.o \
+	common/domain.o common/hypercall.o common/physdev_op.o common/version.o common/console_io.o \
 	common/sched_op.o common/pvclock.o common/timer.o common/schedule.o common/domain_target.o \
 	common/event_channel.o common/evtchn_op.o common/sched_poll.o common/hvm_op.o \
 	common/guest_time.o common/memory_op.o common/vcpu_op.o common/vcpu_timer.o \
@@ -50,7 +50,7 @@ common-y    += common/domctl.o common/sysctl.o common/domid.o common/ctl_ring.o 
 	common/reservation.o common/foreign_map.o common/physmap_lock.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
-	drivers/pit.o drivers/rtc.o drivers/ioapic.o drivers/pci.o drivers/pci_probe.o
+	drivers/pit.o drivers/rtc.o drivers/ioapic.o drivers/pci.o drivers/pci_probe.o drivers/msi.o
 sched-y     := sched/core.o sched/credit.o
 
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(vmx-y) $(common-y) \

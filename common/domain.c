@@ -14,6 +14,7 @@
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
 #include <petrel/pci.h>
+#include <petrel/pirq.h>
 #include <petrel/panic.h>
 #include <petrel/printk.h>
 #include <petrel/sched.h>
@@ -393,6 +394,7 @@ void domain_destroy(struct domain *d)
      * and while the vCPUs they name still exist. */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vcpu_timers_stop(d->vcpus[i]);
+    pirq_release_domain(d);         /* its devices stop raising events */
     evtchn_domain_destroy(d);
     pci_release_domain(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)

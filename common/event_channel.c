@@ -178,6 +178,56 @@ void evtchn_send_domain_virq(struct domain *d, unsigned int virq)
         send_virq_on(d->vcpus[0], virq);
 }
 
+/* ---- physical IRQs --------------------------------------------------------- */
+
+static bool is_pirq_port(struct domain *d, uint32_t port, uint32_t pirq)
+{
+    const struct evtchn *chn = evtchn_port(d, port);
+
+    return chn && pirq && chn->state == EVTCHNSTAT_pirq && chn->pirq == pirq;
+}
+
+void evtchn_send_pirq(struct domain *d, uint32_t port, uint32_t pirq)
+{
+    unsigned long flags;
+
+    if (!d->evtchn)
+        return;
+    flags = spin_lock_irqsave(&d->evtchn->lock);
+    if (is_pirq_port(d, port, pirq))
+        evtchn_set_pending(d, port);
+    spin_unlock_irqrestore(&d->evtchn->lock, flags);
+}
+
+int evtchn_bind_pirq_port(struct domain *d, uint32_t pirq, uint32_t old_port)
+{
+    unsigned long flags;
+    int port;
+
+    if (!d->evtchn)
+        return -ENOSPC;
+    flags = spin_lock_irqsave(&d->evtchn->lock);
+    port = is_pirq_port(d, old_port, pirq) ? -EEXIST : evtchn_port_alloc(d);
+    if (port > 0) {
+        d->evtchn->ports[port].state = EVTCHNSTAT_pirq;
+        d->evtchn->ports[port].pirq = pirq;
+    }
+    spin_unlock_irqrestore(&d->evtchn->lock, flags);
+    return port;
+}
+
+void evtchn_unbind_pirq(struct domain *d, uint32_t port, uint32_t pirq)
+{
+    unsigned long flags;
+
+    if (!d->evtchn)
+        return;
+    flags = spin_lock_irqsave(&d->evtchn->lock);
+    if (is_pirq_port(d, port, pirq))
+        d->evtchn->ports[port].pirq = 0;
+    spin_unlock_irqrestore(&d->evtchn->lock, flags);
+}
+
 /* ---- the port table -------------------------------------------------------- */
 
 int evtchn_port_alloc(struct domain *d)

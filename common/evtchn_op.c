@@ -13,6 +13,7 @@
 #include <petrel/errno.h>
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
+#include <petrel/pirq.h>
 #include <public/event_channel.h>
 #include <x86/hvm/hvm.h>
 #include "evtchn_private.h"
@@ -227,10 +228,22 @@ static long op_status(struct vcpu *v, void *arg)
         s->u.interdomain.port = chn->remote_port;
     } else if (chn->state == EVTCHNSTAT_virq) {
         s->u.virq = chn->virq;
+    } else if (chn->state == EVTCHNSTAT_pirq) {
+        s->u.pirq = chn->pirq;
     }
     spin_unlock_irqrestore(&d->evtchn->lock, flags);
     domain_target_put(v, d);
     return 0;
+}
+
+/* A port for one of the control domain's physical IRQs (drivers/msi.c). */
+static long op_bind_pirq(struct vcpu *v, void *arg)
+{
+    struct evtchn_bind_pirq *b = arg;
+
+    if (!v->domain->privileged)
+        return -EPERM;
+    return pirq_bind(v->domain, b->pirq, &b->port);
 }
 
 static long op_bind_vcpu(struct vcpu *v, void *arg)
@@ -255,6 +268,7 @@ static long op_bind_vcpu(struct vcpu *v, void *arg)
         /* fall through */
     case EVTCHNSTAT_unbound:
     case EVTCHNSTAT_interdomain:
+    case EVTCHNSTAT_pirq:
         __atomic_store_n(&chn->notify_vcpu, b->vcpu, __ATOMIC_RELAXED);
         break;
     default:
@@ -291,6 +305,7 @@ static const struct {
     [EVTCHNOP_bind_interdomain] = { op_bind_interdomain,
                                     sizeof(struct evtchn_bind_interdomain), true },
     [EVTCHNOP_bind_virq] = { op_bind_virq, sizeof(struct evtchn_bind_virq), true },
+    [EVTCHNOP_bind_pirq] = { op_bind_pirq, sizeof(struct evtchn_bind_pirq), true },
     [EVTCHNOP_close] = { op_close, sizeof(struct evtchn_close), false },
     [EVTCHNOP_send] = { op_send, sizeof(struct evtchn_send), false },
     [EVTCHNOP_status] = { op_status, sizeof(struct evtchn_status), true },

@@ -28,6 +28,7 @@ struct evtchn {
     uint16_t remote_domid;      /* unbound: the domain that may bind it */
     uint32_t notify_vcpu;       /* the vCPU told; atomic reads (see top) */
     uint32_t virq;              /* virq: which VIRQ_* */
+    uint32_t pirq;              /* pirq: which pirq (0: unmapped since) */
     uint32_t remote_port;       /* interdomain: the peer's port */
     struct domain *remote;      /* interdomain: the peer (maybe itself) */
 };

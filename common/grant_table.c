@@ -255,6 +255,16 @@ int gnttab_physmap_frame(struct domain *d, uint64_t idx, uint64_t *mfn, uint64_t
     return rc;
 }
 
+bool gnttab_is_frame_gfn(struct domain *d, uint64_t gfn)
+{
+    struct grant_table *gt = d->grant;
+
+    for (unsigned int i = 0; gt && i < GNTTAB_MAX_FRAMES; i++)
+        if (gt->frame_gfn[i] == gfn)
+            return true;
+    return false;
+}
+
 void gnttab_domain_destroy(struct domain *d)
 {
     struct grant_table *gt = d->grant;

@@ -16,6 +16,7 @@ static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
     [__HYPERVISOR_grant_table_op] = do_grant_table_op,
     [__HYPERVISOR_sysctl] = do_sysctl,
+    [__HYPERVISOR_physdev_op] = do_physdev_op,
     [__HYPERVISOR_domctl] = do_domctl,
 };
 

@@ -2,14 +2,17 @@
 /*
  * sysctl (__HYPERVISOR_sysctl): Petrel's system control for the control
  * domain (public/petrel_ctl.h): the machine (physinfo), the hypervisor's
- * log (readconsole) and the list of domains (getdomaininfolist).
+ * log (readconsole), the list of domains (getdomaininfolist) and the bus
+ * addresses of the caller's pages for its devices' DMA (bus_addr).
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
+#include <petrel/physmap.h>
 #include <petrel/printk.h>
 #include <petrel/sched.h>
 #include <x86/hvm/hvm.h>
@@ -108,6 +111,49 @@ static long getdomaininfolist(struct vcpu *v, struct petrel_getdomaininfolist *l
     return 0;
 }
 
+/*
+ * The machine address behind gfn of d, for a device's DMA (no IOMMU: the
+ * bus sees machine addresses). RAM only, d's own or mapped from another
+ * domain; not shared_info or a grant-table frame (hypervisor pages), not
+ * MMIO or a hole. Under the physmap lock, so the look is not split by a
+ * change of the gfn.
+ */
+static uint64_t bus_addr_of(struct domain *d, uint64_t gfn)
+{
+    uint64_t mfn, addr = PETREL_BUS_ADDR_NONE;
+    enum p2m_type t;
+
+    physmap_lock();
+    if (!p2m_lookup(d->p2m, gfn, &mfn, &t, NULL, NULL) &&
+        (t == P2M_RAM_RW || t == P2M_RAM_RO) && gfn != d->shared_info_gfn &&
+        !gnttab_is_frame_gfn(d, gfn))
+        addr = mfn << PAGE_SHIFT;
+    physmap_unlock();
+    return addr;
+}
+
+#define BUS_ADDR_CHUNK  32
+
+static long bus_addr(struct vcpu *v, const struct petrel_bus_addr *b)
+{
+    uint64_t buf[BUS_ADDR_CHUNK];
+
+    if (!b->nr || b->nr > PETREL_BUS_ADDR_MAX)
+        return -EINVAL;
+    for (uint32_t done = 0; done < b->nr;) {
+        uint32_t n = MIN(b->nr - done, (uint32_t)BUS_ADDR_CHUNK);
+
+        if (copy_from_guest(v, buf, b->gfns + done * sizeof(uint64_t), n * sizeof(uint64_t)))
+            return -EFAULT;
+        for (uint32_t i = 0; i < n; i++)
+            buf[i] = bus_addr_of(v->domain, buf[i]);
+        if (copy_to_guest(v, b->addrs + done * sizeof(uint64_t), buf, n * sizeof(uint64_t)))
+            return -EFAULT;
+        done += n;
+    }
+    return 0;
+}
+
 long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
                uint64_t a4, uint64_t a5)
 {
@@ -125,6 +171,9 @@ long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
         break;
     case PETREL_SYSCTL_getdomaininfolist:
         rc = getdomaininfolist(v, &op.u.getdomaininfolist);
+        break;
+    case PETREL_SYSCTL_bus_addr:
+        rc = bus_addr(v, &op.u.bus_addr);
         break;
     default:
         return -ENOSYS;

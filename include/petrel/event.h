@@ -38,6 +38,17 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq);
  * is bound on. */
 void evtchn_send_domain_virq(struct domain *d, unsigned int virq);
 
+/*
+ * Physical IRQs (drivers/msi.c, which holds its pirq lock around each):
+ * send_pirq raises port of d if it is still bound to pirq (any context);
+ * bind_pirq_port binds a fresh port of d to pirq unless old_port (0: none)
+ * still is: the port, or -EEXIST, -ENOSPC; unbind_pirq leaves port of d
+ * bound to no pirq (pirq 0) if it was bound to pirq, for the guest to close.
+ */
+void evtchn_send_pirq(struct domain *d, uint32_t port, uint32_t pirq);
+int evtchn_bind_pirq_port(struct domain *d, uint32_t pirq, uint32_t old_port);
+void evtchn_unbind_pirq(struct domain *d, uint32_t port, uint32_t pirq);
+
 /* Set evtchn_upcall_pending and raise v's upcall (see above). */
 void vcpu_mark_events_pending(struct vcpu *v);
 

@@ -43,6 +43,10 @@ long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uops, uint64_t cou
  */
 int gnttab_physmap_frame(struct domain *d, uint64_t idx, uint64_t *mfn, uint64_t **gfn_slot);
 
+/* Does d's physmap show one of its grant-table frames at gfn? Caller holds
+ * the physmap lock (physmap.h), which guards where the frames are. */
+bool gnttab_is_frame_gfn(struct domain *d, uint64_t gfn);
+
 /*
  * Undo every mapping d made of other domains' grants: its p2m entries go,
  * the granters' entries are unpinned (GTF_reading/writing cleared with the

@@ -45,6 +45,9 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
 /* common/domctl.c, common/sysctl.c: Petrel's control ABI (public/petrel_ctl.h) */
 long do_domctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
                uint64_t a4, uint64_t a5);
+/* common/physdev_op.c: PHYSDEVOP_map_pirq and friends (control domain) */
+long do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3,
+                   uint64_t a4, uint64_t a5);
 long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
                uint64_t a4, uint64_t a5);
 

@@ -42,7 +42,11 @@ struct physdev_map_pirq {
     int32_t bus;                /* IN: MSI_SEG: segment in the high 16 bits */
     int32_t devfn;              /* IN */
     int32_t entry_nr;           /* IN: MSI-X table entry; 0 for MSI */
-    uint64_t table_base;        /* IN: ignored by Petrel (it reads the BAR) */
+    uint32_t pad2;              /* the 64-bit ABI's padding, explicit for -m32 */
+    uint64_t table_base;        /* IN: nonzero: MSI-X (as Xen's Linux passes the
+                                   table's address; Petrel reads the BAR
+                                   itself); 0: MSI if the function has it,
+                                   else MSI-X */
 };
 PETREL_ABI_SIZE(struct physdev_map_pirq, 40);
 PETREL_ABI_OFFSET(struct physdev_map_pirq, type, 4);

@@ -13,6 +13,10 @@
 #define X86_EXC_PF      14
 #define X86_EXC_MC      18
 
+/* Vectors for the devices' MSI and MSI-X messages (drivers/msi.c). */
+#define VEC_PIRQ_FIRST  0x30
+#define VEC_PIRQ_LAST   0xdf
+
 /* Interrupt vectors Petrel uses for itself. */
 #define VEC_SERIAL      0xe0        /* the console UART's receive interrupt */
 #define VEC_TIMER       0xf0

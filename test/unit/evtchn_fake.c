@@ -213,8 +213,26 @@ void clear_log(void)
     nr_kicked = nr_blocked = nr_irqs = 0;
 }
 
+/* drivers/msi.c's pirq_bind(), as it drives the event channel side: pirqs
+ * 1..FAKE_PIRQS are mapped for whichever domain asks. */
+uint32_t fake_pirq_port[FAKE_PIRQS + 1];
+
+int pirq_bind(struct domain *d, uint32_t n, uint32_t *port)
+{
+    int rc;
+
+    if (!n || n > FAKE_PIRQS)
+        return -EINVAL;
+    rc = evtchn_bind_pirq_port(d, n, fake_pirq_port[n]);
+    if (rc <= 0)
+        return rc;
+    fake_pirq_port[n] = *port = rc;
+    return 0;
+}
+
 int fake_setup(void **state)
 {
+    memset(fake_pirq_port, 0, sizeof(fake_pirq_port));
     clear_log();
     fake_now = 1000000;
     stub_log_reset();

@@ -38,6 +38,11 @@ extern unsigned int nr_irqs;
 extern uint64_t fake_now;                   /* system_time_ns() */
 extern struct domain *console_flushed;      /* console_io_flush()'s last domain */
 
+/* Pirqs 1..FAKE_PIRQS stand mapped (pirq_bind()); the port each was last
+ * bound to. */
+#define FAKE_PIRQS  4
+extern uint32_t fake_pirq_port[FAKE_PIRQS + 1];
+
 /* The scheduler model: set by vcpu_block(), cleared by a later vcpu_kick(). */
 bool *blocked_flag(struct vcpu *v);
 unsigned int kicks_of(struct vcpu *v);

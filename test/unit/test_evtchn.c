@@ -246,6 +246,46 @@ static void test_close(void **state)
     free_domain(d);
 }
 
+/* Physical IRQs: the port side of EVTCHNOP_bind_pirq and delivery. */
+static void test_bind_pirq(void **state)
+{
+    struct domain *d = make_domain(0, 2, true);
+    struct vcpu *v = d->vcpus[0];
+    struct evtchn_bind_pirq b = { .pirq = 2 };
+    struct evtchn_status st = { .dom = DOMID_SELF };
+    uint32_t p;
+
+    assert_int_equal(evop(v, EVTCHNOP_bind_pirq, &b), 0);
+    p = b.port;
+    assert_true(p > 0);
+    st.port = p;
+    assert_int_equal(evop(v, EVTCHNOP_status, &st), 0);
+    assert_int_equal(st.status, EVTCHNSTAT_pirq);
+    assert_int_equal(st.u.pirq, 2);
+    assert_int_equal(evop(v, EVTCHNOP_bind_pirq, &b), -EEXIST);   /* bound already */
+    b.pirq = FAKE_PIRQS + 1;
+    assert_int_equal(evop(v, EVTCHNOP_bind_pirq, &b), -EINVAL);   /* not mapped */
+    assert_int_equal(send(v, p), -EINVAL);          /* the device's to raise */
+    evtchn_send_pirq(d, p, 3);                      /* another pirq's interrupt */
+    assert_false(pending(d, p));
+    evtchn_send_pirq(d, p, 2);
+    assert_true(pending(d, p));
+    assert_int_equal(evclose(v, p), 0);
+    evtchn_send_pirq(d, p, 2);                      /* closed: nothing */
+    assert_false(pending(d, p));
+    b.pirq = 2;
+    assert_int_equal(evop(v, EVTCHNOP_bind_pirq, &b), 0);         /* again */
+    p = b.port;
+    evtchn_unbind_pirq(d, p, 2);                    /* PHYSDEVOP_unmap_pirq */
+    evtchn_send_pirq(d, p, 2);
+    assert_false(pending(d, p));
+    assert_int_equal(evop(v, EVTCHNOP_status, &st), 0);
+    assert_int_equal(st.status, EVTCHNSTAT_pirq);
+    assert_int_equal(st.u.pirq, 0);
+    assert_int_equal(evclose(v, p), 0);             /* the guest still closes it */
+    free_domain(d);
+}
+
 static void test_send_errors(void **state)
 {
     struct domain *d = make_domain(1, 1, false);
@@ -545,7 +585,7 @@ static void test_unsupported_ops(void **state)
     assert_int_equal(evop(v, EVTCHNOP_init_control, buf), -ENOSYS);
     assert_int_equal(evop(v, EVTCHNOP_expand_array, buf), -ENOSYS);
     assert_int_equal(evop(v, EVTCHNOP_set_priority, buf), -ENOSYS);
-    assert_int_equal(evop(v, EVTCHNOP_bind_pirq, buf), -ENOSYS);
+    assert_int_equal(evop(v, EVTCHNOP_bind_pirq, buf), -EPERM);    /* not privileged */
     assert_int_equal(evop(v, 14, buf), -ENOSYS);
     assert_int_equal(evop(v, 0xffffffff, buf), -ENOSYS);
     assert_int_equal(hvmop(v, HVMOP_pagetable_dying, buf), -ENOSYS);
@@ -711,6 +751,7 @@ int main(void)
         FAKE_TEST(test_bind_interdomain_errors),
         FAKE_TEST(test_two_domains),
         FAKE_TEST(test_close),
+        FAKE_TEST(test_bind_pirq),
         FAKE_TEST(test_send_errors),
         FAKE_TEST(test_bind_virq),
         FAKE_TEST(test_bind_ipi),

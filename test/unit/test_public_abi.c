@@ -26,6 +26,7 @@
 #include <public/hvm/params.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/petrel_ctl.h>
+#include <public/physdev.h>
 #include <public/hvm/start_info.h>
 #include <public/io/console.h>
 #include <public/io/ring.h>

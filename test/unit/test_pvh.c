@@ -164,6 +164,28 @@ static uint64_t info_used(void)
     return used;
 }
 
+/* The memory map: the RAM ranges (type 1) and the reserved ones (type 2),
+ * each in its order, all sorted by address. */
+static void check_memmap(void)
+{
+    unsigned int ram = 0, res = 0;
+
+    for (unsigned int i = 0; i < plan.memmap_entries; i++) {
+        uint64_t e = plan.memmap_paddr + i * MAP_SIZE;
+        const struct pvh_range *r = rd32(e + 16) == 1 ? &plan.ram[ram++] : &args.reserved[res++];
+
+        assert_true(rd32(e + 16) == 1 || rd32(e + 16) == 2);
+        assert_true(ram <= plan.nr_ram && res <= args.nr_reserved);
+        assert_int_equal(rd64(e), r->start);
+        assert_int_equal(rd64(e + 8), r->end - r->start);
+        assert_int_equal(rd32(e + 20), 0);
+        if (i)
+            assert_true(rd64(e) > rd64(e - MAP_SIZE));
+    }
+    assert_int_equal(ram, plan.nr_ram);
+    assert_int_equal(res, args.nr_reserved);
+}
+
 /* Write the planned guest and check everything in it against args. */
 static void write_and_check(void)
 {
@@ -179,16 +201,9 @@ static void write_and_check(void)
     assert_int_equal(rd64(si + 24), plan.cmdline_paddr);
     assert_int_equal(rd64(si + 32), args.rsdp_paddr);
     assert_int_equal(rd64(si + 40), plan.memmap_paddr);
-    assert_int_equal(rd32(si + 48), plan.nr_ram);
+    assert_int_equal(rd32(si + 48), plan.nr_ram + args.nr_reserved);
     assert_int_equal(rd32(si + 52), 0);
-    for (unsigned int i = 0; i < plan.nr_ram; i++) {
-        uint64_t e = plan.memmap_paddr + i * MAP_SIZE;
-
-        assert_int_equal(rd64(e), plan.ram[i].start);
-        assert_int_equal(rd64(e + 8), plan.ram[i].end - plan.ram[i].start);
-        assert_int_equal(rd32(e + 16), 1);
-        assert_int_equal(rd32(e + 20), 0);
-    }
+    check_memmap();
     check_guest_string(plan.cmdline_paddr, args.cmdline);
     for (unsigned int i = 0; i < args.nr_modules; i++) {
         uint64_t e = plan.modlist_paddr + i * MOD_SIZE;
@@ -254,6 +269,43 @@ static void test_plan_5g(void **state)
     assert_int_equal(plan.memmap_entries, 2);
     assert_int_equal(plan.cmdline_paddr, plan.start_info_paddr + SI_SIZE + 2 * MAP_SIZE);
     write_and_check();
+}
+
+/* Reserved ranges (dom0's BARs) go into the map, merged with the RAM. */
+static void test_reserved_ranges(void **state)
+{
+    static const struct pvh_range res[] = {
+        { 0xC0000000, 0xC1000000 }, { 0xFEBD0000, 0xFEBD4000 }, { GiB(32), GiB(32) + MiB(2) },
+    };
+
+    args.mem_bytes = GiB(5);
+    args.reserved = res;
+    args.nr_reserved = 3;
+    plan_expect(0, NULL);
+    assert_int_equal(plan.memmap_entries, 5);
+    write_and_check();
+}
+
+static void test_reserved_ranges_bad(void **state)
+{
+    struct pvh_range res[2] = { { 0xC0000000, 0xC1000000 }, { 0xFEBD0000, 0xFEBD4000 } };
+
+    args.mem_bytes = MiB(128);
+    args.reserved = res;
+    args.nr_reserved = 2;
+    res[1].start = 0xC0fff000;                  /* overlaps the first */
+    plan_expect(-EINVAL, "reserved range 1");
+    res[1].start = 0xFEBD0800;                  /* not page-aligned */
+    plan_expect(-EINVAL, "reserved range 1");
+    res[1] = (struct pvh_range){ MiB(64), MiB(65) };    /* over RAM, out of order */
+    plan_expect(-EINVAL, "reserved range 1");
+    res[0] = (struct pvh_range){ MiB(127), MiB(129) };  /* straddles the RAM's end */
+    args.nr_reserved = 1;
+    plan_expect(-EINVAL, "reserved range 0");
+    res[0] = (struct pvh_range){ MiB(200), MiB(200) };  /* empty */
+    plan_expect(-EINVAL, "reserved range 0");
+    args.nr_reserved = PVH_MAX_RESERVED + 1;
+    plan_expect(-EINVAL, "reserved ranges");
 }
 
 /* 3 GiB exactly fills low RAM; one page more goes above 4 GiB. */
@@ -587,6 +639,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_plan_128m),
         T(test_plan_5g),
+        T(test_reserved_ranges),
+        T(test_reserved_ranges_bad),
         T(test_plan_3g_edge),
         T(test_modules_and_cmdlines),
         T(test_zero_size_module),

@@ -26,10 +26,14 @@ extern struct page_pool dom0_pages;
 int mem_init(void);
 
 /* ---- other domains' pages (fmap.c) ---- */
-/* dom0's window for foreign and grant mappings: guest-physical space with
- * no RAM, identity-mapped by head.S like the rest of the first 4 GiB. */
-#define FMAP_BASE       0xC0000000ull
+/* dom0's window for foreign and grant mappings: 64 MiB of guest-physical
+ * space with no RAM and no device (no memory-map entry touches it),
+ * identity-mapped by head.S like the rest of the first 4 GiB, at fmap_base.
+ * fmap_init() picks it from the memory map at start of day: 0, or
+ * -XEN_ENOSPC when there is no such gap (then fmap_alloc() gives 0). */
 #define FMAP_SIZE       (64ull << 20)
+extern uint64_t fmap_base;
+int fmap_init(void);
 #define FMAP_BATCH      64          /* pages per fmap_foreign() */
 /* n free pages of the window (for gnttab_map, say): their gpa, 0 if none. */
 uint64_t fmap_alloc(unsigned int n);

@@ -1,34 +1,71 @@
 // SPDX-License-Identifier: MIT
 /*
  * dom0's window for other domains' pages (dom0.h): guest-physical space
- * above dom0's RAM where foreign frames (XENMEM_add_to_physmap_batch,
- * XENMAPSPACE_gmfn_foreign) and grant mappings appear. head.S identity-maps
- * the first 4 GiB, so a page mapped at gpa is reached at address gpa.
- * Allocation uses the page-pool code over the window (nothing in it is
- * RAM: Petrel's PVH layout keeps RAM below 3 GiB, docs/pvh-layout.md).
+ * where foreign frames (XENMEM_add_to_physmap_batch, XENMAPSPACE_gmfn_foreign)
+ * and grant mappings appear. head.S identity-maps the first 4 GiB, so a
+ * page mapped at gpa is reached at address gpa. The window is chosen at
+ * start of day from the memory map: the first 64 MiB-aligned 64 MiB above
+ * the RAM below 4 GiB that no entry (RAM or reserved: the devices' BARs,
+ * docs/pci.md) touches, and below the local APIC's 64 MiB. Allocation uses
+ * the page-pool code over the window.
  */
 #include <public/errno.h>
 #include <public/memory.h>
 #include "dom0.h"
 #include "hypercall.h"
+#include "test.h"
 
 #define FMAP_PAGES      (FMAP_SIZE >> 12)
+#define FMAP_TOP        0xFC000000ull   /* the 64 MiB holding the LAPIC page */
 
 static uint64_t fmap_bitmap[FMAP_PAGES / 64];
 static struct page_pool fmap_pool;
 static bool fmap_ready;
+uint64_t fmap_base;
 
-static void fmap_init(void)
+static const struct hvm_memmap_table_entry *memmap(uint32_t *n)
 {
-    pages_init(&fmap_pool, FMAP_BASE, FMAP_PAGES, fmap_bitmap);
-    pages_add(&fmap_pool, FMAP_BASE, FMAP_BASE + FMAP_SIZE);
-    fmap_ready = true;
+    *n = start_info->version >= 1 ? start_info->memmap_entries : 0;
+    return (const struct hvm_memmap_table_entry *)(uintptr_t)start_info->memmap_paddr;
+}
+
+static bool window_free(uint64_t base)
+{
+    uint32_t n;
+    const struct hvm_memmap_table_entry *e = memmap(&n);
+
+    for (uint32_t i = 0; i < n; i++)
+        if (e[i].addr < base + FMAP_SIZE && base < e[i].addr + e[i].size)
+            return false;
+    return true;
+}
+
+int fmap_init(void)
+{
+    uint32_t n;
+    const struct hvm_memmap_table_entry *e = memmap(&n);
+    uint64_t ram_top = 0;
+
+    for (uint32_t i = 0; i < n; i++)
+        if (e[i].type == XEN_HVM_MEMMAP_TYPE_RAM && e[i].addr < FMAP_TOP)
+            ram_top = ram_top > e[i].addr + e[i].size ? ram_top : e[i].addr + e[i].size;
+    ram_top = (ram_top + FMAP_SIZE - 1) & ~(FMAP_SIZE - 1);
+    for (uint64_t base = ram_top; base + FMAP_SIZE <= FMAP_TOP; base += FMAP_SIZE) {
+        if (!window_free(base))
+            continue;
+        fmap_base = base;
+        pages_init(&fmap_pool, base, FMAP_PAGES, fmap_bitmap);
+        pages_add(&fmap_pool, base, base + FMAP_SIZE);
+        fmap_ready = true;
+        return 0;
+    }
+    return -XEN_ENOSPC;
 }
 
 uint64_t fmap_alloc(unsigned int n)
 {
     if (!fmap_ready)
-        fmap_init();
+        return 0;
     /* First fit from the window's start, not the pool's next fit: each
      * 2 MiB of the window that was ever mapped keeps a page-table frame of
      * the hypervisor's in dom0's p2m, so the window is reused from its low

@@ -245,6 +245,9 @@ void guest_start(uint32_t start_info_pa)
     else
         printf("dom0: %lu KiB free for pages and heap\n",
                (unsigned long)(dom0_pages.nr_free * 4));
+    if (fmap_init())
+        printf("dom0: error: no 64 MiB gap below 4 GiB outside the memory map for the "
+               "foreign-map window: no domains can be built, no grants mapped\n");
     initrd_init();
     if ((rc = gnttab_init()))
         printf("dom0: no grant table yet: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));

@@ -237,6 +237,15 @@ static int build(struct domain *d, const struct boot_module *kmod, const struct 
         };
     }
     rc = pvh_plan(&args, &plan);
+    if (!rc && d->id == 0) {
+        static struct pvh_range bars[PVH_MAX_RESERVED];
+
+        /* Its devices' BARs, around the RAM just planned, then the plan
+         * again with them in the memory map. */
+        args.reserved = bars;
+        args.nr_reserved = dom0_map_bars(d, &plan, bars, PVH_MAX_RESERVED);
+        rc = pvh_plan(&args, &plan);
+    }
     for (unsigned int i = 0; !rc && i < plan.nr_ram; i++)
         rc = populate(d, plan.ram[i].start, plan.ram[i].end);
     if (!rc)

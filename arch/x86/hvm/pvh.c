@@ -117,6 +117,34 @@ static int pvh_check_modules(const struct pvh_build_args *a)
     return 0;
 }
 
+static bool overlaps(const struct pvh_range *a, uint64_t start, uint64_t end)
+{
+    return a->start < end && start < a->end;
+}
+
+/* The reserved ranges: well-formed, sorted, apart from each other and RAM. */
+static int pvh_check_reserved(const struct pvh_build_args *a, const struct pvh_plan *p)
+{
+    if (a->nr_reserved > PVH_MAX_RESERVED || (a->nr_reserved && !a->reserved)) {
+        pvh_warn("%u reserved ranges: at most %u", a->nr_reserved, PVH_MAX_RESERVED);
+        return -EINVAL;
+    }
+    for (unsigned int i = 0; i < a->nr_reserved; i++) {
+        const struct pvh_range *r = &a->reserved[i];
+        bool bad = r->start >= r->end || !IS_ALIGNED(r->start, PAGE_SIZE) ||
+                   !IS_ALIGNED(r->end, PAGE_SIZE) || (i && r->start < r[-1].end);
+
+        for (unsigned int j = 0; j < p->nr_ram && !bad; j++)
+            bad = overlaps(&p->ram[j], r->start, r->end);
+        if (bad) {
+            pvh_warn("reserved range %u [%#llx, %#llx) is malformed, out of order or "
+                     "over RAM", i, (unsigned long long)r->start, (unsigned long long)r->end);
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 /* RAM: [0, low_end) and, past the hole, [4 GiB, 4 GiB + the rest). */
 static void pvh_plan_ram(struct pvh_plan *p, uint64_t mem_bytes)
 {
@@ -173,8 +201,8 @@ static int pvh_plan_info(const struct pvh_build_args *a, struct pvh_plan *p)
     p->modlist_paddr = a->nr_modules ? cur : 0;
     cur += (uint64_t)a->nr_modules * sizeof(struct hvm_modlist_entry);
     p->memmap_paddr = cur;
-    p->memmap_entries = p->nr_ram;
-    cur += p->nr_ram * sizeof(struct hvm_memmap_table_entry);
+    p->memmap_entries = p->nr_ram + a->nr_reserved;
+    cur += p->memmap_entries * sizeof(struct hvm_memmap_table_entry);
     rc = pvh_strlen(a->cmdline, "kernel", 0, &p->cmdline_len);
     if (rc)
         return rc;
@@ -234,7 +262,9 @@ int pvh_plan(const struct pvh_build_args *args, struct pvh_plan *plan)
     if (rc)
         return rc;
     pvh_plan_ram(plan, args->mem_bytes);
-    rc = pvh_plan_kernel(args, plan);
+    rc = pvh_check_reserved(args, plan);
+    if (!rc)
+        rc = pvh_plan_kernel(args, plan);
     if (!rc)
         rc = pvh_plan_info(args, plan);
     if (!rc)
@@ -256,6 +286,7 @@ static int pvh_check_plan(const struct pvh_build_args *a,
                           const struct pvh_plan *p)
 {
     bool same = a->kernel && a->nr_modules == p->nr_modules && p->nr_ram &&
+                p->memmap_entries == p->nr_ram + a->nr_reserved &&
                 p->entry == a->kernel->phys32_entry &&
                 (a->cmdline ? strnlen(a->cmdline, PVH_CMDLINE_MAX + 1) : 0) ==
                 p->cmdline_len;
@@ -292,7 +323,7 @@ static int pvh_write_start_info(const struct pvh_build_args *a,
     return ops->write(ctx, p->start_info_paddr, &si, sizeof(si));
 }
 
-static int pvh_write_lists(const struct pvh_plan *p,
+static int pvh_write_lists(const struct pvh_build_args *a, const struct pvh_plan *p,
                            const struct guest_mem_ops *ops, void *ctx)
 {
     int rc = 0;
@@ -306,14 +337,18 @@ static int pvh_write_lists(const struct pvh_plan *p,
 
         rc = ops->write(ctx, p->modlist_paddr + i * sizeof(m), &m, sizeof(m));
     }
-    for (unsigned int i = 0; i < p->memmap_entries && !rc; i++) {
+    /* Merge the RAM and the reserved ranges, both sorted. */
+    for (unsigned int i = 0, r = 0, m = 0; m < p->memmap_entries && !rc; m++) {
+        bool ram = r == a->nr_reserved ||
+                   (i < p->nr_ram && p->ram[i].start < a->reserved[r].start);
+        const struct pvh_range *from = ram ? &p->ram[i++] : &a->reserved[r++];
         struct hvm_memmap_table_entry e = {
-            .addr = p->ram[i].start,
-            .size = p->ram[i].end - p->ram[i].start,
-            .type = XEN_HVM_MEMMAP_TYPE_RAM,
+            .addr = from->start,
+            .size = from->end - from->start,
+            .type = ram ? XEN_HVM_MEMMAP_TYPE_RAM : XEN_HVM_MEMMAP_TYPE_RESERVED,
         };
 
-        rc = ops->write(ctx, p->memmap_paddr + i * sizeof(e), &e, sizeof(e));
+        rc = ops->write(ctx, p->memmap_paddr + m * sizeof(e), &e, sizeof(e));
     }
     return rc;
 }
@@ -350,7 +385,7 @@ int pvh_write(const struct pvh_build_args *args, const struct pvh_plan *plan,
     if (!rc)
         rc = pvh_write_start_info(args, plan, ops, ctx);
     if (!rc)
-        rc = pvh_write_lists(plan, ops, ctx);
+        rc = pvh_write_lists(args, plan, ops, ctx);
     if (!rc)
         rc = pvh_write_strings(args, plan, ops, ctx);
     for (unsigned int i = 0; i < plan->nr_modules && !rc; i++) {

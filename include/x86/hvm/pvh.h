@@ -15,6 +15,7 @@ struct guest_mem_ops;
 #define PVH_MAX_MODULES     16
 #define PVH_CMDLINE_MAX     4096            /* bytes per string, NUL excluded */
 #define PVH_MAX_RAM_RANGES  2
+#define PVH_MAX_RESERVED    32              /* reserved memmap entries (BARs) */
 /* Linux reads the module list and memory map through a 1 GiB early map. */
 #define PVH_LINUX_INFO_LIMIT GiB(1)
 
@@ -33,6 +34,10 @@ struct pvh_build_args {
     unsigned int nr_modules;        /* <= PVH_MAX_MODULES */
     uint32_t flags;                 /* SIF_*: SIF_PRIVILEGED|SIF_INITDOMAIN for dom0 */
     uint64_t rsdp_paddr;            /* passed through; 0 = none */
+    /* Ranges listed as reserved in the memory map (dom0: its devices'
+     * BARs): sorted, page-aligned, disjoint, none touching RAM. */
+    const struct pvh_range *reserved;
+    unsigned int nr_reserved;       /* <= PVH_MAX_RESERVED */
 };
 
 struct pvh_range {
@@ -58,7 +63,8 @@ struct pvh_plan {
     struct pvh_range kernel;        /* physical extent of the PT_LOADs */
     struct pvh_range info;          /* start info, lists, strings: whole pages */
     uint64_t modlist_paddr;         /* 0 when there are no modules */
-    uint64_t memmap_paddr;          /* memmap_entries entries, = the RAM ranges */
+    uint64_t memmap_paddr;          /* memmap_entries entries: the RAM ranges
+                                       and the reserved ones, sorted */
     uint32_t memmap_entries;
     uint64_t cmdline_paddr;         /* 0 = none */
     uint32_t cmdline_len;
@@ -89,5 +95,16 @@ int pvh_plan(const struct pvh_build_args *args, struct pvh_plan *plan);
  */
 int pvh_write(const struct pvh_build_args *args, const struct pvh_plan *plan,
               const struct guest_mem_ops *ops, void *ctx);
+
+/*
+ * arch/x86/hvm/dom0_bars.c: map the memory BARs of d's devices into d at
+ * their own addresses (uncached; MSI-X table and PBA pages left out) and
+ * fill out[0 .. return) with the page ranges they cover, sorted and
+ * merged, for the memory map. BARs over the RAM that 'ram' plans or the
+ * local APIC page are refused with a log line. Build time, d not running.
+ */
+struct domain;
+unsigned int dom0_map_bars(struct domain *d, const struct pvh_plan *ram,
+                           struct pvh_range *out, unsigned int max);
 
 #endif

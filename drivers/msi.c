@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Message-signalled interrupts of the control domain's devices, delivered
+ * as event channels (physical IRQs, "pirqs", Xen's model).
+ *
+ * PHYSDEVOP_map_pirq gives a device's MSI, or one MSI-X table entry, a
+ * host vector from a pool (VEC_PIRQ_FIRST..VEC_PIRQ_LAST) and a pirq
+ * number, and programs the device: address 0xFEE00000 | the boot CPU's
+ * APIC id << 12 (physical destination), data = the vector (fixed delivery,
+ * edge) (Intel SDM vol. 3, 11.11; PCI 3.0, 6.8). EVTCHNOP_bind_pirq binds
+ * a port of the domain to it; the vector's handler sets that port pending
+ * (interrupt context; the LAPIC EOI follows in do_trap()). Edge only:
+ * nothing to acknowledge, so PHYSDEVOP_eoi is a no-op.
+ *
+ * Petrel maps each MSI-X table itself (uncached, not in dom0's p2m:
+ * arch/x86/hvm/dom0_bars.c) and owns the MSI and MSI-X capability
+ * registers (arch/x86/hvm/vpci.c ignores dom0's writes to them).
+ *
+ * Locking: pirq_lock (interrupts off: the handler takes it) guards the
+ * table and the devices' MSI state; it is taken before a domain's event
+ * channel lock and the PCI config lock. A port bound to a pirq is recorded
+ * on both sides; closing the port touches only the event channel side, so
+ * the handler delivers only when the port still names this pirq.
+ */
+#include <petrel/domain.h>
+#include <petrel/errno.h>
+#include <petrel/event.h>
+#include <petrel/lib.h>
+#include <petrel/pci.h>
+#include <petrel/pirq.h>
+#include <petrel/printk.h>
+#include <petrel/spinlock.h>
+#include <petrel/vmap.h>
+#include <x86/percpu.h>
+#include <x86/processor.h>
+#include <x86/traps.h>
+
+#define MSI_ADDR_BASE   0xfee00000u
+
+struct pirq {
+    struct domain *d;           /* NULL: free */
+    struct pci_dev *dev;
+    bool msix;
+    uint16_t entry;             /* MSI-X table entry */
+    uint8_t vector;
+    uint32_t port;              /* bound port, 0: none (may be stale) */
+};
+
+static spinlock_t pirq_lock = SPINLOCK_INIT;
+static struct pirq pirqs[NR_PIRQS];            /* pirq 0 is never handed out */
+static uint8_t vector_pirq[256];               /* 0: the vector is free */
+
+/* ---- the device side ---------------------------------------------------- */
+
+static uint32_t msi_dest(void)
+{
+    return percpu_area[0]->apic_id;
+}
+
+static volatile uint8_t *msix_entry(struct pci_dev *dev, unsigned int entry)
+{
+    return dev->msix_table + entry * PCI_MSIX_ENTRY_SIZE;
+}
+
+static uint16_t cap_read16(struct pci_dev *dev, unsigned int reg)
+{
+    return pci_conf_read(dev->bdf, reg, 2);
+}
+
+/* Map the MSI-X table, every entry masked, MSI-X on with the function
+ * mask off (the entries mask themselves). */
+static int msix_enable(struct pci_dev *dev)
+{
+    const struct pci_bar *b = &dev->bar[dev->msix_table_bir];
+    unsigned int ctl = dev->msix_cap + PCI_MSIX_FLAGS;
+    uint16_t flags = cap_read16(dev, ctl);
+
+    if (!dev->msix_table) {
+        if (b->io || !b->size ||
+            dev->msix_table_off + (uint64_t)dev->msix_size * PCI_MSIX_ENTRY_SIZE > b->size)
+            return -ENODEV;
+        dev->msix_table = ioremap(b->base + dev->msix_table_off,
+                                  dev->msix_size * PCI_MSIX_ENTRY_SIZE);
+        if (!dev->msix_table)
+            return -ENOMEM;
+    }
+    if (flags & PCI_MSIX_FLAGS_ENABLE)
+        return 0;
+    pci_conf_write(dev->bdf, ctl, 2, flags | PCI_MSIX_FLAGS_MASKALL);
+    for (unsigned int i = 0; i < dev->msix_size; i++)
+        mmio_write32(msix_entry(dev, i) + PCI_MSIX_ENTRY_CTRL, PCI_MSIX_ENTRY_MASKED);
+    pci_conf_write(dev->bdf, ctl, 2, (flags | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
+    return 0;
+}
+
+static void msix_program(struct pci_dev *dev, unsigned int entry, uint8_t vector)
+{
+    volatile uint8_t *e = msix_entry(dev, entry);
+
+    mmio_write32(e + PCI_MSIX_ENTRY_CTRL, PCI_MSIX_ENTRY_MASKED);
+    mmio_write32(e + 0, MSI_ADDR_BASE | msi_dest() << 12);
+    mmio_write32(e + 4, 0);
+    mmio_write32(e + 8, vector);
+    mmio_write32(e + PCI_MSIX_ENTRY_CTRL, 0);
+}
+
+static void msix_mask(struct pci_dev *dev, unsigned int entry)
+{
+    mmio_write32(msix_entry(dev, entry) + PCI_MSIX_ENTRY_CTRL, PCI_MSIX_ENTRY_MASKED);
+    (void)mmio_read32(msix_entry(dev, entry) + PCI_MSIX_ENTRY_CTRL);   /* flush */
+}
+
+static void msix_disable(struct pci_dev *dev)
+{
+    unsigned int ctl = dev->msix_cap + PCI_MSIX_FLAGS;
+
+    pci_conf_write(dev->bdf, ctl, 2, cap_read16(dev, ctl) & ~PCI_MSIX_FLAGS_ENABLE);
+}
+
+/* MSI: one message (multiple-message enable 0), unmasked, enabled. */
+static void msi_program(struct pci_dev *dev, uint8_t vector)
+{
+    unsigned int cap = dev->msi_cap, data = cap + (dev->msi_64bit ? 0x0c : 0x08);
+    uint16_t flags = cap_read16(dev, cap + PCI_MSI_FLAGS);
+
+    flags &= ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+    pci_conf_write(dev->bdf, cap + PCI_MSI_FLAGS, 2, flags);
+    pci_conf_write(dev->bdf, cap + PCI_MSI_ADDR_LO, 4, MSI_ADDR_BASE | msi_dest() << 12);
+    if (dev->msi_64bit)
+        pci_conf_write(dev->bdf, cap + PCI_MSI_ADDR_HI, 4, 0);
+    pci_conf_write(dev->bdf, data, 2, vector);
+    if (dev->msi_maskable)
+        pci_conf_write(dev->bdf, data + 4, 4, 0);
+    pci_conf_write(dev->bdf, cap + PCI_MSI_FLAGS, 2, flags | PCI_MSI_FLAGS_ENABLE);
+}
+
+static void msi_disable(struct pci_dev *dev)
+{
+    unsigned int cap = dev->msi_cap;
+
+    if (dev->msi_maskable)
+        pci_conf_write(dev->bdf, cap + (dev->msi_64bit ? 0x10 : 0x0c), 4, 1);
+    pci_conf_write(dev->bdf, cap + PCI_MSI_FLAGS, 2,
+                   cap_read16(dev, cap + PCI_MSI_FLAGS) & ~PCI_MSI_FLAGS_ENABLE);
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static struct pirq *pirq_of(struct domain *d, uint32_t n)
+{
+    return n && n < NR_PIRQS && pirqs[n].d == d ? &pirqs[n] : NULL;
+}
+
+static bool dev_has_pirq(const struct pci_dev *dev, bool msix, int entry)
+{
+    for (unsigned int n = 1; n < NR_PIRQS; n++)
+        if (pirqs[n].d && pirqs[n].dev == dev && pirqs[n].msix == msix &&
+            (entry < 0 || pirqs[n].entry == entry))
+            return true;
+    return false;
+}
+
+static void msi_irq(struct cpu_regs *regs)
+{
+    struct pirq *p;
+
+    spin_lock(&pirq_lock);              /* interrupts are off here */
+    p = &pirqs[vector_pirq[regs->vector & 0xff]];
+    if (p->d && p->port)
+        evtchn_send_pirq(p->d, p->port, p - pirqs);
+    spin_unlock(&pirq_lock);
+}
+
+/* A free pirq (want, or any when want < 0) and vector: 0, -EEXIST, -ENOSPC. */
+static int pirq_alloc(int want, uint32_t *n, uint8_t *vector)
+{
+    unsigned int v = VEC_PIRQ_FIRST;
+
+    if (want >= 0) {
+        if (!want || want >= NR_PIRQS)
+            return -EINVAL;
+        if (pirqs[want].d)
+            return -EEXIST;
+        *n = want;
+    } else {
+        for (*n = 1; *n < NR_PIRQS && pirqs[*n].d; (*n)++)
+            ;
+        if (*n == NR_PIRQS)
+            return -ENOSPC;
+    }
+    while (v <= VEC_PIRQ_LAST && vector_pirq[v])
+        v++;
+    if (v > VEC_PIRQ_LAST)
+        return -ENOSPC;
+    *vector = v;
+    return 0;
+}
+
+/* Which message of dev the request means: MSI-X when the caller names a
+ * table (table_base, as Xen's Linux does) or the function has no MSI. */
+static int pick_kind(const struct pci_dev *dev, uint64_t table_base, uint32_t entry,
+                     bool *msix)
+{
+    *msix = table_base || !dev->msi_cap;
+    if (*msix && !dev->msix_cap)
+        return -ENODEV;
+    if (*msix ? entry >= dev->msix_size : entry != 0)
+        return -EINVAL;
+    /* MSI and MSI-X are exclusive (PCI 3.0, 6.8.2). */
+    if (dev_has_pirq(dev, !*msix, -1))
+        return -EBUSY;
+    return dev_has_pirq(dev, *msix, entry) ? -EEXIST : 0;
+}
+
+int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
+                 uint64_t table_base, int want, uint32_t *pirq)
+{
+    struct pci_dev *dev = pci_find(seg, bdf);
+    unsigned long flags;
+    uint8_t vector = 0;
+    bool msix;
+    int rc;
+
+    if (!dev)
+        return -ENODEV;
+    if (dev->owner != d)
+        return -EPERM;
+    flags = spin_lock_irqsave(&pirq_lock);
+    rc = pick_kind(dev, table_base, entry, &msix);
+    if (!rc)
+        rc = pirq_alloc(want, pirq, &vector);
+    if (!rc && msix)
+        rc = msix_enable(dev);
+    if (!rc) {
+        pirqs[*pirq] = (struct pirq){ .d = d, .dev = dev, .msix = msix,
+                                      .entry = entry, .vector = vector };
+        vector_pirq[vector] = *pirq;
+        irq_set_handler(vector, msi_irq);
+        if (msix)
+            msix_program(dev, entry, vector);
+        else
+            msi_program(dev, vector);
+    }
+    spin_unlock_irqrestore(&pirq_lock, flags);
+    if (!rc)
+        pr_info("PCI %02x:%02x.%u: %s %u -> vector %#x, domain %u pirq %u\n",
+                PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), msix ? "MSI-X entry" : "MSI",
+                entry, vector, d->id, *pirq);
+    return rc;
+}
+
+/* Stop pirq p's messages, cut its port off and free it. Caller holds
+ * pirq_lock. */
+static void pirq_free(struct pirq *p)
+{
+    struct pirq was = *p;
+
+    memset(p, 0, sizeof(*p));
+    vector_pirq[was.vector] = 0;
+    if (was.msix) {
+        msix_mask(was.dev, was.entry);
+        if (!dev_has_pirq(was.dev, true, -1))
+            msix_disable(was.dev);
+    } else {
+        msi_disable(was.dev);
+    }
+    if (was.port)
+        evtchn_unbind_pirq(was.d, was.port, p - pirqs);
+}
+
+int pirq_unmap(struct domain *d, uint32_t n)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+    struct pirq *p = pirq_of(d, n);
+
+    if (p)
+        pirq_free(p);
+    spin_unlock_irqrestore(&pirq_lock, flags);
+    return p ? 0 : -EINVAL;
+}
+
+bool pirq_valid(struct domain *d, uint32_t n)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+    bool ok = pirq_of(d, n) != NULL;
+
+    spin_unlock_irqrestore(&pirq_lock, flags);
+    return ok;
+}
+
+int pirq_bind(struct domain *d, uint32_t n, uint32_t *port)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+    struct pirq *p = pirq_of(d, n);
+    int rc = -EINVAL;
+
+    if (p) {
+        rc = evtchn_bind_pirq_port(d, n, p->port);
+        if (rc > 0) {
+            p->port = *port = rc;
+            rc = 0;
+        }
+    }
+    spin_unlock_irqrestore(&pirq_lock, flags);
+    return rc;
+}
+
+void pirq_release_domain(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+
+    for (unsigned int n = 1; n < NR_PIRQS; n++)
+        if (pirqs[n].d == d)
+            pirq_free(&pirqs[n]);
+    spin_unlock_irqrestore(&pirq_lock, flags);
+}

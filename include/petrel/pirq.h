@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical IRQs of the control domain's devices: MSI and MSI-X messages
+ * delivered as event channels (drivers/msi.c; the hypercalls are
+ * common/physdev_op.c and EVTCHNOP_bind_pirq). Every function takes the
+ * pirq lock (interrupts off); none may be called with an event channel
+ * lock held.
+ */
+#ifndef PETREL_PIRQ_H
+#define PETREL_PIRQ_H
+
+#include <petrel/types.h>
+
+struct domain;
+
+#define NR_PIRQS    128         /* pirqs 1 .. NR_PIRQS - 1 */
+
+/*
+ * Give the MSI of function seg:bdf, or MSI-X table entry 'entry' (MSI-X
+ * when table_base is nonzero or the function has no MSI; MSI needs entry
+ * 0), a vector and a pirq (want, or any free one when want < 0), program
+ * and enable it, unmasked. 0 with *pirq; -ENODEV (no such function, or it
+ * lacks the capability), -EPERM (not d's), -EINVAL (entry beyond the
+ * table, a bad 'want'), -EEXIST (the entry, or 'want', is mapped already),
+ * -EBUSY (the other kind is in use), -ENOSPC (no pirq or vector left).
+ */
+int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
+                 uint64_t table_base, int want, uint32_t *pirq);
+
+/* Mask and free d's pirq n, unbinding its port: 0, or -EINVAL. */
+int pirq_unmap(struct domain *d, uint32_t n);
+
+/* Is n a pirq that d has mapped? */
+bool pirq_valid(struct domain *d, uint32_t n);
+
+/* EVTCHNOP_bind_pirq: a new port of d for pirq n: 0 with *port, -EINVAL
+ * (not d's pirq), -EEXIST (bound already), -ENOSPC (no port). */
+int pirq_bind(struct domain *d, uint32_t n, uint32_t *port);
+
+/* Domain destruction (before its event channels go): every pirq of d is
+ * masked, its device's MSI or MSI-X disabled, its vector freed. */
+void pirq_release_domain(struct domain *d);
+
+#endif
