@@ -23,7 +23,7 @@ uint64_t dma_calls, dma_cached;
 
 static bool in_fmap(uint64_t gpa)
 {
-    return gpa >= FMAP_BASE && gpa < FMAP_BASE + FMAP_SIZE;
+    return gpa >= fmap_base && gpa < fmap_base + FMAP_SIZE;
 }
 
 static uint64_t *chunk_of(uint64_t gpa)

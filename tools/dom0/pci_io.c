@@ -50,7 +50,7 @@ void *pci_map_bar(struct pci_dev *d, unsigned int i)
 
     if (!b || !b->size || (b->flags & PCI_BAR_IO))
         return NULL;
-    if (b->base < FMAP_BASE + FMAP_SIZE && b->base + b->size > FMAP_BASE) {
+    if (b->base < fmap_base + FMAP_SIZE && b->base + b->size > fmap_base) {
         printf("dom0: pci %02x:%02x.%u: BAR %u at %#lx is inside the foreign-map "
                "window; not used\n", d->bus, PCI_SLOT(d->devfn), PCI_FUNC(d->devfn), i,
                (unsigned long)b->base);
