@@ -1612,14 +1612,32 @@ def vd_script():
             + typed("disk write vdb 0 1 0x11", r"^disk: write vdb: .*\(-EROFS\)$")
             + typed("disk read vda2 8192 1", r"^disk: read vda2: .*\(-EINVAL\)$")
             + typed("disk", r"^vdb ")
+            # The whole disks, 32 requests in flight and one: the CRC-32 of
+            # every byte, in order (vda with the write above).
+            + typed("disk scan vda 32", vd_scan_line("vda", vd_written(rw), 32, 32))
+            + typed("disk scan vdb", vd_scan_line("vdb", ro, 1, 1))
             + typed("poweroff", r"^dom0: powering off"))
 
 
+def vd_written(rw):
+    """vda's image once dom0 wrote VD_WRITE."""
+    part, sec, cnt, byte = VD_WRITE
+    start = (VD_PARTS[part - 1][0] + sec) * 512
+    return rw[:start] + bytes([byte]) * cnt * 512 + rw[start + cnt * 512:]
+
+
+def vd_scan_line(dev, data, depth, in_flight):
+    import zlib
+    return (rf"^disk: scan {dev}: {len(data) // 512} sectors, crc32 {zlib.crc32(data):08x}, "
+            rf"depth {depth}, at most {in_flight} in flight, \d+ ms$")
+
+
 def vd_interrupts(lines, dev, least):
-    """Why the check fails unless the last `disk` listing shows dev's
-    requests all completed by interrupts (each of dom0's requests waits for
+    """Why the check fails unless the last `disk` listing before the scans
+    shows dev's requests all completed by interrupts (each of dom0's requests waits for
     its completion before the next: one event at least each)."""
-    at = max((i for i, t in enumerate(lines) if re.match(rf"^{dev} +\d+ sectors", t)),
+    scan = first(lines, r"^dom0# disk scan") or len(lines)
+    at = max((i for i, t in enumerate(lines[:scan]) if re.match(rf"^{dev} +\d+ sectors", t)),
              default=None)
     m = at is not None and at + 1 < len(lines) and re.match(
         r"^ +virtio: (\d+) requests, (\d+) errors, \d+ waited, (\d+) interrupts, \d+ kicks$",
@@ -1637,10 +1655,7 @@ def check_virtio_blk(j):
     if why:
         return why
     rw, ro = vd_images()
-    part, sec, cnt, byte = VD_WRITE
-    start = (VD_PARTS[part - 1][0] + sec) * 512
-    want = rw[:start] + bytes([byte]) * cnt * 512 + rw[start + cnt * 512:]
-    for name, expect in (("disk.img", want), ("ro.img", ro)):
+    for name, expect in (("disk.img", vd_written(rw)), ("ro.img", ro)):
         with open(os.path.join(j.sc.scratch, name), "rb") as f:
             got = f.read()
         if got != expect:

@@ -18,6 +18,7 @@
 #include "virtio.h"
 #include "virtio_blk.h"
 #include "virtio_net.h"
+#include "xen.h"
 
 #define DISK_IO_MAX     (BLKDEV_MAX_SEGS * PAGE_SIZE / BLKDEV_SECTOR)   /* sectors */
 
@@ -149,8 +150,101 @@ static void disk_list(void)
 static int disk_usage(void)
 {
     printf("usage: disk [read <dev> <sector> <count> | write <dev> <sector> <count> <byte> |"
-           " flush <dev>]\n");
+           " flush <dev> | scan <dev> [depth]]\n");
     return 1;
+}
+
+/* disk scan: the whole device read a page a request, up to 'depth'
+ * requests in flight; the CRC-32 is taken in order as the front of the
+ * window completes, so request k reuses page k % depth only once the
+ * page before it was summed. */
+#define SCAN_DEPTH_MAX  32
+struct scan {
+    struct blkdev *dev;
+    uint64_t next_submit, next_sum, total;      /* in requests */
+    unsigned int depth, in_flight, max_in_flight;
+    uint32_t crc;
+    int err;
+    volatile bool done;
+    uint8_t *pages;
+    bool ready[SCAN_DEPTH_MAX];
+    struct blkdev_req req[SCAN_DEPTH_MAX];
+};
+
+static uint32_t scan_bytes(const struct scan *s, uint64_t k)
+{
+    uint64_t left = (s->dev->sectors - k * (PAGE_SIZE / BLKDEV_SECTOR)) * BLKDEV_SECTOR;
+
+    return left < PAGE_SIZE ? left : PAGE_SIZE;
+}
+
+static void scan_done(struct blkdev_req *req, int status);
+
+static void scan_submit(struct scan *s)
+{
+    while (!s->err && s->next_submit < s->total && s->next_submit < s->next_sum + s->depth) {
+        uint64_t k = s->next_submit++;
+        struct blkdev_req *req = &s->req[k % s->depth];
+        int rc;
+
+        *req = (struct blkdev_req){
+            .op = BLKDEV_READ, .sector = k * (PAGE_SIZE / BLKDEV_SECTOR), .nr_segs = 1,
+            .seg = { { (uintptr_t)s->pages + (k % s->depth) * PAGE_SIZE, scan_bytes(s, k) } },
+            .done = scan_done, .arg = s,
+        };
+        if ((rc = blkdev_submit(s->dev, req))) {
+            s->err = rc;
+            break;
+        }
+        if (++s->in_flight > s->max_in_flight)
+            s->max_in_flight = s->in_flight;
+    }
+    if (!s->in_flight && (s->err || s->next_sum == s->total))
+        s->done = true;
+}
+
+static void scan_done(struct blkdev_req *req, int status)
+{
+    struct scan *s = req->arg;
+
+    s->in_flight--;
+    s->ready[req - s->req] = true;
+    if (status && !s->err)
+        s->err = status;
+    while (!s->err && s->next_sum < s->next_submit && s->ready[s->next_sum % s->depth]) {
+        unsigned int i = s->next_sum % s->depth;
+
+        s->crc = gpt_crc32(s->crc, s->pages + i * PAGE_SIZE, scan_bytes(s, s->next_sum));
+        s->ready[i] = false;
+        s->next_sum++;
+    }
+    scan_submit(s);
+}
+
+static int disk_scan(struct blkdev *dev, unsigned int depth)
+{
+    struct scan *s = calloc(1, sizeof(*s));
+    uint64_t t0 = now_ns();
+    int rc;
+
+    if (!s)
+        return -XEN_ENOMEM;
+    s->dev = dev;
+    s->depth = depth;
+    s->total = (dev->sectors + PAGE_SIZE / BLKDEV_SECTOR - 1) / (PAGE_SIZE / BLKDEV_SECTOR);
+    if (!(s->pages = (uint8_t *)(uintptr_t)pages_alloc(&dom0_pages, depth))) {
+        free(s);
+        return -XEN_ENOMEM;
+    }
+    scan_submit(s);
+    dom0_wait(&s->done);
+    if (!(rc = s->err))
+        printf("disk: scan %s: %lu sectors, crc32 %08x, depth %u, at most %u in flight, "
+               "%lu ms\n", dev->name, (unsigned long)dev->sectors, s->crc, s->depth,
+               s->max_in_flight, (unsigned long)((now_ns() - t0) / 1000000));
+    pages_free(&dom0_pages, (uintptr_t)s->pages, depth);
+    free(s);
+    return rc;
 }
 
 /* disk read|write|flush ...: one synchronous request through blkdev_submit. */
@@ -165,6 +259,14 @@ static int disk_io(int argc, char **argv)
     if (!dev) {
         printf("disk: %s: no such device\n", argv[2]);
         return 1;
+    }
+    if (!strcmp(argv[1], "scan")) {
+        if (argc > 4 || (argc == 4 && (!parse_u64(argv[3], &count) || !count ||
+                                       count > SCAN_DEPTH_MAX)))
+            return disk_usage();
+        if ((rc = disk_scan(dev, argc == 4 ? count : 1)))
+            goto err;
+        return 0;
     }
     if (!strcmp(argv[1], "flush")) {
         if ((rc = blk_sync(dev, BLKDEV_FLUSH, 0, NULL, 0)))
@@ -210,7 +312,8 @@ int disk_cmd(int argc, char **argv)
     }
     if (argc < 3)
         return disk_usage();
-    if (strcmp(argv[1], "read") && strcmp(argv[1], "write") && strcmp(argv[1], "flush"))
+    if (strcmp(argv[1], "read") && strcmp(argv[1], "write") && strcmp(argv[1], "flush") &&
+        strcmp(argv[1], "scan"))
         return disk_usage();
     return disk_io(argc, argv);
 }
