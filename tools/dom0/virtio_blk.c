@@ -278,7 +278,9 @@ struct blkdev *virtio_blk_probe(struct pci_dev *d)
     if ((rc = vblk_setup(b, d))) {
         printf("dom0: %s: not used: %s (-%s)\n", b->dev.name, hv_strerror(rc),
                hv_errname(rc));
-        return NULL;                        /* its pages stay: it may DMA */
+        if (b->v.common)
+            virtio_fail(&b->v, "setup failed");
+        return NULL;                        /* its pages are not reused */
     }
     nr_disks++;
     b->next = disks;

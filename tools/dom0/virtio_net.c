@@ -176,7 +176,9 @@ int virtio_net_probe(struct pci_dev *d)
     snprintf(n->port.name, sizeof(n->port.name), "eth0");
     if ((rc = vnet_setup(n, d))) {
         printf("dom0: eth0: not used: %s (-%s)\n", hv_strerror(rc), hv_errname(rc));
-        return rc;                          /* its pages stay: it may DMA */
+        if (n->v.common)
+            virtio_fail(&n->v, "setup failed");
+        return rc;                          /* its pages are not reused */
     }
     eth0 = n;
     d->driver = "virtio-net";
