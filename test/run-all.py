@@ -1580,7 +1580,10 @@ def vd_devices(scratch):
             "-device", "virtio-blk-pci,drive=d0,disable-legacy=on,addr=0x4",
             "-drive", f"file={os.path.join(scratch, 'ro.img')},if=none,format=raw,id=d1,"
                       "readonly=on",
-            "-device", "virtio-blk-pci,drive=d1,disable-legacy=on,addr=0x5"]
+            # vdb: no indirect descriptors and a small ring, so that a
+            # request takes 3 ring entries and a deep scan must wait for room.
+            "-device", "virtio-blk-pci,drive=d1,disable-legacy=on,addr=0x5,"
+                       "indirect_desc=off,queue-size=16"]
 
 
 def vd_read_line(dev, sector, count, data):
@@ -1596,7 +1599,7 @@ def vd_script():
     p1 = VD_PARTS[0][0] * 512
     part, sec, cnt, byte = VD_WRITE
     return ([(r"^dom0: vda: GPT with 2 partition\(s\)$", None),
-             (r"^dom0: vdb: virtio-blk .*, read-only", None)]
+             (r"^dom0: vdb: virtio-blk .*, read-only, queue 16, 14 segments$", None)]
             + typed("lspci", r"^00:04\.0 1af4:1042 storage driver=virtio-blk$")
             + typed("disk", r"^vda +16384 sectors +8192 KiB rw$",
                     r"^vda1 +4096 sectors +2048 KiB rw on vda from sector 2048$",
@@ -1616,6 +1619,8 @@ def vd_script():
             # every byte, in order (vda with the write above).
             + typed("disk scan vda 32", vd_scan_line("vda", vd_written(rw), 32, 32))
             + typed("disk scan vdb", vd_scan_line("vdb", ro, 1, 1))
+            + typed("disk scan vdb 32", vd_scan_line("vdb", ro, 32, 32))
+            + typed("disk", r"^vdb ", r"^ +virtio: ")
             + typed("poweroff", r"^dom0: powering off"))
 
 
@@ -1632,19 +1637,26 @@ def vd_scan_line(dev, data, depth, in_flight):
             rf"depth {depth}, at most {in_flight} in flight, \d+ ms$")
 
 
-def vd_interrupts(lines, dev, least):
-    """Why the check fails unless the last `disk` listing before the scans
-    shows dev's requests all completed by interrupts (each of dom0's requests waits for
-    its completion before the next: one event at least each)."""
-    scan = first(lines, r"^dom0# disk scan") or len(lines)
-    at = max((i for i, t in enumerate(lines[:scan]) if re.match(rf"^{dev} +\d+ sectors", t)),
+def vd_counters(lines, dev, end):
+    """(requests, errors, waited, interrupts) of dev in the last `disk`
+    listing before line end, or None."""
+    at = max((i for i, t in enumerate(lines[:end]) if re.match(rf"^{dev} +\d+ sectors", t)),
              default=None)
     m = at is not None and at + 1 < len(lines) and re.match(
-        r"^ +virtio: (\d+) requests, (\d+) errors, \d+ waited, (\d+) interrupts, \d+ kicks$",
+        r"^ +virtio: (\d+) requests, (\d+) errors, (\d+) waited, (\d+) interrupts, \d+ kicks$",
         lines[at + 1])
-    if not m:
+    return tuple(map(int, m.groups())) if m else None
+
+
+def vd_interrupts(lines, dev, least):
+    """Why the check fails unless the last `disk` listing before the scans
+    shows dev's requests all completed by interrupts (each of dom0's
+    requests waits for its completion before the next: one event at least
+    each)."""
+    c = vd_counters(lines, dev, first(lines, r"^dom0# disk scan") or len(lines))
+    if not c:
         return f"no virtio counters for {dev}"
-    req, err, irq = map(int, m.groups())
+    req, err, _, irq = c
     if req < least or err or irq < req:
         return f"{dev}: {req} requests, {err} errors, {irq} interrupts (want >= {least}, 0, >= requests)"
     return None
@@ -1654,6 +1666,10 @@ def check_virtio_blk(j):
     why = vd_interrupts(j.lines, "vda", 6) or vd_interrupts(j.lines, "vdb", 1)
     if why:
         return why
+    # vdb's 32-deep scan (3 of its 16 ring entries a request) waited for room.
+    c = vd_counters(j.lines, "vdb", len(j.lines))
+    if not c or c[1] or not c[2]:
+        return f"vdb's counters after the scans: {c} (want waits and no errors)"
     rw, ro = vd_images()
     for name, expect in (("disk.img", vd_written(rw)), ("ro.img", ro)):
         with open(os.path.join(j.sc.scratch, name), "rb") as f:
