@@ -30,7 +30,6 @@
 #include <petrel/pirq.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
-#include <petrel/vmap.h>
 #include <x86/percpu.h>
 #include <x86/processor.h>
 #include <x86/traps.h>
@@ -67,23 +66,15 @@ static uint16_t cap_read16(struct pci_dev *dev, unsigned int reg)
     return pci_conf_read(dev->bdf, reg, 2);
 }
 
-/* Map the MSI-X table, every entry masked, MSI-X on with the function
- * mask off (the entries mask themselves). */
+/* Every entry masked, MSI-X on with the function mask off (the entries
+ * mask themselves). The table was mapped at boot (pci_init()). */
 static int msix_enable(struct pci_dev *dev)
 {
-    const struct pci_bar *b = &dev->bar[dev->msix_table_bir];
     unsigned int ctl = dev->msix_cap + PCI_MSIX_FLAGS;
     uint16_t flags = cap_read16(dev, ctl);
 
-    if (!dev->msix_table) {
-        if (b->io || !b->size ||
-            dev->msix_table_off + (uint64_t)dev->msix_size * PCI_MSIX_ENTRY_SIZE > b->size)
-            return -ENODEV;
-        dev->msix_table = ioremap(b->base + dev->msix_table_off,
-                                  dev->msix_size * PCI_MSIX_ENTRY_SIZE);
-        if (!dev->msix_table)
-            return -ENOMEM;
-    }
+    if (!dev->msix_table)
+        return -ENODEV;
     if (flags & PCI_MSIX_FLAGS_ENABLE)
         return 0;
     pci_conf_write(dev->bdf, ctl, 2, flags | PCI_MSIX_FLAGS_MASKALL);

@@ -199,10 +199,31 @@ static void ecam_init(const struct acpi_info *ai)
     pr_info("PCI: no MCFG for segment 0; config space through ports 0xcf8/0xcfc\n");
 }
 
+/* Map d's MSI-X table for drivers/msi.c, if it lies inside its BAR. */
+static void map_msix_table(struct pci_dev *d)
+{
+    const struct pci_bar *b = &d->bar[d->msix_table_bir];
+    uint64_t len = (uint64_t)d->msix_size * PCI_MSIX_ENTRY_SIZE;
+
+    if (b->io || !b->base || d->msix_table_off + len > b->size) {
+        pr_warn("PCI %02x:%02x.%u: MSI-X table at BAR%u+%#x outside the BAR; no MSI-X\n",
+                PCI_BUS(d->bdf), PCI_SLOT(d->bdf), PCI_FUNC(d->bdf), d->msix_table_bir,
+                d->msix_table_off);
+        return;
+    }
+    d->msix_table = ioremap(b->base + d->msix_table_off, len);
+    if (!d->msix_table)
+        pr_warn("PCI %02x:%02x.%u: cannot map the MSI-X table; no MSI-X\n",
+                PCI_BUS(d->bdf), PCI_SLOT(d->bdf), PCI_FUNC(d->bdf));
+}
+
 void pci_init(const struct acpi_info *ai)
 {
     ecam_init(ai);
     scan_bus(0, 0);
+    for (unsigned int i = 0; i < nr_devs; i++)
+        if (devs[i].msix_cap)
+            map_msix_table(&devs[i]);
     pr_info("PCI: %u functions\n", nr_devs);
 }
 

@@ -302,6 +302,20 @@ for _name, _args, _expect, _marker in GUEST_TESTS:
                        marker=_marker))
 
 
+# The control domain's PCI devices (docs/pci.md). pci-edu drives QEMU's
+# edu device as dom0 on both firmwares; edu's DMA engine masks addresses to
+# 28 bits unless told otherwise, and dom0's pages may lie higher.
+def edu_devices(scratch):
+    return ["-device", "edu,dma_mask=4294967295"]
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-edu.elf"),
+                       devices=edu_devices))
+
+
 class Judge:
     """Reads a scenario's serial lines and decides pass or fail.
 
@@ -1041,6 +1055,28 @@ for _fw in ("bios", "ovmf"):
                        expect="dom0", modules=DOM0_MODULES))
 SCENARIOS.append(S("dom0-shell-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-shell", modules=DOM0_SHELL_MODULES))
+# dom0-virtio-<fw>: dom0 with a virtio-blk and a virtio-net device
+# (virtio 1.x only: disable-legacy=on), the base for dom0's drivers
+# (docs/pci.md): Petrel lists both at boot (modern ids, MSI-X) and dom0,
+# which owns them, still reaches its prompt.
+
+
+def virtio_devices(scratch):
+    disk = os.path.join(scratch, "disk.img")
+    with open(disk, "wb") as f:
+        f.truncate(16 << 20)
+    return ["-drive", f"file={disk},format=raw,if=none,id=d0",
+            "-device", "virtio-blk-pci,drive=d0,disable-legacy=on",
+            "-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+
+
+VIRTIO_SEEN = (r"PCI 0000:00:[0-9a-f]{2}\.0 1af4:1042 class 010000 .*msix=",
+               r"PCI 0000:00:[0-9a-f]{2}\.0 1af4:1041 class 020000 .*msix=")
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES,
+                       devices=virtio_devices, must_see=VIRTIO_SEEN))
 # dom0-typing-bios types a line at the prompt, with a cursor move in it
 # (Left, then the missing letter), and then poweroff. dom0's prompt ends no
 # line: the input script also looks at the partial line the console shows.

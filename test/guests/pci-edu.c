@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Test guest pci-edu: run as the control domain on a machine with QEMU's
+ * "edu" device (PCI 1234:11e8: BAR0 of 1 MiB, an MSI capability, an
+ * interrupt-raise register and a DMA engine; QEMU hw/misc/edu.c), it drives
+ * the device the way dom0's drivers will (docs/pci.md):
+ *  - finds it through config mechanism #1 (ports 0xcf8/0xcfc);
+ *  - reads its identification register at BAR0's own address (Petrel maps
+ *    BARs gfn == mfn), and finds BAR0 reserved in its memory map;
+ *  - sizes BAR0 the hardware way (all-ones, read, restore) and sees that a
+ *    move is ignored; sees its writes to the MSI capability ignored;
+ *  - maps the MSI to a pirq, binds a port, has edu raise an interrupt and
+ *    waits for the event (blocking, with a deadline);
+ *  - has edu DMA a pattern from one page into its buffer and back into
+ *    another page at the bus addresses PETREL_SYSCTL_bus_addr gives, and
+ *    checks the bytes landed and nothing else changed;
+ *  - checks the hostile cases of map_pirq, bind_pirq and unmap_pirq.
+ * It leaves one pirq mapped and bound: Petrel must release it when the
+ * domain is destroyed (the judge checks all memory came back).
+ */
+#include <public/event_channel.h>
+#include <public/petrel_ctl.h>
+#include <public/physdev.h>
+#include "hypercall.h"
+#include "test.h"
+#include "x86.h"
+#include "xen.h"
+
+TEST_TITLE("dom0 drives QEMU's edu device: config space, BAR, MSI as an event, DMA");
+
+#define EDU_VENDOR      0x1234
+#define EDU_DEVICE      0x11e8
+#define EDU_ID          0x00            /* reads 0x010000ed */
+#define EDU_ALIVE       0x04            /* reads back the inverse */
+#define EDU_IRQ_STATUS  0x24
+#define EDU_IRQ_RAISE   0x60
+#define EDU_IRQ_ACK     0x64
+#define EDU_DMA_SRC     0x80
+#define EDU_DMA_DST     0x88
+#define EDU_DMA_CNT     0x90
+#define EDU_DMA_CMD     0x98            /* 1: run, 2: to RAM, 4: interrupt */
+#define EDU_DMA_BUF     0x40000         /* the device's own 4 KiB buffer */
+#define EDU_DMA_IRQ     0x100
+
+#define DEADLINE_NS     5000000000ull   /* emulated machines are slow */
+
+static uint16_t edu_bdf;
+static volatile uint8_t *edu;
+static evtchn_port_t irq_port;
+static uint8_t page_a[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t page_b[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+/* ---- config space through 0xcf8/0xcfc ------------------------------------ */
+
+static void cf8(uint16_t bdf, unsigned int reg)
+{
+    outl(0xcf8, 0x80000000u | (uint32_t)bdf << 8 | (reg & 0xfc));
+}
+
+static uint32_t cfg_read(uint16_t bdf, unsigned int reg, unsigned int size)
+{
+    cf8(bdf, reg);
+    if (size == 1)
+        return inb(0xcfc + (reg & 3));
+    if (size == 2)
+        return inw(0xcfc + (reg & 2));
+    return inl(0xcfc);
+}
+
+static void cfg_write(uint16_t bdf, unsigned int reg, unsigned int size, uint32_t v)
+{
+    cf8(bdf, reg);
+    if (size == 1)
+        outb(0xcfc + (reg & 3), v);
+    else if (size == 2)
+        outw(0xcfc + (reg & 2), v);
+    else
+        outl(0xcfc, v);
+}
+
+static bool find_edu(void)
+{
+    for (unsigned int dev = 0; dev < 32; dev++) {
+        uint16_t bdf = dev << 3;
+        uint32_t id = cfg_read(bdf, 0, 4);
+
+        if (id == (EDU_DEVICE << 16 | EDU_VENDOR)) {
+            edu_bdf = bdf;
+            printf("edu at 00:%02x.0\n", dev);
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint8_t find_cap(uint8_t id)
+{
+    uint8_t pos = cfg_read(edu_bdf, 0x34, 1) & 0xfc;
+
+    for (unsigned int n = 0; n < 48 && pos >= 0x40; n++) {
+        if (cfg_read(edu_bdf, pos, 1) == id)
+            return pos;
+        pos = cfg_read(edu_bdf, pos + 1, 1) & 0xfc;
+    }
+    return 0;
+}
+
+/* ---- the device ------------------------------------------------------------ */
+
+static uint32_t edu_rd(unsigned int reg)
+{
+    return *(volatile uint32_t *)(edu + reg);
+}
+
+static void edu_wr(unsigned int reg, uint32_t v)
+{
+    *(volatile uint32_t *)(edu + reg) = v;
+}
+
+static void edu_wr64(unsigned int reg, uint64_t v)
+{
+    *(volatile uint64_t *)(edu + reg) = v;
+}
+
+static bool reserved_in_memmap(uint64_t start, uint64_t end)
+{
+    const struct hvm_memmap_table_entry *e = (const void *)(uintptr_t)start_info->memmap_paddr;
+
+    for (uint32_t i = 0; i < start_info->memmap_entries; i++)
+        if (e[i].type == XEN_HVM_MEMMAP_TYPE_RESERVED && e[i].addr <= start &&
+            end <= e[i].addr + e[i].size)
+            return true;
+    return false;
+}
+
+static void check_bar(void)
+{
+    uint32_t bar = cfg_read(edu_bdf, 0x10, 4);
+
+    REQUIRE_EQ(bar & 1, 0);                             /* memory */
+    edu = (volatile uint8_t *)(uintptr_t)(bar & ~0xfu);
+    printf("edu BAR0 at %p\n", edu);
+    CHECK(reserved_in_memmap(bar & ~0xfu, (bar & ~0xfu) + MiB(1)));
+    /* Memory decoding and bus mastering (MSI and DMA are bus writes). */
+    cfg_write(edu_bdf, 0x04, 2, cfg_read(edu_bdf, 0x04, 2) | 0x6);
+    CHECK_EQ(cfg_read(edu_bdf, 0x04, 2) & 0x6, 0x6);
+    REQUIRE_EQ(edu_rd(EDU_ID), 0x010000ed);
+    edu_wr(EDU_ALIVE, 0x12345678);
+    CHECK_EQ(edu_rd(EDU_ALIVE), ~0x12345678u);
+
+    /* Sizing: all-ones reads back the 1 MiB mask; the old value restores. */
+    cfg_write(edu_bdf, 0x10, 4, 0xffffffff);
+    CHECK_EQ(cfg_read(edu_bdf, 0x10, 4), 0xfff00000);
+    CHECK_EQ(cfg_read(edu_bdf, 0x12, 2), 0xfff0);       /* a word of the mask */
+    cfg_write(edu_bdf, 0x10, 4, bar);
+    CHECK_EQ(cfg_read(edu_bdf, 0x10, 4), bar);
+    /* A move is ignored: the BAR and the device stay where they are. */
+    cfg_write(edu_bdf, 0x10, 4, (bar & ~0xfu) - MiB(16));
+    CHECK_EQ(cfg_read(edu_bdf, 0x10, 4), bar);
+    CHECK_EQ(edu_rd(EDU_ID), 0x010000ed);
+    /* The expansion ROM BAR is read-only. */
+    cfg_write(edu_bdf, 0x30, 4, 0xfffff800);
+    CHECK_EQ(cfg_read(edu_bdf, 0x30, 4), 0);
+}
+
+/* The MSI capability is Petrel's: writes do nothing. */
+static uint8_t check_msi_cap(void)
+{
+    uint8_t msi = find_cap(0x05);
+    uint32_t addr;
+    uint16_t flags;
+
+    REQUIRE(msi != 0);
+    flags = cfg_read(edu_bdf, msi + 2, 2);
+    addr = cfg_read(edu_bdf, msi + 4, 4);
+    printf("edu MSI capability at %#x, flags %#x\n", msi, flags);
+    CHECK(flags & 0x80);                                /* 64-bit */
+    cfg_write(edu_bdf, msi + 2, 2, flags | 1);
+    cfg_write(edu_bdf, msi + 4, 4, 0xfee0f000);
+    cfg_write(edu_bdf, msi + 4, 1, 0xab);
+    CHECK_EQ(cfg_read(edu_bdf, msi + 2, 2), flags);
+    CHECK_EQ(cfg_read(edu_bdf, msi + 4, 4), addr);
+    return msi;
+}
+
+/* ---- hypercalls ------------------------------------------------------------ */
+
+static long map_pirq(int type, int bus, int devfn, int entry, uint64_t table, domid_t dom,
+                     int *pirq)
+{
+    struct physdev_map_pirq m = {
+        .domid = dom, .type = type, .index = -1, .pirq = -1, .bus = bus,
+        .devfn = devfn, .entry_nr = entry, .table_base = table,
+    };
+    long rc = hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq, (uintptr_t)&m, 0, 0, 0);
+
+    *pirq = m.pirq;
+    return rc;
+}
+
+static long unmap_pirq(domid_t dom, int pirq)
+{
+    struct physdev_unmap_pirq u = { .domid = dom, .pirq = pirq };
+
+    return hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_unmap_pirq, (uintptr_t)&u, 0, 0, 0);
+}
+
+static long bind_pirq(uint32_t pirq, evtchn_port_t *port)
+{
+    struct evtchn_bind_pirq b = { .pirq = pirq };
+    long rc = hypervisor_event_channel_op(EVTCHNOP_bind_pirq, &b);
+
+    *port = b.port;
+    return rc;
+}
+
+static long bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr)
+{
+    static struct petrel_sysctl op;
+
+    op.cmd = PETREL_SYSCTL_bus_addr;
+    op.interface_version = PETREL_CTL_VERSION;
+    op.u.bus_addr.nr = nr;
+    op.u.bus_addr.gfns = (uintptr_t)gfns;
+    op.u.bus_addr.addrs = (uintptr_t)addrs;
+    return hypercall(__HYPERVISOR_sysctl, (uintptr_t)&op, 0, 0, 0, 0);
+}
+
+static void hostile_map(void)
+{
+    int devfn = edu_bdf & 0xff, pirq;
+
+    CHECK_EQ(map_pirq(99, 0, devfn, 0, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_GSI, 0, devfn, 0, 0, DOMID_SELF, &pirq), -XEN_EOPNOTSUPP);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, 0xf8, 0, 0, DOMID_SELF, &pirq), -XEN_ENODEV);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 1 << 16, devfn, 0, 0, DOMID_SELF, &pirq),
+             -XEN_ENODEV);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, devfn, 1, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, devfn, -1, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, 0x100, 0, 0, DOMID_SELF, &pirq), -XEN_EINVAL);
+    /* MSI-X asked of a function that has none. */
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI, 0, devfn, 0, 0xfe000000, DOMID_SELF, &pirq),
+             -XEN_ENODEV);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, devfn, 0, 0, 5, &pirq), -XEN_EPERM);
+    CHECK_EQ(unmap_pirq(DOMID_SELF, 77), -XEN_EINVAL);
+    CHECK_EQ(unmap_pirq(DOMID_SELF, -1), -XEN_EINVAL);
+    CHECK_EQ(unmap_pirq(5, 1), -XEN_EPERM);
+}
+
+/* ---- interrupts --------------------------------------------------------------- */
+
+/* Block in SCHEDOP_poll until the (masked) port is pending, with a
+ * deadline; true if the event came. */
+static bool wait_event(void)
+{
+    return evtchn_poll_clear(irq_port, now_ns() + DEADLINE_NS);
+}
+
+static int map_and_bind(evtchn_port_t *port)
+{
+    struct physdev_irq_status_query q = { 0 };
+    struct physdev_eoi eoi = { 0 };
+    struct evtchn_status st;
+    int pirq = -1, again;
+
+    REQUIRE_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, 0, edu_bdf & 0xff, 0, 0, DOMID_SELF, &pirq), 0);
+    CHECK(pirq > 0);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI, 0, edu_bdf & 0xff, 0, 0, DOMID_SELF, &again),
+             -XEN_EEXIST);
+    REQUIRE_EQ(bind_pirq(pirq, port), 0);
+    CHECK_EQ(bind_pirq(pirq, &(evtchn_port_t){ 0 }), -XEN_EEXIST);
+    CHECK_EQ(evtchn_status(DOMID_SELF, *port, &st), 0);
+    CHECK_EQ(st.status, EVTCHNSTAT_pirq);
+    CHECK_EQ(st.u.pirq, pirq);
+    q.irq = pirq;
+    q.flags = 0xff;
+    CHECK_EQ(hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_irq_status_query, (uintptr_t)&q,
+                       0, 0, 0), 0);
+    CHECK_EQ(q.flags, 0);
+    eoi.irq = pirq;
+    CHECK_EQ(hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_eoi, (uintptr_t)&eoi, 0, 0, 0), 0);
+    /* Masked: no upcall; the wait polls the port. */
+    evtchn_mask(*port);
+    irq_port = *port;
+    return pirq;
+}
+
+static void check_interrupt(uint8_t msi)
+{
+    /* Petrel programmed and enabled the MSI: the reads show it. */
+    CHECK_EQ(cfg_read(edu_bdf, msi + 2, 2) & 1, 1);
+    CHECK_EQ(cfg_read(edu_bdf, msi + 4, 4) & 0xfff00000, 0xfee00000);
+    edu_wr(EDU_IRQ_RAISE, 0x1);
+    if (!wait_event())
+        test_fail("no event for edu's interrupt within %llu ms",
+                  DEADLINE_NS / 1000000);
+    CHECK_EQ(edu_rd(EDU_IRQ_STATUS), 0x1);
+    edu_wr(EDU_IRQ_ACK, 0x1);
+    CHECK_EQ(edu_rd(EDU_IRQ_STATUS), 0);
+}
+
+/* ---- DMA ---------------------------------------------------------------------- */
+
+static bool dma(uint64_t src, uint64_t dst, uint32_t cnt, uint32_t cmd)
+{
+    bool ok;
+
+    /* The device reads and writes the pages behind the compiler's back. */
+    asm volatile("" ::: "memory");
+    edu_wr64(EDU_DMA_SRC, src);
+    edu_wr64(EDU_DMA_DST, dst);
+    edu_wr64(EDU_DMA_CNT, cnt);
+    edu_wr64(EDU_DMA_CMD, cmd | 1 | 4);
+    ok = wait_event();
+    if (!ok)
+        test_fail("no event for edu's DMA within %llu ms", DEADLINE_NS / 1000000);
+    asm volatile("" ::: "memory");
+    CHECK_EQ(edu_rd(EDU_DMA_CMD) & 1, 0);
+    CHECK_EQ(edu_rd(EDU_IRQ_STATUS), EDU_DMA_IRQ);
+    edu_wr(EDU_IRQ_ACK, EDU_DMA_IRQ);
+    return ok;
+}
+
+static void check_dma(void)
+{
+    uint64_t gfns[4] = {
+        (uintptr_t)page_a >> 12, (uintptr_t)page_b >> 12,
+        0xd0000,                                /* a hole */
+        (uintptr_t)edu >> 12,                   /* MMIO */
+    };
+    uint64_t addrs[4] = { 0 };
+
+    REQUIRE_EQ(bus_addr(gfns, addrs, 4), 0);
+    printf("bus addresses: %#lx %#lx %#lx %#lx\n", addrs[0], addrs[1], addrs[2], addrs[3]);
+    REQUIRE(addrs[0] != PETREL_BUS_ADDR_NONE && addrs[1] != PETREL_BUS_ADDR_NONE);
+    CHECK(!(addrs[0] & 0xfff) && !(addrs[1] & 0xfff) && addrs[0] != addrs[1]);
+    CHECK_EQ(addrs[2], PETREL_BUS_ADDR_NONE);
+    CHECK_EQ(addrs[3], PETREL_BUS_ADDR_NONE);
+    CHECK_EQ(bus_addr(gfns, addrs, 0), -XEN_EINVAL);
+    CHECK_EQ(bus_addr(gfns, addrs, PETREL_BUS_ADDR_MAX + 1), -XEN_EINVAL);
+    CHECK_EQ(bus_addr((const uint64_t *)0x8000000000ull, addrs, 1), -XEN_EFAULT);
+
+    for (unsigned int i = 0; i < PAGE_SIZE; i++) {
+        page_a[i] = (uint8_t)(i * 7 + 3);
+        page_b[i] = 0x5a;
+    }
+    /* page A -> the device's buffer -> page B at offset 128. */
+    if (!dma(addrs[0], EDU_DMA_BUF, 256, 0) || !dma(EDU_DMA_BUF, addrs[1] + 128, 256, 2))
+        return;
+    for (unsigned int i = 0; i < PAGE_SIZE; i++) {
+        uint8_t want = i >= 128 && i < 384 ? (uint8_t)((i - 128) * 7 + 3) : 0x5a;
+
+        if (page_b[i] != want) {
+            test_fail("page B byte %u is %#x, want %#x", i, page_b[i], want);
+            break;
+        }
+        if (page_a[i] != (uint8_t)(i * 7 + 3)) {
+            test_fail("page A byte %u changed", i);
+            break;
+        }
+    }
+}
+
+void test_main(void)
+{
+    evtchn_port_t port;
+    int pirq;
+    uint8_t msi;
+
+    if (!(start_info->flags & SIF_INITDOMAIN))
+        test_error("not the control domain");
+    REQUIRE_EQ(events_init(EVENT_VECTOR_DEFAULT), 0);
+    outl(0xcf8, 0x80000000);
+    CHECK_EQ(inl(0xcf8), 0x80000000);               /* the latch reads back */
+    if (!find_edu())
+        test_error("no edu device (QEMU -device edu)");
+    check_bar();
+    msi = check_msi_cap();
+    hostile_map();
+    pirq = map_and_bind(&port);
+    check_interrupt(msi);
+    check_dma();
+
+    /* Unmap: the MSI is off, the pirq gone; a second round works. */
+    CHECK_EQ(evtchn_close(port), 0);
+    CHECK_EQ(unmap_pirq(DOMID_SELF, pirq), 0);
+    CHECK_EQ(cfg_read(edu_bdf, msi + 2, 2) & 1, 0);
+    CHECK_EQ(unmap_pirq(DOMID_SELF, pirq), -XEN_EINVAL);
+    CHECK_EQ(bind_pirq(pirq, &port), -XEN_EINVAL);
+    pirq = map_and_bind(&port);
+    check_interrupt(msi);
+    CHECK(evtchn_no_strays());
+    printf("leaving pirq %d bound to port %u for the domain's destruction\n", pirq, port);
+}
