@@ -10,6 +10,8 @@ dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
 	backends/cons_ring.o backends/cons_log.o \
+	dom0/netback.o dom0/netcfg.o dom0/net_cmd.o backends/bridge.o \
+	backends/netif_ring.o libhv/vif.o \
 	$(patsubst tools/%.c,%.o,$(wildcard tools/xenstored/*.c))
 # The hypervisor's own ELF loader and PVH layout code, pure, for the builder.
 dom0-kernel-y := common/elf.o arch/x86/hvm/pvh.o

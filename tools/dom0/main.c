@@ -16,6 +16,7 @@
 #include "../libhv/libhv.h"
 #include "cpio.h"
 #include "dom0.h"
+#include "netback.h"
 #include "hypercall.h"
 #include "test.h"
 #include "x86.h"
@@ -251,6 +252,7 @@ void guest_start(uint32_t start_info_pa)
     console_init();
     dom_exc_init();
     xenstore_init();
+    netback_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();
