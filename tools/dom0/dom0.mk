@@ -9,6 +9,7 @@ dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/build.o libhv/kmsg.o \
 	hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
+	dom0/xenbus.o dom0/blkdev.o dom0/ramdisk.o \
 	backends/cons_ring.o backends/cons_log.o \
 	dom0/netback.o dom0/netcfg.o dom0/net_cmd.o backends/bridge.o \
 	backends/netif_ring.o libhv/vif.o \

@@ -85,6 +85,11 @@ struct xenbus_backend {
 };
 
 int xenbus_backend_register(struct xenbus_backend *be);
+/* The domain is about to be destroyed (backends_domain_gone): remove()
+ * each of its devices now, before its grants and pages go; remove() may
+ * wait for requests in flight. (Added by h-blk: the directory watch would
+ * come too late, after the destroy started waiting for the domain.) */
+void xenbus_domain_gone(domid_t domid);
 /* Write the backend's state key; 0 or an error. */
 int xenbus_switch_state(struct xenbus_device *dev, enum xenbus_state state);
 
