@@ -86,3 +86,13 @@ dom0: $(DOM0_GUESTS_INITRD)
 # The ISO boots Petrel with dom0 and its initrd as modules 1 and 2.
 DOM0_ISO_FILES := $(DOM0_ELF) $(DOM0_INITRD)
 DOM0_ISO_ARGS  := --module $(DOM0_ELF) --module $(DOM0_INITRD)
+
+# The network's boot tests (test/run-all.py, dom0-net-*): the net guest and
+# its configs (tools/dom0/net-cfg/).
+DOM0_NET_INITRD := $(B)/dom0/initrd-net.cpio
+DOM0_NET_CFGS := $(wildcard tools/dom0/net-cfg/*.cfg)
+$(DOM0_NET_INITRD): tools/mkcpio $(B)/guests/net.elf $(DOM0_NET_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ net.elf=$(B)/guests/net.elf \
+		$(foreach f,$(DOM0_NET_CFGS),$(notdir $(f))=$(f))
+dom0: $(DOM0_NET_INITRD)
