@@ -1555,7 +1555,9 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
 
 # ---- dom0's device drivers (issue 7): virtio-blk and virtio-net ----------
 # QEMU's virtio 1.x devices (disable-legacy=on) at fixed slots, driven by
-# dom0 (docs/virtio.md); commands typed at its prompt. The disks' images
+# dom0 (docs/virtio.md); commands typed at its prompt. dom0-virtio-net-*:
+# `ping` of QEMU user networking's gateway (restrict=on: slirp still
+# answers ARP and ICMP echo for its own address) from dom0's bridge port. The disks' images
 # are written into the scenario's scratch directory before QEMU starts
 # (a GPT with two partitions and random bytes in them; a read-only disk of
 # random bytes) and checked after it exits: exactly the sectors dom0 was
@@ -1657,7 +1659,7 @@ def vd_script():
             + typed("disk scan vdb", vd_scan_line("vdb", ro, 1, 1))
             + typed("disk scan vdb 32", vd_scan_line("vdb", ro, 32, 32))
             + typed("disk", r"^vdb ", r"^ +virtio: ")
-            + typed("poweroff", r"^dom0: powering off"))
+            + ts_poweroff())
 
 
 def vd_written(rw):
@@ -1723,27 +1725,32 @@ def vn_devices(scratch):
 
 
 VN_SCRIPT = ([(r"^dom0: eth0: virtio-net 00:06\.0, MAC 52:54:00:12:34:56", None)]
-             + typed("net ping 10.0.2.2 3",
-                     r"^net: ARP: 10\.0\.2\.2 is at ([0-9a-f]{2}:){5}[0-9a-f]{2}$",
-                     r"^net: echo reply from 10\.0\.2\.2: icmp_seq=1 ",
-                     r"^net: echo reply from 10\.0\.2\.2: icmp_seq=3 ",
-                     r"^net: 3 sent, 3 received$")
-             + typed("net", r"^eth0 +52:54:00:12:34:56 rx ")
-             + typed("poweroff", r"^dom0: powering off"))
+             + typed("ping 10.0.2.2 3",
+                     r"^ping: ARP: 10\.0\.2\.2 is at ([0-9a-f]{2}:){5}[0-9a-f]{2}$",
+                     r"^ping: echo reply from 10\.0\.2\.2: icmp_seq=1 ",
+                     r"^ping: echo reply from 10\.0\.2\.2: icmp_seq=3 ",
+                     r"^ping: 3 sent, 3 received$")
+             + typed("virtio", r"^eth0 +00:06\.0 features ", r"^  queue 1: ")
+             + typed("net", r"^eth0 +52:54:00:12:34:56 ")
+             + ts_poweroff())
 
 
 def check_virtio_net(j):
-    at = max((i for i, t in enumerate(j.lines) if t.startswith("eth0 ")), default=None)
-    m = at is not None and at + 1 < len(j.lines) and re.match(
-        r"^ +virtio: (\d+) rx interrupts, (\d+) tx interrupts, (\d+) tx kicks, (\d+) bad rx$",
-        j.lines[at + 1])
-    if not m:
-        return "no virtio counters for eth0"
-    rx, tx, kicks, bad = map(int, m.groups())
+    at = first(j.lines, r"^eth0 +00:06\.0 features ")
+    qs = [re.match(r"^  queue (\d): (\d+) entries, (\d+) in flight, (\d+) interrupts "
+                   r"\(pirq \d+, port \d+\), (\d+) kicks$", t) for t in j.lines[at + 1:at + 3]] \
+        if at is not None else []
+    if len(qs) != 2 or not all(qs):
+        return "no virtio queue counters for eth0"
+    rx, tx = ([int(x) for x in m.groups()] for m in qs)
     # The ARP reply and three echo replies, each awaited before the next
-    # frame went out: one receive event at least each.
-    if rx < 4 or kicks < 4 or tx < 1 or bad:
-        return f"eth0: {rx} rx interrupts, {tx} tx, {kicks} kicks, {bad} bad"
+    # frame went out: one receive interrupt at least each; the receive ring
+    # kept full; four frames sent, each with its kick.
+    if rx[3] < 4 or rx[2] != rx[1] or tx[4] < 4:
+        return f"eth0's queues: rx {rx}, tx {tx}"
+    row = next((t.split() for t in j.lines if re.match(r"^eth0 +([0-9a-f]{2}:){5}", t)), None)
+    if not row or row[-1] != "0" or int(row[2]) < 4:
+        return f"eth0 in the bridge's table: {row} (want 4 frames in at least, no errors)"
     return None
 
 
@@ -1754,6 +1761,116 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-net-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=240,
                        expect="dom0-typing", modules=DOM0_MODULES, input=VN_SCRIPT,
                        devices=vn_devices, check=check_virtio_net))
+
+# ---- the network (issue 7): netfront, netback and dom0's bridge ------------
+# dom0 boots with initrd-net.cpio (the net guest, tools/dom0/net-cfg/) and
+# console_log=1. dom0-net-bios: a malformed vif spec is refused; net-bs (d1)
+# answers, net-c (d2) sends 16 frames with net-a's MAC (dropped, counted:
+# net-bs fails if one comes), net-a (d3) and net-bs exchange 64 PINGs and
+# PONGs of every length with each byte checked, after net-bs's HELLO
+# broadcasts; `net` shows the counters the check reads; net-bad (d4) gets
+# NETIF_RSP_ERROR for malformed requests, OKAY after them, then breaks its
+# ring and dom0 disconnects it alone. dom0-net-flood-bios: net-flood (d2)
+# keeps its tx ring full while net-a2 (d3) and net-b (d1) exchange their
+# 64 PINGs; it fails if more than 4096 of its frames were served meanwhile
+# (16 per round: the budget); then net-flood2 (d4) is destroyed while
+# flooding and the hypervisor's free pages are what they were before it.
+DOM0_NET_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
+                    (os.path.join(DOM0_DIR, "initrd-net.cpio"), "")]
+NET_OK = r"\(d[{}]\) Test result: SUCCESS$"
+NET_ROW_RE = re.compile(r"^(vif\d+\.\d+|eth\d+) +([0-9a-f:]{17}) +(\d+) +(\d+) +(\d+) +(\d+) "
+                        r"+(\d+) +(\d+) +(\d+)$")
+NET_MAIN = (
+    typed("hv create net-badvif.cfg",
+          r"^hv: create: net-badvif\.cfg: vif 0: mac: '00:16:3e:00:00' is not a MAC "
+          r"address \(xx:xx:xx:xx:xx:xx\)$")
+    + typed("hv create net-bs.cfg", r"\(d1\) net: connected as 00:16:3e:00:00:0b$")
+    + typed("hv create net-c.cfg", r"\(d2\) net: sent 16 spoofed frames$", NET_OK.format(2))
+    + typed("hv create net-a.cfg", NET_OK.format(13), NET_OK.format(13))
+    + typed("net", r"^bridge: ")
+    + typed("hv create net-bad.cfg",
+            r"^dom0: vif4\.0: queue 0: tx ring broken by the guest; vif disconnected$",
+            NET_OK.format(4))
+    + typed("net", r"^bridge: ")
+    + ts_poweroff())
+
+
+def net_rows(lines, nth):
+    """The rows of the nth `net` output: {port: (mac, rx, rx bytes, tx,
+    tx bytes, dropped, spoofed, errors)}."""
+    heads = [i for i, t in enumerate(lines) if re.match(r"^Port +MAC +RX ", t)]
+    if len(heads) <= nth:
+        return None
+    rows = {}
+    for t in lines[heads[nth] + 1:]:
+        m = NET_ROW_RE.match(t)
+        if not m:
+            break
+        rows[m.group(1)] = (m.group(2),) + tuple(int(g) for g in m.groups()[2:])
+    return rows
+
+
+def check_net_main(j):
+    L = j.lines
+    for d in (1, 2, 3, 4):
+        if first(L, NET_OK.format(d)) is None:
+            return f"domain {d} did not succeed"
+    for want in (r"\(d3\) net: got the peer's HELLO \(broadcast, 200 bytes\)$",
+                 r"\(d3\) net: 64 frames each way, unicast, payloads checked$",
+                 r"\(d1\) net: answered 64 PINGs$",
+                 r"\(d1\) net: the spoofer is done; none of its spoofed frames came$",
+                 r"\(d4\) net: an offset past the page: error$",
+                 r"\(d4\) net: a good frame after them: okay$",
+                 r"\(d4\) net: the backend closed the vif whose ring I broke$"):
+        if first(L, want) is None:
+            return f"no line matching {want!r}"
+    rows = net_rows(L, 0)
+    if not rows or sorted(rows) != ["vif1.0", "vif2.0", "vif3.0"]:
+        return f"net's ports: {rows}"
+    b, c, a = rows["vif1.0"], rows["vif2.0"], rows["vif3.0"]
+    if c[0] != "00:16:3e:00:00:0c" or c[6] != 16 or c[1] != 1:
+        return f"the spoofer's port (16 spoofed, 1 frame passed): {c}"
+    if a[1] != 65 or a[3] < 64 or b[3] != 66 or b[1] < 65:
+        return f"net-a's and net-b's counters (65 in from a, 66 to b): {a} {b}"
+    if any(r[7] for r in rows.values()):
+        return f"errors counted on a port: {rows}"
+    rows = net_rows(L, 1)
+    if not rows or "vif4.0" in rows:
+        return f"net after net-bad broke its ring: {rows}"
+    return no_hv_errors(L, allowed=(r"^hv: create: net-badvif\.cfg: vif 0",))
+
+
+NET_FLOOD = (
+    typed("hv create net-b.cfg", r"\(d1\) net: connected as 00:16:3e:00:00:0b$")
+    + typed("hv create net-flood.cfg", r"\(d2\) net: flooding$")
+    + typed("hv create net-a2.cfg", NET_OK.format(123), NET_OK.format(123), NET_OK.format(123))
+    + typed("hv info", r"^free_pages +: \d+$")
+    + typed("hv create net-flood2.cfg", r"\(d4\) net: flooding$")
+    + typed("hv destroy 4", r"^hv: domain 4 \(net-flood2\) destroyed$")
+    + typed("hv info", r"^free_pages +: \d+$")
+    + typed("net", r"^bridge: ")
+    + ts_poweroff())
+
+
+def check_net_flood(j):
+    L = j.lines
+    i = first(L, r"\(d2\) net: flood: (\d+) of my frames answered during the exchange")
+    if i is None:
+        return "the flooder did not report"
+    if first(L, r"\(d3\) net: 64 frames each way") is None:
+        return "net-a2's exchange did not complete"
+    rows = net_rows(L, 0)
+    if rows is None or "vif4.0" in rows or "vif1.0" not in rows:
+        return f"net after destroying net-flood2: {rows}"
+    return free_pages_kept(L, "net-flood2 (destroyed mid-flood)") or no_hv_errors(L)
+
+
+for _name, _script, _check in (("net", NET_MAIN, check_net_main),
+                               ("net-flood", NET_FLOOD, check_net_flood)):
+    SCENARIOS.append(S(f"dom0-{_name}-bios", "qemu", smp=2, mem=1024, timeout=400,
+                       expect="dom0-typing", modules=DOM0_NET_MODULES,
+                       input=_script, check=_check))
+
 
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a

@@ -26,6 +26,7 @@
 #include "../xenstored/xenstored.h"
 #include "dom0.h"
 #include "domains.h"
+#include "netback.h"
 #include "test.h"
 #include "xen.h"
 
@@ -269,6 +270,7 @@ void backends_domain_gone(domid_t domid)
 {
     struct dom_be **pp, *be;
 
+    netcfg_domain_gone(domid);          /* its vifs, before its pages go */
     for (pp = &domains; *pp && (*pp)->domid != domid; pp = &(*pp)->next)
         ;
     if (!(be = *pp))

@@ -116,6 +116,25 @@ int lspci_cmd(int argc, char **argv)
     return 0;
 }
 
+int virtio_cmd(int argc, char **argv)
+{
+    for (struct virtio_dev *v = virtio_first(); v; v = v->next) {
+        printf("%-8s %02x:%02x.%u features %#lx\n", v->name, v->pci->bus,
+               PCI_SLOT(v->pci->devfn), PCI_FUNC(v->pci->devfn), (unsigned long)v->features);
+        for (unsigned int i = 0; i < v->nr_queues; i++) {
+            const struct virtio_queue *q = &v->queue[i];
+
+            printf("  queue %u: %u entries, %u in flight, %lu interrupts (pirq %d, port %u), "
+                   "%lu kicks%s\n", i, q->vq.size, q->vq.in_flight,
+                   (unsigned long)virtio_interrupts(q), q->pirq, q->port,
+                   (unsigned long)q->kicks, q->vq.broken ? ", broken" : "");
+        }
+    }
+    if (!virtio_first())
+        printf("virtio: no devices\n");
+    return 0;
+}
+
 static void disk_list(void)
 {
     struct blkdev *list[64];

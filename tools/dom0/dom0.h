@@ -97,6 +97,9 @@ int gnttab_end(grant_ref_t ref);
 int gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, bool readonly,
                grant_handle_t *handle);
 int gnttab_unmap(uint64_t gpa, grant_handle_t handle);
+/* GNTTABOP_copy of ops[0..n): the hypercall's result (0 or a negative
+ * errno); each op's own outcome is in its status (GNTST_*). */
+long gnttab_copy(struct gnttab_copy *ops, unsigned int n);
 
 /* ---- event-channel work (ports.c) ---- */
 /* What the event loop calls for a port that fired (interrupts on). */
@@ -104,8 +107,14 @@ typedef void (*port_work_fn)(evtchn_port_t port, void *arg);
 /* Have the loop call fn(port, arg) after each event on port (bound to
  * vCPU 0; unmasks it), and once now. 0 or -XEN_EINVAL (port too high). */
 int ports_bind(evtchn_port_t port, port_work_fn fn, void *arg);
+/* Have the loop call port's function again in its next round, as if the
+ * port fired (work left over after a budget). */
+void ports_kick(evtchn_port_t port);
 /* Mask port and forget its function (the caller closes the port). */
 void ports_unbind(evtchn_port_t port);
+/* Events delivered on port since ports_bind() (upcalls; not the first
+ * call ports_bind() makes, nor ports_kick()'s). */
+uint64_t ports_events(evtchn_port_t port);
 /* Whether some port fired since the last ports_run(). */
 bool ports_pending(void);
 /* Call the function of each port that fired. */

@@ -18,6 +18,7 @@
 #include "cpio.h"
 #include "devices.h"
 #include "dom0.h"
+#include "netback.h"
 #include "hypercall.h"
 #include "test.h"
 #include "x86.h"
@@ -265,6 +266,7 @@ void guest_start(uint32_t start_info_pa)
     xenstore_init();
     ramdisk_init();
     devices_init();
+    netback_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();

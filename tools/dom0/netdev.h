@@ -28,6 +28,8 @@ struct netdev_stats {
     uint64_t tx_frames, tx_bytes;       /* went out of it */
     uint64_t tx_dropped;                /* xmit had no room */
     uint64_t spoofed;                   /* dropped: source MAC not ours */
+    uint64_t rx_errors;                 /* refused by the port's driver (a vif:
+                                         * bad tx requests, failed copies) */
 };
 
 struct netdev {

@@ -7,6 +7,7 @@
 #include <public/errno.h>
 #include <public/sched.h>
 #include "../hv/cmdtab.h"
+#include "netback.h"
 #include "../hv/hv.h"
 #include "../libhv/libhv.h"
 #include "cpio.h"
@@ -166,8 +167,10 @@ static const struct cmd commands[] = {
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
     { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm", xs_cmd },
     { "lspci", "", "dom0's PCI devices and their BARs", lspci_cmd },
-    { "disk", "[read|write|flush ...]", "block devices; I/O on them", disk_cmd },
-    { "net", "[ping [ip] [count]]", "the bridge's ports; ping through it", net_cmd },
+    { "disk", "[read|write|flush|scan ...]", "block devices; I/O on them", disk_cmd },
+    { "virtio", "", "dom0's virtio devices and their queues", virtio_cmd },
+    { "ping", "[ip] [count] [source ip]", "ARP and ICMP echo from dom0's bridge port", ping_cmd },
+    { "net", "", "the bridge's ports and counters", net_cmd },
     { "poweroff", "", "stop dom0, which stops the machine", cmd_poweroff },
     { "reboot", "", "reboot the machine", cmd_reboot },
 };

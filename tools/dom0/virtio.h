@@ -40,8 +40,6 @@ struct virtio_queue {
     volatile uint16_t *notify;          /* where to write the index */
     evtchn_port_t port;                 /* the vector's event channel */
     int pirq;
-    bool armed;                         /* ports_bind()'s first call came */
-    uint64_t interrupts;                /* events handled */
     uint64_t kicks;                     /* notifications sent */
     /* Called from the event loop after the queue's interrupt: reads the
      * used ring (virtq_get) until it is empty. */
@@ -59,6 +57,7 @@ struct virtio_dev {
     uint64_t features;                  /* negotiated */
     unsigned int nr_queues;
     struct virtio_queue queue[VIRTIO_MAX_QUEUES];
+    struct virtio_dev *next;            /* the devices in use */
 };
 
 /* Find the capabilities and map their BARs, reset the device and say
@@ -74,8 +73,12 @@ bool virtio_has(const struct virtio_dev *v, unsigned int bit);
  * event channel whose work is q->work. 0 or a negative Xen errno. */
 int virtio_queue_setup(struct virtio_dev *v, unsigned int idx, uint16_t max,
                        void (*work)(struct virtio_queue *q), void *arg);
-/* DRIVER_OK: the device may use its queues. */
+/* DRIVER_OK: the device may use its queues; it is listed from now on. */
 void virtio_ready(struct virtio_dev *v);
+/* The devices made ready, in order: virtio_first(), then ->next. */
+struct virtio_dev *virtio_first(void);
+/* Interrupts (event-channel upcalls) that came for queue q. */
+uint64_t virtio_interrupts(const struct virtio_queue *q);
 /* Tell the device queue q has new buffers. */
 void virtio_kick(struct virtio_queue *q);
 /* The device misbehaved: FAILED, then reset, so it touches nothing more. */

@@ -299,7 +299,7 @@ bool virtio_blk_stats(const struct blkdev *dev, struct vblk_stats *st)
     for (struct vblk *b = disks; b; b = b->next)
         if (&b->dev == dev) {
             *st = b->st;
-            st->interrupts = b->q->interrupts;
+            st->interrupts = virtio_interrupts(b->q);
             st->kicks = b->q->kicks;
             return true;
         }

@@ -38,7 +38,6 @@ struct vnet {
     bool dead;
     uint8_t *tx_free[VNET_QUEUE_MAX];       /* a stack of free tx buffers */
     unsigned int nr_tx_free;
-    struct vnet_stats st;
 };
 
 static struct vnet *eth0;
@@ -69,7 +68,7 @@ static void rx_work(struct virtio_queue *q)
         return;
     while ((buf = virtq_get(&q->vq, &len))) {
         if (len < NET_HDR_BYTES + 14 || len > NET_HDR_BYTES + NETDEV_FRAME_MAX)
-            n->st.rx_bad++;             /* runt, or larger than we allow */
+            n->port.stats.rx_errors++;  /* runt, or larger than we allow */
         else
             bridge_input(&n->port, buf + NET_HDR_BYTES, len - NET_HDR_BYTES);
         posted += rx_post(n, buf);
@@ -187,15 +186,4 @@ int virtio_net_probe(struct pci_dev *d)
            n->port.mac[0], n->port.mac[1], n->port.mac[2], n->port.mac[3],
            n->port.mac[4], n->port.mac[5], n->rx->vq.size, n->tx->vq.size);
     return 0;
-}
-
-bool virtio_net_stats(const struct netdev *dev, struct vnet_stats *st)
-{
-    if (!eth0 || dev != &eth0->port)
-        return false;
-    *st = eth0->st;
-    st->rx_interrupts = eth0->rx->interrupts;
-    st->tx_interrupts = eth0->tx->interrupts;
-    st->tx_kicks = eth0->tx->kicks;
-    return true;
 }

@@ -58,6 +58,8 @@
 
 #define RESET_READS             1000
 
+static struct virtio_dev *ready_list, **ready_tail = &ready_list;
+
 static uint8_t rd8(struct virtio_dev *v, unsigned int off)
 {
     return *(volatile uint8_t *)(v->common + off);
@@ -216,15 +218,17 @@ bool virtio_has(const struct virtio_dev *v, unsigned int bit)
     return bit < 64 && (v->features & VIRTIO_F(bit));
 }
 
-/* An event on the queue's port: the first call is ports_bind()'s own. */
+/* The queue's port fired (or ports_bind() made its first call). */
 static void queue_event(evtchn_port_t port, void *arg)
 {
     struct virtio_queue *q = arg;
 
-    if (q->armed)
-        q->interrupts++;
-    q->armed = true;                    /* events count from the second */
     q->work(q);
+}
+
+uint64_t virtio_interrupts(const struct virtio_queue *q)
+{
+    return q->vdev ? ports_events(q->port) : 0;
 }
 
 /* MSI-X entry 'entry' as an event channel of dom0 (physdev.h). */
@@ -330,6 +334,13 @@ void virtio_ready(struct virtio_dev *v)
 {
     wr16(v, COMMON_MSIX, VIRTIO_MSI_NO_VECTOR);      /* no config interrupts */
     wr8(v, COMMON_STATUS, rd8(v, COMMON_STATUS) | STATUS_DRIVER_OK);
+    *ready_tail = v;
+    ready_tail = &v->next;
+}
+
+struct virtio_dev *virtio_first(void)
+{
+    return ready_list;
 }
 
 void virtio_kick(struct virtio_queue *q)

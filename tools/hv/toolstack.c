@@ -15,8 +15,10 @@
 #include <public/errno.h>
 #include <public/sched.h>
 #include "../dom0/domains.h"
+#include "../dom0/netback.h"
 #include "../libhv/build.h"
 #include "../libhv/libhv.h"
+#include "../libhv/vif.h"
 #include "hv.h"
 #include "toolstack.h"
 
@@ -127,6 +129,10 @@ static int launch(struct ts_domain *d)
         (d->cfg.ramdisk && config_file(d->file, "ramdisk", d->cfg.ramdisk,
                                        &a.ramdisk, &a.ramdisk_size)))
         return 1;
+    if (hv_vifs_check(d->cfg.vif, d->cfg.nr_vif, err, sizeof(err))) {
+        printf("hv: create: %s: %s\n", d->file, err);
+        return 1;
+    }
     if ((rc = hv_build(&a, &r, err, sizeof(err)))) {
         printf("hv: create: %s: %s\n", d->file, err);
         return 1;
@@ -139,6 +145,12 @@ static int launch(struct ts_domain *d)
     if ((rc = backends_domain_new(&di))) {
         printf("hv: create: %s: backends: %s (-%s)\n", d->file, hv_strerror(rc),
                hv_errname(rc));
+        hv_domain_destroy_wait(r.domid);
+        return 1;
+    }
+    if ((rc = netcfg_domain_new(r.domid, d->cfg.vif, d->cfg.nr_vif))) {
+        printf("hv: create: %s: vif: %s (-%s)\n", d->file, hv_strerror(rc), hv_errname(rc));
+        backends_domain_gone(r.domid);
         hv_domain_destroy_wait(r.domid);
         return 1;
     }

@@ -42,6 +42,15 @@ void hv_vif_default_mac(uint16_t domid, unsigned int index, uint8_t mac[6])
     mac[5] = (uint8_t)v;
 }
 
+/* The first c in s[0..n), or NULL (dom0's libc has no memchr). */
+static const char *find(const char *s, size_t n, char c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == c)
+            return s + i;
+    return NULL;
+}
+
 static bool key_is(const char *k, size_t kn, const char *name)
 {
     return kn == strlen(name) && !memcmp(k, name, kn);
@@ -91,9 +100,9 @@ int hv_vif_parse(const char *spec, struct hv_vif *vif, char *err, size_t errlen)
     if (errlen)
         err[0] = '\0';
     while (at < len) {
-        const char *item = spec + at, *comma = memchr(item, ',', len - at);
+        const char *item = spec + at, *comma = find(item, len - at, ',');
         size_t n = comma ? (size_t)(comma - item) : len - at;
-        const char *eq = memchr(item, '=', n);
+        const char *eq = find(item, n, '=');
 
         at += n + 1;
         if (!n && !comma)

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The shell's `net` command: the bridge's ports and counters, and
- * `net ping`, which ARPs for an IPv4 address and sends it ICMP echo
- * requests from a port of dom0's own on the bridge ("dom0", 10.0.2.15 by
+ * The shell's `ping`: ARP for an IPv4 address and ICMP echo requests to
+ * it, from a port of dom0's own on the bridge ("dom0", 10.0.2.15 by
  * default: QEMU user networking's first guest address). Its xmit() is
  * where the bridge hands it frames: ARP replies and requests for its
  * address, echo replies. Waits are on timers and the event loop.
@@ -14,7 +13,6 @@
 #include "dom0.h"
 #include "netdev.h"
 #include "test.h"
-#include "virtio_net.h"
 #include "xen.h"
 
 #define ETH_HLEN        14
@@ -217,30 +215,30 @@ static void print_ip(const char *before, uint32_t ip)
     printf("%s%u.%u.%u.%u", before, ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
 }
 
-static int net_ping(int argc, char **argv)
+int ping_cmd(int argc, char **argv)
 {
     uint64_t count = 3;
     unsigned int got = 0;
 
     pg = (struct pinger){ .ip = 0x0a00020f, .target = 0x0a000202 };
-    if ((argc > 2 && !parse_ip(argv[2], &pg.target)) ||
-        (argc > 3 && (!parse_u64(argv[3], &count) || !count || count > PING_MAX)) ||
-        (argc > 4 && !parse_ip(argv[4], &pg.ip)) || argc > 5) {
-        printf("usage: net ping [ip] [count (1-%u)] [source ip]\n", PING_MAX);
+    if ((argc > 1 && !parse_ip(argv[1], &pg.target)) ||
+        (argc > 2 && (!parse_u64(argv[2], &count) || !count || count > PING_MAX)) ||
+        (argc > 3 && !parse_ip(argv[3], &pg.ip)) || argc > 4) {
+        printf("usage: ping [ip] [count (1-%u)] [source ip]\n", PING_MAX);
         return 1;
     }
     if (!bridge_find(dom0_port.name) && bridge_attach(&dom0_port)) {
-        printf("net: cannot attach dom0's port to the bridge\n");
+        printf("ping: cannot attach dom0's port to the bridge\n");
         return 1;
     }
     arp_send(1, NULL, pg.target);
     wait_reply();
     if (!pg.resolved) {
-        print_ip("net: ARP: no reply from ", pg.target);
+        print_ip("ping: ARP: no reply from ", pg.target);
         printf("\n");
         return 1;
     }
-    print_ip("net: ARP: ", pg.target);
+    print_ip("ping: ARP: ", pg.target);
     printf(" is at %02x:%02x:%02x:%02x:%02x:%02x\n", pg.target_mac[0], pg.target_mac[1],
            pg.target_mac[2], pg.target_mac[3], pg.target_mac[4], pg.target_mac[5]);
     for (uint16_t seq = 1; seq <= count; seq++) {
@@ -250,7 +248,7 @@ static int net_ping(int argc, char **argv)
         pg.replied = pg.woke = false;
         echo_send(seq);
         wait_reply();
-        print_ip(pg.replied ? "net: echo reply from " : "net: no echo reply from ", pg.target);
+        print_ip(pg.replied ? "ping: echo reply from " : "ping: no echo reply from ", pg.target);
         if (pg.replied)
             printf(": icmp_seq=%u time=%lu us\n", seq, (unsigned long)((now_ns() - t0) / 1000));
         else
@@ -258,39 +256,6 @@ static int net_ping(int argc, char **argv)
         got += pg.replied;
     }
     pg.seq = 0;
-    printf("net: %lu sent, %u received\n", (unsigned long)count, got);
+    printf("ping: %lu sent, %u received\n", (unsigned long)count, got);
     return got != count;
-}
-
-static void net_list(void)
-{
-    struct vnet_stats vs;
-
-    for (struct netdev *p = bridge_first(); p; p = p->next) {
-        printf("%-8s %02x:%02x:%02x:%02x:%02x:%02x rx %lu frames %lu bytes, tx %lu frames "
-               "%lu bytes, %lu dropped, %lu spoofed\n", p->name, p->mac[0], p->mac[1],
-               p->mac[2], p->mac[3], p->mac[4], p->mac[5],
-               (unsigned long)p->stats.rx_frames, (unsigned long)p->stats.rx_bytes,
-               (unsigned long)p->stats.tx_frames, (unsigned long)p->stats.tx_bytes,
-               (unsigned long)p->stats.tx_dropped, (unsigned long)p->stats.spoofed);
-        if (virtio_net_stats(p, &vs))
-            printf("         virtio: %lu rx interrupts, %lu tx interrupts, %lu tx kicks, "
-                   "%lu bad rx\n", (unsigned long)vs.rx_interrupts,
-                   (unsigned long)vs.tx_interrupts, (unsigned long)vs.tx_kicks,
-                   (unsigned long)vs.rx_bad);
-    }
-    if (!bridge_first())
-        printf("net: no ports\n");
-}
-
-int net_cmd(int argc, char **argv)
-{
-    if (argc == 1) {
-        net_list();
-        return 0;
-    }
-    if (!strcmp(argv[1], "ping"))
-        return net_ping(argc, argv);
-    printf("usage: net [ping [ip] [count] [source ip]]\n");
-    return 1;
 }
