@@ -101,6 +101,8 @@ static int vnet_xmit(struct netdev *dev, const void *frame, size_t len)
     struct virtq_buf b;
     uint8_t *buf;
 
+    if (!n->nr_tx_free)
+        tx_work(n->tx);                     /* what the device is done with */
     if (n->dead || len > NETDEV_FRAME_MAX || !n->nr_tx_free)
         return -XEN_EAGAIN;
     buf = n->tx_free[--n->nr_tx_free];
