@@ -1602,11 +1602,26 @@ def gpt_disk(sectors, parts, seed):
     return bytes(img)
 
 
+VD_GUEST_PATTERN = 21                       # tools/dom0/blk-cfg/blk-vd-*.cfg
+
+
+def blk_pattern(pat, first, count):
+    """What the blk guest (test/guests/blk.c) writes with pattern=pat in
+    sectors first..first+count-1 of its disk: 64-bit words."""
+    import struct
+    base = (pat * 0x9E3779B97F4A7C15) & (2 ** 64 - 1)
+    return b"".join(struct.pack("<64Q", *(base ^ (s << 16 | i) for i in range(64)))
+                    for s in range(first, first + count))
+
+
 def vd_images():
-    """(vda's image, vdb's image), the same on every call."""
+    """(vda's image, vdb's image), the same on every call. vdb holds the
+    blk guest's pattern 21 in its first 512 sectors (its read-only mode
+    reads them), random bytes after."""
     import random
+    ro = random.Random(99).randbytes(VD_RO_SECTORS * 512)
     return (gpt_disk(VD_SECTORS, VD_PARTS, 1234),
-            random.Random(99).randbytes(VD_RO_SECTORS * 512))
+            blk_pattern(VD_GUEST_PATTERN, 0, 512) + ro[512 * 512:])
 
 
 def vd_devices(scratch):
@@ -1709,13 +1724,18 @@ def check_virtio_blk(j):
     if not c or c[1] or not c[2]:
         return f"vdb's counters after the scans: {c} (want waits and no errors)"
     rw, ro = vd_images()
-    for name, expect in (("disk.img", vd_written(rw)), ("ro.img", ro)):
+    return vd_images_differ(j, vd_written(rw), ro)
+
+
+def vd_images_differ(j, rw, ro):
+    """Why the check fails unless disk.img and ro.img hold rw and ro."""
+    for name, expect in (("disk.img", rw), ("ro.img", ro)):
         with open(os.path.join(j.sc.scratch, name), "rb") as f:
             got = f.read()
         if got != expect:
             diff = next((i for i in range(min(len(got), len(expect)))
                          if got[i] != expect[i]), min(len(got), len(expect)))
-            return f"{name}: differs from what dom0 was told to write at sector {diff // 512}"
+            return f"{name}: not what was written, from sector {diff // 512}"
     return None
 
 
@@ -1752,6 +1772,41 @@ def check_virtio_net(j):
     if not row or row[-1] != "0" or int(row[2]) < 4:
         return f"eth0 in the bridge's table: {row} (want 4 frames in at least, no errors)"
     return None
+
+
+# dom0-virtio-guest-*: the blk guest (test/guests/blk.c, h-blk's blkfront)
+# on vda2 through blkback: a pattern written (indirect requests of 32
+# pages, many in flight, a flush, the partition's last page), the guest
+# destroyed, a second guest reads it back; a third reads vdb read-only
+# (writes refused). The check finds the pattern in the image where vda2's
+# sectors 0-511 and 8184-8191 lie, and nothing else changed.
+DOM0_VD_GUEST_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
+                         (os.path.join(DOM0_DIR, "initrd-blk.cpio"), "")]
+
+
+def vd_guest_script():
+    return ([(r"^dom0: vda: GPT with 2 partition\(s\)$", None)]
+            + blk_run("blk-vd-write.cfg", 1, "blkvw")
+            + blk_run("blk-vd-read.cfg", 2, "blkvr")
+            + blk_run("blk-vd-ro.cfg", 3, "blkvro", r"\(d3\) blk: read-only: writes refused")
+            + typed("disk", r"^vdb ", r"^ +virtio: ")
+            + ts_poweroff())
+
+
+def check_virtio_guest(j):
+    rw, ro = vd_images()
+    p2 = VD_PARTS[1][0]
+    last = VD_PARTS[1][1] - VD_PARTS[1][0] + 1 - 8
+    want = bytearray(rw)
+    want[p2 * 512:(p2 + 512) * 512] = blk_pattern(VD_GUEST_PATTERN, 0, 512)
+    want[(p2 + last) * 512:(p2 + last + 8) * 512] = blk_pattern(VD_GUEST_PATTERN, last, 8)
+    why = vd_images_differ(j, bytes(want), ro)
+    if why:
+        return why
+    c = vd_counters(j.lines, "vda", len(j.lines))
+    if not c or c[1]:
+        return f"vda's counters: {c} (want no errors)"
+    return no_hv_errors(j.lines)
 
 
 for _fw in ("bios", "ovmf"):
@@ -1870,6 +1925,100 @@ for _name, _script, _check in (("net", NET_MAIN, check_net_main),
     SCENARIOS.append(S(f"dom0-{_name}-bios", "qemu", smp=2, mem=1024, timeout=400,
                        expect="dom0-typing", modules=DOM0_NET_MODULES,
                        input=_script, check=_check))
+# ---- the block backend (issue 7): blkback in dom0, blkfront in the blk guest --
+# dom0 boots with two 4 MiB RAM disks (ramdisk=4M,4M: ram0, ram1) and the
+# blk guest's initrd (tools/dom0/blk-cfg/, docs/block.md); each step types
+# `hv create` and waits for the guest's result and its destruction.
+DOM0_BLK_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M"),
+                    (os.path.join(DOM0_DIR, "initrd-blk.cpio"), "")]
+BLK_ROW_RE = re.compile(r"^(\d+) +0 +(\d+) +(-?\d+) +(\S+) +([rw]) +(\d+) +(\d+) +(\d+) "
+                        r"+(\d+) +(\d+)$")
+
+
+def blk_run(cfg, dom, name, *waits):
+    """hv create cfg: domain dom (name) succeeds and is destroyed."""
+    return typed(f"hv create {cfg}", rf"^hv: created domain {dom} \({name}\)", *waits,
+                 rf"\(d{dom}\) Test result: SUCCESS$",
+                 rf"^hv: domain {dom} \({name}\) powered off: on_poweroff=destroy: destroyed$")
+
+
+BLK_MAIN = (
+    # A pattern written, the guest destroyed; the next one reads it back.
+    blk_run("blk-write.cfg", 1, "blkw")
+    + typed("hv info", TS_FREE_RE.pattern)
+    + blk_run("blk-read.cfg", 2, "blkr")
+    # ram1 holds nothing of it; a pattern on ram1 (one-page ring, grants
+    # per request, no indirect requests) leaves ram0's as it was.
+    + blk_run("blk-other.cfg", 3, "blko")
+    + blk_run("blk-other-write.cfg", 4, "blkow")
+    + blk_run("blk-read.cfg", 5, "blkr")
+    + blk_run("blk-ro.cfg", 6, "blkro")
+    # Malformed requests; last, a broken ring closes that device only.
+    + blk_run("blk-hostile.cfg", 7, "blkh",
+              r"^dom0: vbd 7/51712: ring indexes out of range; disconnected$")
+    # Persistent grants: the counters before and after 200 requests.
+    + typed("hv create blk-steady.cfg", r"^hv: created domain 8 \(blks\)")
+    + then(r"\(d8\) blk: warm$", "hv block-list 8", BLK_ROW_RE.pattern)
+    + typed("xs write /local/domain/8/data/go 1")
+    + then(r"\(d8\) blk: steady done$", "hv block-list 8", BLK_ROW_RE.pattern)
+    + typed("xs write /local/domain/8/data/end 1", r"\(d8\) Test result: SUCCESS$",
+            r"^hv: domain 8 \(blks\) powered off: on_poweroff=destroy: destroyed$")
+    # Destroyed with the ring full; a reader on ram0 meanwhile finishes.
+    + typed("hv create blk-flood.cfg", r"^hv: created domain 9 \(blkf\)")
+    + then(r"\(d9\) blk: flooding", "hv create blk-read.cfg",
+           r"^hv: created domain 10 \(blkr\)")
+    + typed("hv destroy 9", r"^hv: domain 9 \(blkf\) destroyed$",
+            r"\(d10\) Test result: SUCCESS$",
+            r"^hv: domain 10 \(blkr\) powered off: on_poweroff=destroy: destroyed$")
+    + typed("hv list", r"^Domain-0 +0 ")
+    + typed("hv info", TS_FREE_RE.pattern)
+    # Disk entries that hv create refuses, with nothing left behind.
+    + typed("hv create blk-nodev.cfg",
+            r"^hv: create: blk-nodev\.cfg: disk 'phy:ram9,xvda,w': no block device "
+            r"'ram9' in dom0$")
+    + typed("hv create blk-badspec.cfg",
+            r"^hv: create: blk-badspec\.cfg: disk 'phy:ram0,xvda': not TARGET,VDEV,MODE: ")
+    + typed("xs ls /local/domain/0/backend", r"^dom0# ")
+    + ts_poweroff())
+
+
+def check_blk(j):
+    L = j.lines
+    why = free_pages_kept(L, "the blk guests (and one destroyed mid-I/O)") or \
+        missing(L, (r"\(d1\) blk: xvd 51712: 8192 sectors, info 0, ring 4 pages \(128 entries\), "
+                    r"persistent 1, indirect 32, flush 1$",
+                    r"\(d4\) blk: xvd 51728: 8192 sectors, info 0, ring 1 pages \(32 entries\), "
+                    r"persistent 0, indirect 32, flush 1$",
+                    r"\(d6\) blk: xvd 51712: 8192 sectors, info 4, ",
+                    r"\(d1\) blk: read 512 sectors, up to \d+ requests in flight: 0 sectors",
+                    r"\(d7\) blk: broken ring: backend state 6$"))
+    if why:
+        return why
+    rows = [m.groups() for m in map(BLK_ROW_RE.match, L) if m]
+    if len(rows) != 2:
+        return f"{len(rows)} hv block-list rows, expected 2"
+    (_, st0, _, disk0, _, req0, err0, map0, unmap0, pg0), \
+        (_, st1, _, _, _, req1, err1, map1, unmap1, pg1) = rows
+    if disk0 != "ram1" or st0 != "4" or st1 != "4":
+        return f"hv block-list: {rows}"
+    if int(req1) - int(req0) < 200 or err1 != "0":
+        return f"requests between the two block-lists: {rows}"
+    if map1 != map0 or unmap1 != unmap0 or pg1 != pg0:
+        return f"grant maps or unmaps in steady state: {rows}"
+    after = first(L, r"^dom0# xs ls /local/domain/0/backend$")
+    if after is None or first(L[after:], r"^  \d+ = ") is not None:
+        return "a vbd backend directory outlived its domain"
+    return no_hv_errors(L, allowed=(r"^hv: create: blk-(nodev|badspec)\.cfg: ",))
+
+
+SCENARIOS.append(S("blk-bios", "qemu", smp=2, mem=1024, timeout=300, expect="dom0-typing",
+                   modules=DOM0_BLK_MODULES, input=BLK_MAIN, check=check_blk))
+
+# dom0-virtio-guest-* (defined with dom0's drivers above) use blk_run.
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-guest-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=300,
+                       expect="dom0-typing", modules=DOM0_VD_GUEST_MODULES,
+                       input=vd_guest_script(), devices=vd_devices, check=check_virtio_guest))
 
 
 class Dom0Judge(GuestJudge):

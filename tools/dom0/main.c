@@ -267,6 +267,7 @@ void guest_start(uint32_t start_info_pa)
     ramdisk_init();
     devices_init();
     netback_init();
+    blkback_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();

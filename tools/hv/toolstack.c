@@ -141,6 +141,7 @@ static int launch(struct ts_domain *d)
         .domid = r.domid, .name = d->cfg.name, .mem_kib = r.ram_pages * 4,
         .vcpus = d->cfg.vcpus, .store_gfn = r.store_gfn, .store_port = r.store_port,
         .console_gfn = r.console_gfn, .console_port = r.console_port,
+        .disk = d->cfg.disk, .nr_disk = d->cfg.nr_disk,
     };
     if ((rc = backends_domain_new(&di))) {
         printf("hv: create: %s: backends: %s (-%s)\n", d->file, hv_strerror(rc),
@@ -188,6 +189,11 @@ int ts_create(const char *file, domid_t *dom)
     if ((rc = hv_config_parse(text, size, &d->cfg, err, sizeof(err)))) {
         printf("hv: create: %s: %s\n", file, err);
         drop(d);                        /* not linked: only freed */
+        return 1;
+    }
+    if (disks_check(d->cfg.disk, d->cfg.nr_disk, err, sizeof(err))) {
+        printf("hv: create: %s: %s\n", file, err);
+        drop(d);
         return 1;
     }
     if ((other = find_name(d->cfg.name))) {
