@@ -9,9 +9,11 @@
  * completion frees one. Completions come from the queue's MSI-X event
  * (virtio.h); a done() is called from there, never from submit. A flush
  * is sent to the device (VIRTIO_BLK_F_FLUSH) and done only when it says.
+ * Only host-compatible headers: test_virtio_blk builds it on the host.
  */
 #include <public/errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../libhv/libhv.h"
@@ -19,7 +21,6 @@
 #include "dma.h"
 #include "dom0.h"
 #include "pci.h"
-#include "test.h"
 #include "virtio.h"
 #include "virtio_blk.h"
 
@@ -50,7 +51,7 @@ struct vblk_slot {
     uint8_t status;
     uint8_t pad[15];
 };
-#define SLOTS_PER_PAGE          (PAGE_SIZE / sizeof(struct vblk_slot))
+#define SLOTS_PER_PAGE          (PAGE_BYTES / sizeof(struct vblk_slot))
 _Static_assert(sizeof(struct vblk_slot) % 16 == 0, "tables stay 16-byte aligned");
 
 struct vblk {
@@ -222,7 +223,7 @@ static int slots_alloc(struct vblk *b, unsigned int n)
 
         if (!page || bus == DMA_NONE)
             return -XEN_ENOMEM;
-        memset((void *)(uintptr_t)page, 0, PAGE_SIZE);
+        memset((void *)(uintptr_t)page, 0, PAGE_BYTES);
         for (unsigned int i = 0; i < SLOTS_PER_PAGE && s + i < n; i++) {
             b->slot[s + i] = (struct vblk_slot *)(uintptr_t)page + i;
             b->slot_bus[s + i] = bus + i * sizeof(struct vblk_slot);
