@@ -1671,6 +1671,8 @@ def vd_script():
             # The whole disks, 32 requests in flight and one: the CRC-32 of
             # every byte, in order (vda with the write above).
             + typed("disk scan vda 32", vd_scan_line("vda", vd_written(rw), 32, 32))
+            + typed("disk scan vda 32 random",
+                    vd_scan_line("vda", vd_written(rw), 32, 32, random=True))
             + typed("disk scan vdb", vd_scan_line("vdb", ro, 1, 1))
             + typed("disk scan vdb 32", vd_scan_line("vdb", ro, 32, 32))
             + typed("disk", r"^vdb ", r"^ +virtio: ")
@@ -1684,9 +1686,18 @@ def vd_written(rw):
     return rw[:start] + bytes([byte]) * cnt * 512 + rw[start + cnt * 512:]
 
 
-def vd_scan_line(dev, data, depth, in_flight):
+def vd_scan_line(dev, data, depth, in_flight, random=False):
+    """What `disk scan` prints for data: the CRC-32 of its pages in the
+    order dom0 reads them (random: page k * stride mod pages, stride the
+    first of 40503, 65537, 1000003 not dividing the count)."""
     import zlib
-    return (rf"^disk: scan {dev}: {len(data) // 512} sectors, crc32 {zlib.crc32(data):08x}, "
+    pages = [data[i:i + 4096] for i in range(0, len(data), 4096)]
+    stride = next(p for p in (40503, 65537, 1000003) if len(pages) % p) if random else 1
+    crc = 0
+    for k in range(len(pages)):
+        crc = zlib.crc32(pages[k * stride % len(pages)], crc)
+    order = "in random order" if random else "in order"
+    return (rf"^disk: scan {dev}: {len(data) // 512} sectors {order}, crc32 {crc:08x}, "
             rf"depth {depth}, at most {in_flight} in flight, \d+ ms$")
 
 
