@@ -216,6 +216,8 @@ int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
         return -ENODEV;
     if (dev->owner != d)
         return -EPERM;
+    if (msi_dest() > 0xff)
+        return -EOPNOTSUPP;             /* an x2APIC id: needs interrupt remapping */
     flags = spin_lock_irqsave(&pirq_lock);
     rc = pick_kind(dev, table_base, entry, &msix);
     if (!rc)
@@ -296,12 +298,40 @@ int pirq_bind(struct domain *d, uint32_t n, uint32_t *port)
     return rc;
 }
 
+/* Is dev's MSI (or MSI-X) enable bit still set in the hardware? */
+static bool still_enabled(struct pci_dev *dev, bool msix)
+{
+    if (msix)
+        return cap_read16(dev, dev->msix_cap + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE;
+    return cap_read16(dev, dev->msi_cap + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE;
+}
+
+static void report_release(const struct pirq *p, uint32_t n)
+{
+    uint16_t bdf = p->dev->bdf;
+    const char *kind = p->msix ? "MSI-X" : "MSI";
+
+    if (still_enabled(p->dev, p->msix))
+        pr_err("PCI %02x:%02x.%u: %s still enabled after domain %u's pirq %u was released\n",
+               PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), kind, p->d->id, n);
+    else
+        pr_info("PCI %02x:%02x.%u: %s disabled: domain %u's pirq %u released\n",
+                PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), kind, p->d->id, n);
+}
+
 void pirq_release_domain(struct domain *d)
 {
     unsigned long flags = spin_lock_irqsave(&pirq_lock);
 
-    for (unsigned int n = 1; n < NR_PIRQS; n++)
-        if (pirqs[n].d == d)
-            pirq_free(&pirqs[n]);
+    for (unsigned int n = 1; n < NR_PIRQS; n++) {
+        struct pirq p = pirqs[n];
+
+        if (p.d != d)
+            continue;
+        pirq_free(&pirqs[n]);
+        /* The last MSI-X entry of a device turns MSI-X off. */
+        if (!p.msix || !dev_has_pirq(p.dev, true, -1))
+            report_release(&p, n);
+    }
     spin_unlock_irqrestore(&pirq_lock, flags);
 }

@@ -138,7 +138,8 @@ class Scenario:
                 side under dom0=test-all, domain i from module i; each
                 prints "Test result: SUCCESS" and shuts down, then Petrel
                 says all their memory came back and powers off
-                (DomainsJudge); `check`, when set, is called with the judge
+                (DomainsJudge); `check`, when set (here and for "guest"
+                scenarios too), is called with the judge
                 at the end and returns None or why the scenario fails.
     must_see lists regexes that must have appeared by the ready line.
     input, a list of (regex, bytes), is typed on the serial console: each
@@ -309,11 +310,36 @@ def edu_devices(scratch):
     return ["-device", "edu,dma_mask=4294967295"]
 
 
+def edu_released(judge):
+    """pci-edu leaves its pirq mapped: destroying dom0 must switch the
+    device's MSI off (Petrel reads the enable bit back and says so)."""
+    left = [i for i, l in enumerate(judge.lines) if "pci-edu: leaving pirq" in l
+            or "(d0) leaving pirq" in l]
+    off = [i for i, l in enumerate(judge.lines)
+           if re.search(r"PCI 00:[0-9a-f]{2}\.0: MSI disabled: domain 0's pirq \d+ released", l)]
+    if not left or not off or off[0] < left[0]:
+        return "no 'MSI disabled: domain 0's pirq N released' line after the guest's last map"
+    return None
+
+
+# pci-msix maps the MSI-X entries of a virtio-net device (virtio 1.x
+# only) and takes its transmit queue's interrupt.
+
+
+def virtio_net_devices(scratch):
+    return ["-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+
+
 for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
-                       devices=edu_devices))
+                       devices=edu_devices, check=edu_released))
+    SCENARIOS.append(S(f"guest-pci-msix-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-msix.elf"),
+                       devices=virtio_net_devices))
 
 
 class Judge:
@@ -507,6 +533,7 @@ class GuestJudge(Judge):
         self.down_at = None         # dom0's shutdown or crash line seen
         self.memory_back = False    # the "all its memory returned" line seen
         self.crash_text = ""
+        self.lines = []             # every line, for sc.check
 
     def waiting_for(self):
         if self.sc.expect == "guest":
@@ -544,6 +571,7 @@ class GuestJudge(Judge):
     def line(self, text, t):
         sc = self.sc
         text = printable(text)
+        self.lines.append(text)
         done, result = self.boot_line(text, t, "dom0")
         if done:
             return result
@@ -619,6 +647,9 @@ class GuestJudge(Judge):
             return False, f"{how} after dom0 ended (expected a poweroff)"
         if not self.memory_back:
             return False, f"{how} without the line {MEMORY_BACK!r}"
+        why = self.sc.check(self) if self.sc.check else None
+        if why:
+            return False, why
         if self.sc.expect == "guest":
             return True, "guest SUCCESS, dom0 shut down, powered off"
         crash = f" ({self.crash_text})" if self.crash_text else ""
@@ -1077,6 +1108,22 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-{_fw}", "qemu", _fw, smp=2, mem=1024,
                        expect="dom0", modules=DOM0_MODULES,
                        devices=virtio_devices, must_see=VIRTIO_SEEN))
+# dom0-pci-bridge-<fw>: a virtio-net device behind a PCIe root port:
+# Petrel follows the bridge to bus 1, and the device's BARs are dom0's.
+
+
+def bridged_devices(scratch):
+    return ["-device", "pcie-root-port,id=rp1,chassis=1",
+            "-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,bus=rp1"]
+
+
+BRIDGE_SEEN = (r"PCI 0000:00:[0-9a-f]{2}\.0 1b36:000c class 060400 bridge",
+               r"PCI 0000:01:00\.0 1af4:1041 class 020000 .*msix=")
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-pci-bridge-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES,
+                       devices=bridged_devices, must_see=BRIDGE_SEEN))
 # dom0-typing-bios types a line at the prompt, with a cursor move in it
 # (Left, then the missing letter), and then poweroff. dom0's prompt ends no
 # line: the input script also looks at the partial line the console shows.

@@ -22,7 +22,8 @@ struct domain;
  * and enable it, unmasked. 0 with *pirq; -ENODEV (no such function, or it
  * lacks the capability), -EPERM (not d's), -EINVAL (entry beyond the
  * table, a bad 'want'), -EEXIST (the entry, or 'want', is mapped already),
- * -EBUSY (the other kind is in use), -ENOSPC (no pirq or vector left).
+ * -EBUSY (the other kind is in use), -ENOSPC (no pirq or vector left),
+ * -EOPNOTSUPP (the boot CPU's APIC id does not fit a message address).
  */
 int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
                  uint64_t table_base, int want, uint32_t *pirq);

@@ -11,7 +11,9 @@
  * - grant ops: bad flags, a ref beyond the table, a ref never granted,
  *   domain 77, a copy from dom0's memory;
  * - dom0's hypercalls: domctl, sysctl, a foreign mapping, CONSOLEIO_read,
- *   alloc_unbound in domain 0, SCHEDOP_remote_shutdown of domain 0: -EPERM;
+ *   alloc_unbound in domain 0, SCHEDOP_remote_shutdown of domain 0,
+ *   PHYSDEVOP_map_pirq and EVTCHNOP_bind_pirq: -EPERM; PCI config space
+ *   (ports 0xcf8/0xcfc) shows no device and no latch;
  * - last, its console ring's producer index pushed far past the consumer:
  *   dom0 must drop that console (one log line); the result then goes out
  *   by console_io, "(dN) Test result: ...".
@@ -19,9 +21,11 @@
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/petrel_ctl.h>
+#include <public/physdev.h>
 #include <public/io/console.h>
 #include "pvcons.h"
 #include "test.h"
+#include "x86.h"
 #include "xen.h"
 #include "xsc.h"
 
@@ -137,6 +141,27 @@ static void grants(void)
     CHECK_EQ(c.status, GNTST_bad_domain);
 }
 
+/* The control domain's devices: none for us (docs/pci.md). */
+static void dom0_devices(void)
+{
+    struct physdev_map_pirq m = {
+        .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MSI_SEG, .index = -1, .pirq = -1,
+        .devfn = 0x18,
+    };
+    struct physdev_irq_status_query q = { .irq = 1 };
+    struct evtchn_bind_pirq bp = { .pirq = 1 };
+
+    CHECK_EQ(hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq, (uintptr_t)&m, 0, 0, 0),
+             -XEN_EPERM);
+    CHECK_EQ(hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_irq_status_query, (uintptr_t)&q,
+                       0, 0, 0), -XEN_EPERM);
+    CHECK_EQ(hypervisor_event_channel_op(EVTCHNOP_bind_pirq, &bp), -XEN_EPERM);
+    outl(0xcf8, 0x80000000);                    /* 00:00.0: the host bridge */
+    CHECK_EQ(inl(0xcf8), 0xffffffff);
+    CHECK_EQ(inl(0xcfc), 0xffffffff);
+    CHECK_EQ(inw(0xcfe), 0xffff);
+}
+
 static void dom0_only(void)
 {
     static struct petrel_domctl dop = { .interface_version = PETREL_CTL_VERSION,
@@ -163,6 +188,7 @@ static void dom0_only(void)
     CHECK_EQ(hypervisor_console_io(CONSOLEIO_read, 1, &c), -XEN_EPERM);
     CHECK_EQ(hypervisor_event_channel_op(EVTCHNOP_alloc_unbound, &au), -XEN_EPERM);
     CHECK_EQ(hypervisor_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_EPERM);
+    dom0_devices();
 }
 
 /* Push the console's producer index far past the consumer; dom0 must drop
