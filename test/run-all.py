@@ -1609,6 +1609,23 @@ def check_blk(j):
 
 SCENARIOS.append(S("blk-bios", "qemu", smp=2, mem=1024, timeout=300, expect="dom0-typing",
                    modules=DOM0_BLK_MODULES, input=BLK_MAIN, check=check_blk))
+# On Bochs (VMX): a pattern across two guests, and the malformed requests.
+BLK_BOCHS = (blk_run("blk-write.cfg", 1, "blkw") + blk_run("blk-read.cfg", 2, "blkr")
+             + blk_run("blk-hostile.cfg", 3, "blkh",
+                       r"^dom0: vbd 3/51712: ring indexes out of range; disconnected$")
+             + ts_poweroff())
+
+
+def check_blk_bochs(j):
+    return missing(j.lines, (r"\(d2\) blk: read 512 sectors, up to \d+ requests in flight: "
+                             r"0 sectors differ$",
+                             r"\(d3\) blk: a bad segment in the indirect page: status -1$",
+                             r"\(d3\) blk: broken ring: backend state 6$")) \
+        or no_hv_errors(j.lines)
+
+
+SCENARIOS.append(S("blk-bochs", "bochs", smp=2, mem=512, timeout=600, expect="dom0-typing",
+                   modules=DOM0_BLK_MODULES, input=BLK_BOCHS, check=check_blk_bochs))
 
 
 class Dom0Judge(GuestJudge):
