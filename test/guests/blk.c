@@ -353,7 +353,7 @@ static __noreturn void flood(void)
         blkfront_push();
         if (blkfront_wait(&rsp, end) <= 0)
             test_error("flood: no response");
-        if (++done == 256)
+        if (++done == 2 * BLKFRONT_POOL_PAGES)
             printf("blk: flooding, %u requests in flight\n", blkfront_in_flight());
     }
 }

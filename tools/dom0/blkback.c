@@ -81,6 +81,17 @@ struct vbd {
 
 static struct vbd *vbds;
 
+/* Segments an indirect request may have: what the disk takes, at most
+ * BLKIF_BACK_MAX_SEGS; 0 (none offered) when that is no more than a
+ * direct request's. */
+static unsigned int max_indirect(const struct vbd *v)
+{
+    unsigned int n = v->disk->max_segs < BLKIF_BACK_MAX_SEGS ? v->disk->max_segs
+                                                             : BLKIF_BACK_MAX_SEGS;
+
+    return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
+}
+
 static int be_write(struct xenbus_device *dev, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int be_write(struct xenbus_device *dev, const char *key, const char *fmt, ...)
@@ -251,7 +262,7 @@ static void handle(struct vbd *v, const union blkif_sring_entry *e)
 {
     struct blkif_back_req q;
     struct vbd_req *r = v->free_reqs;
-    int rc = blkif_back_parse(e, BLKIF_BACK_MAX_SEGS, &q);
+    int rc = blkif_back_parse(e, max_indirect(v), &q);
 
     if (rc || !r) {
         answer(v, q.id, q.ring_op, rc ? rc : BLKIF_RSP_ERROR);
@@ -429,8 +440,13 @@ static void disconnect(struct vbd *v)
         evtchn_close(v->port);
         v->port = 0;
     }
-    if (v->in_flight)
+    if (v->in_flight) {
+        char what[64];
+
+        snprintf(what, sizeof(what), "waiting for %u requests in flight", v->in_flight);
+        say(v, what);
         dom0_wait(&v->drained);
+    }
     for (unsigned int i = 0; i < v->nr_pgrants; i++)
         unmap_one(v, v->pgrants[i].gpa, v->pgrants[i].handle);
     v->nr_pgrants = 0;
@@ -465,7 +481,9 @@ static int probe(struct xenbus_device *dev)
         return -XEN_ENODEV;
     }
     v->read_only = mode[0] == 'r' || v->disk->read_only;
-    if ((rc = be_write(dev, "feature-max-indirect-segments", "%u", BLKIF_BACK_MAX_SEGS)) ||
+    /* Indirect requests as long as the disk takes more than a direct one. */
+    if ((v->disk->max_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST &&
+         (rc = be_write(dev, "feature-max-indirect-segments", "%u", max_indirect(v)))) ||
         (rc = be_write(dev, "feature-persistent", "1")) ||
         (rc = be_write(dev, "max-ring-page-order", "%u", BLKIF_BACK_MAX_ORDER)) ||
         (rc = xenbus_switch_state(dev, XenbusStateInitWait))) {
