@@ -94,6 +94,7 @@ static void vif_broken(struct vif_queue *q, const char *ring)
     if (vif->broken)
         return;
     vif->broken = true;
+    console_async_begin();              /* on a line of its own */
     printf("dom0: %s: queue %u: %s ring broken by the guest; vif disconnected\n",
            vif->nd.name, q->index, ring);
     ports_kick(q->tx_port);
@@ -126,7 +127,7 @@ static void rx_flush(struct vif_queue *q)
             break;                      /* the guest is told to notify */
         op.dest.u.ref = req.gref;
         if (gnttab_copy(&op, 1) || op.status != GNTST_okay) {
-            q->vif->nd.stats.rx_errors++;
+            q->vif->nd.stats.tx_dropped++;      /* lost on its way in */
             netif_rx_answer(&q->ring, req.id, 0, 0, NETIF_RSP_ERROR);
         } else {
             netif_rx_answer(&q->ring, req.id, 0, 0, (int16_t)len);
