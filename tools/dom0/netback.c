@@ -31,6 +31,7 @@
 #include <string.h>
 #include <public/errno.h>
 #include <public/io/netif.h>
+#include "../backends/net_csum.h"
 #include "../backends/netif_ring.h"
 #include "../libhv/libhv.h"
 #include "../libhv/vif.h"
@@ -212,6 +213,10 @@ static void tx_serve(struct vif_queue *q)
         if (!rc)
             break;
         st = f.bad ? NETIF_RSP_ERROR : tx_copy(q, &f);
+        /* A checksum left to us: filled in, or the frame is refused. */
+        if (st == NETIF_RSP_OKAY && (f.flags & NETTXF_csum_blank) &&
+            net_csum_fill(slot(q, NB_BOUNCE), f.len))
+            st = NETIF_RSP_ERROR;
         netif_tx_answer(&q->ring, &f, st);
         done++;
         if (st == NETIF_RSP_OKAY)
