@@ -39,6 +39,11 @@ unsigned long netfront_backend_feature(const char *key);
 /* Send one frame (14 to 1514 bytes): 0, or -XEN_EAGAIN when every tx
  * buffer waits for its response until deadline_ns. */
 int netfront_send(const void *frame, size_t len, uint64_t deadline_ns);
+/* The same in pieces (1..NETFRONT_SG_MAX) of as many tx buffers, chained
+ * with NETTXF_more_data (feature-sg), piece k at offset 100 k of its page. */
+#define NETFRONT_SG_MAX         4
+int netfront_send_sg(const void *frame, size_t len, unsigned int pieces,
+                     uint64_t deadline_ns);
 /* The next received frame into buf[size] (truncated): its length, 0 at the
  * deadline, or a negative errno (the backend answered an error). */
 long netfront_recv(void *buf, size_t size, uint64_t deadline_ns);
