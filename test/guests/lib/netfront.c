@@ -405,6 +405,20 @@ int netfront_send_raw(const struct netif_tx_request *reqs, unsigned int n)
     return 0;
 }
 
+bool netfront_tx_wait(uint64_t deadline_ns)
+{
+    RING_IDX seen = nf.tx_cons;
+
+    for (;;) {
+        netfront_tx_poll();
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (nf.tx_cons != seen || tx_ring.hdr.rsp_prod != nf.tx_cons)
+            return true;
+        if (!wait_event(nf.tx_port, deadline_ns) && now_ns() >= deadline_ns)
+            return false;
+    }
+}
+
 int netfront_raw_status(uint16_t id)
 {
     netfront_tx_poll();

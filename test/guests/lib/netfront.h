@@ -66,6 +66,8 @@ grant_ref_t netfront_tx_gref(unsigned int i);
  * -XEN_ENOSPC. Ids must be NETFRONT_RAW_ID and up; their statuses come in
  * netfront_raw_status(). */
 int netfront_send_raw(const struct netif_tx_request *reqs, unsigned int n);
+/* Wait for at least one more tx response (or the deadline: false). */
+bool netfront_tx_wait(uint64_t deadline_ns);
 /* The last status answered for raw id (NETIF_RSP_* ), or 2 if none yet. */
 int netfront_raw_status(uint16_t id);
 /* The shared tx ring itself (to break it on purpose). */
