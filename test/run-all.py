@@ -1881,12 +1881,17 @@ for _fw in ("bios", "ovmf"):
 # answers, net-c (d2) sends 16 frames with net-a's MAC (dropped, counted:
 # net-bs fails if one comes), net-a (d3) and net-bs exchange 64 PINGs and
 # PONGs of every length with each byte checked, after net-bs's HELLO
-# broadcasts; `net` shows the counters the check reads; net-bad (d4) gets
+# broadcasts; `net` shows the counters the check reads (final once net-bs
+# has ended: net-a's last frame is the DONE that ends it); net-bad (d4) gets
 # NETIF_RSP_ERROR for malformed requests, OKAY after them, then breaks its
 # ring and dom0 disconnects it alone. dom0-net-flood-bios: net-flood (d2)
 # keeps its tx ring full while net-a2 (d3) and net-b (d1) exchange their
 # 64 PINGs; it fails if more than 4096 of its frames were served meanwhile
-# (16 per round: the budget); then net-flood2 (d4) is destroyed while
+# (16 per round: the budget; without one it was 17408, with 2600 to 2900);
+# the script waits for the flooder's count only (one line: the domains end
+# in any order, and a regex waited for twice may match a line's partial
+# and then the whole line); the check wants every domain's SUCCESS. Then
+# net-flood2 (d4) is destroyed while
 # flooding and the hypervisor's free pages are what they were before it.
 DOM0_NET_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
                     (os.path.join(DOM0_DIR, "initrd-net.cpio"), "")]
@@ -1899,7 +1904,7 @@ NET_MAIN = (
           r"address \(xx:xx:xx:xx:xx:xx\)$")
     + typed("hv create net-bs.cfg", r"\(d1\) net: connected as 00:16:3e:00:00:0b$")
     + typed("hv create net-c.cfg", r"\(d2\) net: sent 16 spoofed frames$", NET_OK.format(2))
-    + typed("hv create net-a.cfg", NET_OK.format(13), NET_OK.format(13))
+    + typed("hv create net-a.cfg", NET_OK.format(1))
     + typed("net", r"^bridge: ")
     + typed("hv create net-bad.cfg",
             r"^dom0: vif4\.0: queue 0: tx ring broken by the guest; vif disconnected$",
@@ -1929,7 +1934,8 @@ def check_net_main(j):
         if first(L, NET_OK.format(d)) is None:
             return f"domain {d} did not succeed"
     for want in (r"\(d3\) net: got the peer's HELLO \(broadcast, 200 bytes\)$",
-                 r"\(d3\) net: 64 frames each way, unicast, payloads checked$",
+                 r"\(d3\) net: 64 frames each way, unicast, payloads checked; PINGs in 1 to 3 "
+                 r"pieces$",
                  r"\(d1\) net: answered 64 PINGs$",
                  r"\(d1\) net: the spoofer is done; none of its spoofed frames came$",
                  r"\(d4\) net: an offset past the page: error$",
@@ -1956,7 +1962,7 @@ def check_net_main(j):
 NET_FLOOD = (
     typed("hv create net-b.cfg", r"\(d1\) net: connected as 00:16:3e:00:00:0b$")
     + typed("hv create net-flood.cfg", r"\(d2\) net: flooding$")
-    + typed("hv create net-a2.cfg", NET_OK.format(123), NET_OK.format(123), NET_OK.format(123))
+    + typed("hv create net-a2.cfg", r"\(d2\) net: flood: \d+ of my frames answered")
     + typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create net-flood2.cfg", r"\(d4\) net: flooding$")
     + typed("hv destroy 4", r"^hv: domain 4 \(net-flood2\) destroyed$")
@@ -1967,6 +1973,9 @@ NET_FLOOD = (
 
 def check_net_flood(j):
     L = j.lines
+    for d in (1, 2, 3):
+        if first(L, NET_OK.format(d)) is None:
+            return f"domain {d} did not succeed"
     i = first(L, r"\(d2\) net: flood: (\d+) of my frames answered during the exchange")
     if i is None:
         return "the flooder did not report"

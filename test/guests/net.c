@@ -9,7 +9,8 @@
  *   whose payload says SPOOF. With spoofer=MAC, also waits for SPOOFDONE
  *   from that MAC before it ends (so the spoofer's frames came first).
  * role=a: asks. Waits for b's HELLO (a broadcast), then count= (64) PINGs
- *   to peer=, unicast, of lengths 60 to 1514, each answered by a PONG
+ *   to peer=, unicast, of lengths 60 to 1514 (in 1 to 3 pieces when the
+ *   backend has feature-sg), each answered by a PONG
  *   whose bytes are all checked; then broadcasts DONE. announce=1: a
  *   BEGIN broadcast first (for the flooder).
  * role=spoof: waits for a HELLO, then count= frames with source victim=
@@ -20,8 +21,9 @@
  *   than a header, pieces longer than the frame) each get NETIF_RSP_ERROR,
  *   and good frames sent after them get NETIF_RSP_OKAY. break=1: then its
  *   tx producer index jumps a ring ahead; the backend must close the vif.
- * role=flood: sends frames to its own MAC (the bridge filters them) as
- *   fast as dom0 answers. With bound=N: counts the frames answered between
+ * split=1 (any role): separate tx and rx event channels.
+ * role=flood: keeps its whole tx ring full of frames to its own MAC (the
+ *   bridge filters them), as fast as dom0 answers. With bound=N: counts the frames answered between
  *   a's BEGIN and DONE and fails if more than N; forever without.
  */
 #include <public/errno.h>
@@ -148,6 +150,7 @@ static size_t ping_len(uint32_t i)
 static void role_a(const uint8_t *me, const uint8_t *peer, uint32_t count)
 {
     uint64_t deadline = now_ns() + WAIT_NS;
+    bool sg = netfront_backend_feature("feature-sg") == 1;
     long n;
 
     do {
@@ -161,7 +164,10 @@ static void role_a(const uint8_t *me, const uint8_t *peer, uint32_t count)
     for (uint32_t i = 0; i < count; i++) {
         size_t len = ping_len(i);
 
-        send_or_fail(build(peer, me, "PING", i, len));
+        /* With feature-sg, frames go in 1 to 3 pieces. */
+        if (netfront_send_sg(frame, build(peer, me, "PING", i, len), sg ? 1 + i % 3 : 1,
+                             now_ns() + WAIT_NS))
+            test_error("PING %u: send failed", i);
         deadline = now_ns() + WAIT_NS;
         do {
             if (!(n = recv_one(deadline)))
@@ -175,7 +181,8 @@ static void role_a(const uint8_t *me, const uint8_t *peer, uint32_t count)
     send_or_fail(build(bcast, me, "DONE", count, 60));
     CHECK(netfront_tx_drain(now_ns() + WAIT_NS));
     CHECK_EQ(netfront_tx_counts()->error, 0);
-    printf("net: %u frames each way, unicast, payloads checked\n", count);
+    printf("net: %u frames each way, unicast, payloads checked%s\n", count,
+           sg ? "; PINGs in 1 to 3 pieces" : "");
 }
 
 static void role_b(const uint8_t *me, const uint8_t *peer)
@@ -302,21 +309,31 @@ static void role_bad(const uint8_t *me)
         break_ring();
 }
 
+/* Keep the whole tx ring full of frames to our own MAC (one page, many
+ * requests): a backend without a budget would serve 256 of them a round. */
 static void role_flood(const uint8_t *me)
 {
     uint64_t bound = cmdline_u64_or("bound", 0);
+    struct netif_tx_request batch[32];
     unsigned long begin = 0, sent = 0;
-    bool counting = false;
+    bool counting = false, said = false;
     long n;
 
+    memcpy(netfront_tx_page(0), frame, build(me, me, "FLOOD", 0, 1514));
+    for (unsigned int i = 0; i < 32; i++)
+        batch[i] = (struct netif_tx_request){ netfront_tx_gref(0), 0, 0,
+                                              (uint16_t)(NETFRONT_RAW_ID + i), 1514 };
     for (;;) {
-        int rc = netfront_send(frame, build(me, me, "FLOOD", (uint32_t)sent, 1514),
-                               now_ns() + WAIT_NS);
-
-        if (rc)
-            test_error("flood: send: %d", rc);
-        if (++sent == 256)
+        while (!netfront_send_raw(batch, 32))
+            sent += 32;
+        if (!said && sent >= 256) {
             printf("net: flooding\n");
+            said = true;
+        }
+        if (!netfront_tx_wait(now_ns() + WAIT_NS))
+            test_error("flood: no tx response");
+        if (netfront_tx_counts()->error)
+            test_error("flood: %lu errors", netfront_tx_counts()->error);
         if (!bound || !(n = netfront_recv(got, sizeof(got), now_ns())))
             continue;
         if (n > 0 && tag_is(got, n, "BEGIN")) {

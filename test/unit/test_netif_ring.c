@@ -63,7 +63,7 @@ static void test_empty(void **state)
 
 static void test_one_frame(void **state)
 {
-    put(7, 100, 0, 42, 60);
+    put(7, 100, NETTXF_csum_blank, 42, 60);
     publish();
     assert_int_equal(netif_tx_more(&r), 1);
     assert_int_equal(netif_tx_take(&r, &f, MAX_LEN), 1);
@@ -73,6 +73,7 @@ static void test_one_frame(void **state)
     assert_int_equal(f.seg[0].gref, 7);
     assert_int_equal(f.seg[0].offset, 100);
     assert_int_equal(f.seg[0].len, 60);
+    assert_int_equal(f.flags, NETTXF_csum_blank);
     netif_tx_answer(&r, &f, NETIF_RSP_OKAY);
     assert_int_equal(tx.hdr.rsp_prod, 0);      /* not before the push */
     assert_true(netif_tx_push(&r));            /* rsp_event 1 passed */

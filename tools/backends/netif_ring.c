@@ -95,6 +95,7 @@ int netif_tx_take(struct netif_ring *r, struct netif_tx_frame *f, size_t max_len
         return 0;
     tx_read(r, i, &req);
     f->len = req.size;
+    f->flags = req.flags;
     extra = req.flags & NETTXF_extra_info;
     more = req.flags & NETTXF_more_data;
     f->seg[f->nr_segs++] = (struct netif_tx_seg){ req.gref, req.offset, 0 };

@@ -47,6 +47,7 @@ struct netif_tx_frame {
     bool extra[XEN_NETIF_NR_SLOTS_MIN + NETIF_RING_EXTRAS_MAX];
     unsigned int nr_slots;              /* requests and extras consumed */
     size_t len;                         /* the frame's length */
+    uint16_t flags;                     /* the first request's NETTXF_* */
     bool bad;                           /* answer NETIF_RSP_ERROR */
 };
 

@@ -15,7 +15,7 @@ dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/xenbus.o dom0/blkdev.o dom0/ramdisk.o dom0/blkback.o dom0/disks.o \
 	backends/cons_ring.o backends/cons_log.o backends/blkif_back.o \
 	dom0/netback.o dom0/netcfg.o dom0/net_cmd.o backends/bridge.o \
-	backends/netif_ring.o libhv/vif.o \
+	backends/netif_ring.o backends/net_csum.o libhv/vif.o \
 	$(patsubst tools/%.c,%.o,$(wildcard tools/xenstored/*.c))
 # The hypervisor's own ELF loader and PVH layout code, pure, for the builder.
 dom0-kernel-y := common/elf.o arch/x86/hvm/pvh.o

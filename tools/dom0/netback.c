@@ -31,6 +31,7 @@
 #include <string.h>
 #include <public/errno.h>
 #include <public/io/netif.h>
+#include "../backends/net_csum.h"
 #include "../backends/netif_ring.h"
 #include "../libhv/libhv.h"
 #include "../libhv/vif.h"
@@ -94,6 +95,7 @@ static void vif_broken(struct vif_queue *q, const char *ring)
     if (vif->broken)
         return;
     vif->broken = true;
+    console_async_begin();              /* on a line of its own */
     printf("dom0: %s: queue %u: %s ring broken by the guest; vif disconnected\n",
            vif->nd.name, q->index, ring);
     ports_kick(q->tx_port);
@@ -126,7 +128,7 @@ static void rx_flush(struct vif_queue *q)
             break;                      /* the guest is told to notify */
         op.dest.u.ref = req.gref;
         if (gnttab_copy(&op, 1) || op.status != GNTST_okay) {
-            q->vif->nd.stats.rx_errors++;
+            q->vif->nd.stats.tx_dropped++;      /* lost on its way in */
             netif_rx_answer(&q->ring, req.id, 0, 0, NETIF_RSP_ERROR);
         } else {
             netif_rx_answer(&q->ring, req.id, 0, 0, (int16_t)len);
@@ -211,6 +213,10 @@ static void tx_serve(struct vif_queue *q)
         if (!rc)
             break;
         st = f.bad ? NETIF_RSP_ERROR : tx_copy(q, &f);
+        /* A checksum left to us: filled in, or the frame is refused. */
+        if (st == NETIF_RSP_OKAY && (f.flags & NETTXF_csum_blank) &&
+            net_csum_fill(slot(q, NB_BOUNCE), f.len))
+            st = NETIF_RSP_ERROR;
         netif_tx_answer(&q->ring, &f, st);
         done++;
         if (st == NETIF_RSP_OKAY)

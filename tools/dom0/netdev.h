@@ -26,10 +26,11 @@ struct netdev;
 struct netdev_stats {
     uint64_t rx_frames, rx_bytes;       /* came in on this port */
     uint64_t tx_frames, tx_bytes;       /* went out of it */
-    uint64_t tx_dropped;                /* xmit had no room */
+    uint64_t tx_dropped;                /* xmit had no room (or the driver
+                                         * lost it later: a failed copy) */
     uint64_t spoofed;                   /* dropped: source MAC not ours */
     uint64_t rx_errors;                 /* refused by the port's driver (a vif:
-                                         * bad tx requests, failed copies) */
+                                         * bad tx requests) */
 };
 
 struct netdev {

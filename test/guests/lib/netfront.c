@@ -312,20 +312,38 @@ static int tx_free_buf(uint64_t deadline_ns)
 
 int netfront_send(const void *frame, size_t len, uint64_t deadline_ns)
 {
-    struct netif_tx_request *r;
-    int id;
+    return netfront_send_sg(frame, len, 1, deadline_ns);
+}
 
-    if (len < 14 || len > 1514)
+int netfront_send_sg(const void *frame, size_t len, unsigned int pieces,
+                     uint64_t deadline_ns)
+{
+    const uint8_t *p = frame;
+    size_t at = 0;
+
+    if (len < 14 || len > 1514 || !pieces || pieces > NETFRONT_SG_MAX || pieces > len)
         return -XEN_EINVAL;
-    if ((id = tx_free_buf(deadline_ns)) < 0)
-        return -XEN_EAGAIN;
-    memcpy(tx_bufs[id], frame, len);
-    nf.tx_busy[id] = true;
-    nf.tx_inflight++;
-    r = &tx_ring.ring[TX_MASK(nf.tx_prod)].req;
-    *r = (struct netif_tx_request){ .gref = nf.tx_gref[id], .offset = 0, .flags = 0,
-                                    .id = (uint16_t)id, .size = (uint16_t)len };
-    nf.tx_prod++;
+    for (unsigned int k = 0; k < pieces; k++) {
+        size_t n = k + 1 < pieces ? len / pieces : len - at;
+        uint16_t off = (uint16_t)(k * 100);     /* pieces off the page start */
+        struct netif_tx_request *r;
+        int id = tx_free_buf(deadline_ns);
+
+        /* Pieces sent so far wait unpublished: a buffer must come. */
+        if (id < 0)
+            return -XEN_EAGAIN;
+        memcpy(tx_bufs[id] + off, p + at, n);
+        nf.tx_busy[id] = true;
+        nf.tx_inflight++;
+        r = &tx_ring.ring[TX_MASK(nf.tx_prod)].req;
+        *r = (struct netif_tx_request){
+            .gref = nf.tx_gref[id], .offset = off,
+            .flags = k + 1 < pieces ? NETTXF_more_data : 0, .id = (uint16_t)id,
+            .size = (uint16_t)(k ? n : len),    /* the first: the whole frame */
+        };
+        nf.tx_prod++;
+        at += n;
+    }
     push(&tx_ring.hdr.req_prod, &tx_ring.hdr.req_event, nf.tx_prod, nf.tx_port);
     return 0;
 }
@@ -385,6 +403,20 @@ int netfront_send_raw(const struct netif_tx_request *reqs, unsigned int n)
     }
     push(&tx_ring.hdr.req_prod, &tx_ring.hdr.req_event, nf.tx_prod, nf.tx_port);
     return 0;
+}
+
+bool netfront_tx_wait(uint64_t deadline_ns)
+{
+    RING_IDX seen = nf.tx_cons;
+
+    for (;;) {
+        netfront_tx_poll();
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (nf.tx_cons != seen || tx_ring.hdr.rsp_prod != nf.tx_cons)
+            return true;
+        if (!wait_event(nf.tx_port, deadline_ns) && now_ns() >= deadline_ns)
+            return false;
+    }
 }
 
 int netfront_raw_status(uint16_t id)

@@ -39,6 +39,11 @@ unsigned long netfront_backend_feature(const char *key);
 /* Send one frame (14 to 1514 bytes): 0, or -XEN_EAGAIN when every tx
  * buffer waits for its response until deadline_ns. */
 int netfront_send(const void *frame, size_t len, uint64_t deadline_ns);
+/* The same in pieces (1..NETFRONT_SG_MAX) of as many tx buffers, chained
+ * with NETTXF_more_data (feature-sg), piece k at offset 100 k of its page. */
+#define NETFRONT_SG_MAX         4
+int netfront_send_sg(const void *frame, size_t len, unsigned int pieces,
+                     uint64_t deadline_ns);
 /* The next received frame into buf[size] (truncated): its length, 0 at the
  * deadline, or a negative errno (the backend answered an error). */
 long netfront_recv(void *buf, size_t size, uint64_t deadline_ns);
@@ -61,6 +66,8 @@ grant_ref_t netfront_tx_gref(unsigned int i);
  * -XEN_ENOSPC. Ids must be NETFRONT_RAW_ID and up; their statuses come in
  * netfront_raw_status(). */
 int netfront_send_raw(const struct netif_tx_request *reqs, unsigned int n);
+/* Wait for at least one more tx response (or the deadline: false). */
+bool netfront_tx_wait(uint64_t deadline_ns);
 /* The last status answered for raw id (NETIF_RSP_* ), or 2 if none yet. */
 int netfront_raw_status(uint16_t id);
 /* The shared tx ring itself (to break it on purpose). */
