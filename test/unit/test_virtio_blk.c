@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests: dom0's virtio-blk driver (tools/dom0/virtio_blk.c). The test
- * is the transport (virtio.h's functions, faked) and the device: it walks
- * the avail ring and the descriptors as a device would (bus addresses are
- * host pointers here), moves data to and from a RAM medium, writes the
- * status byte and used entries, and calls the queue's work as the event
- * loop would after an interrupt. */
+/* Unit tests: dom0's virtio-blk driver (tools/dom0/virtio_blk.c) over the
+ * fake transport (virtio_fake.h). The test is the device: it walks the
+ * descriptors (bus addresses are host pointers here), moves data to and
+ * from a RAM medium, writes the status byte and used entries, and calls
+ * the queue's work as the event loop would after an interrupt. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,153 +20,23 @@
 #include "../../tools/dom0/pci.h"
 #include "../../tools/dom0/virtio.h"
 #include "../../tools/dom0/virtio_blk.h"
+#include "virtio_fake.h"
 
-#define QSIZE           8
+#define QSIZE           FAKE_QSIZE
 #define DISK_SECTORS    256
-#define POOL_PAGES      64
 #define F_RO            5
 #define F_FLUSH         9
 #define F_SEG_MAX       2
 
-struct page_pool dom0_pages;
-static uint8_t pool_mem[POOL_PAGES][4096] __attribute__((aligned(4096)));
-static uint64_t pool_bitmap[1];
-
-/* ---- the fake transport ---- */
-static struct virtq_desc ring_desc[QSIZE] __attribute__((aligned(16)));
-static uint8_t ring_avail[VIRTQ_AVAIL_BYTES(QSIZE)] __attribute__((aligned(2)));
-static uint8_t ring_used[VIRTQ_USED_BYTES(QSIZE)] __attribute__((aligned(4)));
-static uint64_t offered;
-static uint32_t seg_max = 64;
-static struct virtio_queue *queue;
-static bool failed, dma_broken;
-static uint16_t dev_avail;
 static uint8_t medium[DISK_SECTORS * 512];
 
-int virtio_pci_init(struct virtio_dev *v, struct pci_dev *d, const char *name)
+static void set_seg_max(uint32_t n)
 {
-    memset(v, 0, sizeof(*v));
-    snprintf(v->name, sizeof(v->name), "%s", name);
-    v->pci = d;
-    return 0;
-}
-
-int virtio_negotiate(struct virtio_dev *v, uint64_t wanted)
-{
-    v->features = offered & (wanted | VIRTIO_F(VIRTIO_F_VERSION_1));
-    return 0;
-}
-
-bool virtio_has(const struct virtio_dev *v, unsigned int bit)
-{
-    return v->features & VIRTIO_F(bit);
-}
-
-int virtio_queue_setup(struct virtio_dev *v, unsigned int idx, uint16_t max,
-                       void (*work)(struct virtio_queue *q), void *arg)
-{
-    struct virtio_queue *q = &v->queue[idx];
-
-    memset(ring_desc, 0, sizeof(ring_desc));
-    memset(ring_avail, 0, sizeof(ring_avail));
-    memset(ring_used, 0, sizeof(ring_used));
-    dev_avail = 0;
-    assert_true(virtq_init(&q->vq, QSIZE, ring_desc, ring_avail, ring_used));
-    q->vdev = v;
-    q->work = work;
-    q->arg = arg;
-    v->nr_queues = 1;
-    queue = q;
-    return 0;
-}
-
-void virtio_ready(struct virtio_dev *v)
-{
-}
-
-void virtio_kick(struct virtio_queue *q)
-{
-    q->kicks++;
-}
-
-void virtio_fail(struct virtio_dev *v, const char *why)
-{
-    failed = true;
-}
-
-uint64_t virtio_cfg_read(struct virtio_dev *v, unsigned int off, unsigned int size)
-{
-    return off == 0 ? DISK_SECTORS : off == 12 ? seg_max : 0;
-}
-
-uint64_t virtio_interrupts(const struct virtio_queue *q)
-{
-    return 0;
-}
-
-uint64_t dma_addr(uint64_t gpa)
-{
-    return gpa;
-}
-
-int dma_addrs(const uint64_t *gpa, uint64_t *bus, unsigned int n)
-{
-    memcpy(bus, gpa, n * sizeof(*gpa));
-    return dma_broken ? -XEN_EFAULT : 0;
-}
-
-const char *hv_strerror(int err)
-{
-    return "error";
-}
-
-const char *hv_errname(int err)
-{
-    return "E";
-}
-
-/* ---- the fake device ---- */
-struct chain {
-    uint16_t head;
-    unsigned int n;
-    struct virtq_desc d[BLKDEV_MAX_SEGS + 2];
-};
-
-/* The next available chain, indirect tables followed. */
-static bool dev_take(struct chain *c)
-{
-    struct virtq_avail *av = (struct virtq_avail *)ring_avail;
-    uint16_t i;
-
-    if (av->idx == dev_avail)
-        return false;
-    c->head = i = av->ring[dev_avail++ % QSIZE];
-    c->n = 0;
-    if (ring_desc[i].flags & VIRTQ_DESC_F_INDIRECT) {
-        const struct virtq_desc *t = (const void *)(uintptr_t)ring_desc[i].addr;
-
-        for (unsigned int k = 0; k < ring_desc[i].len / 16; k++)
-            c->d[c->n++] = t[k];
-        return true;
-    }
-    for (;;) {
-        c->d[c->n++] = ring_desc[i];
-        if (!(ring_desc[i].flags & VIRTQ_DESC_F_NEXT))
-            return true;
-        i = ring_desc[i].next;
-    }
-}
-
-static void dev_used(uint32_t id, uint32_t len)
-{
-    struct virtq_used *u = (struct virtq_used *)ring_used;
-
-    u->ring[u->idx % QSIZE] = (struct virtq_used_elem){ id, len };
-    u->idx++;
+    memcpy(fake_cfg + 12, &n, 4);
 }
 
 /* Serve one chain with status st (0xfe: leave the status byte alone). */
-static uint32_t dev_serve(const struct chain *c, uint8_t st)
+static uint32_t dev_serve(const struct fake_chain *c, uint8_t st)
 {
     const uint32_t *hdr = (const void *)(uintptr_t)c->d[0].addr;
     uint64_t sector;
@@ -200,13 +69,13 @@ static uint32_t dev_serve(const struct chain *c, uint8_t st)
 /* Complete the next n chains with status st, then "the interrupt". */
 static void dev_complete(unsigned int n, uint8_t st)
 {
-    struct chain c;
+    struct fake_chain c;
 
     for (unsigned int i = 0; i < n; i++) {
-        assert_true(dev_take(&c));
-        dev_used(c.head, dev_serve(&c, st));
+        assert_true(fake_take(0, &c));
+        fake_used(0, c.head, dev_serve(&c, st));
     }
-    queue->work(queue);
+    fake_interrupt(0);
 }
 
 /* ---- requests ---- */
@@ -235,35 +104,30 @@ static void make_req(struct blkdev_req *req, enum blkdev_op op, uint64_t sector,
 static struct blkdev *probe(uint64_t features)
 {
     static struct pci_dev pci;
+    uint64_t sectors = DISK_SECTORS;
 
-    offered = features | VIRTIO_F(VIRTIO_F_VERSION_1);
-    failed = dma_broken = false;
+    fake_reset(features);
+    memcpy(fake_cfg, &sectors, 8);
     done_count = 0;
     return virtio_blk_probe(&pci);
 }
 
-static int setup(void **state)
-{
-    pages_init(&dom0_pages, (uintptr_t)pool_mem, POOL_PAGES, pool_bitmap);
-    pages_add(&dom0_pages, (uintptr_t)pool_mem, (uintptr_t)pool_mem + sizeof(pool_mem));
-    return 0;
-}
-
 static void test_probe(void **state)
 {
-    struct blkdev *d = probe(VIRTIO_F(F_RO) | VIRTIO_F(F_SEG_MAX) |
-                             VIRTIO_F(VIRTIO_F_RING_INDIRECT_DESC));
+    struct blkdev *d;
 
+    set_seg_max(64);
+    d = probe(VIRTIO_F(F_RO) | VIRTIO_F(F_SEG_MAX) | VIRTIO_F(VIRTIO_F_RING_INDIRECT_DESC));
     assert_non_null(d);
     assert_ptr_equal(blkdev_find(d->name), d);
     assert_int_equal(d->sectors, DISK_SECTORS);
     assert_true(d->read_only);
     assert_false(d->volatile_cache);
     assert_int_equal(d->max_segs, BLKDEV_MAX_SEGS);     /* seg_max 64: our 32 */
-    seg_max = 5;
+    set_seg_max(5);
     d = probe(VIRTIO_F(F_SEG_MAX));
     assert_int_equal(d->max_segs, 5);
-    seg_max = 64;
+    set_seg_max(64);
     d = probe(0);                                       /* direct: 8 - 2 */
     assert_int_equal(d->max_segs, QSIZE - 2);
 }
@@ -278,7 +142,7 @@ static void test_write_read(void **state)
     make_req(&w, BLKDEV_WRITE, 16, 2, 0);
     assert_int_equal(blkdev_submit(d, &w), 0);
     assert_int_equal(done_count, 0);                    /* never inside submit */
-    assert_int_equal(queue->kicks, 1);
+    assert_int_equal(fake_queue[0]->kicks, 1);
     dev_complete(1, 0);
     assert_int_equal(done_count, 1);
     assert_int_equal(done_status[0], 0);
@@ -321,9 +185,9 @@ static void test_device_errors(void **state)
     assert_int_equal(done_count, 3);
     assert_int_equal(done_status[2], 0);
     /* A buffer without a bus address: refused, done never called. */
-    dma_broken = true;
+    fake_dma_broken = true;
     assert_int_equal(blkdev_submit(d, &a), -XEN_EFAULT);
-    dma_broken = false;
+    fake_dma_broken = false;
     assert_int_equal(blkdev_submit(d, &a), 0);
     dev_complete(1, 0);
     assert_int_equal(done_count, 4);
@@ -379,14 +243,14 @@ static void test_hostile_device(void **state)
         make_req(&req[i], BLKDEV_READ, i * 8, 2, 0);
         assert_int_equal(blkdev_submit(d, &req[i]), 0);
     }
-    dev_used(QSIZE + 3, 0);                             /* an id past the ring */
-    queue->work(queue);
-    assert_true(failed);
+    fake_used(0, QSIZE + 3, 0);                         /* an id past the ring */
+    fake_interrupt(0);
+    assert_true(fake_failed);
     assert_int_equal(done_count, 4);
     for (unsigned int i = 0; i < 4; i++)
         assert_int_equal(done_status[i], -XEN_EIO);
     assert_int_equal(blkdev_submit(d, &req[0]), -XEN_EIO);
-    queue->work(queue);                                 /* a late interrupt: nothing */
+    fake_interrupt(0);                                  /* a late interrupt: nothing */
     assert_int_equal(done_count, 4);
     assert_true(virtio_blk_stats(d, &st));
     assert_int_equal(st.errors, 4);
@@ -402,5 +266,5 @@ int main(void)
         cmocka_unit_test(test_hostile_device),
     };
 
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

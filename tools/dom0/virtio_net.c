@@ -7,8 +7,10 @@
  * bridge_input() and its buffer given back at once. xmit() copies the
  * frame into a free transmit buffer; the transmit queue's event frees the
  * buffers the device is done with. No offloads: VERSION_1 and MAC only.
+ * Only host-compatible headers: test_virtio_net builds it on the host.
  */
 #include <public/errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../libhv/libhv.h"
@@ -16,7 +18,6 @@
 #include "dom0.h"
 #include "netdev.h"
 #include "pci.h"
-#include "test.h"
 #include "virtio.h"
 #include "virtio_net.h"
 
@@ -24,7 +25,7 @@
 #define CFG_MAC                 0
 #define NET_HDR_BYTES           12      /* with VERSION_1: num_buffers included */
 #define BUF_BYTES               2048
-#define BUFS_PER_PAGE           (PAGE_SIZE / BUF_BYTES)
+#define BUFS_PER_PAGE           (PAGE_BYTES / BUF_BYTES)
 #define VNET_QUEUE_MAX          128
 #define RXQ                     0
 #define TXQ                     1
