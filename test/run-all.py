@@ -1848,6 +1848,7 @@ def vd_guest_script():
             + blk_run("blk-vd-read.cfg", 2, "blkvr")
             + blk_run("blk-vd-ro.cfg", 3, "blkvro", r"\(d3\) blk: read-only: writes refused")
             + typed("disk", r"^vdb ", r"^ +virtio: ")
+            + typed("virtio", r"^bus addresses: \d+ hypercalls, \d+ from the caches$")
             + ts_poweroff())
 
 

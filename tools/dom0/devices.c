@@ -9,6 +9,7 @@
 #include "../libhv/libhv.h"
 #include "blkdev.h"
 #include "devices.h"
+#include "dma.h"
 #include "dom0.h"
 #include "pci.h"
 #include "test.h"
@@ -126,5 +127,8 @@ int virtio_cmd(int argc, char **argv)
     }
     if (!virtio_first())
         printf("virtio: no devices\n");
+    else
+        printf("bus addresses: %lu hypercalls, %lu from the caches\n",
+               (unsigned long)dma_calls, (unsigned long)dma_cached);
     return 0;
 }

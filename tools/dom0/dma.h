@@ -20,7 +20,12 @@ uint64_t dma_addr(uint64_t gpa);
  * 0, or -XEN_EFAULT when some has none (bus[] then holds DMA_NONE there),
  * or the hypercall's error. */
 int dma_addrs(const uint64_t *gpa, uint64_t *bus, unsigned int n);
-/* Hypercalls made, and lookups answered from the cache (`lspci -v`). */
+/* The n pages from gpa were mapped or unmapped (grants, foreign maps in
+ * the fmap window): forget what is known of their addresses. gnttab.c and
+ * fmap.c call it on every map and unmap; anything else that changes what
+ * lies behind a gpa must too. */
+void dma_forget(uint64_t gpa, unsigned int n);
+/* Hypercalls made, and lookups answered from the caches (`virtio`). */
 extern uint64_t dma_calls, dma_cached;
 
 #endif
