@@ -27,9 +27,11 @@
 /* Features (5.2.3) and the configuration's fields (5.2.4). */
 #define VIRTIO_BLK_F_SEG_MAX    2
 #define VIRTIO_BLK_F_RO         5
+#define VIRTIO_BLK_F_BLK_SIZE   6
 #define VIRTIO_BLK_F_FLUSH      9
 #define CFG_CAPACITY            0
 #define CFG_SEG_MAX             12
+#define CFG_BLK_SIZE            20
 
 /* Request types and statuses (5.2.6). */
 #define VIRTIO_BLK_T_IN         0
@@ -237,7 +239,8 @@ static int slots_alloc(struct vblk *b, unsigned int n)
 static int vblk_setup(struct vblk *b, struct pci_dev *d)
 {
     uint64_t want = VIRTIO_F(VIRTIO_BLK_F_RO) | VIRTIO_F(VIRTIO_BLK_F_FLUSH) |
-                    VIRTIO_F(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_F(VIRTIO_F_RING_INDIRECT_DESC);
+                    VIRTIO_F(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_F(VIRTIO_BLK_F_BLK_SIZE) |
+                    VIRTIO_F(VIRTIO_F_RING_INDIRECT_DESC);
     unsigned int segs = BLKDEV_MAX_SEGS;
     int rc;
 
@@ -245,6 +248,11 @@ static int vblk_setup(struct vblk *b, struct pci_dev *d)
         (rc = virtio_negotiate(&b->v, want)))
         return rc;
     b->indirect = virtio_has(&b->v, VIRTIO_F_RING_INDIRECT_DESC);
+    if (virtio_has(&b->v, VIRTIO_BLK_F_BLK_SIZE) &&
+        virtio_cfg_read(&b->v, CFG_BLK_SIZE, 4) != BLKDEV_SECTOR)
+        printf("dom0: %s: logical blocks of %lu bytes: requests not aligned to them "
+               "will fail\n", b->dev.name,
+               (unsigned long)virtio_cfg_read(&b->v, CFG_BLK_SIZE, 4));
     if (virtio_has(&b->v, VIRTIO_BLK_F_SEG_MAX)) {
         uint32_t m = virtio_cfg_read(&b->v, CFG_SEG_MAX, 4);
 
