@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <public/event_channel.h>
 
 #define PCI_VENDOR_ID           0x00
 #define PCI_DEVICE_ID           0x02
@@ -99,5 +100,11 @@ const char *pci_class_name(const struct pci_dev *d);
  * mastering: its address, or NULL (an I/O BAR, an empty one, no page
  * table left). */
 void *pci_map_bar(struct pci_dev *d, unsigned int bar);
+/* MSI-X entry 'entry' of d (MSI: 0) as an event channel of dom0
+ * (public/physdev.h): PHYSDEVOP_map_pirq (MAP_PIRQ_TYPE_MSI_SEG), then
+ * EVTCHNOP_bind_pirq. 0 with *pirq and *port (not yet bound to a handler:
+ * ports_bind()), or the hypervisor's error, printed with name. */
+int pci_msi_bind(const struct pci_dev *d, unsigned int entry, const char *name, int *pirq,
+                 evtchn_port_t *port);
 
 #endif

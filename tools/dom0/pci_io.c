@@ -4,10 +4,15 @@
  * 0xcfc, which Petrel mediates), and its BARs made reachable: below 4 GiB
  * head.S's identity map already covers them (Petrel maps dom0's BARs
  * uncached at gfn == mfn, which the nested page tables' type enforces);
- * above, the pages are added to dom0's page tables, identity, uncached.
+ * above, the pages are added to dom0's page tables, identity, uncached;
+ * and a function's MSI/MSI-X entries bound to event channels.
  * One vCPU, everything from the event loop: no lock around the two ports.
  */
+#include <public/errno.h>
+#include <public/physdev.h>
+#include "../libhv/libhv.h"
 #include "dom0.h"
+#include "hypercall.h"
 #include "pci.h"
 #include "test.h"
 #include "x86.h"
@@ -66,4 +71,31 @@ void *pci_map_bar(struct pci_dev *d, unsigned int i)
     pci_write(d, PCI_COMMAND, 2,
               cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_OFF);
     return b->va;
+}
+
+int pci_msi_bind(const struct pci_dev *d, unsigned int entry, const char *name, int *pirq,
+                 evtchn_port_t *port)
+{
+    struct physdev_map_pirq m = {
+        .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MSI_SEG, .index = -1, .pirq = -1,
+        .bus = (int32_t)d->seg << 16 | d->bus, .devfn = d->devfn, .entry_nr = entry,
+    };
+    struct evtchn_bind_pirq b = { 0 };
+    long rc;
+
+    if ((rc = hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq, (uintptr_t)&m,
+                        0, 0, 0))) {
+        printf("dom0: %s: PHYSDEVOP_map_pirq (MSI-X entry %u): %s (-%s)\n", name, entry,
+               hv_strerror(rc), hv_errname(rc));
+        return rc;
+    }
+    b.pirq = m.pirq;
+    if ((rc = hypervisor_event_channel_op(EVTCHNOP_bind_pirq, &b))) {
+        printf("dom0: %s: EVTCHNOP_bind_pirq(%d): %s (-%s)\n", name, m.pirq,
+               hv_strerror(rc), hv_errname(rc));
+        return rc;
+    }
+    *pirq = m.pirq;
+    *port = b.port;
+    return 0;
 }
