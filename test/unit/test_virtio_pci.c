@@ -152,6 +152,11 @@ static void test_good_device(void **state)
     assert_int_equal(virtio_negotiate(&v, VIRTIO_F(VIRTIO_F_RING_INDIRECT_DESC)), 0);
     assert_int_equal(v.features, VIRTIO_F(VIRTIO_F_VERSION_1) |
                                  VIRTIO_F(VIRTIO_F_RING_INDIRECT_DESC));
+    /* ACCESS_PLATFORM is taken whenever offered (bit 1 of the high half). */
+    bar[0x04] |= 2;
+    assert_int_equal(virtio_negotiate(&v, 0), 0);
+    assert_true(v.features & VIRTIO_F(VIRTIO_F_ACCESS_PLATFORM));
+    assert_int_equal(virtio_negotiate(&v, VIRTIO_F(VIRTIO_F_RING_INDIRECT_DESC)), 0);
     assert_true(bar[0x14] & 8);                     /* FEATURES_OK */
     assert_int_equal(virtio_queue_setup(&v, 1, 256, work, NULL), 0);
     q = &v.queue[1];

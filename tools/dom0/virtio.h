@@ -27,6 +27,7 @@ struct pci_dev;
 /* Feature bits the transport knows (the device types' are theirs). */
 #define VIRTIO_F_RING_INDIRECT_DESC     28
 #define VIRTIO_F_VERSION_1              32
+#define VIRTIO_F_ACCESS_PLATFORM        33  /* addresses go through the IOMMU */
 #define VIRTIO_F(bit)                   (1ull << (bit))
 
 #define VIRTIO_MAX_QUEUES       4
@@ -64,8 +65,10 @@ struct virtio_dev {
  * ACKNOWLEDGE | DRIVER. 0 or a negative Xen errno (printed, with name). */
 int virtio_pci_init(struct virtio_dev *v, struct pci_dev *d, const char *name);
 /* Offer the device's features that are in 'wanted' (VIRTIO_F_VERSION_1
- * is always wanted and required), set FEATURES_OK and check the device
- * kept it: 0 and v->features, or a negative Xen errno. */
+ * is always wanted and required; VIRTIO_F_ACCESS_PLATFORM is taken when
+ * offered: dom0 gives devices bus addresses, which is what it means), set
+ * FEATURES_OK and check the device kept it: 0 and v->features, or a
+ * negative Xen errno. */
 int virtio_negotiate(struct virtio_dev *v, uint64_t wanted);
 bool virtio_has(const struct virtio_dev *v, unsigned int bit);
 /* Queue idx with up to max entries (the device's size if smaller, a power

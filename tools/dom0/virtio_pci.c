@@ -196,7 +196,12 @@ int virtio_negotiate(struct virtio_dev *v, uint64_t wanted)
         printf("dom0: %s: not a virtio 1.x device (no VERSION_1)\n", v->name);
         return -XEN_ENODEV;
     }
-    v->features = offered & (wanted | VIRTIO_F(VIRTIO_F_VERSION_1));
+    /* ACCESS_PLATFORM (6.1): the device's addresses are translated by the
+     * platform (an IOMMU); ours are bus addresses from Petrel, translated
+     * or not, so it is right either way, and QEMU's iommu_platform=on
+     * refuses FEATURES_OK without it. */
+    v->features = offered & (wanted | VIRTIO_F(VIRTIO_F_VERSION_1) |
+                             VIRTIO_F(VIRTIO_F_ACCESS_PLATFORM));
     wr32(v, COMMON_GFSELECT, 0);
     wr32(v, COMMON_GF, v->features);
     wr32(v, COMMON_GFSELECT, 1);
