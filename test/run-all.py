@@ -1529,14 +1529,13 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
 # NETIF_RSP_ERROR for malformed requests, OKAY after them, then breaks its
 # ring and dom0 disconnects it alone. dom0-net-flood-bios: net-flood (d2)
 # keeps its tx ring full while net-a2 (d3) and net-b (d1, three queues,
-# split event channels) exchange their
-# 64 PINGs; it fails if more than 4096 of its frames were served meanwhile
+# split event channels) exchange their 64 PINGs; it fails if more than 4096 of its frames were served meanwhile
 # (16 per round: the budget; without one it was 17408, with 2600 to 2900);
 # the script waits for the flooder's count only (one line: the domains end
 # in any order, and a regex waited for twice may match a line's partial
 # and then the whole line); the check wants every domain's SUCCESS. Then
-# net-flood2 (d4) is destroyed while
-# flooding and the hypervisor's free pages are what they were before it.
+# net-flood2 (d4) is destroyed while flooding: the hypervisor's free pages
+# are what they were before it was created, its backend directory is gone.
 DOM0_NET_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
                     (os.path.join(DOM0_DIR, "initrd-net.cpio"), "")]
 NET_OK = r"\(d[{}]\) Test result: SUCCESS$"
@@ -1614,6 +1613,7 @@ NET_FLOOD = (
     + typed("hv destroy 4", r"^hv: domain 4 \(net-flood2\) destroyed$")
     + typed("hv info", r"^free_pages +: \d+$")
     + typed("net", r"^bridge: ")
+    + typed("xs ls /local/domain/0/backend/vif", r'^3 = ""$')
     + ts_poweroff())
 
 
@@ -1632,6 +1632,10 @@ def check_net_flood(j):
     rows = net_rows(L, 0)
     if rows is None or "vif4.0" in rows or "vif1.0" not in rows:
         return f"net after destroying net-flood2: {rows}"
+    at = first(L, r"^dom0# xs ls /local/domain/0/backend/vif$")
+    end = first(L, r"^dom0# poweroff", at or 0)
+    if at is None or end is None or first(L[:end], r'^4 = ""$', at) is not None:
+        return "net-flood2's backend directory outlived it"
     return free_pages_kept(L, "net-flood2 (destroyed mid-flood)") or no_hv_errors(L)
 
 

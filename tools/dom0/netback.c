@@ -261,6 +261,22 @@ static void rx_port_fired(evtchn_port_t port, void *arg)
 
 /* ---- connecting ---- */
 
+/* A window page still mapped is never handed out again (a leak of
+ * window, not a page of the guest's under a new mapping). */
+static void unmap_ring(struct vif_queue *q, uint64_t *gpa, grant_handle_t h)
+{
+    int rc;
+
+    if (!*gpa)
+        return;
+    if ((rc = gnttab_unmap(*gpa, h)))
+        printf("dom0: %s: queue %u: unmapping a ring: %s (-%s); window page kept\n",
+               q->vif->nd.name, q->index, hv_strerror(rc), hv_errname(rc));
+    else
+        fmap_free(*gpa, 1);
+    *gpa = 0;
+}
+
 static void queue_stop(struct vif_queue *q)
 {
     if (q->rx_bound && q->rx_port != q->tx_port) {
@@ -272,15 +288,8 @@ static void queue_stop(struct vif_queue *q)
         evtchn_close(q->tx_port);
     }
     q->tx_bound = q->rx_bound = false;
-    if (q->tx_gpa) {
-        gnttab_unmap(q->tx_gpa, q->tx_handle);
-        fmap_free(q->tx_gpa, 1);
-    }
-    if (q->rx_gpa) {
-        gnttab_unmap(q->rx_gpa, q->rx_handle);
-        fmap_free(q->rx_gpa, 1);
-    }
-    q->tx_gpa = q->rx_gpa = 0;
+    unmap_ring(q, &q->tx_gpa, q->tx_handle);
+    unmap_ring(q, &q->rx_gpa, q->rx_handle);
     if (q->bufs)
         pages_free(&dom0_pages, q->bufs, NB_BUF_PAGES);
     q->bufs = 0;
