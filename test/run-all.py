@@ -1519,23 +1519,23 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
 
 # ---- the network (issue 7): netfront, netback and dom0's bridge ------------
 # dom0 boots with initrd-net.cpio (the net guest, tools/dom0/net-cfg/) and
-# console_log=1. dom0-net-bios: a malformed vif spec is refused; net-bs (d1)
-# answers, net-c (d2) sends 16 frames with net-a's MAC (dropped, counted:
-# net-bs fails if one comes), net-a (d3) and net-bs exchange 64 PINGs and
-# PONGs of every length with each byte checked (net-a on two queues), after
-# net-bs's HELLO
-# broadcasts; `net` shows the counters the check reads (final once net-bs
-# has ended: net-a's last frame is the DONE that ends it); net-bad (d4) gets
-# NETIF_RSP_ERROR for malformed requests, OKAY after them, then breaks its
-# ring and dom0 disconnects it alone. dom0-net-flood-bios: net-flood (d2)
-# keeps its tx ring full while net-a2 (d3) and net-b (d1, three queues,
-# split event channels) exchange their 64 PINGs; it fails if more than 4096 of its frames were served meanwhile
-# (16 per round: the budget; without one it was 17408, with 2600 to 2900);
-# the script waits for the flooder's count only (one line: the domains end
-# in any order, and a regex waited for twice may match a line's partial
-# and then the whole line); the check wants every domain's SUCCESS. Then
-# net-flood2 (d4) is destroyed while flooding: the hypervisor's free pages
-# are what they were before it was created, its backend directory is gone.
+# console_log=1. dom0-net-bios: a malformed vif spec is refused; net-bs (d1,
+# split event channels) answers, net-c (d2) sends 16 frames with net-a's
+# MAC (dropped, counted: net-bs fails if one comes), net-a (d3, two queues)
+# and net-bs exchange 64 PINGs and PONGs of every length, each byte
+# checked, after net-bs's HELLO broadcasts; `net` shows the counters the
+# check reads (final once net-bs has ended: net-a's last frame is the DONE
+# that ends it); net-bad (d4) gets NETIF_RSP_ERROR for malformed requests,
+# OKAY after them, then breaks its ring and dom0 disconnects it alone.
+# dom0-net-flood-bios: net-flood (d2) keeps its tx ring full while net-a2
+# (d3) and net-b (d1, three queues, split event channels) exchange their 64
+# PINGs; it fails if more than 4096 of its frames were served meanwhile (16
+# per round: the budget; without one it was 17408, with 2600 to 2900). The
+# script waits for the flooder's count only (the domains end in any order,
+# and a regex waited for twice may match a line's partial and then the
+# whole line); the check wants every domain's SUCCESS. Then net-flood2 (d4)
+# is destroyed while flooding: the hypervisor's free pages are what they
+# were before it was created, and its backend directory is gone.
 DOM0_NET_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
                     (os.path.join(DOM0_DIR, "initrd-net.cpio"), "")]
 NET_OK = r"\(d[{}]\) Test result: SUCCESS$"
