@@ -1878,22 +1878,23 @@ for _fw in ("bios", "ovmf"):
 
 # ---- the network (issue 7): netfront, netback and dom0's bridge ------------
 # dom0 boots with initrd-net.cpio (the net guest, tools/dom0/net-cfg/) and
-# console_log=1. dom0-net-bios: a malformed vif spec is refused; net-bs (d1)
-# answers, net-c (d2) sends 16 frames with net-a's MAC (dropped, counted:
-# net-bs fails if one comes), net-a (d3) and net-bs exchange 64 PINGs and
-# PONGs of every length with each byte checked, after net-bs's HELLO
-# broadcasts; `net` shows the counters the check reads (final once net-bs
-# has ended: net-a's last frame is the DONE that ends it); net-bad (d4) gets
-# NETIF_RSP_ERROR for malformed requests, OKAY after them, then breaks its
-# ring and dom0 disconnects it alone. dom0-net-flood-bios: net-flood (d2)
-# keeps its tx ring full while net-a2 (d3) and net-b (d1) exchange their
-# 64 PINGs; it fails if more than 4096 of its frames were served meanwhile
-# (16 per round: the budget; without one it was 17408, with 2600 to 2900);
-# the script waits for the flooder's count only (one line: the domains end
-# in any order, and a regex waited for twice may match a line's partial
-# and then the whole line); the check wants every domain's SUCCESS. Then
-# net-flood2 (d4) is destroyed while
-# flooding and the hypervisor's free pages are what they were before it.
+# console_log=1. dom0-net-bios: a malformed vif spec is refused; net-bs (d1,
+# split event channels) answers, net-c (d2) sends 16 frames with net-a's
+# MAC (dropped, counted: net-bs fails if one comes), net-a (d3, two queues)
+# and net-bs exchange 64 PINGs and PONGs of every length, each byte
+# checked, after net-bs's HELLO broadcasts; `net` shows the counters the
+# check reads (final once net-bs has ended: net-a's last frame is the DONE
+# that ends it); net-bad (d4) gets NETIF_RSP_ERROR for malformed requests,
+# OKAY after them, then breaks its ring and dom0 disconnects it alone.
+# dom0-net-flood-bios: net-flood (d2) keeps its tx ring full while net-a2
+# (d3) and net-b (d1, three queues, split event channels) exchange their 64
+# PINGs; it fails if more than 4096 of its frames were served meanwhile (16
+# per round: the budget; without one it was 17408, with 2600 to 2900). The
+# script waits for the flooder's count only (the domains end in any order,
+# and a regex waited for twice may match a line's partial and then the
+# whole line); the check wants every domain's SUCCESS. Then net-flood2 (d4)
+# is destroyed while flooding: the hypervisor's free pages are what they
+# were before it was created, and its backend directory is gone.
 DOM0_NET_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
                     (os.path.join(DOM0_DIR, "initrd-net.cpio"), "")]
 NET_OK = r"\(d[{}]\) Test result: SUCCESS$"
@@ -1934,7 +1935,8 @@ def check_net_main(j):
     for d in (1, 2, 3, 4):
         if first(L, NET_OK.format(d)) is None:
             return f"domain {d} did not succeed"
-    for want in (r"\(d3\) net: got the peer's HELLO \(broadcast, 200 bytes\)$",
+    for want in (r"\(d3\) net: connected as 00:16:3e:00:00:0a with several queues$",
+                 r"\(d3\) net: got the peer's HELLO \(broadcast, 200 bytes\)$",
                  r"\(d3\) net: 64 frames each way, unicast, payloads checked; PINGs in 1 to 3 "
                  r"pieces$",
                  r"\(d1\) net: answered 64 PINGs$",
@@ -1961,7 +1963,8 @@ def check_net_main(j):
 
 
 NET_FLOOD = (
-    typed("hv create net-b.cfg", r"\(d1\) net: connected as 00:16:3e:00:00:0b$")
+    typed("hv create net-b.cfg", r"\(d1\) net: connected as 00:16:3e:00:00:0b with several "
+                                 r"queues$")
     + typed("hv create net-flood.cfg", r"\(d2\) net: flooding$")
     + typed("hv create net-a2.cfg", r"\(d2\) net: flood: \d+ of my frames answered")
     + typed("hv info", r"^free_pages +: \d+$")
@@ -1969,6 +1972,7 @@ NET_FLOOD = (
     + typed("hv destroy 4", r"^hv: domain 4 \(net-flood2\) destroyed$")
     + typed("hv info", r"^free_pages +: \d+$")
     + typed("net", r"^bridge: ")
+    + typed("xs ls /local/domain/0/backend/vif", r'^3 = ""$')
     + ts_poweroff())
 
 
@@ -1982,9 +1986,15 @@ def check_net_flood(j):
         return "the flooder did not report"
     if first(L, r"\(d3\) net: 64 frames each way") is None:
         return "net-a2's exchange did not complete"
+    if first(L, r"\(d1\) net: connected as 00:16:3e:00:00:0b with several queues$") is None:
+        return "net-b (three queues, split channels) did not connect"
     rows = net_rows(L, 0)
     if rows is None or "vif4.0" in rows or "vif1.0" not in rows:
         return f"net after destroying net-flood2: {rows}"
+    at = first(L, r"^dom0# xs ls /local/domain/0/backend/vif$")
+    end = first(L, r"^dom0# poweroff", at or 0)
+    if at is None or end is None or first(L[:end], r'^4 = ""$', at) is not None:
+        return "net-flood2's backend directory outlived it"
     return free_pages_kept(L, "net-flood2 (destroyed mid-flood)") or no_hv_errors(L)
 
 

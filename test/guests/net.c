@@ -21,7 +21,8 @@
  *   than a header, pieces longer than the frame) each get NETIF_RSP_ERROR,
  *   and good frames sent after them get NETIF_RSP_OKAY. break=1: then its
  *   tx producer index jumps a ring ahead; the backend must close the vif.
- * split=1 (any role): separate tx and rx event channels.
+ * split=1 (any role): separate tx and rx event channels; queues=N: N
+ *   queues (multi-queue), frames sent round them.
  * role=flood: keeps its whole tx ring full of frames to its own MAC (the
  *   bridge filters them), as fast as dom0 answers. With bound=N: counts the frames answered between
  *   a's BEGIN and DONE and fails if more than N; forever without.
@@ -359,11 +360,13 @@ void test_main(void)
         test_skip("no PV console: run me from dom0 (hv create net-*.cfg)");
     if ((rc = xsc_init()))
         test_error("no xenstore page or port: %ld", rc);
-    if ((rc = netfront_init(0, &(struct netfront_opts){ .split = arg_is("split", "1") })))
+    if ((rc = netfront_init(0, &(struct netfront_opts){
+            .split = arg_is("split", "1"),
+            .queues = (unsigned int)cmdline_u64_or("queues", 1) })))
         test_error("netfront: %ld", rc);
     memcpy(me, netfront_mac(), 6);
-    printf("net: connected as %02x:%02x:%02x:%02x:%02x:%02x\n", me[0], me[1], me[2], me[3],
-           me[4], me[5]);
+    printf("net: connected as %02x:%02x:%02x:%02x:%02x:%02x%s\n", me[0], me[1], me[2], me[3],
+           me[4], me[5], cmdline_u64_or("queues", 1) > 1 ? " with several queues" : "");
     if (arg_is("role", "a") || arg_is("role", "b")) {
         if (!arg_mac("peer", peer))
             test_error("roles a and b need peer=");

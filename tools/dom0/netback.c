@@ -13,7 +13,8 @@
  * event-channel-tx and -rx; maps the rings, binds the ports, joins the
  * bridge and goes to Connected. Closing and Closed undo it.
  *
- * TX: a queue's port fired; up to NB_TX_BUDGET frames are taken, each
+ * TX: a queue's port fired; up to NB_TX_BUDGET frames (shared out among
+ * the vif's queues) are taken, each
  * grant-copied piece by piece into a dom0 bounce slot, answered and handed
  * to bridge_input(); with work left the port is kicked for the loop's next
  * round, after every other port that fired had its turn (round robin), so
@@ -43,7 +44,7 @@
 #include "xenbus.h"
 
 #define NB_MAX_QUEUES   4
-#define NB_TX_BUDGET    16              /* frames per queue per loop round */
+#define NB_TX_BUDGET    16              /* frames per vif per loop round */
 #define NB_RXQ_SLOTS    32              /* frames waiting for guest buffers */
 #define NB_SLOT_SIZE    2048            /* a frame's slot: never crosses a page */
 #define NB_BUF_PAGES    ((NB_RXQ_SLOTS + 1) * NB_SLOT_SIZE / PAGE_SIZE + 1)
@@ -200,10 +201,12 @@ static void tx_serve(struct vif_queue *q)
 {
     struct vif *vif = q->vif;
     struct netif_tx_frame f;
-    unsigned int done = 0;
+    /* The budget is the vif's: shared by its queues, so more queues do
+     * not buy a guest more of dom0. */
+    unsigned int done = 0, budget = NB_TX_BUDGET / vif->nr_queues;
     int rc;
 
-    while (done < NB_TX_BUDGET && !vif->broken) {
+    while (done < budget && !vif->broken) {
         int16_t st;
 
         if ((rc = netif_tx_take(&q->ring, &f, NETDEV_FRAME_MAX)) == NETIF_RING_BROKEN) {
@@ -261,6 +264,22 @@ static void rx_port_fired(evtchn_port_t port, void *arg)
 
 /* ---- connecting ---- */
 
+/* A window page still mapped is never handed out again (a leak of
+ * window, not a page of the guest's under a new mapping). */
+static void unmap_ring(struct vif_queue *q, uint64_t *gpa, grant_handle_t h)
+{
+    int rc;
+
+    if (!*gpa)
+        return;
+    if ((rc = gnttab_unmap(*gpa, h)))
+        printf("dom0: %s: queue %u: unmapping a ring: %s (-%s); window page kept\n",
+               q->vif->nd.name, q->index, hv_strerror(rc), hv_errname(rc));
+    else
+        fmap_free(*gpa, 1);
+    *gpa = 0;
+}
+
 static void queue_stop(struct vif_queue *q)
 {
     if (q->rx_bound && q->rx_port != q->tx_port) {
@@ -272,15 +291,8 @@ static void queue_stop(struct vif_queue *q)
         evtchn_close(q->tx_port);
     }
     q->tx_bound = q->rx_bound = false;
-    if (q->tx_gpa) {
-        gnttab_unmap(q->tx_gpa, q->tx_handle);
-        fmap_free(q->tx_gpa, 1);
-    }
-    if (q->rx_gpa) {
-        gnttab_unmap(q->rx_gpa, q->rx_handle);
-        fmap_free(q->rx_gpa, 1);
-    }
-    q->tx_gpa = q->rx_gpa = 0;
+    unmap_ring(q, &q->tx_gpa, q->tx_handle);
+    unmap_ring(q, &q->rx_gpa, q->rx_handle);
     if (q->bufs)
         pages_free(&dom0_pages, q->bufs, NB_BUF_PAGES);
     q->bufs = 0;

@@ -53,12 +53,14 @@ static int vif_dirs(domid_t dom, unsigned int i, const char *mac)
         (rc = put_u(fe, "handle", i)) || (rc = put(fe, "mac", mac)) ||
         (rc = put_u(fe, "state", 1)))
         return rc;
+    /* frontend-id and frontend last: xenbus takes the device once they
+     * are there, and netback's probe reads the rest. */
     if ((rc = xs_local_mkdir(dom0_xs, 0, be)) ||
         (rc = xs_local_set_perms(dom0_xs, 0, be, be_perms, 2)) ||
-        (rc = put(be, "frontend", fe)) || (rc = put_u(be, "frontend-id", dom)) ||
         (rc = put_u(be, "handle", i)) || (rc = put(be, "mac", mac)) ||
         (rc = put(be, "type", "vif")) || (rc = put(be, "bridge", "xenbr0")) ||
-        (rc = put_u(be, "online", 1)) || (rc = put_u(be, "state", 1)))
+        (rc = put_u(be, "online", 1)) || (rc = put_u(be, "state", 1)) ||
+        (rc = put_u(be, "frontend-id", dom)) || (rc = put(be, "frontend", fe)))
         return rc;
     return 0;
 }

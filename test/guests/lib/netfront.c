@@ -3,6 +3,7 @@
 #include <public/errno.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
+#include <public/sched.h>
 #include "netfront.h"
 #include "test.h"
 #include "x86.h"
@@ -16,23 +17,39 @@
 #define NO_STATUS       2
 
 static uint8_t gt_page[PAGE_SIZE] __aligned(PAGE_SIZE);
-static struct netif_tx_sring tx_ring __aligned(PAGE_SIZE);
-static struct netif_rx_sring rx_ring __aligned(PAGE_SIZE);
+/* Each ring on a page of its own (a grant is a whole page). */
+static union {
+    struct netif_tx_sring s;
+    uint8_t page[PAGE_SIZE];
+} tx_rings[NETFRONT_QUEUES_MAX] __aligned(PAGE_SIZE);
+static union {
+    struct netif_rx_sring s;
+    uint8_t page[PAGE_SIZE];
+} rx_rings[NETFRONT_QUEUES_MAX] __aligned(PAGE_SIZE);
 static uint8_t tx_bufs[NETFRONT_TX_BUFS][PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t rx_bufs[NETFRONT_RX_BUFS][PAGE_SIZE] __aligned(PAGE_SIZE);
 
 static struct grant_entry_v1 *table;
 static grant_ref_t next_gref = GREF_FIRST;
 
+/* One queue: its rings, ports and private indexes. */
+struct nf_queue {
+    struct netif_tx_sring *tx;
+    struct netif_rx_sring *rx;
+    evtchn_port_t tx_port, rx_port;     /* equal unless split */
+    RING_IDX tx_prod, tx_cons, rx_prod, rx_cons;
+};
+
 static struct {
     char fe[64], be[96];
     domid_t be_id;
     uint8_t mac[6];
-    evtchn_port_t tx_port, rx_port;
+    unsigned int nr_queues, next_tx;    /* frames go round the queues */
+    struct nf_queue q[NETFRONT_QUEUES_MAX];
+    evtchn_port_t tx_ports[NETFRONT_QUEUES_MAX], rx_ports[NETFRONT_QUEUES_MAX];
     grant_ref_t tx_gref[NETFRONT_TX_BUFS], rx_gref[NETFRONT_RX_BUFS];
     bool tx_busy[NETFRONT_TX_BUFS];
     unsigned int tx_inflight;           /* requests without a response */
-    RING_IDX tx_prod, tx_cons, rx_prod, rx_cons;
     struct netfront_tx_counts counts;
     int16_t raw_status[256];
 } nf;
@@ -103,13 +120,22 @@ static long read_key(const char *dir, const char *key, char *buf, size_t size)
     return xsc_read(path, buf, size);
 }
 
-static long write_key(const char *key, unsigned long v)
+/* A key of queue qi's directory: the device's, or queue-N/ with several. */
+static long write_key_q(int qi, const char *key, unsigned long v)
 {
     char path[160], val[24];
 
-    snprintf(path, sizeof(path), "%s/%s", nf.fe, key);
+    if (qi < 0 || nf.nr_queues == 1)
+        snprintf(path, sizeof(path), "%s/%s", nf.fe, key);
+    else
+        snprintf(path, sizeof(path), "%s/queue-%d/%s", nf.fe, qi, key);
     snprintf(val, sizeof(val), "%lu", v);
     return xsc_write(path, val);
+}
+
+static long write_key(const char *key, unsigned long v)
+{
+    return write_key_q(-1, key, v);
 }
 
 unsigned long netfront_backend_feature(const char *key)
@@ -145,13 +171,20 @@ static int wait_backend(unsigned int want)
     }
 }
 
+/* rx buffer id belongs to queue id % nr_queues. */
+static struct nf_queue *rx_queue_of(unsigned int id)
+{
+    return &nf.q[id % nf.nr_queues];
+}
+
 static void rx_post(unsigned int id)
 {
-    struct netif_rx_request *r = &rx_ring.ring[RX_MASK(nf.rx_prod)].req;
+    struct nf_queue *q = rx_queue_of(id);
+    struct netif_rx_request *r = &q->rx->ring[RX_MASK(q->rx_prod)].req;
 
     r->id = (uint16_t)id;
     r->gref = nf.rx_gref[id];
-    nf.rx_prod++;
+    q->rx_prod++;
 }
 
 /* Publish the private producer; notify when the backend asked. */
@@ -167,39 +200,59 @@ static void push(volatile RING_IDX *prod, volatile RING_IDX *event, RING_IDX new
         evtchn_send(port);
 }
 
-static int rings_setup(const struct netfront_opts *o)
+static int queue_setup(unsigned int qi, bool split)
 {
+    struct nf_queue *q = &nf.q[qi];
     long rc;
 
-    memset(&tx_ring, 0, sizeof(tx_ring));
-    memset(&rx_ring, 0, sizeof(rx_ring));
-    tx_ring.hdr.req_event = tx_ring.hdr.rsp_event = 1;
-    rx_ring.hdr.req_event = rx_ring.hdr.rsp_event = 1;
+    q->tx = &tx_rings[qi].s;
+    q->rx = &rx_rings[qi].s;
+    memset(q->tx, 0, sizeof(*q->tx));
+    memset(q->rx, 0, sizeof(*q->rx));
+    q->tx->hdr.req_event = q->tx->hdr.rsp_event = 1;
+    q->rx->hdr.req_event = q->rx->hdr.rsp_event = 1;
+    if ((rc = evtchn_alloc_unbound(nf.be_id, &q->tx_port)))
+        return (int)rc;
+    q->rx_port = q->tx_port;
+    if (split && (rc = evtchn_alloc_unbound(nf.be_id, &q->rx_port)))
+        return (int)rc;
+    evtchn_mask(q->tx_port);
+    evtchn_mask(q->rx_port);
+    nf.tx_ports[qi] = q->tx_port;
+    nf.rx_ports[qi] = q->rx_port;
+    if ((rc = write_key_q((int)qi, "tx-ring-ref", grant(q->tx, false))) ||
+        (rc = write_key_q((int)qi, "rx-ring-ref", grant(q->rx, false))))
+        return (int)rc;
+    if (split)
+        rc = write_key_q((int)qi, "event-channel-tx", q->tx_port) ?:
+             write_key_q((int)qi, "event-channel-rx", q->rx_port);
+    else
+        rc = write_key_q((int)qi, "event-channel", q->tx_port);
+    return (int)rc;
+}
+
+static int rings_setup(const struct netfront_opts *o)
+{
+    bool split = o && o->split;
+    long rc;
+
     for (unsigned int i = 0; i < NETFRONT_TX_BUFS; i++)
         nf.tx_gref[i] = grant(tx_bufs[i], true);
     for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++)
         nf.rx_gref[i] = grant(rx_bufs[i], false);
-    if ((rc = evtchn_alloc_unbound(nf.be_id, &nf.tx_port)))
+    if (nf.nr_queues > 1 && (rc = write_key("multi-queue-num-queues", nf.nr_queues)))
         return (int)rc;
-    nf.rx_port = nf.tx_port;
-    if (o && o->split && (rc = evtchn_alloc_unbound(nf.be_id, &nf.rx_port)))
-        return (int)rc;
-    evtchn_mask(nf.tx_port);
-    evtchn_mask(nf.rx_port);
-    if ((rc = write_key("tx-ring-ref", grant(&tx_ring, false))) ||
-        (rc = write_key("rx-ring-ref", grant(&rx_ring, false))))
-        return (int)rc;
-    if (o && o->split)
-        rc = write_key("event-channel-tx", nf.tx_port) ?:
-             write_key("event-channel-rx", nf.rx_port);
-    else
-        rc = write_key("event-channel", nf.tx_port);
-    if (rc || (rc = write_key("request-rx-copy", 1)) ||
-        (rc = write_key("feature-rx-notify", 1)) || (rc = write_key("feature-sg", 1)))
+    for (unsigned int qi = 0; qi < nf.nr_queues; qi++)
+        if ((rc = queue_setup(qi, split)))
+            return (int)rc;
+    if ((rc = write_key("request-rx-copy", 1)) || (rc = write_key("feature-rx-notify", 1)) ||
+        (rc = write_key("feature-sg", 1)))
         return (int)rc;
     for (unsigned int i = 0; i < NETFRONT_RX_BUFS; i++)
         rx_post(i);
-    push(&rx_ring.hdr.req_prod, &rx_ring.hdr.req_event, nf.rx_prod, nf.rx_port);
+    for (unsigned int qi = 0; qi < nf.nr_queues; qi++)
+        push(&nf.q[qi].rx->hdr.req_prod, &nf.q[qi].rx->hdr.req_event, nf.q[qi].rx_prod,
+             nf.q[qi].rx_port);
     for (unsigned int i = 0; i < 256; i++)
         nf.raw_status[i] = NO_STATUS;
     return 0;
@@ -229,6 +282,12 @@ int netfront_init(unsigned int devid, const struct netfront_opts *opts)
         printf("netfront: the backend has no feature-rx-copy\n");
         return -XEN_EOPNOTSUPP;
     }
+    nf.nr_queues = opts && opts->queues > 1 ? opts->queues : 1;
+    if (nf.nr_queues > NETFRONT_QUEUES_MAX ||
+        (nf.nr_queues > 1 && netfront_backend_feature("multi-queue-max-queues") < nf.nr_queues)) {
+        printf("netfront: %u queues: more than the backend or I offer\n", nf.nr_queues);
+        return -XEN_EOPNOTSUPP;
+    }
     if ((rc = rings_setup(opts))) {
         printf("netfront: setting up the rings: %ld\n", rc);
         return (int)rc;
@@ -243,12 +302,12 @@ const uint8_t *netfront_mac(void)
     return nf.mac;
 }
 
-void netfront_tx_poll(void)
+static void tx_poll_queue(struct nf_queue *q)
 {
-    RING_IDX prod = __atomic_load_n(&tx_ring.hdr.rsp_prod, __ATOMIC_ACQUIRE);
+    RING_IDX prod = __atomic_load_n(&q->tx->hdr.rsp_prod, __ATOMIC_ACQUIRE);
 
-    for (; nf.tx_cons != prod; nf.tx_cons++) {
-        struct netif_tx_response *r = &tx_ring.ring[TX_MASK(nf.tx_cons)].rsp;
+    for (; q->tx_cons != prod; q->tx_cons++) {
+        struct netif_tx_response *r = &q->tx->ring[TX_MASK(q->tx_cons)].rsp;
 
         if (r->status == NETIF_RSP_NULL) {
             nf.counts.null++;
@@ -266,7 +325,23 @@ void netfront_tx_poll(void)
             nf.counts.bad++;
     }
     /* Ask for an event at the next response. */
-    tx_ring.hdr.rsp_event = nf.tx_cons + 1;
+    q->tx->hdr.rsp_event = q->tx_cons + 1;
+}
+
+void netfront_tx_poll(void)
+{
+    for (unsigned int qi = 0; qi < nf.nr_queues; qi++)
+        tx_poll_queue(&nf.q[qi]);
+}
+
+/* Whether a tx response waits unread on some queue. */
+static bool tx_unread(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned int qi = 0; qi < nf.nr_queues; qi++)
+        if (nf.q[qi].tx->hdr.rsp_prod != nf.q[qi].tx_cons)
+            return true;
+    return false;
 }
 
 const struct netfront_tx_counts *netfront_tx_counts(void)
@@ -274,10 +349,23 @@ const struct netfront_tx_counts *netfront_tx_counts(void)
     return &nf.counts;
 }
 
-/* Wait for an event on port (or the deadline); false at the deadline. */
-static bool wait_event(evtchn_port_t port, uint64_t deadline_ns)
+/* Wait in SCHEDOP_poll for an event on one of ports[0..n) (masked), or
+ * the deadline; their pending bits are cleared after. */
+static void wait_ports(const evtchn_port_t *ports, unsigned int n, uint64_t deadline_ns)
 {
-    return evtchn_poll_clear(port, deadline_ns);
+    struct sched_poll p = { .ports = (uintptr_t)ports, .nr_ports = n,
+                            .timeout = deadline_ns };
+
+    hypervisor_sched_op(SCHEDOP_poll, &p);
+    for (unsigned int i = 0; i < n; i++)
+        __atomic_fetch_and(&shared_info->evtchn_pending[ports[i] / 64],
+                           ~(1ull << (ports[i] % 64)), __ATOMIC_SEQ_CST);
+}
+
+static bool wait_tx(uint64_t deadline_ns)
+{
+    wait_ports(nf.tx_ports, nf.nr_queues, deadline_ns);
+    return now_ns() < deadline_ns;
 }
 
 bool netfront_tx_drain(uint64_t deadline_ns)
@@ -287,9 +375,9 @@ bool netfront_tx_drain(uint64_t deadline_ns)
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (!nf.tx_inflight)
             return true;
-        if (tx_ring.hdr.rsp_prod != nf.tx_cons)
+        if (tx_unread())
             continue;
-        if (!wait_event(nf.tx_port, deadline_ns) && now_ns() >= deadline_ns)
+        if (!wait_tx(deadline_ns))
             return false;
     }
 }
@@ -303,9 +391,9 @@ static int tx_free_buf(uint64_t deadline_ns)
         for (int id = 0; id < NETFRONT_TX_BUFS; id++)
             if (!nf.tx_busy[id])
                 return id;
-        if (tx_ring.hdr.rsp_prod != nf.tx_cons)
+        if (tx_unread())
             continue;
-        if (!wait_event(nf.tx_port, deadline_ns) && now_ns() >= deadline_ns)
+        if (!wait_tx(deadline_ns))
             return -1;
     }
 }
@@ -319,6 +407,7 @@ int netfront_send_sg(const void *frame, size_t len, unsigned int pieces,
                      uint64_t deadline_ns)
 {
     const uint8_t *p = frame;
+    struct nf_queue *q = &nf.q[nf.next_tx++ % nf.nr_queues];
     size_t at = 0;
 
     if (len < 14 || len > 1514 || !pieces || pieces > NETFRONT_SG_MAX || pieces > len)
@@ -335,29 +424,54 @@ int netfront_send_sg(const void *frame, size_t len, unsigned int pieces,
         memcpy(tx_bufs[id] + off, p + at, n);
         nf.tx_busy[id] = true;
         nf.tx_inflight++;
-        r = &tx_ring.ring[TX_MASK(nf.tx_prod)].req;
+        r = &q->tx->ring[TX_MASK(q->tx_prod)].req;
         *r = (struct netif_tx_request){
             .gref = nf.tx_gref[id], .offset = off,
             .flags = k + 1 < pieces ? NETTXF_more_data : 0, .id = (uint16_t)id,
             .size = (uint16_t)(k ? n : len),    /* the first: the whole frame */
         };
-        nf.tx_prod++;
+        q->tx_prod++;
         at += n;
     }
-    push(&tx_ring.hdr.req_prod, &tx_ring.hdr.req_event, nf.tx_prod, nf.tx_port);
+    push(&q->tx->hdr.req_prod, &q->tx->hdr.req_event, q->tx_prod, q->tx_port);
     return 0;
+}
+
+/* The next rx response of some queue into *r (consumed), or false. */
+static bool rx_next(struct netif_rx_response *r)
+{
+    for (unsigned int qi = 0; qi < nf.nr_queues; qi++) {
+        struct nf_queue *q = &nf.q[qi];
+        RING_IDX prod = __atomic_load_n(&q->rx->hdr.rsp_prod, __ATOMIC_ACQUIRE);
+
+        if (prod != q->rx_cons) {
+            *r = q->rx->ring[RX_MASK(q->rx_cons)].rsp;
+            q->rx_cons++;
+            return true;
+        }
+        q->rx->hdr.rsp_event = q->rx_cons + 1;
+    }
+    return false;
+}
+
+static bool rx_unread(void)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned int qi = 0; qi < nf.nr_queues; qi++)
+        if (nf.q[qi].rx->hdr.rsp_prod != nf.q[qi].rx_cons)
+            return true;
+    return false;
 }
 
 long netfront_recv(void *buf, size_t size, uint64_t deadline_ns)
 {
+    struct netif_rx_response r;
+
     for (;;) {
-        RING_IDX prod = __atomic_load_n(&rx_ring.hdr.rsp_prod, __ATOMIC_ACQUIRE);
-
-        if (prod != nf.rx_cons) {
-            struct netif_rx_response r = rx_ring.ring[RX_MASK(nf.rx_cons)].rsp;
+        if (rx_next(&r)) {
             long len = r.status;
+            struct nf_queue *q;
 
-            nf.rx_cons++;
             if (r.id >= NETFRONT_RX_BUFS) {
                 printf("netfront: rx response with id %u\n", r.id);
                 return -XEN_EIO;
@@ -368,14 +482,14 @@ long netfront_recv(void *buf, size_t size, uint64_t deadline_ns)
                 memcpy(buf, rx_bufs[r.id] + r.offset, (size_t)len < size ? (size_t)len : size);
             }
             rx_post(r.id);
-            push(&rx_ring.hdr.req_prod, &rx_ring.hdr.req_event, nf.rx_prod, nf.rx_port);
+            q = rx_queue_of(r.id);
+            push(&q->rx->hdr.req_prod, &q->rx->hdr.req_event, q->rx_prod, q->rx_port);
             return len > 0 ? len : -XEN_EIO;
         }
-        rx_ring.hdr.rsp_event = nf.rx_cons + 1;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (rx_ring.hdr.rsp_prod != nf.rx_cons)
+        if (rx_unread())
             continue;
-        if (!wait_event(nf.rx_port, deadline_ns) && now_ns() >= deadline_ns)
+        wait_ports(nf.rx_ports, nf.nr_queues, deadline_ns);
+        if (now_ns() >= deadline_ns && !rx_unread())
             return 0;
     }
 }
@@ -392,29 +506,32 @@ grant_ref_t netfront_tx_gref(unsigned int i)
 
 int netfront_send_raw(const struct netif_tx_request *reqs, unsigned int n)
 {
+    struct nf_queue *q = &nf.q[0];
+
     netfront_tx_poll();
-    if (nf.tx_prod - nf.tx_cons + n > NET_TX_RING_SIZE)
+    if (q->tx_prod - q->tx_cons + n > NET_TX_RING_SIZE)
         return -XEN_ENOSPC;
     for (unsigned int i = 0; i < n; i++) {
-        tx_ring.ring[TX_MASK(nf.tx_prod)].req = reqs[i];
-        nf.tx_prod++;
+        q->tx->ring[TX_MASK(q->tx_prod)].req = reqs[i];
+        q->tx_prod++;
         if (!(i && (reqs[i - 1].flags & NETTXF_extra_info)))
             nf.tx_inflight++;
     }
-    push(&tx_ring.hdr.req_prod, &tx_ring.hdr.req_event, nf.tx_prod, nf.tx_port);
+    push(&q->tx->hdr.req_prod, &q->tx->hdr.req_event, q->tx_prod, q->tx_port);
     return 0;
 }
 
 bool netfront_tx_wait(uint64_t deadline_ns)
 {
-    RING_IDX seen = nf.tx_cons;
+    unsigned long before = nf.counts.okay + nf.counts.error + nf.counts.dropped +
+                           nf.counts.null + nf.counts.bad;
 
     for (;;) {
         netfront_tx_poll();
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (nf.tx_cons != seen || tx_ring.hdr.rsp_prod != nf.tx_cons)
+        if (nf.counts.okay + nf.counts.error + nf.counts.dropped + nf.counts.null +
+            nf.counts.bad != before || tx_unread())
             return true;
-        if (!wait_event(nf.tx_port, deadline_ns) && now_ns() >= deadline_ns)
+        if (!wait_tx(deadline_ns))
             return false;
     }
 }
@@ -427,10 +544,10 @@ int netfront_raw_status(uint16_t id)
 
 struct netif_tx_sring *netfront_tx_ring(void)
 {
-    return &tx_ring;
+    return nf.q[0].tx;
 }
 
 void netfront_notify(void)
 {
-    evtchn_send(nf.tx_port);
+    evtchn_send(nf.q[0].tx_port);
 }

@@ -9,8 +9,10 @@
  * Connected and waits for the backend's Connected. All NETFRONT_RX_BUFS
  * rx buffers stay posted: each received frame's buffer is posted again.
  *
- * One frame per tx page at offset 0 (netfront_send), or raw requests for
- * hostile tests (netfront_send_raw). The grant table's frame 0 is mapped by
+ * With several queues, frames are sent round the queues' tx rings, rx
+ * buffers are shared out among them and every rx ring is read. One frame
+ * per tx page at offset 0 (netfront_send), or raw requests for hostile
+ * tests (netfront_send_raw, on queue 0). The grant table's frame 0 is mapped by
  * netfront_init(); entries 8 and up are netfront's. The port is masked and
  * waited on with SCHEDOP_poll. Errors are negative Xen errnos.
  */
@@ -25,9 +27,12 @@
 #define NETFRONT_TX_BUFS        32
 #define NETFRONT_RX_BUFS        32
 #define NETFRONT_RAW_ID         128     /* raw requests' ids: 128..255 */
+#define NETFRONT_QUEUES_MAX     4
 
 struct netfront_opts {
     bool split;                         /* event-channel-tx and -rx */
+    unsigned int queues;                /* 2..4: multi-queue-num-queues and
+                                         * queue-N/; 0 or 1: one queue */
 };
 
 /* Connect vif devid: 0, or an errno (a message was printed). */
