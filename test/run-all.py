@@ -2113,6 +2113,36 @@ def check_blk_bochs(j):
 SCENARIOS.append(S("blk-bochs", "bochs", smp=2, mem=512, timeout=600, expect="dom0-typing",
                    modules=DOM0_BLK_MODULES, input=BLK_BOCHS, check=check_blk_bochs))
 
+# dom0-virtio-world-*: the net-world guest (test/guests/net-world.c) with a
+# vif: its ARP and three echo requests to QEMU's user-network gateway go
+# through netback, the bridge and eth0, and the answers come back; dom0's
+# own ping then still works beside it.
+DOM0_VIRTIO_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
+                       (os.path.join(DOM0_DIR, "initrd-virtio.cpio"), "")]
+VN_WORLD = ([(r"^dom0: eth0: virtio-net 00:06\.0, MAC 52:54:00:12:34:56", None)]
+            + typed("hv create net-world.cfg", r"^hv: created domain 1 \(netw\)",
+                    r"\(d1\) net-world: ARP: 10\.0\.2\.2 is at ([0-9a-f]{2}:){5}[0-9a-f]{2}$",
+                    r"\(d1\) net-world: echo reply from 10\.0\.2\.2: icmp_seq=3$",
+                    r"\(d1\) Test result: SUCCESS$",
+                    r"^hv: domain 1 \(netw\) powered off: on_poweroff=destroy: destroyed$")
+            + typed("ping 10.0.2.2 1", r"^ping: 1 sent, 1 received$")
+            + typed("net", r"^bridge: ")
+            + ts_poweroff())
+
+
+def check_virtio_world(j):
+    row = next((t.split() for t in j.lines if re.match(r"^eth0 +([0-9a-f]{2}:){5}", t)), None)
+    # The guest's ARP and 3 echo requests, dom0's 2 frames: out of eth0;
+    # as many answers in.
+    if not row or int(row[2]) < 6 or int(row[4]) < 6 or row[-1] != "0":
+        return f"eth0 in the bridge's table: {row} (want 6 frames each way, no errors)"
+    return no_hv_errors(j.lines)
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-world-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=240,
+                       expect="dom0-typing", modules=DOM0_VIRTIO_MODULES, input=VN_WORLD,
+                       devices=vn_devices, check=check_virtio_world))
 # dom0-virtio-guest-* (defined with dom0's drivers above) use blk_run.
 for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-guest-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=300,

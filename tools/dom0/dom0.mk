@@ -109,3 +109,12 @@ $(DOM0_BLK_INITRD): tools/mkcpio $(B)/guests/blk.elf $(DOM0_BLK_CFGS)
 	$(Q)$(PYTHON) tools/mkcpio $@ blk.elf=$(B)/guests/blk.elf \
 		$(foreach f,$(DOM0_BLK_CFGS),$(notdir $(f))=$(f))
 dom0: $(DOM0_BLK_INITRD)
+
+# The device drivers' boot tests (test/run-all.py, dom0-virtio-world-*):
+# the net-world guest and its config (tools/dom0/virtio-cfg/).
+DOM0_VIRTIO_INITRD := $(B)/dom0/initrd-virtio.cpio
+$(DOM0_VIRTIO_INITRD): tools/mkcpio $(B)/guests/net-world.elf tools/dom0/virtio-cfg/net-world.cfg
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ net-world.elf=$(B)/guests/net-world.elf \
+		net-world.cfg=tools/dom0/virtio-cfg/net-world.cfg
+dom0: $(DOM0_VIRTIO_INITRD)
