@@ -180,7 +180,6 @@ int virtio_pci_init(struct virtio_dev *v, struct pci_dev *d, const char *name)
     }
     wr8(v, COMMON_STATUS, STATUS_ACKNOWLEDGE);
     wr8(v, COMMON_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
-    d->driver = "virtio";
     return 0;
 }
 
@@ -336,6 +335,7 @@ void virtio_kick(struct virtio_queue *q)
 void virtio_fail(struct virtio_dev *v, const char *why)
 {
     printf("dom0: %s: %s; the device is stopped\n", v->name, why);
+    v->pci->driver = "stopped";
     wr8(v, COMMON_STATUS, rd8(v, COMMON_STATUS) | STATUS_FAILED);
     reset(v);
 }
