@@ -1615,9 +1615,10 @@ VD_RO_SECTORS = 2048                        # vdb: 1 MiB, read-only
 VD_WRITE = (2, 16, 4, 0x5A)                 # vda2, sectors 16+4, byte 0x5a
 
 
-def gpt_disk(sectors, parts, seed):
+def gpt_disk(sectors, parts, seed, damaged=False):
     """A disk image: a protective MBR, primary and backup GPT headers and
-    entry arrays (CRC32s as UEFI 2.x 5.3 says), random partition data."""
+    entry arrays (CRC32s as UEFI 2.x 5.3 says), random partition data.
+    damaged: a byte of the primary header changed after its CRC."""
     import random
     import struct
     import uuid
@@ -1646,6 +1647,8 @@ def gpt_disk(sectors, parts, seed):
     img[1024:1024 + len(entries)] = entries
     img[(sectors - 33) * 512:(sectors - 1) * 512] = entries
     img[(sectors - 1) * 512:(sectors - 1) * 512 + 92] = header(sectors - 1, 1, sectors - 33)
+    if damaged:
+        img[512 + 56] ^= 0xFF               # the disk GUID's first byte
     return bytes(img)
 
 
@@ -1661,18 +1664,19 @@ def blk_pattern(pat, first, count):
                     for s in range(first, first + count))
 
 
-def vd_images():
+def vd_images(damaged=False):
     """(vda's image, vdb's image), the same on every call. vdb holds the
     blk guest's pattern 21 in its first 512 sectors (its read-only mode
-    reads them), random bytes after."""
+    reads them), random bytes after. damaged: vda's primary GPT header is
+    (dom0 must use the backup)."""
     import random
     ro = random.Random(99).randbytes(VD_RO_SECTORS * 512)
-    return (gpt_disk(VD_SECTORS, VD_PARTS, 1234),
+    return (gpt_disk(VD_SECTORS, VD_PARTS, 1234, damaged),
             blk_pattern(VD_GUEST_PATTERN, 0, 512) + ro[512 * 512:])
 
 
-def vd_devices(scratch):
-    rw, ro = vd_images()
+def vd_devices(scratch, damaged=False):
+    rw, ro = vd_images(damaged)
     for name, data in (("disk.img", rw), ("ro.img", ro)):
         with open(os.path.join(scratch, name), "wb") as f:
             f.write(data)
@@ -1832,8 +1836,9 @@ def check_virtio_net(j):
     return None
 
 
-# dom0-virtio-guest-*: the blk guest (test/guests/blk.c, h-blk's blkfront)
-# on vda2 through blkback: a pattern written (indirect requests of 32
+# dom0-virtio-guest-*: vda's primary GPT header damaged (dom0 takes the
+# backup's partitions), and the blk guest (test/guests/blk.c, h-blk's
+# blkfront) on vda2 through blkback: a pattern written (indirect requests of 32
 # pages, many in flight, a flush, the partition's last page), the guest
 # destroyed, a second guest reads it back; a third reads vdb read-only
 # (writes refused). The check finds the pattern in the image where vda2's
@@ -1842,8 +1847,13 @@ DOM0_VD_GUEST_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
                          (os.path.join(DOM0_DIR, "initrd-blk.cpio"), "")]
 
 
+def vd_guest_devices(scratch):
+    return vd_devices(scratch, damaged=True)
+
+
 def vd_guest_script():
-    return ([(r"^dom0: vda: GPT with 2 partition\(s\)$", None)]
+    return ([(r"^dom0: vda: the primary GPT is damaged; using the backup$", None),
+             (r"^dom0: vda: GPT with 2 partition\(s\)$", None)]
             + blk_run("blk-vd-write.cfg", 1, "blkvw")
             + blk_run("blk-vd-read.cfg", 2, "blkvr")
             + blk_run("blk-vd-ro.cfg", 3, "blkvro", r"\(d3\) blk: read-only: writes refused")
@@ -1853,7 +1863,7 @@ def vd_guest_script():
 
 
 def check_virtio_guest(j):
-    rw, ro = vd_images()
+    rw, ro = vd_images(damaged=True)
     p2 = VD_PARTS[1][0]
     last = VD_PARTS[1][1] - VD_PARTS[1][0] + 1 - 8
     want = bytearray(rw)
@@ -2147,7 +2157,8 @@ for _fw in ("bios", "ovmf"):
 for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-guest-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=300,
                        expect="dom0-typing", modules=DOM0_VD_GUEST_MODULES,
-                       input=vd_guest_script(), devices=vd_devices, check=check_virtio_guest))
+                       input=vd_guest_script(), devices=vd_guest_devices,
+                       check=check_virtio_guest))
 
 
 class Dom0Judge(GuestJudge):

@@ -77,7 +77,7 @@ static void good(void)
 static int scan(struct gpt_part *parts, unsigned int max)
 {
     struct gpt_header_info h;
-    int rc = gpt_header_check(hdr, DISK, &h);
+    int rc = gpt_header_check(hdr, 1, DISK, &h);
 
     return rc ? rc * 10 : gpt_entries(table, &h, parts, max);
 }
@@ -118,6 +118,25 @@ static void bad_header(unsigned int off, uint64_t val, unsigned int bytes, int w
         put32(hdr + off, val);
     seal();
     assert_int_equal(scan(p, 4), want);
+}
+
+/* The backup: the same header at the last LBA, its table before it. */
+static void test_backup(void **state)
+{
+    struct gpt_header_info h;
+    struct gpt_part p[4];
+
+    good();
+    put64(hdr + 24, DISK - 1);
+    put64(hdr + 32, 1);
+    put64(hdr + 72, DISK - 33);
+    seal();
+    assert_int_equal(gpt_header_check(hdr, DISK - 1, DISK, &h), 0);
+    assert_int_equal(h.entries_lba, DISK - 33);
+    assert_int_equal(gpt_entries(table, &h, p, 4), 2);
+    /* Not where it says it is: refused either way. */
+    assert_int_equal(gpt_header_check(hdr, 1, DISK, &h), -2);
+    assert_int_equal(gpt_header_check(hdr, DISK - 2, DISK, &h), -2);
 }
 
 static void test_header_lies(void **state)
@@ -174,6 +193,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crc32),
         cmocka_unit_test(test_good),
+        cmocka_unit_test(test_backup),
         cmocka_unit_test(test_header_lies),
         cmocka_unit_test(test_entry_lies),
     };

@@ -76,10 +76,28 @@ static int add_partition(struct blkdev *dev, unsigned int i, const struct gpt_pa
     return 0;
 }
 
+/* The header at lba and its entries into parts: how many are in use, or
+ * -XEN_ENOENT (no signature), -XEN_EINVAL (damaged), an I/O error. */
+static int read_table(struct blkdev *dev, uint64_t lba, void *buf, struct gpt_part *parts)
+{
+    struct gpt_header_info h;
+    int rc;
+
+    if ((rc = blk_sync(dev, BLKDEV_READ, lba, buf, 1)))
+        return rc;
+    if ((rc = gpt_header_check(buf, lba, dev->sectors, &h)))
+        return rc == -1 ? -XEN_ENOENT : -XEN_EINVAL;
+    rc = blk_sync(dev, BLKDEV_READ, h.entries_lba, buf,
+                  ((uint64_t)h.nr_entries * h.entry_size + GPT_SECTOR - 1) / GPT_SECTOR);
+    if (rc)
+        return rc;
+    rc = gpt_entries(buf, &h, parts, GPT_MAX_ENTRIES);
+    return rc < 0 ? -XEN_EINVAL : rc;
+}
+
 int blkdev_scan_gpt(struct blkdev *dev)
 {
     struct gpt_part parts[GPT_MAX_ENTRIES];
-    struct gpt_header_info h;
     uint64_t pages = pages_alloc(&dom0_pages, GPT_MAX_TABLE_BYTES / PAGE_SIZE);
     void *buf = (void *)(uintptr_t)pages;
     int rc, n;
@@ -90,20 +108,23 @@ int blkdev_scan_gpt(struct blkdev *dev)
         rc = -XEN_ENOENT;
         goto out;
     }
-    if ((rc = blk_sync(dev, BLKDEV_READ, 1, buf, 1)))
-        goto out;
-    if ((rc = gpt_header_check(buf, dev->sectors, &h))) {
-        rc = rc == -1 ? -XEN_ENOENT : -XEN_EINVAL;
+    /* The primary, else the backup (UEFI 5.3.2: a damaged primary is
+     * recovered from the backup; dom0 reads it, writes nothing). */
+    n = read_table(dev, 1, buf, parts);
+    if (n == -XEN_ENOENT || n == -XEN_EINVAL) {
+        int b = read_table(dev, dev->sectors - 1, buf, parts);
+
+        if (b >= 0) {
+            printf("dom0: %s: the primary GPT is %s; using the backup\n", dev->name,
+                   n == -XEN_ENOENT ? "missing" : "damaged");
+            n = b;
+        }
+    }
+    if (n < 0) {
+        rc = n;
         goto out;
     }
-    rc = blk_sync(dev, BLKDEV_READ, h.entries_lba, buf,
-                  ((uint64_t)h.nr_entries * h.entry_size + GPT_SECTOR - 1) / GPT_SECTOR);
-    if (rc)
-        goto out;
-    if ((n = gpt_entries(buf, &h, parts, GPT_MAX_ENTRIES)) < 0) {
-        rc = -XEN_EINVAL;
-        goto out;
-    }
+    rc = 0;
     for (int i = 0; i < n && !rc; i++)
         rc = add_partition(dev, i + 1, &parts[i]);
     rc = rc ? rc : n;

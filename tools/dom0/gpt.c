@@ -39,7 +39,8 @@ uint32_t gpt_crc32(uint32_t crc, const void *buf, size_t len)
     return ~crc;
 }
 
-int gpt_header_check(const void *sector, uint64_t disk_sectors, struct gpt_header_info *h)
+int gpt_header_check(const void *sector, uint64_t lba, uint64_t disk_sectors,
+                     struct gpt_header_info *h)
 {
     const uint8_t *s = sector;
     uint8_t copy[GPT_SECTOR];
@@ -52,7 +53,7 @@ int gpt_header_check(const void *sector, uint64_t disk_sectors, struct gpt_heade
         return -2;
     memcpy(copy, s, size);
     memset(copy + HDR_CRC, 0, 4);
-    if (gpt_crc32(0, copy, size) != get32(s + HDR_CRC) || get64(s + HDR_MY_LBA) != 1)
+    if (gpt_crc32(0, copy, size) != get32(s + HDR_CRC) || get64(s + HDR_MY_LBA) != lba)
         return -2;
     h->first_usable = get64(s + HDR_FIRST_USABLE);
     h->last_usable = get64(s + HDR_LAST_USABLE);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * GUID partition tables (UEFI 2.x, chapter 5), read-only and pure: the
- * primary header at LBA 1 and its entry array, both CRC32-checked, every
- * number checked against the disk before it is believed. gpt_scan.c
+ * GUID partition tables (UEFI 2.x, chapter 5), read-only and pure: a
+ * header (the primary at LBA 1, or the backup at the disk's last LBA) and
+ * its entry array, both CRC32-checked, every number checked against the
+ * disk before it is believed. gpt_scan.c
  * reads the sectors and registers the partitions (blkdev_scan_gpt).
  */
 #ifndef DOM0_GPT_H
@@ -30,12 +31,14 @@ struct gpt_part {
  * from crc (0 to start). */
 uint32_t gpt_crc32(uint32_t crc, const void *buf, size_t len);
 
-/* Check the header sector (GPT_SECTOR bytes read from LBA 1) of a disk of
- * disk_sectors: 0 and *h, or -1 (no GPT signature) or -2 (damaged, or
+/* Check the header sector (GPT_SECTOR bytes read from lba: 1 for the
+ * primary, the last for the backup) of a disk of disk_sectors: 0 and *h,
+ * or -1 (no GPT signature) or -2 (damaged, not the header of that LBA, or
  * numbers outside the disk). nr_entries * entry_size is at most
  * GPT_MAX_TABLE_BYTES (the part of a bigger table dom0 would not read is
  * refused, not ignored). */
-int gpt_header_check(const void *sector, uint64_t disk_sectors, struct gpt_header_info *h);
+int gpt_header_check(const void *sector, uint64_t lba, uint64_t disk_sectors,
+                     struct gpt_header_info *h);
 
 /* The entries in use (type GUID not zero) of the table at buf (the
  * header's nr_entries * entry_size bytes), in table order, into parts
