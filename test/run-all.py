@@ -1801,6 +1801,31 @@ def vd_images_differ(j, rw, ro):
     return None
 
 
+# dom0-virtio-hang-bios: a disk that does not answer (QEMU throttles it to
+# one byte a second: a sector takes 512 s). dom0 gives up on its GPT after
+# blk_timeout=2 seconds and reaches its prompt; a read is refused the same
+# way; the rest of dom0 works.
+def vd_hang_devices(scratch):
+    img = os.path.join(scratch, "hang.img")
+    with open(img, "wb") as f:
+        f.write(bytes(1 << 20))
+    return ["-drive", f"file={img},if=none,format=raw,id=d0,throttling.bps-total=1",
+            "-device", "virtio-blk-pci,drive=d0,disable-legacy=on,addr=0x4"]
+
+
+VD_HANG = ([(r"^dom0: vda: no answer in 2 s to a request at sector 1; abandoned$", None),
+            (r"^dom0: vda: GPT not used: .*\(-ETIMEDOUT\)$", None)]
+           + typed("disk", r"^vda +2048 sectors +1024 KiB rw$")
+           + typed("disk read vda 8 1", r"^dom0: vda: no answer in 2 s to a request at sector 8",
+                   r"^disk: read vda: .*\(-ETIMEDOUT\)$")
+           + typed("echo still here", r"^still here$")
+           + ts_poweroff())
+SCENARIOS.append(S("dom0-virtio-hang-bios", "qemu", smp=2, mem=1024, timeout=120,
+                   expect="dom0-typing", input=VD_HANG, devices=vd_hang_devices,
+                   modules=[(os.path.join(DOM0_DIR, "dom0.elf"), "blk_timeout=2"),
+                            (os.path.join(DOM0_DIR, "initrd.cpio"), "")]))
+
+
 def vn_devices(scratch):
     return ["-netdev", "user,id=n0,restrict=on",
             "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,addr=0x6"]

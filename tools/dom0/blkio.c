@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Synchronous block I/O (blkio.h) and the GPT scan (blkdev_scan_gpt):
- * one request, then the event loop until its done() came. The disk's
- * interrupts, timers and other ports are served meanwhile (dom0_wait).
+ * one request through bounce pages, then the event loop until its done()
+ * came or BLK_SYNC_TIMEOUT_S passed (blk_timeout=SECONDS on dom0's command
+ * line says otherwise). The disk's interrupts, timers and
+ * other ports are served meanwhile (dom0_wait).
  */
 #include <public/errno.h>
 #include <stdlib.h>
@@ -11,47 +13,88 @@
 #include "dom0.h"
 #include "gpt.h"
 #include "test.h"
+#include "xen.h"
 
+/* One synchronous request and its bounce pages. If the device does not
+ * answer in time, the caller goes on and the request, still the device's,
+ * is abandoned: its done() frees it all whenever it comes, so the device
+ * never writes into memory that was given back. */
 struct sync_io {
-    volatile bool done;
+    struct blkdev_req req;
+    volatile bool woken;                /* done() or the timer */
+    bool completed, abandoned;
     int status;
+    uint64_t pages, nr_pages;           /* the bounce buffer */
 };
+
+static void sync_free(struct sync_io *s)
+{
+    if (s->nr_pages)
+        pages_free(&dom0_pages, s->pages, s->nr_pages);
+    free(s);
+}
 
 static void sync_done(struct blkdev_req *req, int status)
 {
     struct sync_io *s = req->arg;
 
+    if (s->abandoned) {
+        sync_free(s);
+        return;
+    }
     s->status = status;
-    s->done = true;
+    s->completed = true;
+    s->woken = true;
+}
+
+static void sync_timeout(void *arg)
+{
+    ((struct sync_io *)arg)->woken = true;
 }
 
 int blk_sync(struct blkdev *dev, enum blkdev_op op, uint64_t sector, void *buf,
              uint32_t sectors)
 {
-    struct sync_io s = { 0 };
-    struct blkdev_req *req = calloc(1, sizeof(*req));
-    uint64_t bytes = (uint64_t)sectors * BLKDEV_SECTOR, gpa = (uintptr_t)buf;
+    struct sync_io *s = calloc(1, sizeof(*s));
+    struct dom0_timer t = { .fn = sync_timeout, .arg = s };
+    uint64_t timeout_s = cmdline_u64_or("blk_timeout", BLK_SYNC_TIMEOUT_S);
+    uint64_t bytes = op == BLKDEV_FLUSH ? 0 : (uint64_t)sectors * BLKDEV_SECTOR;
     int rc;
 
-    if (!req)
+    if (!s)
         return -XEN_ENOMEM;
-    req->op = op;
-    req->sector = sector;
-    req->done = sync_done;
-    req->arg = &s;
-    for (uint64_t at = 0; op != BLKDEV_FLUSH && at < bytes; at += PAGE_SIZE) {
-        if (req->nr_segs == BLKDEV_MAX_SEGS) {
-            free(req);
-            return -XEN_EINVAL;
-        }
-        req->seg[req->nr_segs].gpa = gpa + at;
-        req->seg[req->nr_segs++].len = bytes - at < PAGE_SIZE ? bytes - at : PAGE_SIZE;
+    if (!timeout_s)
+        timeout_s = BLK_SYNC_TIMEOUT_S;
+    s->nr_pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (s->nr_pages > BLKDEV_MAX_SEGS ||
+        (s->nr_pages && !(s->pages = pages_alloc(&dom0_pages, s->nr_pages)))) {
+        rc = s->nr_pages > BLKDEV_MAX_SEGS ? -XEN_EINVAL : -XEN_ENOMEM;
+        s->nr_pages = 0;
+        sync_free(s);
+        return rc;
     }
-    if (!(rc = blkdev_submit(dev, req))) {
-        dom0_wait(&s.done);
-        rc = s.status;
+    s->req = (struct blkdev_req){ .op = op, .sector = sector, .done = sync_done, .arg = s };
+    for (uint64_t at = 0; at < bytes; at += PAGE_SIZE)
+        s->req.seg[s->req.nr_segs++] = (struct blkdev_seg){
+            s->pages + at, bytes - at < PAGE_SIZE ? bytes - at : PAGE_SIZE };
+    if (op == BLKDEV_WRITE)
+        memcpy((void *)(uintptr_t)s->pages, buf, bytes);
+    if ((rc = blkdev_submit(dev, &s->req))) {
+        sync_free(s);
+        return rc;
     }
-    free(req);
+    timer_arm(&t, now_ns() + timeout_s * 1000000000ull);
+    dom0_wait(&s->woken);
+    timer_disarm(&t);
+    if (!s->completed) {
+        printf("dom0: %s: no answer in %lu s to a request at sector %lu; abandoned\n",
+               dev->name, (unsigned long)timeout_s, (unsigned long)sector);
+        s->abandoned = true;            /* done() frees it */
+        return -XEN_ETIMEDOUT;
+    }
+    if (!(rc = s->status) && op == BLKDEV_READ)
+        memcpy(buf, (void *)(uintptr_t)s->pages, bytes);
+    sync_free(s);
     return rc;
 }
 
