@@ -122,6 +122,15 @@ void xenstore_init(void);
 /* The shell's `xs` command (xs_cmd.c); 0, or 1 after printing the error. */
 int xs_cmd(int argc, char **argv);
 
+/* ---- block backend (blkback.c, disks.c; docs/block.md) ---- */
+/* Register blkback as xenbus backend "vbd" (after xenstore_init). */
+void blkback_init(void);
+/* Write the xenstore directories of a domain's disks (backend and
+ * frontend, as libxl does) before it runs; 0 or a negative Xen errno.
+ * disks_domain_gone() removes the backend ones. */
+int disks_domain_new(domid_t domid, char *const *specs, unsigned int n);
+void disks_domain_gone(domid_t domid);
+
 /* ---- console input (console.c) ---- */
 /* Send typed bytes to fn(arg, buf, len) instead of the line editor (an
  * attached domain console); NULL gives them back to the shell. */

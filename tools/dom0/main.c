@@ -261,6 +261,7 @@ void guest_start(uint32_t start_info_pa)
     dom_exc_init();
     xenstore_init();
     ramdisk_init();
+    blkback_init();
     netback_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");

@@ -19,12 +19,12 @@
  * frontend's are the guest's, so everything read there is checked.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <public/errno.h>
 #include "../xenstored/xenstored.h"
 #include "dom0.h"
-#include "test.h"
 #include "xenbus.h"
 
 #define BACKEND_ROOT    "/local/domain/0/backend"
@@ -54,6 +54,9 @@ static unsigned int next_token;
 static struct xenbus_backend *backends;
 static struct xenbus_device *devices;
 static bool running;                    /* xenbus_run() is on the stack */
+/* The domain xenbus_domain_gone() is removing: its directories are not
+ * probed again while a remove() waits (the toolstack removes them next). */
+static domid_t dying = DOMID_INVALID;
 
 /* ---- reading and writing ---- */
 
@@ -329,7 +332,7 @@ static void scan_domain(struct xenbus_backend *be, const char *dom, char *buf)
     unsigned long domid, devid;
     int n;
 
-    if (!parse_id(dom, DOMID_FIRST_RESERVED - 1, &domid) || !domid)
+    if (!parse_id(dom, DOMID_FIRST_RESERVED - 1, &domid) || !domid || domid == dying)
         return;
     snprintf(path, sizeof(path), BACKEND_ROOT "/%s/%s", be->type, dom);
     if ((n = xs_local_directory(dom0_xs, 0, path, buf, DIR_BUF)) <= 0)
@@ -380,5 +383,9 @@ static bool of_domain(struct xenbus_device *dev, const void *arg)
 
 void xenbus_domain_gone(domid_t domid)
 {
+    domid_t before = dying;
+
+    dying = domid;
     remove_where(of_domain, &domid);
+    dying = before;
 }

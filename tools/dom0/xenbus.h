@@ -24,19 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <public/xen.h>
+#include <public/io/xenbus.h>
 
-/* Xen's xenbus states (xen/include/public/io/xenbus.h). */
-enum xenbus_state {
-    XenbusStateUnknown = 0,
-    XenbusStateInitialising = 1,
-    XenbusStateInitWait = 2,
-    XenbusStateInitialised = 3,
-    XenbusStateConnected = 4,
-    XenbusStateClosing = 5,
-    XenbusStateClosed = 6,
-    XenbusStateReconfiguring = 7,
-    XenbusStateReconfigured = 8,
-};
+/* Xen's xenbus states: public/io/xenbus.h. */
 
 /* ---- watches ---- */
 typedef void (*xenbus_watch_fn)(const char *path, void *arg);
