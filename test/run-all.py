@@ -1755,6 +1755,10 @@ for _name, _script, _check in (("net", NET_MAIN, check_net_main),
     SCENARIOS.append(S(f"dom0-{_name}-bios", "qemu", smp=2, mem=1024, timeout=400,
                        expect="dom0-typing", modules=DOM0_NET_MODULES,
                        input=_script, check=_check))
+# On Bochs (VMX): the exchange, spoofing and malformed requests.
+SCENARIOS.append(S("dom0-net-bochs", "bochs", smp=2, mem=512, timeout=600,
+                   expect="dom0-typing", modules=DOM0_NET_MODULES, input=NET_MAIN,
+                   check=check_net_main))
 
 
 class Dom0Judge(GuestJudge):
