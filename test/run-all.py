@@ -1637,7 +1637,9 @@ SCENARIOS.append(S("blk-bochs", "bochs", smp=2, mem=512, timeout=600, expect="do
 # checked, after net-bs's HELLO broadcasts; `net` shows the counters the
 # check reads (final once net-bs has ended: net-a's last frame is the DONE
 # that ends it); net-bad (d4) gets NETIF_RSP_ERROR for malformed requests,
-# OKAY after them, then breaks its ring and dom0 disconnects it alone.
+# OKAY after them, then breaks its ring and dom0 disconnects it alone;
+# net-rekey (d5) writes five sets of hostile keys, each refused (Closing)
+# with its line from dom0, closes and starts again each time, then connects.
 # dom0-net-flood-bios: net-flood (d2) keeps its tx ring full while net-a2
 # (d3) and net-b (d1, three queues, split event channels) exchange their 64
 # PINGs; it fails if more than 4096 of its frames were served meanwhile (16
@@ -1664,6 +1666,13 @@ NET_MAIN = (
             r"^dom0: vif4\.0: queue 0: tx ring broken by the guest; vif disconnected$",
             NET_OK.format(4))
     + typed("net", r"^bridge: ")
+    + typed("hv create net-rekey.cfg",
+            r"^dom0: vif5\.0: queue 0: rings \(map\): ",
+            r"^dom0: vif5\.0: the frontend did not ask for rx copy mode",
+            r"^dom0: vif5\.0: multi-queue-num-queues: not 1 to 4$",
+            r"^dom0: vif5\.0: queue 0: rings \(map\): ",
+            r"^dom0: vif5\.0: queue 0: tx-ring-ref: ",
+            r"\(d5\) net: connected after the refusals; a frame went out$", NET_OK.format(5))
     + ts_poweroff())
 
 
@@ -1711,6 +1720,10 @@ def check_net_main(j):
     rows = net_rows(L, 1)
     if not rows or "vif4.0" in rows:
         return f"net after net-bad broke its ring: {rows}"
+    for what in ("grants never given", "rx flip instead of copy", "nine queues",
+                 "a ring reference past 32 bits", "no ring references"):
+        if first(L, r"\(d5\) net: refused: " + what + "$") is None:
+            return f"net-rekey's keys ({what}) were not refused"
     return no_hv_errors(L, allowed=(r"^hv: create: net-badvif\.cfg: vif 0",))
 
 
