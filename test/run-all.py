@@ -1662,6 +1662,8 @@ NET_MAIN = (
     + typed("hv create net-c.cfg", r"\(d2\) net: sent 16 spoofed frames$", NET_OK.format(2))
     + typed("hv create net-a.cfg", NET_OK.format(1))
     + typed("net", r"^bridge: ")
+    + typed("hv network-list net-bs", r"^vif1\.0 +00:16:3e:00:00:0b ")
+    + typed("hv network-list 9", r"^hv: network-list: no domain '9'")
     + typed("hv create net-bad.cfg",
             r"^dom0: vif4\.0: queue 0: tx ring broken by the guest; vif disconnected$",
             NET_OK.format(4))

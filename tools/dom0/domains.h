@@ -80,4 +80,8 @@ int disks_check(char *const *specs, unsigned int n, char *err, size_t errlen);
  * serves them (state, port, disk, mode, counters); how many. */
 int backends_block_list(domid_t domid);
 
+/* `hv network-list <dom>`: print the domain's connected vifs as bridge
+ * ports with their counters (tools/dom0/net_cmd.c); how many. */
+int backends_network_list(domid_t domid);
+
 #endif
