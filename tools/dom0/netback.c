@@ -459,6 +459,8 @@ static int be_write(struct xenbus_device *dev, const char *key, unsigned int val
     return xenbus_write(path, "%u", val);
 }
 
+static void nb_frontend_changed(struct xenbus_device *dev);
+
 static int nb_probe(struct xenbus_device *dev)
 {
     static const struct { const char *key; unsigned int val; } features[] = {
@@ -493,7 +495,13 @@ static int nb_probe(struct xenbus_device *dev)
     dev->priv = vif;
     vif->next = vifs;
     vifs = vif;
-    return xenbus_switch_state(dev, XenbusStateInitWait);
+    if ((rc = xenbus_switch_state(dev, XenbusStateInitWait)))
+        return rc;
+    /* A frontend already waiting (dom0 started again under it) changes
+     * nothing more: take it as it is. */
+    if (dev->fe_state == XenbusStateInitialised || dev->fe_state == XenbusStateConnected)
+        nb_frontend_changed(dev);
+    return 0;
 }
 
 static void nb_frontend_changed(struct xenbus_device *dev)
