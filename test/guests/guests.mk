@@ -11,7 +11,7 @@ guest-runtime-y := head.o entry.o start.o traps.o hypercall.o printf.o string.o 
 GUEST_RUNTIME := $(addprefix $(B)/guests/lib/,$(guest-runtime-y))
 # The test runner's own: the PV console and the xenstore client, which
 # dom0 (the backend side) does not link.
-guest-runner-y := main.o pvcons.o xsc.o
+guest-runner-y := main.o pvcons.o xsc.o gnttab.o blkfront.o netfront.o
 GUEST_LIB   := $(addprefix $(B)/guests/lib/,$(guest-runner-y)) $(GUEST_RUNTIME)
 
 # The hypervisor's freestanding style, linked low: -mcmodel=small.
