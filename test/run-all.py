@@ -1563,6 +1563,8 @@ BLK_MAIN = (
     + typed("hv destroy 9", r"^dom0: vbd 9/51712: waiting for \d+ requests in flight$",
             r"^hv: domain 9 \(blkf\) destroyed$",
             r"^hv: domain 10 \(blkr\) powered off: on_poweroff=destroy: destroyed$")
+    # Closed and connected again, another ring and no persistent grants.
+    + blk_run("blk-reconnect.cfg", 11, "blkre", r"\(d11\) blk: again: ring 1 pages, persistent 0$")
     + typed("hv list", r"^Domain-0 +0 ")
     + typed("hv info", TS_FREE_RE.pattern)
     # Disk entries that hv create refuses, with nothing left behind.

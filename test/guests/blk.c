@@ -21,6 +21,8 @@
  *                steady done", wait for data/end (the scenario reads
  *                blkback's counters at both lines: no grant map between)
  *   mode=flood   keep the ring full of writes until destroyed
+ *   mode=reconnect  write the pattern, close, connect again with a
+ *                one-page ring and no persistent grants, read it back
  * persistent=0 and ring_order=N change what blkfront offers (default 1
  * and 2); indirect=0 keeps it from using indirect requests.
  */
@@ -389,8 +391,17 @@ void test_main(void)
         steady();
     } else if (arg_is("mode", "flood")) {
         flood();
+    } else if (arg_is("mode", "reconnect")) {
+        write_region();
+        CHECK_EQ(blkfront_close(), 0);
+        CHECK_EQ(in->grant_busy, 0);
+        o = (struct blkfront_opts){ .ring_order = 0, .persistent = false, .indirect = true };
+        if ((rc = blkfront_connect(0, &o)))
+            test_error("blkfront: cannot connect again: %ld", rc);
+        printf("blk: again: ring %u pages, persistent %d\n", in->ring_pages, in->persistent);
+        read_region(pattern);
     } else {
-        test_error("mode= write, read, ro, hostile, steady or flood");
+        test_error("mode= write, read, ro, hostile, steady, flood or reconnect");
     }
     CHECK_EQ(blkfront_close(), 0);
     CHECK_EQ(in->grant_busy, 0);
