@@ -1565,6 +1565,9 @@ BLK_MAIN = (
             r"^hv: domain 10 \(blkr\) powered off: on_poweroff=destroy: destroyed$")
     # Closed and connected again, another ring and no persistent grants.
     + blk_run("blk-reconnect.cfg", 11, "blkre", r"\(d11\) blk: again: ring 1 pages, persistent 0$")
+    # 120 requests of 33 grants each at once: more than dom0 may map.
+    + blk_run("blk-maps.cfg", 12, "blkm",
+              r"\(d12\) blk: 120 indirect reads of 32 grants each: 120 answered, 120 OK$")
     + typed("hv list", r"^Domain-0 +0 ")
     + typed("hv info", TS_FREE_RE.pattern)
     # Disk entries that hv create refuses, with nothing left behind.

@@ -10,7 +10,8 @@
  * the frontend's grants, mapped in dom0's fmap window: with
  * feature-persistent, a grant stays mapped (writable) from its first use
  * until the device disconnects, up to PGRANT_MAX per device, so that a
- * steady state maps nothing; other grants are mapped for one request.
+ * steady state maps nothing; other grants are mapped for one request, at
+ * most TMP_BUDGET at a time per device.
  * Every map and unmap is counted per device (`hv block-list`).
  *
  * The ring and everything in it are the guest's: a request is copied and
@@ -32,7 +33,12 @@
 #include "xen.h"
 #include "xenbus.h"
 
-#define PGRANT_MAX      256             /* persistent grants per device */
+/* dom0 may hold 1024 grant mappings in all (the hypervisor's limit per
+ * mapper, docs/grant-tables.md): a device keeps at most PGRANT_MAX
+ * persistent ones and maps at most TMP_BUDGET more for requests in
+ * flight; beyond that it leaves requests on the ring until some are done. */
+#define PGRANT_MAX      128
+#define TMP_BUDGET      128
 #define KEY_MAX         160
 #define TMP_MAX         (BLKIF_BACK_MAX_SEGS + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST)
 
@@ -70,6 +76,8 @@ struct vbd {
     evtchn_port_t port;
     struct vbd_req *reqs, *free_reqs;
     unsigned int in_flight;             /* given to the blkdev, not done */
+    unsigned int tmp_maps;              /* grants mapped for one request */
+    bool stalled;                       /* requests left on the ring for maps */
     volatile bool drained;              /* in_flight reached 0 */
     struct pgrant *pgrants;
     unsigned int nr_pgrants;
@@ -159,6 +167,7 @@ static uint64_t grant_page(struct vbd *v, struct vbd_req *r, grant_ref_t gref, b
     }
     if (r->nr_tmp == TMP_MAX || !(gpa = map_one(v, gref, !write, &h)))
         return 0;
+    v->tmp_maps++;
     r->tmp[r->nr_tmp].gpa = gpa;
     r->tmp[r->nr_tmp++].handle = h;
     return gpa;
@@ -168,6 +177,7 @@ static void unmap_tmp(struct vbd *v, struct vbd_req *r)
 {
     for (unsigned int i = 0; i < r->nr_tmp; i++)
         unmap_one(v, r->tmp[i].gpa, r->tmp[i].handle);
+    v->tmp_maps -= r->nr_tmp;
     r->nr_tmp = 0;
 }
 
@@ -204,6 +214,10 @@ static void req_done(struct blkdev_req *breq, int status)
     if (v->connected) {
         answer(v, r->id, r->ring_op, status ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
         notify(v);
+        if (v->stalled) {               /* maps are free again */
+            v->stalled = false;
+            timer_arm(&v->again, now_ns());
+        }
     }
     if (!--v->in_flight)
         v->drained = true;
@@ -222,6 +236,7 @@ static int read_indirect(struct vbd *v, struct vbd_req *r, struct blkif_back_req
         rc = blkif_back_parse_indirect(q, i, (const void *)(uintptr_t)gpa);
         if (r->nr_tmp > before) {       /* not persistent: done with it */
             unmap_one(v, r->tmp[before].gpa, r->tmp[before].handle);
+            v->tmp_maps--;
             r->nr_tmp = before;
         }
         if (rc)
@@ -290,9 +305,14 @@ static void serve(struct vbd *v)
     int rc = 0;
 
     while (v->connected) {
-        while (budget && (rc = blkif_back_next(&v->ring, &e)) == 1) {
+        while (budget && !(v->stalled = v->tmp_maps + TMP_MAX > TMP_BUDGET) &&
+               (rc = blkif_back_next(&v->ring, &e)) == 1) {
             handle(v, &e);
             budget--;
+        }
+        if (v->stalled) {               /* req_done() serves again */
+            notify(v);
+            return;
         }
         if (rc == BLKIF_BACK_BROKEN) {
             say(v, "ring indexes out of range; disconnected");
@@ -425,6 +445,7 @@ static int connect(struct vbd *v)
         return rc;
     v->connected = true;
     v->drained = true;
+    v->stalled = false;
     if ((rc = ports_bind(v->port, port_fired, v)))
         return rc;
     return xenbus_switch_state(dev, XenbusStateConnected);
