@@ -1568,6 +1568,8 @@ BLK_MAIN = (
     # 120 requests of 33 grants each at once: more than dom0 may map.
     + blk_run("blk-maps.cfg", 12, "blkm",
               r"\(d12\) blk: 120 indirect reads of 32 grants each: 120 answered, 120 OK$")
+    # A flush on the slow ram2 is answered after the disk's 500 ms.
+    + blk_run("blk-flush.cfg", 13, "blkfl", r"\(d13\) blk: flush answered after \d+ ms")
     + typed("hv list", r"^Domain-0 +0 ")
     + typed("hv info", TS_FREE_RE.pattern)
     # Disk entries that hv create refuses, with nothing left behind.

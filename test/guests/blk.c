@@ -23,6 +23,8 @@
  *   mode=flood   keep the ring full of writes until destroyed
  *   mode=reconnect  write the pattern, close, connect again with a
  *                one-page ring and no persistent grants, read it back
+ *   mode=flush   on a slow disk (dom0's ramdisk=SIZE@MS, slow_ms=MS): a
+ *                flush is answered no sooner than the disk took for it
  *   mode=maps    (persistent=0) 120 indirect reads of 32 segments at once,
  *                each grant mapped for the request: more than dom0 may
  *                map at a time; every one must still succeed
@@ -345,6 +347,24 @@ static void many_maps(void)
     CHECK_EQ(guest_gnttab_end((grant_ref_t)indref), 0);
 }
 
+/* A flush is answered once the disk has done it: on a disk that takes
+ * slow_ms for each request, no sooner. */
+static void flush_waits(void)
+{
+    uint64_t ms = cmdline_u64_or("slow_ms", 0), t0, dt;
+
+    REQUIRE(ms && blkfront_info()->flush);
+    CHECK_EQ(io(BLKIF_OP_WRITE, 0, 8), BLKIF_RSP_OKAY);
+    t0 = now_ns();
+    CHECK_EQ(blkfront_io(BLKIF_OP_FLUSH_DISKCACHE, 0, 0, NULL), BLKIF_RSP_OKAY);
+    dt = now_ns() - t0;
+    printf("blk: flush answered after %lu ms (the disk takes %lu)\n",
+           (unsigned long)(dt / 1000000), (unsigned long)ms);
+    CHECK(dt >= ms * 1000000);
+    CHECK_EQ(io(BLKIF_OP_READ, 0, 8), BLKIF_RSP_OKAY);
+    CHECK_EQ(mismatches(buf, 0, 8, pattern), 0);
+}
+
 /* ---- steady state and flood ---- */
 
 /* Wait until dom0 writes data/<key> (the scenario types `xs write`). */
@@ -428,6 +448,8 @@ void test_main(void)
         steady();
     } else if (arg_is("mode", "flood")) {
         flood();
+    } else if (arg_is("mode", "flush")) {
+        flush_waits();
     } else if (arg_is("mode", "maps")) {
         many_maps();
     } else if (arg_is("mode", "reconnect")) {
@@ -440,7 +462,7 @@ void test_main(void)
         printf("blk: again: ring %u pages, persistent %d\n", in->ring_pages, in->persistent);
         read_region(pattern);
     } else {
-        test_error("mode= write, read, ro, hostile, steady, flood, reconnect or maps");
+        test_error("mode= write, read, ro, hostile, steady, flood, reconnect, maps or flush");
     }
     CHECK_EQ(blkfront_close(), 0);
     CHECK_EQ(in->grant_busy, 0);
