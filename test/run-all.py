@@ -1520,9 +1520,10 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
 # ---- the block backend (issue 7): blkback in dom0, blkfront in the blk guest --
 # dom0 boots with two 4 MiB RAM disks (ramdisk=4M,4M: ram0, ram1), a slow
 # 1 MiB one (ram2, each request 500 ms late: a guest destroyed on it has
-# requests in flight in dom0, whatever the moment) and the blk guest's initrd (tools/dom0/blk-cfg/, docs/block.md); each step types
+# requests in flight in dom0, whatever the moment), one that takes 3
+# segments a request (ram3) and the blk guest's initrd (tools/dom0/blk-cfg/, docs/block.md); each step types
 # `hv create` and waits for the guest's result and its destruction.
-DOM0_BLK_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M,1M@500"),
+DOM0_BLK_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M,1M@500,1M/3"),
                     (os.path.join(DOM0_DIR, "initrd-blk.cpio"), "")]
 BLK_ROW_RE = re.compile(r"^(\d+) +0 +(\d+) +(-?\d+) +(\S+) +([rw]) +(\d+) +(\d+) +(\d+) "
                         r"+(\d+) +(\d+)$")
@@ -1570,6 +1571,9 @@ BLK_MAIN = (
               r"\(d12\) blk: 120 indirect reads of 32 grants each: 120 answered, 120 OK$")
     # A flush on the slow ram2 is answered after the disk's 500 ms.
     + blk_run("blk-flush.cfg", 13, "blkfl", r"\(d13\) blk: flush answered after \d+ ms")
+    # ram3 takes 3 segments a request: 11- and 32-segment ones go in parts.
+    + blk_run("blk-parts.cfg", 14, "blkp",
+              r"\(d14\) blk: read 512 sectors, up to \d+ requests in flight: 0 sectors differ$")
     + typed("hv list", r"^Domain-0 +0 ")
     + typed("hv info", TS_FREE_RE.pattern)
     # Disk entries that hv create refuses, with nothing left behind.

@@ -6,7 +6,9 @@
  * the toolstack's params key), read-only when mode is "r".
  *
  * Requests go to the blkdev asynchronously, as many as the ring holds;
- * each gets its response when the blkdev's done() runs. Data pages are
+ * each gets its response when the blkdev's done() runs. A disk that takes
+ * fewer segments than a request has gets it in parts, one after the
+ * other, answered after the last. Data pages are
  * the frontend's grants, mapped in dom0's fmap window: with
  * feature-persistent, a grant stays mapped (writable) from its first use
  * until the device disconnects, up to PGRANT_MAX per device, so that a
@@ -56,6 +58,12 @@ struct vbd_req {
     struct vbd *vbd;
     uint64_t id;
     uint8_t ring_op;
+    /* The whole request; a disk taking fewer segments gets it in parts,
+     * one after the other (breq holds the part in flight). */
+    enum blkdev_op op;
+    unsigned int nr_segs, next_seg;
+    uint64_t next_sector;
+    struct blkdev_seg segs[BLKIF_BACK_MAX_SEGS];
     unsigned int nr_tmp;                /* grants mapped for this request only */
     struct { uint64_t gpa; grant_handle_t handle; } tmp[TMP_MAX];
     struct vbd_req *next_free;
@@ -88,17 +96,6 @@ struct vbd {
 };
 
 static struct vbd *vbds;
-
-/* Segments an indirect request may have: what the disk takes, at most
- * BLKIF_BACK_MAX_SEGS; 0 (none offered) when that is no more than a
- * direct request's. */
-static unsigned int max_indirect(const struct vbd *v)
-{
-    unsigned int n = v->disk->max_segs < BLKIF_BACK_MAX_SEGS ? v->disk->max_segs
-                                                             : BLKIF_BACK_MAX_SEGS;
-
-    return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
-}
 
 static int be_write(struct xenbus_device *dev, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -204,11 +201,37 @@ static void answer(struct vbd *v, uint64_t id, uint8_t op, int status)
     blkif_back_respond(&v->ring, id, op, (int16_t)status);
 }
 
+static void req_done(struct blkdev_req *breq, int status);
+
+/* Give the disk the next part of r: at most its max_segs segments. */
+static int submit_part(struct vbd *v, struct vbd_req *r)
+{
+    struct blkdev_req *b = &r->breq;
+    unsigned int n = r->nr_segs - r->next_seg;
+
+    if (n > v->disk->max_segs)
+        n = v->disk->max_segs;
+    b->op = r->op;
+    b->sector = r->next_sector;
+    b->nr_segs = n;
+    for (unsigned int i = 0; i < n; i++) {
+        b->seg[i] = r->segs[r->next_seg + i];
+        r->next_sector += b->seg[i].len / BLKDEV_SECTOR;
+    }
+    r->next_seg += n;
+    b->done = req_done;
+    b->arg = r;
+    return blkdev_submit(v->disk, b);
+}
+
 static void req_done(struct blkdev_req *breq, int status)
 {
     struct vbd_req *r = (struct vbd_req *)breq;
     struct vbd *v = r->vbd;
 
+    if (!status && v->connected && r->next_seg < r->nr_segs &&
+        !(status = submit_part(v, r)))
+        return;                         /* the next part is on its way */
     /* Unmapped before the answer: the frontend ends its grants then. */
     put_req(v, r);
     if (v->connected) {
@@ -248,27 +271,35 @@ static int read_indirect(struct vbd *v, struct vbd_req *r, struct blkif_back_req
 /* Map the data pages and fill the blkdev request. */
 static int prepare(struct vbd *v, struct vbd_req *r, struct blkif_back_req *q)
 {
-    struct blkdev_req *b = &r->breq;
     int rc;
 
     if (q->op == BLKIF_OP_WRITE && v->read_only)
         return BLKIF_RSP_ERROR;
     if (q->nr_indirect && (rc = read_indirect(v, r, q)))
         return rc;
-    b->op = q->op == BLKIF_OP_READ ? BLKDEV_READ :
+    r->op = q->op == BLKIF_OP_READ ? BLKDEV_READ :
             q->op == BLKIF_OP_WRITE ? BLKDEV_WRITE : BLKDEV_FLUSH;
-    b->sector = q->sector;
-    b->nr_segs = q->nr_segs;
+    r->next_sector = q->sector;
+    r->nr_segs = q->nr_segs;
+    r->next_seg = 0;
     for (unsigned int i = 0; i < q->nr_segs; i++) {
         uint64_t gpa = grant_page(v, r, q->seg[i].gref, q->op == BLKIF_OP_READ);
 
         if (!gpa)
             return BLKIF_RSP_ERROR;
-        b->seg[i].gpa = gpa + q->seg[i].offset;
-        b->seg[i].len = q->seg[i].len;
+        r->segs[i].gpa = gpa + q->seg[i].offset;
+        r->segs[i].len = q->seg[i].len;
     }
-    b->done = req_done;
-    b->arg = r;
+    /* The whole range is checked now, not part by part: a request that
+     * runs past the disk does nothing at all. */
+    if (q->op != BLKIF_OP_FLUSH_DISKCACHE) {
+        uint64_t sectors = 0;
+
+        for (unsigned int i = 0; i < q->nr_segs; i++)
+            sectors += r->segs[i].len / BLKDEV_SECTOR;
+        if (q->sector >= v->disk->sectors || sectors > v->disk->sectors - q->sector)
+            return BLKIF_RSP_ERROR;
+    }
     return BLKIF_RSP_OKAY;
 }
 
@@ -277,7 +308,7 @@ static void handle(struct vbd *v, const union blkif_sring_entry *e)
 {
     struct blkif_back_req q;
     struct vbd_req *r = v->free_reqs;
-    int rc = blkif_back_parse(e, max_indirect(v), &q);
+    int rc = blkif_back_parse(e, BLKIF_BACK_MAX_SEGS, &q);
 
     if (rc || !r) {
         answer(v, q.id, q.ring_op, rc ? rc : BLKIF_RSP_ERROR);
@@ -286,7 +317,7 @@ static void handle(struct vbd *v, const union blkif_sring_entry *e)
     v->free_reqs = r->next_free;
     r->id = q.id;
     r->ring_op = q.ring_op;
-    if ((rc = prepare(v, r, &q)) || blkdev_submit(v->disk, &r->breq)) {
+    if ((rc = prepare(v, r, &q)) || submit_part(v, r)) {
         put_req(v, r);
         answer(v, q.id, q.ring_op, rc ? rc : BLKIF_RSP_ERROR);
         return;
@@ -502,9 +533,7 @@ static int probe(struct xenbus_device *dev)
         return -XEN_ENODEV;
     }
     v->read_only = mode[0] == 'r' || v->disk->read_only;
-    /* Indirect requests as long as the disk takes more than a direct one. */
-    if ((v->disk->max_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST &&
-         (rc = be_write(dev, "feature-max-indirect-segments", "%u", max_indirect(v)))) ||
+    if ((rc = be_write(dev, "feature-max-indirect-segments", "%u", BLKIF_BACK_MAX_SEGS)) ||
         (rc = be_write(dev, "feature-persistent", "1")) ||
         (rc = be_write(dev, "max-ring-page-order", "%u", BLKIF_BACK_MAX_ORDER)) ||
         (rc = xenbus_switch_state(dev, XenbusStateInitWait))) {
