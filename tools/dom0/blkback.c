@@ -268,15 +268,24 @@ static int read_indirect(struct vbd *v, struct vbd_req *r, struct blkif_back_req
     return BLKIF_RSP_OKAY;
 }
 
-/* Map the data pages and fill the blkdev request. */
+/* Check what the blkdev cannot, map the data pages, note the segments. */
 static int prepare(struct vbd *v, struct vbd_req *r, struct blkif_back_req *q)
 {
+    uint64_t sectors = 0;
     int rc;
 
     if (q->op == BLKIF_OP_WRITE && v->read_only)
         return BLKIF_RSP_ERROR;
     if (q->nr_indirect && (rc = read_indirect(v, r, q)))
         return rc;
+    /* The whole range is checked before anything is mapped (blkdev_submit
+     * checks each part again): a request that runs past the disk does
+     * nothing at all, even when it goes in parts. */
+    for (unsigned int i = 0; i < q->nr_segs; i++)
+        sectors += q->seg[i].len / BLKDEV_SECTOR;
+    if (q->op != BLKIF_OP_FLUSH_DISKCACHE &&
+        (q->sector >= v->disk->sectors || sectors > v->disk->sectors - q->sector))
+        return BLKIF_RSP_ERROR;
     r->op = q->op == BLKIF_OP_READ ? BLKDEV_READ :
             q->op == BLKIF_OP_WRITE ? BLKDEV_WRITE : BLKDEV_FLUSH;
     r->next_sector = q->sector;
@@ -289,16 +298,6 @@ static int prepare(struct vbd *v, struct vbd_req *r, struct blkif_back_req *q)
             return BLKIF_RSP_ERROR;
         r->segs[i].gpa = gpa + q->seg[i].offset;
         r->segs[i].len = q->seg[i].len;
-    }
-    /* The whole range is checked now, not part by part: a request that
-     * runs past the disk does nothing at all. */
-    if (q->op != BLKIF_OP_FLUSH_DISKCACHE) {
-        uint64_t sectors = 0;
-
-        for (unsigned int i = 0; i < q->nr_segs; i++)
-            sectors += r->segs[i].len / BLKDEV_SECTOR;
-        if (q->sector >= v->disk->sectors || sectors > v->disk->sectors - q->sector)
-            return BLKIF_RSP_ERROR;
     }
     return BLKIF_RSP_OKAY;
 }
