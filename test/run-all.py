@@ -1557,13 +1557,15 @@ BLK_MAIN = (
     + then(r"\(d8\) blk: steady done$", "hv block-list 8", BLK_ROW_RE.pattern)
     + typed("xs write /local/domain/8/data/end 1", r"\(d8\) Test result: SUCCESS$",
             r"^hv: domain 8 \(blks\) powered off: on_poweroff=destroy: destroyed$")
-    # Destroyed with the ring full; a reader on ram0 meanwhile finishes.
+    # Destroyed with the ring full; a reader on ram0 meanwhile works, and
+    # waits (hold=1) until told after the destruction, then finishes.
     + typed("hv create blk-flood.cfg", r"^hv: created domain 9 \(blkf\)")
-    + then(r"\(d9\) blk: flooding", "hv create blk-read.cfg",
-           r"^hv: created domain 10 \(blkr\)")
+    + then(r"\(d9\) blk: flooding", "hv create blk-read-hold.cfg",
+           r"^hv: created domain 10 \(blkrh\)")
     + typed("hv destroy 9", r"^dom0: vbd 9/51712: waiting for \d+ requests in flight$",
-            r"^hv: domain 9 \(blkf\) destroyed$",
-            r"^hv: domain 10 \(blkr\) powered off: on_poweroff=destroy: destroyed$")
+            r"^hv: domain 9 \(blkf\) destroyed$")
+    + typed("xs write /local/domain/10/data/end 1", r"\(d10\) Test result: SUCCESS$",
+            r"^hv: domain 10 \(blkrh\) powered off: on_poweroff=destroy: destroyed$")
     # Closed and connected again, another ring and no persistent grants.
     + blk_run("blk-reconnect.cfg", 11, "blkre", r"\(d11\) blk: again: ring 1 pages, persistent 0$")
     # 120 requests of 33 grants each at once: more than dom0 may map.
@@ -1596,9 +1598,9 @@ def check_blk(j):
                     r"\(d6\) blk: xvd 51712: 8192 sectors, info 4, ",
                     r"\(d1\) blk: read 512 sectors, up to \d+ requests in flight: 0 sectors",
                     r"\(d7\) blk: broken ring: backend state 6$",
-                    # the reader beside the destroyed guest (in any order
-                    # with its destruction: dom0 serves it while it waits)
-                    r"\(d10\) Test result: SUCCESS$"))
+                    # the reader beside the destroyed guest
+                    r"\(d10\) blk: read 512 sectors, up to \d+ requests in flight: "
+                    r"0 sectors differ$"))
     if why:
         return why
     rows = [m.groups() for m in map(BLK_ROW_RE.match, L) if m]

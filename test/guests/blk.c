@@ -28,6 +28,8 @@
  *   mode=maps    (persistent=0) 120 indirect reads of 32 segments at once,
  *                each grant mapped for the request: more than dom0 may
  *                map at a time; every one must still succeed
+ * hold=1: before closing, wait for dom0's data/end (a scenario that needs
+ * the guest still there at some point of its script).
  * persistent=0 and ring_order=N change what blkfront offers (default 1
  * and 2); indirect=0 keeps it from using indirect requests.
  */
@@ -464,6 +466,8 @@ void test_main(void)
     } else {
         test_error("mode= write, read, ro, hostile, steady, flood, reconnect, maps or flush");
     }
+    if (cmdline_u64_or("hold", 0))
+        wait_for_dom0("end");
     CHECK_EQ(blkfront_close(), 0);
     CHECK_EQ(in->grant_busy, 0);
 }

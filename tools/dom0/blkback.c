@@ -86,6 +86,7 @@ struct vbd {
     unsigned int in_flight;             /* given to the blkdev, not done */
     unsigned int tmp_maps;              /* grants mapped for one request */
     bool stalled;                       /* requests left on the ring for maps */
+    bool disconnecting;                 /* disconnect() waits: no connect() */
     volatile bool drained;              /* in_flight reached 0 */
     struct pgrant *pgrants;
     unsigned int nr_pgrants;
@@ -481,7 +482,9 @@ static int connect(struct vbd *v)
     return xenbus_switch_state(dev, XenbusStateConnected);
 }
 
-/* Stop taking requests, wait for those in flight, unmap everything. */
+/* Stop taking requests, wait for those in flight, unmap everything. The
+ * wait runs the event loop: xenbus events for this device may come in
+ * it, and must not connect it again meanwhile. */
 static void disconnect(struct vbd *v)
 {
     v->connected = false;
@@ -493,10 +496,13 @@ static void disconnect(struct vbd *v)
     }
     if (v->in_flight) {
         char what[64];
+        bool outer = !v->disconnecting;
 
         snprintf(what, sizeof(what), "waiting for %u requests in flight", v->in_flight);
         say(v, what);
+        v->disconnecting = true;
         dom0_wait(&v->drained);
+        v->disconnecting = !outer;
     }
     for (unsigned int i = 0; i < v->nr_pgrants; i++)
         unmap_one(v, v->pgrants[i].gpa, v->pgrants[i].handle);
@@ -557,7 +563,7 @@ static void frontend_changed(struct xenbus_device *dev)
         break;
     case XenbusStateInitialised:
     case XenbusStateConnected:
-        if (dev->be_state == XenbusStateConnected || v->connected)
+        if (dev->be_state == XenbusStateConnected || v->connected || v->disconnecting)
             break;
         disconnect(v);
         if ((rc = connect(v))) {
