@@ -1603,9 +1603,10 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
 # ---- the block backend (issue 7): blkback in dom0, blkfront in the blk guest --
 # dom0 boots with two 4 MiB RAM disks (ramdisk=4M,4M: ram0, ram1), a slow
 # 1 MiB one (ram2, each request 500 ms late: a guest destroyed on it has
-# requests in flight in dom0, whatever the moment) and the blk guest's initrd (tools/dom0/blk-cfg/, docs/block.md); each step types
+# requests in flight in dom0, whatever the moment), one that takes 3
+# segments a request (ram3) and the blk guest's initrd (tools/dom0/blk-cfg/, docs/block.md); each step types
 # `hv create` and waits for the guest's result and its destruction.
-DOM0_BLK_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M,1M@500"),
+DOM0_BLK_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M,1M@500,1M/3"),
                     (os.path.join(DOM0_DIR, "initrd-blk.cpio"), "")]
 BLK_ROW_RE = re.compile(r"^(\d+) +0 +(\d+) +(-?\d+) +(\S+) +([rw]) +(\d+) +(\d+) +(\d+) "
                         r"+(\d+) +(\d+)$")
@@ -1639,13 +1640,25 @@ BLK_MAIN = (
     + then(r"\(d8\) blk: steady done$", "hv block-list 8", BLK_ROW_RE.pattern)
     + typed("xs write /local/domain/8/data/end 1", r"\(d8\) Test result: SUCCESS$",
             r"^hv: domain 8 \(blks\) powered off: on_poweroff=destroy: destroyed$")
-    # Destroyed with the ring full; a reader on ram0 meanwhile finishes.
+    # Destroyed with the ring full; a reader on ram0 meanwhile works, and
+    # waits (hold=1) until told after the destruction, then finishes.
     + typed("hv create blk-flood.cfg", r"^hv: created domain 9 \(blkf\)")
-    + then(r"\(d9\) blk: flooding", "hv create blk-read.cfg",
-           r"^hv: created domain 10 \(blkr\)")
+    + then(r"\(d9\) blk: flooding", "hv create blk-read-hold.cfg",
+           r"^hv: created domain 10 \(blkrh\)")
     + typed("hv destroy 9", r"^dom0: vbd 9/51712: waiting for \d+ requests in flight$",
-            r"^hv: domain 9 \(blkf\) destroyed$",
-            r"^hv: domain 10 \(blkr\) powered off: on_poweroff=destroy: destroyed$")
+            r"^hv: domain 9 \(blkf\) destroyed$")
+    + typed("xs write /local/domain/10/data/end 1", r"\(d10\) Test result: SUCCESS$",
+            r"^hv: domain 10 \(blkrh\) powered off: on_poweroff=destroy: destroyed$")
+    # Closed and connected again, another ring and no persistent grants.
+    + blk_run("blk-reconnect.cfg", 11, "blkre", r"\(d11\) blk: again: ring 1 pages, persistent 0$")
+    # 120 requests of 33 grants each at once: more than dom0 may map.
+    + blk_run("blk-maps.cfg", 12, "blkm",
+              r"\(d12\) blk: 120 indirect reads of 32 grants each: 120 answered, 120 OK$")
+    # A flush on the slow ram2 is answered after the disk's 500 ms.
+    + blk_run("blk-flush.cfg", 13, "blkfl", r"\(d13\) blk: flush answered after \d+ ms")
+    # ram3 takes 3 segments a request: 11- and 32-segment ones go in parts.
+    + blk_run("blk-parts.cfg", 14, "blkp",
+              r"\(d14\) blk: read 512 sectors, up to \d+ requests in flight: 0 sectors differ$")
     + typed("hv list", r"^Domain-0 +0 ")
     + typed("hv info", TS_FREE_RE.pattern)
     # Disk entries that hv create refuses, with nothing left behind.
@@ -1668,9 +1681,9 @@ def check_blk(j):
                     r"\(d6\) blk: xvd 51712: 8192 sectors, info 4, ",
                     r"\(d1\) blk: read 512 sectors, up to \d+ requests in flight: 0 sectors",
                     r"\(d7\) blk: broken ring: backend state 6$",
-                    # the reader beside the destroyed guest (in any order
-                    # with its destruction: dom0 serves it while it waits)
-                    r"\(d10\) Test result: SUCCESS$"))
+                    # the reader beside the destroyed guest
+                    r"\(d10\) blk: read 512 sectors, up to \d+ requests in flight: "
+                    r"0 sectors differ$"))
     if why:
         return why
     rows = [m.groups() for m in map(BLK_ROW_RE.match, L) if m]
