@@ -21,6 +21,15 @@
  *                steady done", wait for data/end (the scenario reads
  *                blkback's counters at both lines: no grant map between)
  *   mode=flood   keep the ring full of writes until destroyed
+ *   mode=reconnect  write the pattern, close, connect again with a
+ *                one-page ring and no persistent grants, read it back
+ *   mode=flush   on a slow disk (dom0's ramdisk=SIZE@MS, slow_ms=MS): a
+ *                flush is answered no sooner than the disk took for it
+ *   mode=maps    (persistent=0) 120 indirect reads of 32 segments at once,
+ *                each grant mapped for the request: more than dom0 may
+ *                map at a time; every one must still succeed
+ * hold=1: before closing, wait for dom0's data/end (a scenario that needs
+ * the guest still there at some point of its script).
  * persistent=0 and ring_order=N change what blkfront offers (default 1
  * and 2); indirect=0 keeps it from using indirect requests.
  */
@@ -306,6 +315,58 @@ static void hostile(void)
     CHECK_EQ(state, XenbusStateClosed);
 }
 
+/* More grant maps in flight than dom0 may hold: blkback must leave
+ * requests on the ring until maps are free, not fail them. */
+static void many_maps(void)
+{
+    struct blkif_request_segment *ind = blkfront_page(63);
+    long data = guest_gnttab_grant(0, blkfront_page(62), false);
+    long indref = guest_gnttab_grant(0, ind, true);
+    unsigned int n = blkfront_info()->ring_entries - 8, ok = 0, got = 0;
+    union blkif_sring_entry e;
+    struct blkif_response rsp;
+
+    REQUIRE(data > 0 && indref > 0 && !blkfront_info()->persistent);
+    for (unsigned int i = 0; i < 32; i++)
+        ind[i] = (struct blkif_request_segment){ .gref = (grant_ref_t)data, .first_sect = 0,
+                                                 .last_sect = 7 };
+    for (unsigned int i = 0; i < n; i++) {
+        memset(&e, 0, sizeof(e));
+        e.ind = (struct blkif_request_indirect){
+            .operation = BLKIF_OP_INDIRECT, .indirect_op = BLKIF_OP_READ, .nr_segments = 32,
+            .id = RAW_ID + i, .sector_number = i * 8ull, .indirect_grefs = { (grant_ref_t)indref },
+        };
+        REQUIRE_EQ(blkfront_raw(&e), 0);
+    }
+    while (got < n && blkfront_wait(&rsp, now_ns() + BLKFRONT_TIMEOUT_NS) > 0) {
+        got++;
+        ok += rsp.status == BLKIF_RSP_OKAY;
+    }
+    printf("blk: %u indirect reads of 32 grants each: %u answered, %u OK\n", n, got, ok);
+    CHECK_EQ(got, n);
+    CHECK_EQ(ok, n);
+    CHECK_EQ(guest_gnttab_end((grant_ref_t)data), 0);
+    CHECK_EQ(guest_gnttab_end((grant_ref_t)indref), 0);
+}
+
+/* A flush is answered once the disk has done it: on a disk that takes
+ * slow_ms for each request, no sooner. */
+static void flush_waits(void)
+{
+    uint64_t ms = cmdline_u64_or("slow_ms", 0), t0, dt;
+
+    REQUIRE(ms && blkfront_info()->flush);
+    CHECK_EQ(io(BLKIF_OP_WRITE, 0, 8), BLKIF_RSP_OKAY);
+    t0 = now_ns();
+    CHECK_EQ(blkfront_io(BLKIF_OP_FLUSH_DISKCACHE, 0, 0, NULL), BLKIF_RSP_OKAY);
+    dt = now_ns() - t0;
+    printf("blk: flush answered after %lu ms (the disk takes %lu)\n",
+           (unsigned long)(dt / 1000000), (unsigned long)ms);
+    CHECK(dt >= ms * 1000000);
+    CHECK_EQ(io(BLKIF_OP_READ, 0, 8), BLKIF_RSP_OKAY);
+    CHECK_EQ(mismatches(buf, 0, 8, pattern), 0);
+}
+
 /* ---- steady state and flood ---- */
 
 /* Wait until dom0 writes data/<key> (the scenario types `xs write`). */
@@ -389,9 +450,24 @@ void test_main(void)
         steady();
     } else if (arg_is("mode", "flood")) {
         flood();
+    } else if (arg_is("mode", "flush")) {
+        flush_waits();
+    } else if (arg_is("mode", "maps")) {
+        many_maps();
+    } else if (arg_is("mode", "reconnect")) {
+        write_region();
+        CHECK_EQ(blkfront_close(), 0);
+        CHECK_EQ(in->grant_busy, 0);
+        o = (struct blkfront_opts){ .ring_order = 0, .persistent = false, .indirect = true };
+        if ((rc = blkfront_connect(0, &o)))
+            test_error("blkfront: cannot connect again: %ld", rc);
+        printf("blk: again: ring %u pages, persistent %d\n", in->ring_pages, in->persistent);
+        read_region(pattern);
     } else {
-        test_error("mode= write, read, ro, hostile, steady or flood");
+        test_error("mode= write, read, ro, hostile, steady, flood, reconnect, maps or flush");
     }
+    if (cmdline_u64_or("hold", 0))
+        wait_for_dom0("end");
     CHECK_EQ(blkfront_close(), 0);
     CHECK_EQ(in->grant_busy, 0);
 }

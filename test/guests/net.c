@@ -21,6 +21,10 @@
  *   than a header, pieces longer than the frame) each get NETIF_RSP_ERROR,
  *   and good frames sent after them get NETIF_RSP_OKAY. break=1: then its
  *   tx producer index jumps a ring ahead; the backend must close the vif.
+ * role=rekey: first writes hostile keys (grants never given, rx flip, nine
+ *   queues, a ring reference past 32 bits, none at all), each refused by
+ *   the backend (Closing), closing and starting again each time, as
+ *   Linux's netfront does; then connects for real and sends a frame.
  * split=1 (any role): separate tx and rx event channels; queues=N: N
  *   queues (multi-queue), frames sent round them.
  * role=flood: keeps its whole tx ring full of frames to its own MAC (the
@@ -66,6 +70,11 @@ static bool arg_mac(const char *key, uint8_t *mac)
         mac[i] = (uint8_t)b[i];
     }
     return true;
+}
+
+static unsigned int parse_state(const char *s)
+{
+    return s[0] >= '0' && s[0] <= '9' && !s[1] ? (unsigned int)(s[0] - '0') : 99;
 }
 
 static bool arg_is(const char *key, const char *s)
@@ -351,6 +360,73 @@ static void role_flood(const uint8_t *me)
     }
 }
 
+/* ---- role=rekey: hostile keys first ---- */
+
+static char be_dir[96];
+
+/* Wait until the backend's state is want (its directory is watched). */
+static void be_wait(unsigned int want, const char *after)
+{
+    uint64_t deadline = now_ns() + WAIT_NS;
+    char path[128], st[16] = "", ev[128], tok[16];
+
+    snprintf(path, sizeof(path), "%s/state", be_dir);
+    while (xsc_read(path, st, sizeof(st)) > 0 && parse_state(st) != want &&
+           xsc_wait_watch(ev, sizeof(ev), tok, sizeof(tok), deadline) > 0)
+        ;
+    if (parse_state(st) != want)
+        test_error("%s: the backend is in state %s, not %u", after, st, want);
+}
+
+static void fe_key(const char *key, const char *value)
+{
+    char path[96];
+    long rc;
+
+    snprintf(path, sizeof(path), "device/vif/0/%s", key);
+    if (value)
+        rc = xsc_write(path, value);
+    else if ((rc = xsc_request(XS_RM, 0, path, (uint32_t)strlen(path) + 1, NULL, 0,
+                               NULL)) == -XEN_ENOENT || rc > 0)
+        rc = 0;
+    if (rc)
+        test_error("%s %s: %ld", value ? "writing" : "removing", path, rc);
+}
+
+/* Each set of keys is refused (the backend goes to Closing); the frontend
+ * then closes and starts again, as Linux's does; then netfront connects
+ * for real and a frame goes through. */
+static void role_rekey(void)
+{
+    static const struct { const char *what, *tx, *rx, *ev, *copy, *queues; } bad[] = {
+        { "grants never given", "99999", "99998", "3", "1", NULL },
+        { "rx flip instead of copy", "99999", "99998", "3", "0", NULL },
+        { "nine queues", "99999", "99998", "3", "1", "9" },
+        { "a ring reference past 32 bits", "99999999999", "8", "3", "1", NULL },
+        { "no ring references", NULL, NULL, NULL, "1", NULL },
+    };
+
+    if (xsc_read("device/vif/0/backend", be_dir, sizeof(be_dir)) <= 0 ||
+        xsc_watch(be_dir, "rk"))
+        test_error("no backend");
+    be_wait(2, "at start");
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        fe_key("tx-ring-ref", bad[i].tx);
+        fe_key("rx-ring-ref", bad[i].rx);
+        fe_key("event-channel", bad[i].ev);
+        fe_key("request-rx-copy", bad[i].copy);
+        fe_key("multi-queue-num-queues", bad[i].queues);
+        fe_key("state", "4");
+        be_wait(5, bad[i].what);
+        fe_key("state", "6");
+        be_wait(6, "after Closed");
+        fe_key("state", "1");
+        be_wait(2, "after Initialising");
+        fe_key("multi-queue-num-queues", NULL);
+        printf("net: refused: %s\n", bad[i].what);
+    }
+}
+
 void test_main(void)
 {
     uint8_t me[6], peer[6];
@@ -360,6 +436,8 @@ void test_main(void)
         test_skip("no PV console: run me from dom0 (hv create net-*.cfg)");
     if ((rc = xsc_init()))
         test_error("no xenstore page or port: %ld", rc);
+    if (arg_is("role", "rekey"))
+        role_rekey();
     if ((rc = netfront_init(0, &(struct netfront_opts){
             .split = arg_is("split", "1"),
             .queues = (unsigned int)cmdline_u64_or("queues", 1) })))
@@ -380,7 +458,12 @@ void test_main(void)
         role_bad(me);
     } else if (arg_is("role", "flood")) {
         role_flood(me);
+    } else if (arg_is("role", "rekey")) {
+        send_or_fail(build(bcast, me, "HELLO", 0, 200));
+        CHECK(netfront_tx_drain(now_ns() + WAIT_NS));
+        CHECK_EQ(netfront_tx_counts()->okay, 1);
+        printf("net: connected after the refusals; a frame went out\n");
     } else {
-        test_error("role= is a, b, spoof, bad or flood");
+        test_error("role= is a, b, spoof, bad, flood or rekey");
     }
 }

@@ -230,6 +230,7 @@ static void be_free(struct dom_be *be)
      * unmaps their grants while the domain is still there. */
     xenbus_domain_gone(be->domid);
     disks_domain_gone(be->domid);
+    netcfg_domain_gone(be->domid);
     cons_stop(be);
     if (dom0_xs) {
         if (be->introduced)
@@ -261,7 +262,8 @@ int backends_domain_new(const struct dom0_domain_info *di)
     be->introduced = true;
     if ((rc = cons_start(be, di)))
         goto fail;
-    if ((rc = disks_domain_new(di->domid, di->disk, di->nr_disk)))
+    if ((rc = disks_domain_new(di->domid, di->disk, di->nr_disk)) ||
+        (rc = netcfg_domain_new(di->domid, di->vif, di->nr_vif)))
         goto fail;
     be->next = domains;
     domains = be;
@@ -277,7 +279,6 @@ void backends_domain_gone(domid_t domid)
 {
     struct dom_be **pp, *be;
 
-    netcfg_domain_gone(domid);          /* its vifs, before its pages go */
     for (pp = &domains; *pp && (*pp)->domid != domid; pp = &(*pp)->next)
         ;
     if (!(be = *pp))

@@ -6,11 +6,14 @@
  * the toolstack's params key), read-only when mode is "r".
  *
  * Requests go to the blkdev asynchronously, as many as the ring holds;
- * each gets its response when the blkdev's done() runs. Data pages are
+ * each gets its response when the blkdev's done() runs. A disk that takes
+ * fewer segments than a request has gets it in parts, one after the
+ * other, answered after the last. Data pages are
  * the frontend's grants, mapped in dom0's fmap window: with
  * feature-persistent, a grant stays mapped (writable) from its first use
  * until the device disconnects, up to PGRANT_MAX per device, so that a
- * steady state maps nothing; other grants are mapped for one request.
+ * steady state maps nothing; other grants are mapped for one request, at
+ * most TMP_BUDGET at a time per device.
  * Every map and unmap is counted per device (`hv block-list`).
  *
  * The ring and everything in it are the guest's: a request is copied and
@@ -32,7 +35,12 @@
 #include "xen.h"
 #include "xenbus.h"
 
-#define PGRANT_MAX      256             /* persistent grants per device */
+/* dom0 may hold 1024 grant mappings in all (the hypervisor's limit per
+ * mapper, docs/grant-tables.md): a device keeps at most PGRANT_MAX
+ * persistent ones and maps at most TMP_BUDGET more for requests in
+ * flight; beyond that it leaves requests on the ring until some are done. */
+#define PGRANT_MAX      128
+#define TMP_BUDGET      128
 #define KEY_MAX         160
 #define TMP_MAX         (BLKIF_BACK_MAX_SEGS + BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST)
 
@@ -50,6 +58,12 @@ struct vbd_req {
     struct vbd *vbd;
     uint64_t id;
     uint8_t ring_op;
+    /* The whole request; a disk taking fewer segments gets it in parts,
+     * one after the other (breq holds the part in flight). */
+    enum blkdev_op op;
+    unsigned int nr_segs, next_seg;
+    uint64_t next_sector;
+    struct blkdev_seg segs[BLKIF_BACK_MAX_SEGS];
     unsigned int nr_tmp;                /* grants mapped for this request only */
     struct { uint64_t gpa; grant_handle_t handle; } tmp[TMP_MAX];
     struct vbd_req *next_free;
@@ -70,6 +84,9 @@ struct vbd {
     evtchn_port_t port;
     struct vbd_req *reqs, *free_reqs;
     unsigned int in_flight;             /* given to the blkdev, not done */
+    unsigned int tmp_maps;              /* grants mapped for one request */
+    bool stalled;                       /* requests left on the ring for maps */
+    bool disconnecting;                 /* disconnect() waits: no connect() */
     volatile bool drained;              /* in_flight reached 0 */
     struct pgrant *pgrants;
     unsigned int nr_pgrants;
@@ -80,17 +97,6 @@ struct vbd {
 };
 
 static struct vbd *vbds;
-
-/* Segments an indirect request may have: what the disk takes, at most
- * BLKIF_BACK_MAX_SEGS; 0 (none offered) when that is no more than a
- * direct request's. */
-static unsigned int max_indirect(const struct vbd *v)
-{
-    unsigned int n = v->disk->max_segs < BLKIF_BACK_MAX_SEGS ? v->disk->max_segs
-                                                             : BLKIF_BACK_MAX_SEGS;
-
-    return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
-}
 
 static int be_write(struct xenbus_device *dev, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -159,6 +165,7 @@ static uint64_t grant_page(struct vbd *v, struct vbd_req *r, grant_ref_t gref, b
     }
     if (r->nr_tmp == TMP_MAX || !(gpa = map_one(v, gref, !write, &h)))
         return 0;
+    v->tmp_maps++;
     r->tmp[r->nr_tmp].gpa = gpa;
     r->tmp[r->nr_tmp++].handle = h;
     return gpa;
@@ -168,6 +175,7 @@ static void unmap_tmp(struct vbd *v, struct vbd_req *r)
 {
     for (unsigned int i = 0; i < r->nr_tmp; i++)
         unmap_one(v, r->tmp[i].gpa, r->tmp[i].handle);
+    v->tmp_maps -= r->nr_tmp;
     r->nr_tmp = 0;
 }
 
@@ -194,16 +202,46 @@ static void answer(struct vbd *v, uint64_t id, uint8_t op, int status)
     blkif_back_respond(&v->ring, id, op, (int16_t)status);
 }
 
+static void req_done(struct blkdev_req *breq, int status);
+
+/* Give the disk the next part of r: at most its max_segs segments. */
+static int submit_part(struct vbd *v, struct vbd_req *r)
+{
+    struct blkdev_req *b = &r->breq;
+    unsigned int n = r->nr_segs - r->next_seg;
+
+    if (n > v->disk->max_segs)
+        n = v->disk->max_segs;
+    b->op = r->op;
+    b->sector = r->next_sector;
+    b->nr_segs = n;
+    for (unsigned int i = 0; i < n; i++) {
+        b->seg[i] = r->segs[r->next_seg + i];
+        r->next_sector += b->seg[i].len / BLKDEV_SECTOR;
+    }
+    r->next_seg += n;
+    b->done = req_done;
+    b->arg = r;
+    return blkdev_submit(v->disk, b);
+}
+
 static void req_done(struct blkdev_req *breq, int status)
 {
     struct vbd_req *r = (struct vbd_req *)breq;
     struct vbd *v = r->vbd;
 
+    if (!status && v->connected && r->next_seg < r->nr_segs &&
+        !(status = submit_part(v, r)))
+        return;                         /* the next part is on its way */
     /* Unmapped before the answer: the frontend ends its grants then. */
     put_req(v, r);
     if (v->connected) {
         answer(v, r->id, r->ring_op, status ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
         notify(v);
+        if (v->stalled) {               /* maps are free again */
+            v->stalled = false;
+            timer_arm(&v->again, now_ns());
+        }
     }
     if (!--v->in_flight)
         v->drained = true;
@@ -222,6 +260,7 @@ static int read_indirect(struct vbd *v, struct vbd_req *r, struct blkif_back_req
         rc = blkif_back_parse_indirect(q, i, (const void *)(uintptr_t)gpa);
         if (r->nr_tmp > before) {       /* not persistent: done with it */
             unmap_one(v, r->tmp[before].gpa, r->tmp[before].handle);
+            v->tmp_maps--;
             r->nr_tmp = before;
         }
         if (rc)
@@ -230,30 +269,37 @@ static int read_indirect(struct vbd *v, struct vbd_req *r, struct blkif_back_req
     return BLKIF_RSP_OKAY;
 }
 
-/* Map the data pages and fill the blkdev request. */
+/* Check what the blkdev cannot, map the data pages, note the segments. */
 static int prepare(struct vbd *v, struct vbd_req *r, struct blkif_back_req *q)
 {
-    struct blkdev_req *b = &r->breq;
+    uint64_t sectors = 0;
     int rc;
 
     if (q->op == BLKIF_OP_WRITE && v->read_only)
         return BLKIF_RSP_ERROR;
     if (q->nr_indirect && (rc = read_indirect(v, r, q)))
         return rc;
-    b->op = q->op == BLKIF_OP_READ ? BLKDEV_READ :
+    /* The whole range is checked before anything is mapped (blkdev_submit
+     * checks each part again): a request that runs past the disk does
+     * nothing at all, even when it goes in parts. */
+    for (unsigned int i = 0; i < q->nr_segs; i++)
+        sectors += q->seg[i].len / BLKDEV_SECTOR;
+    if (q->op != BLKIF_OP_FLUSH_DISKCACHE &&
+        (q->sector >= v->disk->sectors || sectors > v->disk->sectors - q->sector))
+        return BLKIF_RSP_ERROR;
+    r->op = q->op == BLKIF_OP_READ ? BLKDEV_READ :
             q->op == BLKIF_OP_WRITE ? BLKDEV_WRITE : BLKDEV_FLUSH;
-    b->sector = q->sector;
-    b->nr_segs = q->nr_segs;
+    r->next_sector = q->sector;
+    r->nr_segs = q->nr_segs;
+    r->next_seg = 0;
     for (unsigned int i = 0; i < q->nr_segs; i++) {
         uint64_t gpa = grant_page(v, r, q->seg[i].gref, q->op == BLKIF_OP_READ);
 
         if (!gpa)
             return BLKIF_RSP_ERROR;
-        b->seg[i].gpa = gpa + q->seg[i].offset;
-        b->seg[i].len = q->seg[i].len;
+        r->segs[i].gpa = gpa + q->seg[i].offset;
+        r->segs[i].len = q->seg[i].len;
     }
-    b->done = req_done;
-    b->arg = r;
     return BLKIF_RSP_OKAY;
 }
 
@@ -262,7 +308,7 @@ static void handle(struct vbd *v, const union blkif_sring_entry *e)
 {
     struct blkif_back_req q;
     struct vbd_req *r = v->free_reqs;
-    int rc = blkif_back_parse(e, max_indirect(v), &q);
+    int rc = blkif_back_parse(e, BLKIF_BACK_MAX_SEGS, &q);
 
     if (rc || !r) {
         answer(v, q.id, q.ring_op, rc ? rc : BLKIF_RSP_ERROR);
@@ -271,7 +317,7 @@ static void handle(struct vbd *v, const union blkif_sring_entry *e)
     v->free_reqs = r->next_free;
     r->id = q.id;
     r->ring_op = q.ring_op;
-    if ((rc = prepare(v, r, &q)) || blkdev_submit(v->disk, &r->breq)) {
+    if ((rc = prepare(v, r, &q)) || submit_part(v, r)) {
         put_req(v, r);
         answer(v, q.id, q.ring_op, rc ? rc : BLKIF_RSP_ERROR);
         return;
@@ -290,9 +336,14 @@ static void serve(struct vbd *v)
     int rc = 0;
 
     while (v->connected) {
-        while (budget && (rc = blkif_back_next(&v->ring, &e)) == 1) {
+        while (budget && !(v->stalled = v->tmp_maps + TMP_MAX > TMP_BUDGET) &&
+               (rc = blkif_back_next(&v->ring, &e)) == 1) {
             handle(v, &e);
             budget--;
+        }
+        if (v->stalled) {               /* req_done() serves again */
+            notify(v);
+            return;
         }
         if (rc == BLKIF_BACK_BROKEN) {
             say(v, "ring indexes out of range; disconnected");
@@ -425,12 +476,15 @@ static int connect(struct vbd *v)
         return rc;
     v->connected = true;
     v->drained = true;
+    v->stalled = false;
     if ((rc = ports_bind(v->port, port_fired, v)))
         return rc;
     return xenbus_switch_state(dev, XenbusStateConnected);
 }
 
-/* Stop taking requests, wait for those in flight, unmap everything. */
+/* Stop taking requests, wait for those in flight, unmap everything. The
+ * wait runs the event loop: xenbus events for this device may come in
+ * it, and must not connect it again meanwhile. */
 static void disconnect(struct vbd *v)
 {
     v->connected = false;
@@ -442,10 +496,13 @@ static void disconnect(struct vbd *v)
     }
     if (v->in_flight) {
         char what[64];
+        bool outer = !v->disconnecting;
 
         snprintf(what, sizeof(what), "waiting for %u requests in flight", v->in_flight);
         say(v, what);
+        v->disconnecting = true;
         dom0_wait(&v->drained);
+        v->disconnecting = !outer;
     }
     for (unsigned int i = 0; i < v->nr_pgrants; i++)
         unmap_one(v, v->pgrants[i].gpa, v->pgrants[i].handle);
@@ -481,9 +538,7 @@ static int probe(struct xenbus_device *dev)
         return -XEN_ENODEV;
     }
     v->read_only = mode[0] == 'r' || v->disk->read_only;
-    /* Indirect requests as long as the disk takes more than a direct one. */
-    if ((v->disk->max_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST &&
-         (rc = be_write(dev, "feature-max-indirect-segments", "%u", max_indirect(v)))) ||
+    if ((rc = be_write(dev, "feature-max-indirect-segments", "%u", BLKIF_BACK_MAX_SEGS)) ||
         (rc = be_write(dev, "feature-persistent", "1")) ||
         (rc = be_write(dev, "max-ring-page-order", "%u", BLKIF_BACK_MAX_ORDER)) ||
         (rc = xenbus_switch_state(dev, XenbusStateInitWait))) {
@@ -508,7 +563,7 @@ static void frontend_changed(struct xenbus_device *dev)
         break;
     case XenbusStateInitialised:
     case XenbusStateConnected:
-        if (dev->be_state == XenbusStateConnected || v->connected)
+        if (dev->be_state == XenbusStateConnected || v->connected || v->disconnecting)
             break;
         disconnect(v);
         if ((rc = connect(v))) {

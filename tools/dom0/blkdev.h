@@ -86,10 +86,10 @@ void blkdev_complete(struct blkdev_req *req, int status);
 bool blkdev_pending(void);
 void blkdev_run(void);
 
-/* The RAM disks of `ramdisk=SIZE[@MS][,...]` on dom0's command line
- * (sizes in KiB, or with a K, M or G suffix; @MS: each request completes
- * MS ms late): ram0, ram1... from dom0's pages, zeroed. Called once at
- * boot; a failure is reported. (ramdisk.c) */
+/* The RAM disks of `ramdisk=SIZE[@MS][/SEGS][,...]` on dom0's command
+ * line (sizes in KiB, or with a K, M or G suffix; @MS: each request
+ * completes MS ms late; /SEGS: max_segs): ram0, ram1... from dom0's pages,
+ * zeroed. Called once at boot; a failure is reported. (ramdisk.c) */
 void ramdisk_init(void);
 
 /* Register dev's GPT partitions as "<name>1".."<name>N" (entries in use,

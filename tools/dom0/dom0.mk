@@ -90,16 +90,6 @@ dom0: $(DOM0_GUESTS_INITRD)
 DOM0_ISO_FILES := $(DOM0_ELF) $(DOM0_INITRD)
 DOM0_ISO_ARGS  := --module $(DOM0_ELF) --module $(DOM0_INITRD)
 
-# The network's boot tests (test/run-all.py, dom0-net-*): the net guest and
-# its configs (tools/dom0/net-cfg/).
-DOM0_NET_INITRD := $(B)/dom0/initrd-net.cpio
-DOM0_NET_CFGS := $(wildcard tools/dom0/net-cfg/*.cfg)
-$(DOM0_NET_INITRD): tools/mkcpio $(B)/guests/net.elf $(DOM0_NET_CFGS)
-	@$(if $(Q),echo "  CPIO    $@")
-	$(Q)$(PYTHON) tools/mkcpio $@ net.elf=$(B)/guests/net.elf \
-		$(foreach f,$(DOM0_NET_CFGS),$(notdir $(f))=$(f))
-dom0: $(DOM0_NET_INITRD)
-
 # The block backend's boot tests (test/run-all.py, blk-*): the blk guest
 # and its configs (tools/dom0/blk-cfg/, docs/block.md).
 DOM0_BLK_INITRD := $(B)/dom0/initrd-blk.cpio
@@ -109,6 +99,16 @@ $(DOM0_BLK_INITRD): tools/mkcpio $(B)/guests/blk.elf $(DOM0_BLK_CFGS)
 	$(Q)$(PYTHON) tools/mkcpio $@ blk.elf=$(B)/guests/blk.elf \
 		$(foreach f,$(DOM0_BLK_CFGS),$(notdir $(f))=$(f))
 dom0: $(DOM0_BLK_INITRD)
+
+# The network's boot tests (test/run-all.py, dom0-net-*): the net guest and
+# its configs (tools/dom0/net-cfg/).
+DOM0_NET_INITRD := $(B)/dom0/initrd-net.cpio
+DOM0_NET_CFGS := $(wildcard tools/dom0/net-cfg/*.cfg)
+$(DOM0_NET_INITRD): tools/mkcpio $(B)/guests/net.elf $(DOM0_NET_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ net.elf=$(B)/guests/net.elf \
+		$(foreach f,$(DOM0_NET_CFGS),$(notdir $(f))=$(f))
+dom0: $(DOM0_NET_INITRD)
 
 # The device drivers' boot tests (test/run-all.py, dom0-virtio-world-*):
 # the net-world guest and its config (tools/dom0/virtio-cfg/).

@@ -37,6 +37,10 @@ struct dom0_domain_info {
      * xenstore for blkback and the guest's blkfront (docs/block.md). */
     char *const *disk;
     unsigned int nr_disk;
+    /* The config's vif entries (checked by hv_vifs_check), written to
+     * xenstore for netback and the guest's netfront (docs/network.md). */
+    char *const *vif;
+    unsigned int nr_vif;
 };
 
 /*
@@ -75,5 +79,9 @@ int disks_check(char *const *specs, unsigned int n, char *err, size_t errlen);
 /* `hv block-list <dom>`: print the domain's virtual disks as blkback
  * serves them (state, port, disk, mode, counters); how many. */
 int backends_block_list(domid_t domid);
+
+/* `hv network-list <dom>`: print the domain's connected vifs as bridge
+ * ports with their counters (tools/dom0/net_cmd.c); how many. */
+int backends_network_list(domid_t domid);
 
 #endif

@@ -266,8 +266,8 @@ void guest_start(uint32_t start_info_pa)
     xenstore_init();
     ramdisk_init();
     devices_init();
-    netback_init();
     blkback_init();
+    netback_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();

@@ -28,6 +28,8 @@
  * one line. Work found broken inside the bridge (another vif's xmit) is
  * only noted there, and the vif is disconnected from its own port's work.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <public/errno.h>
@@ -77,6 +79,20 @@ struct vif {
 
 static struct vif *vifs;
 
+/* A line of netback's, between the shell's (the prompt may be showing). */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    char line[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    console_async_begin();
+    printf("dom0: %s\n", line);
+}
+
 static uint8_t *slot(const struct vif_queue *q, unsigned int i)
 {
     return (uint8_t *)(uintptr_t)(q->bufs + (uint64_t)i * NB_SLOT_SIZE);
@@ -96,8 +112,7 @@ static void vif_broken(struct vif_queue *q, const char *ring)
     if (vif->broken)
         return;
     vif->broken = true;
-    console_async_begin();              /* on a line of its own */
-    printf("dom0: %s: queue %u: %s ring broken by the guest; vif disconnected\n",
+    say("%s: queue %u: %s ring broken by the guest; vif disconnected",
            vif->nd.name, q->index, ring);
     ports_kick(q->tx_port);
 }
@@ -273,7 +288,7 @@ static void unmap_ring(struct vif_queue *q, uint64_t *gpa, grant_handle_t h)
     if (!*gpa)
         return;
     if ((rc = gnttab_unmap(*gpa, h)))
-        printf("dom0: %s: queue %u: unmapping a ring: %s (-%s); window page kept\n",
+        say("%s: queue %u: unmapping a ring: %s (-%s); window page kept",
                q->vif->nd.name, q->index, hv_strerror(rc), hv_errname(rc));
     else
         fmap_free(*gpa, 1);
@@ -398,7 +413,7 @@ static int vif_connect(struct vif *vif)
     int rc;
 
     if (xenbus_read_u64(&v, "%s/request-rx-copy", dev->fe_path) || v != 1) {
-        printf("dom0: %s: the frontend did not ask for rx copy mode (the only one)\n",
+        say("%s: the frontend did not ask for rx copy mode (the only one)",
                vif->nd.name);
         return -XEN_EOPNOTSUPP;
     }
@@ -406,7 +421,7 @@ static int vif_connect(struct vif *vif)
     if (rc == -XEN_ENOENT)
         v = 1;
     else if (rc || !v || v > NB_MAX_QUEUES) {
-        printf("dom0: %s: multi-queue-num-queues: not 1 to %u\n", vif->nd.name,
+        say("%s: multi-queue-num-queues: not 1 to %u", vif->nd.name,
                NB_MAX_QUEUES);
         return -XEN_EINVAL;
     }
@@ -417,7 +432,7 @@ static int vif_connect(struct vif *vif)
 
         *q = (struct vif_queue){ .vif = vif, .index = i };
         if ((rc = queue_start(vif, q, &what))) {
-            printf("dom0: %s: queue %u: %s: %s (-%s)\n", vif->nd.name, i, what,
+            say("%s: queue %u: %s: %s (-%s)", vif->nd.name, i, what,
                    hv_strerror(rc), hv_errname(rc));
             vif_disconnect(vif);
             return rc;
@@ -425,7 +440,7 @@ static int vif_connect(struct vif *vif)
     }
     vif->connected = true;
     if ((rc = bridge_attach(&vif->nd))) {
-        printf("dom0: %s: cannot join the bridge: %s (-%s)\n", vif->nd.name,
+        say("%s: cannot join the bridge: %s (-%s)", vif->nd.name,
                hv_strerror(rc), hv_errname(rc));
         vif_disconnect(vif);
         return rc;
@@ -444,6 +459,8 @@ static int be_write(struct xenbus_device *dev, const char *key, unsigned int val
     return xenbus_write(path, "%u", val);
 }
 
+static void nb_frontend_changed(struct xenbus_device *dev);
+
 static int nb_probe(struct xenbus_device *dev)
 {
     static const struct { const char *key; unsigned int val; } features[] = {
@@ -460,7 +477,7 @@ static int nb_probe(struct xenbus_device *dev)
     if (!(vif = calloc(1, sizeof(*vif))))
         return -XEN_ENOMEM;
     if (hv_mac_parse(mac, (size_t)n, vif->nd.mac)) {
-        printf("dom0: vif%u.%u: mac '%s' is not a MAC address\n", dev->fe_domid,
+        say("vif%u.%u: mac '%s' is not a MAC address", dev->fe_domid,
                dev->devid, mac);
         free(vif);
         return -XEN_EINVAL;
@@ -478,7 +495,13 @@ static int nb_probe(struct xenbus_device *dev)
     dev->priv = vif;
     vif->next = vifs;
     vifs = vif;
-    return xenbus_switch_state(dev, XenbusStateInitWait);
+    if ((rc = xenbus_switch_state(dev, XenbusStateInitWait)))
+        return rc;
+    /* A frontend already waiting (dom0 started again under it) changes
+     * nothing more: take it as it is. */
+    if (dev->fe_state == XenbusStateInitialised || dev->fe_state == XenbusStateConnected)
+        nb_frontend_changed(dev);
+    return 0;
 }
 
 static void nb_frontend_changed(struct xenbus_device *dev)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * RAM disks in dom0 (blkdev.h): `ramdisk=SIZE[@MS][,SIZE[@MS]...]` on
+ * RAM disks in dom0 (blkdev.h): `ramdisk=SIZE[@MS][/SEGS][,...]` on
  * dom0's command line makes ram0, ram1... of SIZE each (KiB, or with a K,
  * M or G suffix; a multiple of 4 KiB), from dom0's own pages, zeroed. A
  * request is copied at once; its done() comes from the event loop
  * (blkdev_complete), or, with @MS, MS milliseconds later from a timer: a
- * slow disk, so that tests can catch requests in flight. Their contents
- * live as long as dom0: what one guest wrote, the next one reads.
+ * slow disk, so that tests can catch requests in flight. /SEGS makes a
+ * disk that takes at most SEGS segments a request (as a real device may),
+ * for blkback's splitting. Their contents live as long as dom0: what one
+ * guest wrote, the next one reads.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,10 +98,51 @@ static uint64_t parse_kib(const char *s, size_t n)
     return v * mul;
 }
 
-static int ramdisk_new(unsigned int idx, uint64_t kib, uint64_t delay_ms)
+/* One disk's options after its size: @MS and /SEGS, each at most once. */
+struct ram_spec {
+    uint64_t kib, delay_ms, segs;
+};
+
+/* A decimal number of at most 5 digits from s[*at..n), up to the next
+ * '@' or '/': 0 and *val, or -1. */
+static int parse_small(const char *s, size_t n, size_t *at, uint64_t *val)
+{
+    size_t start = *at;
+    uint64_t v = 0;
+
+    for (; *at < n && s[*at] != '@' && s[*at] != '/'; (*at)++) {
+        if (s[*at] < '0' || s[*at] > '9' || *at - start >= 5)
+            return -1;
+        v = v * 10 + (uint64_t)(s[*at] - '0');
+    }
+    if (*at == start)
+        return -1;
+    *val = v;
+    return 0;
+}
+
+static int parse_spec(const char *s, size_t n, struct ram_spec *sp)
+{
+    size_t at = 0;
+
+    *sp = (struct ram_spec){ .segs = BLKDEV_MAX_SEGS };
+    while (at < n && s[at] != '@' && s[at] != '/')
+        at++;
+    if (!(sp->kib = parse_kib(s, at)))
+        return -1;
+    while (at < n) {
+        char opt = s[at++];
+
+        if (parse_small(s, n, &at, opt == '@' ? &sp->delay_ms : &sp->segs))
+            return -1;
+    }
+    return sp->delay_ms > 10000 || !sp->segs || sp->segs > BLKDEV_MAX_SEGS ? -1 : 0;
+}
+
+static int ramdisk_new(unsigned int idx, const struct ram_spec *sp)
 {
     struct ramdisk *rd = calloc(1, sizeof(*rd));
-    uint64_t pages = kib / 4, pa;
+    uint64_t pages = sp->kib / 4, pa;
     int rc;
 
     if (!rd)
@@ -111,11 +154,11 @@ static int ramdisk_new(unsigned int idx, uint64_t kib, uint64_t delay_ms)
     rd->data = (uint8_t *)(uintptr_t)pa;
     memset(rd->data, 0, pages * PAGE_BYTES);
     snprintf(rd->dev.name, sizeof(rd->dev.name), "ram%u", idx);
-    rd->dev.sectors = kib * 1024 / BLKDEV_SECTOR;
-    rd->dev.max_segs = BLKDEV_MAX_SEGS;
+    rd->dev.sectors = sp->kib * 1024 / BLKDEV_SECTOR;
+    rd->dev.max_segs = (unsigned int)sp->segs;
     rd->dev.ops = &ram_ops;
     rd->dev.priv = rd;
-    rd->delay_ns = delay_ms * 1000000;
+    rd->delay_ns = sp->delay_ms * 1000000;
     rd->timer.fn = ram_slow_done;
     rd->timer.arg = rd;
     if ((rc = blkdev_register(&rd->dev))) {
@@ -123,9 +166,11 @@ static int ramdisk_new(unsigned int idx, uint64_t kib, uint64_t delay_ms)
         free(rd);
         return rc;
     }
-    printf("dom0: %s: RAM disk, %lu KiB", rd->dev.name, (unsigned long)kib);
-    if (delay_ms)
-        printf(", %lu ms a request", (unsigned long)delay_ms);
+    printf("dom0: %s: RAM disk, %lu KiB", rd->dev.name, (unsigned long)sp->kib);
+    if (sp->delay_ms)
+        printf(", %lu ms a request", (unsigned long)sp->delay_ms);
+    if (sp->segs != BLKDEV_MAX_SEGS)
+        printf(", %lu segments a request", (unsigned long)sp->segs);
     printf("\n");
     return 0;
 }
@@ -139,24 +184,18 @@ void ramdisk_init(void)
     if (!cmdline_find("ramdisk", &v, &len))
         return;
     while (at < len && idx < RAMDISK_MAX) {
-        size_t n = 0, size_len;
-        uint64_t kib, delay = 0;
+        struct ram_spec sp;
+        size_t n = 0;
         int rc;
 
         while (at + n < len && v[at + n] != ',')
             n++;
-        for (size_len = 0; size_len < n && v[at + size_len] != '@'; size_len++)
-            ;
-        for (size_t i = size_len + 1; i < n && delay <= 10000; i++)
-            delay = v[at + i] >= '0' && v[at + i] <= '9' ?
-                    delay * 10 + (uint64_t)(v[at + i] - '0') : ~0ull;
-        if (!(kib = parse_kib(v + at, size_len)) || delay > 10000 ||
-            (size_len < n && size_len + 1 == n)) {
-            printf("dom0: ramdisk: '%.*s' is not SIZE[@MS] (KiB, or K/M/G; a multiple of "
-                   "4 KiB, at most %u MiB; at most 10000 ms)\n", (int)n, v + at,
-                   RAMDISK_MAX_KIB / 1024);
-        } else if ((rc = ramdisk_new(idx, kib, delay))) {
-            printf("dom0: ramdisk: ram%u: %lu KiB: error %d\n", idx, (unsigned long)kib, rc);
+        if (parse_spec(v + at, n, &sp)) {
+            printf("dom0: ramdisk: '%.*s' is not SIZE[@MS][/SEGS] (KiB, or K/M/G; a "
+                   "multiple of 4 KiB, at most %u MiB; at most 10000 ms; 1 to %u "
+                   "segments)\n", (int)n, v + at, RAMDISK_MAX_KIB / 1024, BLKDEV_MAX_SEGS);
+        } else if ((rc = ramdisk_new(idx, &sp))) {
+            printf("dom0: ramdisk: ram%u: %lu KiB: error %d\n", idx, (unsigned long)sp.kib, rc);
         }
         idx++;
         at += n + 1;

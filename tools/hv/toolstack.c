@@ -15,7 +15,6 @@
 #include <public/errno.h>
 #include <public/sched.h>
 #include "../dom0/domains.h"
-#include "../dom0/netback.h"
 #include "../libhv/build.h"
 #include "../libhv/libhv.h"
 #include "../libhv/vif.h"
@@ -129,10 +128,6 @@ static int launch(struct ts_domain *d)
         (d->cfg.ramdisk && config_file(d->file, "ramdisk", d->cfg.ramdisk,
                                        &a.ramdisk, &a.ramdisk_size)))
         return 1;
-    if (hv_vifs_check(d->cfg.vif, d->cfg.nr_vif, err, sizeof(err))) {
-        printf("hv: create: %s: %s\n", d->file, err);
-        return 1;
-    }
     if ((rc = hv_build(&a, &r, err, sizeof(err)))) {
         printf("hv: create: %s: %s\n", d->file, err);
         return 1;
@@ -142,16 +137,11 @@ static int launch(struct ts_domain *d)
         .vcpus = d->cfg.vcpus, .store_gfn = r.store_gfn, .store_port = r.store_port,
         .console_gfn = r.console_gfn, .console_port = r.console_port,
         .disk = d->cfg.disk, .nr_disk = d->cfg.nr_disk,
+        .vif = d->cfg.vif, .nr_vif = d->cfg.nr_vif,
     };
     if ((rc = backends_domain_new(&di))) {
         printf("hv: create: %s: backends: %s (-%s)\n", d->file, hv_strerror(rc),
                hv_errname(rc));
-        hv_domain_destroy_wait(r.domid);
-        return 1;
-    }
-    if ((rc = netcfg_domain_new(r.domid, d->cfg.vif, d->cfg.nr_vif))) {
-        printf("hv: create: %s: vif: %s (-%s)\n", d->file, hv_strerror(rc), hv_errname(rc));
-        backends_domain_gone(r.domid);
         hv_domain_destroy_wait(r.domid);
         return 1;
     }
@@ -191,7 +181,8 @@ int ts_create(const char *file, domid_t *dom)
         drop(d);                        /* not linked: only freed */
         return 1;
     }
-    if (disks_check(d->cfg.disk, d->cfg.nr_disk, err, sizeof(err))) {
+    if (disks_check(d->cfg.disk, d->cfg.nr_disk, err, sizeof(err)) ||
+        hv_vifs_check(d->cfg.vif, d->cfg.nr_vif, err, sizeof(err))) {
         printf("hv: create: %s: %s\n", file, err);
         drop(d);
         return 1;

@@ -27,6 +27,7 @@ struct shadow {
 
 static uint8_t ring_pages[1u << BLKFRONT_MAX_ORDER][PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t pool[BLKFRONT_POOL_PAGES][PAGE_SIZE] __aligned(PAGE_SIZE);
+static long ring_gref[1u << BLKFRONT_MAX_ORDER];
 static long pool_gref[BLKFRONT_POOL_PAGES];     /* persistent: granted for good */
 static long tmp_gref[BLKFRONT_POOL_PAGES];      /* else: granted for one request */
 static bool pool_used[BLKFRONT_POOL_PAGES];
@@ -81,6 +82,15 @@ static long write_key(const char *key, const char *fmt, ...)
     return xsc_write(path, val);
 }
 
+/* Remove a key of ours (the ring's, before connecting again). */
+static void remove_key(const char *key)
+{
+    char path[PATH_LEN + 40];
+
+    snprintf(path, sizeof(path), "%s/%s", fe_path, key);
+    xsc_request(XS_RM, 0, path, (uint32_t)strlen(path) + 1, NULL, 0, NULL);
+}
+
 long blkfront_backend_state(void)
 {
     uint64_t s;
@@ -128,7 +138,8 @@ static long find_device(unsigned int devid)
     info.devid = (unsigned int)id;
     be_id = (domid_t)read_or(fe_path, "backend-id", 0);
     snprintf(path, sizeof(path), "%s/state", be_path);
-    return xsc_watch(path, "be-state");
+    n = xsc_watch(path, "be-state");
+    return n == -XEN_EEXIST ? 0 : n;     /* connected before: still watched */
 }
 
 /* Ring pages granted, ring keys written. */
@@ -155,7 +166,7 @@ static long setup_ring(const struct blkfront_opts *o)
         long ref = guest_gnttab_grant(be_id, ring_pages[i], false);
         char key[16];
 
-        if (ref < 0)
+        if ((ring_gref[i] = ref) < 0)
             return ref;
         if (order)
             snprintf(key, sizeof(key), "ring-ref%u", i);
@@ -187,6 +198,10 @@ long blkfront_connect(unsigned int devid, const struct blkfront_opts *o)
     memset(shadows, 0, sizeof(shadows));
     in_flight = 0;
     if ((rc = xsc_init()) || (rc = guest_gnttab_init()) || (rc = find_device(devid)))
+        return rc;
+    /* Initialising (what the toolstack wrote; again after a close, so
+     * that the backend goes back to InitWait). */
+    if ((rc = write_key("state", "%d", XenbusStateInitialising)))
         return rc;
     if ((rc = blkfront_wait_backend(1u << XenbusStateInitWait, deadline)) < 0) {
         printf("blkfront: the backend did not reach InitWait\n");
@@ -456,8 +471,23 @@ long blkfront_close(void)
         (rc = write_key("state", "%d", XenbusStateClosed)) ||
         blkfront_wait_backend(1u << XenbusStateClosed, deadline) < 0)
         return rc ? rc : -XEN_ETIMEDOUT;
+    /* The backend let go of everything: every grant comes back. */
     for (unsigned int i = 0; i < BLKFRONT_POOL_PAGES; i++)
         if (pool_gref[i] >= 0 && guest_gnttab_end((grant_ref_t)pool_gref[i]))
             info.grant_busy++;
+    for (unsigned int i = 0; i < info.ring_pages; i++)
+        if (ring_gref[i] >= 0 && guest_gnttab_end((grant_ref_t)ring_gref[i]))
+            info.grant_busy++;
+    evtchn_close(port);
+    /* What this connection wrote goes: the next may use another ring. */
+    for (unsigned int i = 0; i < info.ring_pages; i++) {
+        char key[16];
+
+        snprintf(key, sizeof(key), "ring-ref%u", i);
+        remove_key(key);
+    }
+    remove_key("ring-ref");
+    remove_key("ring-page-order");
+    remove_key("event-channel");
     return 0;
 }

@@ -86,7 +86,9 @@ long blkfront_backend_state(void);
 /* Wait until the backend's state is one of the mask's bits (1 << state):
  * the state, or -XEN_ETIMEDOUT. */
 long blkfront_wait_backend(unsigned int mask, uint64_t deadline_ns);
-/* Closing, then Closed, as Linux does on unplug; the pages taken back. */
+/* Closing, then Closed, as Linux does on unplug; the grants of the ring
+ * and the pool taken back (failures counted in grant_busy), the event
+ * channel closed. blkfront_connect() may follow: Initialising again. */
 long blkfront_close(void);
 
 #endif

@@ -2,21 +2,18 @@
 /* Test guests: a netif frontend; see netfront.h. */
 #include <public/errno.h>
 #include <public/grant_table.h>
-#include <public/memory.h>
 #include <public/sched.h>
+#include "gnttab.h"
 #include "netfront.h"
 #include "test.h"
-#include "x86.h"
 #include "xen.h"
 #include "xsc.h"
 
 #define TX_MASK(i)      ((i) & (NET_TX_RING_SIZE - 1))
 #define RX_MASK(i)      ((i) & (NET_RX_RING_SIZE - 1))
-#define GREF_FIRST      8               /* below: the toolstack's */
 #define STATE_WAIT_NS   30000000000ull
 #define NO_STATUS       2
 
-static uint8_t gt_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 /* Each ring on a page of its own (a grant is a whole page). */
 static union {
     struct netif_tx_sring s;
@@ -29,8 +26,6 @@ static union {
 static uint8_t tx_bufs[NETFRONT_TX_BUFS][PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t rx_bufs[NETFRONT_RX_BUFS][PAGE_SIZE] __aligned(PAGE_SIZE);
 
-static struct grant_entry_v1 *table;
-static grant_ref_t next_gref = GREF_FIRST;
 
 /* One queue: its rings, ports and private indexes. */
 struct nf_queue {
@@ -54,35 +49,13 @@ static struct {
     int16_t raw_status[256];
 } nf;
 
-static uint64_t gfn_of(const void *p)
-{
-    return (uintptr_t)p / PAGE_SIZE;
-}
-
+/* A grant of page to the backend (lib/gnttab.c); 0 when the table is
+ * full (0 is the toolstack's, never the backend's to use). */
 static grant_ref_t grant(const void *page, bool ro)
 {
-    grant_ref_t ref = next_gref++;
+    long ref = guest_gnttab_grant(nf.be_id, page, ro);
 
-    table[ref].domid = nf.be_id;
-    table[ref].frame = (uint32_t)gfn_of(page);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    table[ref].flags = GTF_permit_access | (ro ? GTF_readonly : 0);
-    return ref;
-}
-
-static long map_grant_table(void)
-{
-    struct xen_add_to_physmap x = {
-        .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 0,
-        .gpfn = gfn_of(gt_page),
-    };
-    long rc = hypervisor_memory_op(XENMEM_add_to_physmap, &x);
-
-    if (!rc) {
-        invlpg(gt_page);
-        table = (struct grant_entry_v1 *)gt_page;
-    }
-    return rc;
+    return ref < 0 ? 0 : (grant_ref_t)ref;
 }
 
 static unsigned long parse_ul(const char *s)
@@ -272,7 +245,7 @@ int netfront_init(unsigned int devid, const struct netfront_opts *opts)
     }
     read_key(nf.fe, "backend-id", buf, sizeof(buf));
     nf.be_id = (domid_t)parse_ul(buf);
-    if ((rc = map_grant_table())) {
+    if ((rc = guest_gnttab_init())) {
         printf("netfront: no grant table: %ld\n", rc);
         return (int)rc;
     }

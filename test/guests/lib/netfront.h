@@ -12,9 +12,9 @@
  * With several queues, frames are sent round the queues' tx rings, rx
  * buffers are shared out among them and every rx ring is read. One frame
  * per tx page at offset 0 (netfront_send), or raw requests for hostile
- * tests (netfront_send_raw, on queue 0). The grant table's frame 0 is mapped by
- * netfront_init(); entries 8 and up are netfront's. The port is masked and
- * waited on with SCHEDOP_poll. Errors are negative Xen errnos.
+ * tests (netfront_send_raw, on queue 0). Grants come from lib/gnttab.h.
+ * The ports are masked and waited on with SCHEDOP_poll. Errors are
+ * negative Xen errnos.
  */
 #ifndef GUEST_NETFRONT_H
 #define GUEST_NETFRONT_H
