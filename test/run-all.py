@@ -2195,7 +2195,7 @@ VN_WORLD = ([(r"^dom0: eth0: virtio-net 00:06\.0, MAC 52:54:00:12:34:56", None)]
                     r"\(d1\) net-world: echo reply from 10\.0\.2\.2: icmp_seq=3$",
                     r"\(d1\) Test result: SUCCESS$",
                     r"^hv: domain 1 \(netw\) powered off: on_poweroff=destroy: destroyed$")
-            + typed("ping 10.0.2.2 1", r"^ping: 1 sent, 1 received$")
+            + typed("net ping 10.0.2.2 1", r"^ping: 1 sent, 1 received$")
             + typed("net", r"^bridge: ")
             + ts_poweroff())
 
