@@ -120,3 +120,9 @@ int gnttab_unmap(uint64_t gpa, grant_handle_t handle)
         invlpg((void *)(uintptr_t)gpa);
     return rc ? rc : u.status == GNTST_okay ? 0 : -XEN_EINVAL;
 }
+
+long gnttab_copy(struct gnttab_copy *ops, unsigned int n)
+{
+    return n ? hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_copy, (uintptr_t)ops, n,
+                         0, 0) : 0;
+}

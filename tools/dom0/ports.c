@@ -34,6 +34,12 @@ int ports_bind(evtchn_port_t port, port_work_fn fn, void *arg)
     return 0;
 }
 
+void ports_kick(evtchn_port_t port)
+{
+    if (port < EVTCHN_HANDLED_PORTS && work[port].fn)
+        on_port(port, NULL);
+}
+
 void ports_unbind(evtchn_port_t port)
 {
     if (port >= EVTCHN_HANDLED_PORTS)

@@ -7,6 +7,7 @@
 #include <public/errno.h>
 #include <public/sched.h>
 #include "../hv/cmdtab.h"
+#include "netback.h"
 #include "../hv/hv.h"
 #include "../libhv/libhv.h"
 #include "cpio.h"
@@ -164,6 +165,7 @@ static const struct cmd commands[] = {
     { "mem", "", "dom0's free pages and heap use", cmd_mem },
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
     { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm", xs_cmd },
+    { "net", "", "the bridge's ports and counters", net_cmd },
     { "poweroff", "", "stop dom0, which stops the machine", cmd_poweroff },
     { "reboot", "", "reboot the machine", cmd_reboot },
 };
