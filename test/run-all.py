@@ -1879,6 +1879,12 @@ def check_blk(j):
 
 SCENARIOS.append(S("blk-bios", "qemu", smp=2, mem=1024, timeout=300, expect="dom0-typing",
                    modules=DOM0_BLK_MODULES, input=BLK_MAIN, check=check_blk))
+# blk-vtd-bios: the same behind VT-d (docs/iommu.md): every grant blkback
+# maps into dom0 enters dom0's I/O tables and leaves them again.
+SCENARIOS.append(S("blk-vtd-bios", "qemu", smp=2, mem=1024, timeout=300,
+                   expect="dom0-typing", modules=DOM0_BLK_MODULES, input=BLK_MAIN,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOMMU: VT-d: DMA remapping on"], check_blk)))
 # On Bochs (VMX): a pattern across two guests, and the malformed requests.
 BLK_BOCHS = (blk_run("blk-write.cfg", 1, "blkw") + blk_run("blk-read.cfg", 2, "blkr")
              + blk_run("blk-hostile.cfg", 3, "blkh",
@@ -2040,6 +2046,12 @@ for _name, _script, _check in (("net", NET_MAIN, check_net_main),
     SCENARIOS.append(S(f"dom0-{_name}-bios", "qemu", smp=2, mem=1024, timeout=400,
                        expect="dom0-typing", modules=DOM0_NET_MODULES,
                        input=_script, check=_check))
+# dom0-net-vtd-bios: the exchange behind VT-d: netback's grant mappings and
+# copies go through dom0's mirrored I/O tables.
+SCENARIOS.append(S("dom0-net-vtd-bios", "qemu", smp=2, mem=1024, timeout=400,
+                   expect="dom0-typing", modules=DOM0_NET_MODULES, input=NET_MAIN,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOMMU: VT-d: DMA remapping on"], check_net_main)))
 # On Bochs (VMX): the exchange, spoofing and malformed requests.
 SCENARIOS.append(S("dom0-net-bochs", "bochs", smp=2, mem=512, timeout=600,
                    expect="dom0-typing", modules=DOM0_NET_MODULES, input=NET_MAIN,
