@@ -51,10 +51,12 @@ common-y    += common/domctl.o common/sysctl.o common/domid.o common/ctl_ring.o 
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
 drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o drivers/rtc.o drivers/ioapic.o drivers/pci.o drivers/pci_probe.o drivers/msi.o
+iommu-y     := drivers/iommu/iommu.o drivers/iommu/dmar.o drivers/iommu/vtd.o drivers/iommu/vtd_pt.o \
+	drivers/iommu/vtd_ir.o
 sched-y     := sched/core.o sched/credit.o
 
 OBJS := $(addprefix $(B)/, $(boot-y) $(arch-y) $(hvm-y) $(svm-y) $(vmx-y) $(common-y) \
-	$(mm-y) $(drivers-y) $(sched-y))
+	$(mm-y) $(drivers-y) $(iommu-y) $(sched-y))
 
 .PHONY: all iso run test unit clean deps bench
 .DELETE_ON_ERROR:

@@ -10,6 +10,7 @@
 #include <petrel/event.h>
 #include <petrel/foreign_map.h>
 #include <petrel/grant_table.h>
+#include <petrel/iommu.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
@@ -397,6 +398,7 @@ void domain_destroy(struct domain *d)
     pirq_release_domain(d);         /* its devices stop raising events */
     evtchn_domain_destroy(d);
     pci_release_domain(d);
+    iommu_domain_destroy(d);        /* no device reaches its memory now */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vcpu_destroy(d->vcpus[i]);
     sched_dom_destroy(&d->sched);

@@ -84,7 +84,7 @@ static long map_hv_frame(struct domain *d, uint64_t gfn, uint64_t hv_mfn, uint64
     rc = (flags & P2M_OWNED) ? retired_reserve(d) : 0;
     if (rc)
         goto out;
-    rc = p2m_set(d->p2m, gfn, hv_mfn, 0, P2M_RAM_RW, P2M_DETACH, &b);
+    rc = p2m_set(d->p2m, gfn, hv_mfn, 0, P2M_RAM_RW, P2M_DETACH | P2M_NODMA, &b);
     if (rc)
         goto out;
     if (flags & P2M_OWNED)

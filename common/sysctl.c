@@ -9,6 +9,7 @@
 #include <petrel/errno.h>
 #include <petrel/grant_table.h>
 #include <petrel/hypercall.h>
+#include <petrel/iommu.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
@@ -71,8 +72,9 @@ static long physinfo(struct petrel_physinfo *p)
 {
     *p = (struct petrel_physinfo){
         .nr_cpus = sched_nr_pcpus(),
-        .capabilities = hvm->p2m_format == P2M_FORMAT_NPT ? PETREL_PHYSCAP_svm
-                                                          : PETREL_PHYSCAP_vmx,
+        .capabilities = (hvm->p2m_format == P2M_FORMAT_NPT ? PETREL_PHYSCAP_svm
+                                                           : PETREL_PHYSCAP_vmx) |
+                        (iommu_enabled() ? PETREL_PHYSCAP_iommu : 0),
         .cpu_khz = tsc_hz / 1000,
         .total_pages = frame_total_count(),
         .free_pages = frame_free_count(),
@@ -112,9 +114,10 @@ static long getdomaininfolist(struct vcpu *v, struct petrel_getdomaininfolist *l
 }
 
 /*
- * The machine address behind gfn of d, for a device's DMA (no IOMMU: the
- * bus sees machine addresses). RAM only, d's own or mapped from another
- * domain; not shared_info or a grant-table frame (hypervisor pages), not
+ * The bus address of gfn of d, for a device's DMA: gfn << 12 when an IOMMU
+ * translates d's DMA through its p2m, else the machine address behind it.
+ * RAM only, d's own or mapped from another domain; not shared_info or a
+ * grant-table frame (hypervisor pages: the IOMMU does not map them), not
  * MMIO or a hole. Under the physmap lock, so the look is not split by a
  * change of the gfn.
  */
@@ -127,7 +130,7 @@ static uint64_t bus_addr_of(struct domain *d, uint64_t gfn)
     if (!p2m_lookup(d->p2m, gfn, &mfn, &t, NULL, NULL) &&
         (t == P2M_RAM_RW || t == P2M_RAM_RO) && gfn != d->shared_info_gfn &&
         !gnttab_is_frame_gfn(d, gfn))
-        addr = mfn << PAGE_SHIFT;
+        addr = (iommu_translates(d) ? gfn : mfn) << PAGE_SHIFT;
     physmap_unlock();
     return addr;
 }

@@ -10,6 +10,7 @@
  */
 #include <petrel/acpi.h>
 #include <petrel/errno.h>
+#include <petrel/iommu.h>
 #include <petrel/lib.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
@@ -34,6 +35,7 @@
 #define INTI_TRIG_LEVEL 0xc
 
 struct ioapic {
+    uint32_t id;                    /* the MADT's */
     volatile uint8_t *mmio;
     uint32_t gsi_base;
     unsigned int nr_pins;
@@ -78,6 +80,7 @@ unsigned int ioapic_init(const struct acpi_info *ai)
             continue;
         }
         io->gsi_base = ai->ioapics[i].gsi_base;
+        io->id = ai->ioapics[i].id;
         io->nr_pins = ((ioapic_read(io, REG_VERSION) >> 16) & 0xff) + 1;
         for (unsigned int pin = 0; pin < io->nr_pins; pin++)
             write_entry(io, pin, RTE_MASKED, 0);
@@ -116,16 +119,27 @@ int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id)
         }
     for (unsigned int i = 0; i < nr_ioapics; i++) {
         const struct ioapic *io = &ioapics[i];
-        uint32_t bits = isa_entry_bits(flags);
+        uint32_t bits = isa_entry_bits(flags), lo = vector | bits, hi;
+        unsigned int pin = gsi - io->gsi_base;
+        bool remapped = iommu_irq_remapping();
+        int rc;
 
-        if (gsi < io->gsi_base || gsi - io->gsi_base >= io->nr_pins)
+        if (gsi < io->gsi_base || pin >= io->nr_pins)
             continue;
         /* Fixed delivery (000), physical destination mode: the APIC id in
-         * bits 63:56 (82093AA 3.2.4). */
-        write_entry(io, gsi - io->gsi_base, vector | bits, apic_id << 24);
-        pr_info("IOAPIC: ISA IRQ %u -> GSI %u (%s, %s) -> vector %#x on APIC %u\n",
+         * bits 63:56 (82093AA 3.2.4); or the IOMMU's remappable form, which
+         * keeps vector, trigger and polarity and names its entry. */
+        hi = apic_id << 24;
+        if (remapped) {
+            rc = iommu_ioapic_setup(io->id, pin, vector, apic_id, bits & RTE_LEVEL, &lo, &hi);
+            if (rc)
+                return rc;
+        }
+        write_entry(io, pin, lo, hi);
+        pr_info("IOAPIC: ISA IRQ %u -> GSI %u (%s, %s) -> vector %#x on APIC %u%s\n",
                 irq, gsi, bits & RTE_LEVEL ? "level" : "edge",
-                bits & RTE_ACTIVE_LOW ? "active low" : "active high", vector, apic_id);
+                bits & RTE_ACTIVE_LOW ? "active low" : "active high", vector, apic_id,
+                remapped ? ", remapped by the IOMMU" : "");
         return 0;
     }
     return -ENODEV;

@@ -12,6 +12,10 @@
  * (interrupt context; the LAPIC EOI follows in do_trap()). Edge only:
  * nothing to acknowledge, so PHYSDEVOP_eoi is a no-op.
  *
+ * With an IOMMU that remaps interrupts (drivers/iommu/), the message is
+ * its remappable form instead: an entry of the IOMMU's table, which holds
+ * the vector and destination and checks the requester (iommu_irq_setup()).
+ *
  * Petrel maps each MSI-X table itself (uncached, not in dom0's p2m:
  * arch/x86/hvm/dom0_bars.c) and owns the MSI and MSI-X capability
  * registers (arch/x86/hvm/vpci.c ignores dom0's writes to them).
@@ -25,6 +29,7 @@
 #include <petrel/domain.h>
 #include <petrel/errno.h>
 #include <petrel/event.h>
+#include <petrel/iommu.h>
 #include <petrel/lib.h>
 #include <petrel/pci.h>
 #include <petrel/pirq.h>
@@ -84,14 +89,32 @@ static int msix_enable(struct pci_dev *dev)
     return 0;
 }
 
-static void msix_program(struct pci_dev *dev, unsigned int entry, uint8_t vector)
+/* What a device writes to raise 'vector' on the boot CPU. */
+struct msi_msg {
+    uint32_t addr_lo, addr_hi, data;
+};
+
+/* dev's message for its MSI-X entry or MSI ('index' 0): remappable when
+ * the IOMMU remaps interrupts, else the compatibility format. 0 or
+ * -ENOSPC (the IOMMU's table is full). */
+static int msi_compose(struct pci_dev *dev, unsigned int index, uint8_t vector,
+                       struct msi_msg *m)
+{
+    if (iommu_irq_remapping())
+        return iommu_irq_setup(dev, index, vector, msi_dest(), &m->addr_lo, &m->addr_hi,
+                               &m->data);
+    *m = (struct msi_msg){ MSI_ADDR_BASE | msi_dest() << 12, 0, vector };
+    return 0;
+}
+
+static void msix_program(struct pci_dev *dev, unsigned int entry, const struct msi_msg *m)
 {
     volatile uint8_t *e = msix_entry(dev, entry);
 
     mmio_write32(e + PCI_MSIX_ENTRY_CTRL, PCI_MSIX_ENTRY_MASKED);
-    mmio_write32(e + 0, MSI_ADDR_BASE | msi_dest() << 12);
-    mmio_write32(e + 4, 0);
-    mmio_write32(e + 8, vector);
+    mmio_write32(e + 0, m->addr_lo);
+    mmio_write32(e + 4, m->addr_hi);
+    mmio_write32(e + 8, m->data);
     mmio_write32(e + PCI_MSIX_ENTRY_CTRL, 0);
 }
 
@@ -109,17 +132,17 @@ static void msix_disable(struct pci_dev *dev)
 }
 
 /* MSI: one message (multiple-message enable 0), unmasked, enabled. */
-static void msi_program(struct pci_dev *dev, uint8_t vector)
+static void msi_program(struct pci_dev *dev, const struct msi_msg *m)
 {
     unsigned int cap = dev->msi_cap, data = cap + (dev->msi_64bit ? 0x0c : 0x08);
     uint16_t flags = cap_read16(dev, cap + PCI_MSI_FLAGS);
 
     flags &= ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
     pci_conf_write(dev->bdf, cap + PCI_MSI_FLAGS, 2, flags);
-    pci_conf_write(dev->bdf, cap + PCI_MSI_ADDR_LO, 4, MSI_ADDR_BASE | msi_dest() << 12);
+    pci_conf_write(dev->bdf, cap + PCI_MSI_ADDR_LO, 4, m->addr_lo);
     if (dev->msi_64bit)
-        pci_conf_write(dev->bdf, cap + PCI_MSI_ADDR_HI, 4, 0);
-    pci_conf_write(dev->bdf, data, 2, vector);
+        pci_conf_write(dev->bdf, cap + PCI_MSI_ADDR_HI, 4, m->addr_hi);
+    pci_conf_write(dev->bdf, data, 2, m->data);
     if (dev->msi_maskable)
         pci_conf_write(dev->bdf, data + 4, 4, 0);
     pci_conf_write(dev->bdf, cap + PCI_MSI_FLAGS, 2, flags | PCI_MSI_FLAGS_ENABLE);
@@ -207,6 +230,7 @@ int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
                  uint64_t table_base, int want, uint32_t *pirq)
 {
     struct pci_dev *dev = pci_find(seg, bdf);
+    struct msi_msg msg;
     unsigned long flags;
     uint8_t vector = 0;
     bool msix;
@@ -224,21 +248,24 @@ int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
         rc = pirq_alloc(want, pirq, &vector);
     if (!rc && msix)
         rc = msix_enable(dev);
+    if (!rc)
+        rc = msi_compose(dev, msix ? entry : 0, vector, &msg);
     if (!rc) {
         pirqs[*pirq] = (struct pirq){ .d = d, .dev = dev, .msix = msix,
                                       .entry = entry, .vector = vector };
         vector_pirq[vector] = *pirq;
         irq_set_handler(vector, msi_irq);
         if (msix)
-            msix_program(dev, entry, vector);
+            msix_program(dev, entry, &msg);
         else
-            msi_program(dev, vector);
+            msi_program(dev, &msg);
     }
     spin_unlock_irqrestore(&pirq_lock, flags);
     if (!rc)
-        pr_info("PCI %02x:%02x.%u: %s %u -> vector %#x, domain %u pirq %u\n",
+        pr_info("PCI %02x:%02x.%u: %s %u -> vector %#x, domain %u pirq %u%s\n",
                 PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), msix ? "MSI-X entry" : "MSI",
-                entry, vector, d->id, *pirq);
+                entry, vector, d->id, *pirq,
+                iommu_irq_remapping() ? ", remapped by the IOMMU" : "");
     return rc;
 }
 
@@ -257,6 +284,8 @@ static void pirq_free(struct pirq *p)
     } else {
         msi_disable(was.dev);
     }
+    /* Masked or disabled first: the device sends no more through it. */
+    iommu_irq_free(was.dev, was.msix ? was.entry : 0);
     if (was.port)
         evtchn_unbind_pirq(was.d, was.port, p - pirqs);
 }

@@ -17,6 +17,7 @@
 #include <petrel/acpi.h>
 #include <petrel/domain.h>
 #include <petrel/errno.h>
+#include <petrel/iommu.h>
 #include <petrel/lib.h>
 #include <petrel/pci.h>
 #include <petrel/printk.h>
@@ -247,14 +248,17 @@ struct pci_dev *pci_find(uint16_t seg, uint16_t bdf)
 
 void pci_assign_all(struct domain *d)
 {
-    for (unsigned int i = 0; i < nr_devs; i++)
+    for (unsigned int i = 0; i < nr_devs; i++) {
         devs[i].owner = d;
+        iommu_assign_device(d, &devs[i]);     /* logs what fails */
+    }
 }
 
 void pci_release_domain(struct domain *d)
 {
     for (unsigned int i = 0; i < nr_devs; i++) {
         if (devs[i].owner == d) {
+            iommu_release_device(d, &devs[i]);
             devs[i].owner = NULL;
             devs[i].bar_sizing = 0;
         }

@@ -118,6 +118,8 @@ struct p2m {
     uint64_t ram_pages;             /* RAM frames mapped (lock; read without) */
     uint64_t owned_pages;           /* frames in owned blocks (lock) */
     uint64_t table_pages;           /* table frames, root included (lock) */
+    p2m_mirror_fn mirror;           /* told of each change (lock), or NULL */
+    void *mirror_ctx;
 };
 
 /* What an entry maps, everything below it included. */
@@ -450,7 +452,7 @@ static int p2m_check_set(const struct p2m *p, uint64_t gfn, uint64_t mfn,
 {
     if (!p2m_range_ok(p, gfn, order) || !IS_ALIGNED(mfn, 1ULL << order) ||
         (mfn >> P2M_MFN_BITS) || t == P2M_INVALID || (unsigned int)t > P2M_RESERVED ||
-        (flags & ~(P2M_OWNED | P2M_DETACH)))
+        (flags & ~(P2M_OWNED | P2M_DETACH | P2M_NODMA)))
         return -EINVAL;
     if ((order == 9 && !(p->caps & P2M_CAP_2M)) || (order == 18 && !(p->caps & P2M_CAP_1G)))
         return -EOPNOTSUPP;
@@ -519,6 +521,8 @@ int p2m_set(struct p2m *p, uint64_t gfn, uint64_t mfn, unsigned int order,
     p2m_drop(p, &pl, spare, b);
     p2m_count(&p->ram_pages, p2m_is_ram(t) ? p2m_pages(pl.level) : 0, 0);
     p2m_count(&p->owned_pages, owned ? p2m_pages(pl.level) : 0, 0);
+    if (p->mirror)
+        p->mirror(p->mirror_ctx, gfn, mfn, order, t, flags);
 out:
     spin_unlock(&p->lock);
     return rc;
@@ -542,6 +546,8 @@ int p2m_remove(struct p2m *p, uint64_t gfn, unsigned int order, struct p2m_batch
         goto out;
     p2m_write(p2m_descend(p, gfn, &pl, b), 0);
     p2m_drop(p, &pl, false, b);
+    if (p->mirror)
+        p->mirror(p->mirror_ctx, gfn, 0, order, P2M_INVALID, 0);
 out:
     spin_unlock(&p->lock);
     return rc;
@@ -574,6 +580,14 @@ int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *mfn, enum p2m_type *t,
     if (flags)
         *flags = (e & P2M_SW_OWNED) ? P2M_OWNED : 0;
     return e ? 0 : -ENOENT;
+}
+
+void p2m_set_mirror(struct p2m *p, p2m_mirror_fn fn, void *ctx)
+{
+    spin_lock(&p->lock);
+    p->mirror = fn;
+    p->mirror_ctx = ctx;
+    spin_unlock(&p->lock);
 }
 
 paddr_t p2m_root(const struct p2m *p)

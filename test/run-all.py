@@ -130,6 +130,9 @@ class Scenario:
                 (QEMU runs with -no-reboot)
       fatal     the long-mode fatal message exactly once, then a halt
       panic     ready, then the page-fault panic report, then a reset
+      refuse    a panic line matching `marker` before any ready line
+                (Petrel refuses to boot, e.g. iommu=force without an
+                IOMMU), then a halt or a reset
       guest     the test guest `module` runs as dom0, prints "Test result:
                 SUCCESS" and shuts down; Petrel powers off (GuestJudge)
       guest-crash  the test guest prints `marker`, then Petrel crashes
@@ -316,7 +319,8 @@ def edu_released(judge):
     left = [i for i, l in enumerate(judge.lines) if "pci-edu: leaving pirq" in l
             or "(d0) leaving pirq" in l]
     off = [i for i, l in enumerate(judge.lines)
-           if re.search(r"PCI 00:[0-9a-f]{2}\.0: MSI disabled: domain 0's pirq \d+ released", l)]
+           if re.search(r"PCI [0-9a-f]{2}:[0-9a-f]{2}\.0: MSI disabled: domain 0's pirq \d+ "
+                        r"released", l)]
     if not left or not off or off[0] < left[0]:
         return "no 'MSI disabled: domain 0's pirq N released' line after the guest's last map"
     return None
@@ -331,7 +335,130 @@ def virtio_net_devices(scratch):
             "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
 
 
+# With QEMU's VT-d (docs/iommu.md): it must come before the other devices.
+VTD = ["-device", "intel-iommu,intremap=on,eim=off"]
+VTD_IR_SEEN = (r"IOMMU: VT-d: DMA remapping on, interrupt remapping on",
+               r"PCI [0-9a-f]{2}:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
+               r"pirq \d+, remapped by the IOMMU")
+
+
+def all_seen(patterns, then=None):
+    """A guest scenario's check (GuestJudge has no must_see): every
+    pattern matched some line, and then `then` (a check) passes."""
+    def check(judge):
+        for pat in patterns:
+            if not any(re.search(pat, l) for l in judge.lines):
+                return f"no line matching {pat!r}"
+        return then(judge) if then else None
+    return check
+
+
+def vtd_edu_devices(scratch):
+    return VTD + edu_devices(scratch)
+
+
+def vtd_virtio_net_devices(scratch):
+    """virtio-net behind VT-d: iommu_platform=on puts its DMA through it."""
+    return VTD + ["-netdev", "user,id=n0,restrict=on",
+                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,iommu_platform=on"]
+
+
+def iommu_faults_logged(judge, requester=None):
+    """pci-edu under an IOMMU has edu DMA where dom0 has no RAM: each
+    attempt the guest announces must have a fault line naming edu's
+    bus:dev.fn (or 'requester', the id a bridge gives it), the page, and
+    read or write."""
+    why = edu_released(judge)
+    if why:
+        return why
+    # dom0's I/O tables go back with it (the judge checks all memory did).
+    if not any(re.search(r"VT-d: domain id 1: [1-9]\d* table pages freed", l)
+               for l in judge.lines):
+        return "no 'VT-d: domain id 1: N table pages freed' line at dom0's destruction"
+    bdf = requester
+    for l in judge.lines:
+        m = re.search(r"PCI 0000:([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) 1234:11e8", l)
+        if m and not requester:
+            bdf = m.group(1)
+    if not bdf:
+        return "no PCI line for the edu device"
+    tries = [(m.group(1), int(m.group(2), 16)) for l in judge.lines
+             for m in [re.search(r"iommu: edu (writes|reads) (?:to|from) (0x[0-9a-f]+)", l)] if m]
+    if len(tries) < 4:
+        return f"the guest announced {len(tries)} refused DMAs, want 4 (IOMMU checks skipped?)"
+    for kind, addr in tries:
+        rw = "write" if kind == "writes" else "read"
+        want = f"IOMMU fault: PCI {bdf} {rw} at {addr & ~0xfff:#x}: reason"
+        if not any(want in l for l in judge.lines):
+            return f"no fault line '{want}'"
+    return None
+
+
+# iommu=force without an IOMMU refuses to boot, naming what is missing;
+# iommu=off with one runs as without (pci-edu then skips its IOMMU part).
+SCENARIOS.append(S("iommu-force-none-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline="console=com1 iommu=force", expect="refuse",
+                   marker=r"iommu=force, but the firmware describes none "
+                          r"\(no ACPI DMAR or IVRS table\): refusing to boot"))
+SCENARIOS.append(S("guest-pci-edu-vtd-off-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu=off", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=vtd_edu_devices,
+                   check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
+                                   r"\(d0\) iommu: checks skipped"], edu_released)))
+# guest-pci-edu-vtd-bridge-bios: edu behind a PCIe root port (bus 1): its
+# context entry is on the bridge's bus, covered by the INCLUDE_PCI_ALL unit.
+def vtd_bridged_edu_devices(scratch):
+    return VTD + ["-device", "pcie-root-port,id=rp1,chassis=1",
+                  "-device", "edu,dma_mask=4294967295,bus=rp1"]
+
+
+SCENARIOS.append(S("guest-pci-edu-vtd-bridge-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_bridged_edu_devices,
+                   check=all_seen(VTD_IR_SEEN + (r"\(d0\) edu at 01:00\.0",),
+                                  iommu_faults_logged)))
+# guest-pci-edu-vtd-pcibridge-bios: edu (conventional PCI) behind a
+# PCIe-to-PCI bridge: its DMA and MSIs carry the bridge's alias (secondary
+# bus, 00.0), which Petrel attaches too.
+def vtd_pcibridge_edu_devices(scratch):
+    return VTD + ["-device", "pcie-pci-bridge,id=pb,bus=pcie.0",
+                  "-device", "edu,dma_mask=4294967295,bus=pb,addr=1"]
+
+
+SCENARIOS.append(S("guest-pci-edu-vtd-pcibridge-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE, expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=vtd_pcibridge_edu_devices,
+                   check=all_seen(VTD_IR_SEEN + (r"VT-d: PCI 01:01\.0 DMAs as 01:00\.0",),
+                                  lambda j: iommu_faults_logged(j, "01:00.0"))))
+# iommu_intremap=0: DMA remapping only; MSIs in compatibility format.
+SCENARIOS.append(S("guest-pci-edu-vtd-nointremap-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu_intremap=0", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_edu_devices,
+                   check=all_seen([r"VT-d: interrupt remapping off \(iommu_intremap=0\)",
+                                   r"IOMMU: VT-d: DMA remapping on, interrupt remapping off",
+                                   r"PCI 00:[0-9a-f]{2}\.0: MSI 0 -> vector 0x[0-9a-f]+, "
+                                   r"domain 0 pirq \d+$"],
+                                  iommu_faults_logged)))
+# iommu_qinval=0: the same through VT-d's invalidation registers (no queue,
+# hence no interrupt remapping).
+SCENARIOS.append(S("guest-pci-edu-vtd-noqi-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu_qinval=0", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"), devices=vtd_edu_devices,
+                   check=all_seen([r"no queued invalidation \(iommu_qinval=0\): using the registers",
+                                   r"IOMMU: VT-d: DMA remapping on, interrupt remapping off"],
+                                  iommu_faults_logged)))
 for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"guest-pci-edu-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-edu.elf"),
+                       devices=vtd_edu_devices,
+                       check=all_seen(VTD_IR_SEEN, iommu_faults_logged)))
+    SCENARIOS.append(S(f"guest-pci-msix-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-msix.elf"),
+                       devices=vtd_virtio_net_devices, check=all_seen(VTD_IR_SEEN)))
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
@@ -358,9 +485,12 @@ class Judge:
         self.fatal_count = 0
         self.msg = None             # poweroff / reboot message seen
         self.report = []            # panic report items seen
+        self.refused_at = None      # "refuse": the panic line's time
 
     def waiting_for(self):
         e = self.sc.expect
+        if e == "refuse":
+            return f"a panic line matching '{self.sc.marker}'"
         if e == "fatal":
             return f"'{FATAL_LM}'"
         if self.ready_at is None:
@@ -383,6 +513,17 @@ class Judge:
         for pat in sc.must_see:
             if re.search(pat, text):
                 self.seen.add(pat)
+
+        if sc.expect == "refuse":
+            if READY_RE.search(text):
+                return False, "reached the ready line: it should have refused to boot"
+            if PANIC_RE.search(text) and self.refused_at is None:
+                # The report that follows (its stack trace says panic+N)
+                # is not another panic.
+                if not re.search(sc.marker, text):
+                    return False, f"another panic: {printable(text).strip()}"
+                self.refused_at = t
+            return None
 
         if sc.expect == "fatal":
             if FATAL_LM in text:
@@ -472,12 +613,19 @@ class Judge:
         if sc.expect == "fatal" and self.fatal_at is not None:
             if t - self.fatal_at >= HALT_SETTLE_S:
                 return True, "halted after the fatal message"
+        if sc.expect == "refuse" and self.refused_at is not None:
+            if t - self.refused_at >= HALT_SETTLE_S:
+                return True, "refused to boot, with the message, and halted"
         return None
 
     def exited(self, rc, t, powered_off):
         """powered_off: the emulator's exit was an ACPI poweroff."""
         sc = self.sc
         how = f"emulator exited with status {rc}"
+        if sc.expect == "refuse":
+            if self.refused_at is not None:
+                return True, "refused to boot, with the message, and reset"
+            return False, f"{how} without the refusal"
         if sc.expect == "ready":
             if self.ready_at is not None:
                 return False, f"{how} {t - self.ready_at:.1f} s after the ready line"
@@ -1108,6 +1256,19 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"dom0-virtio-{_fw}", "qemu", _fw, smp=2, mem=1024,
                        expect="dom0", modules=DOM0_MODULES,
                        devices=virtio_devices, must_see=VIRTIO_SEEN))
+# dom0-virtio-vtd-<fw>: the same behind VT-d, the devices' DMA through it
+# (iommu_platform=on); Petrel says translation is on.
+
+
+def vtd_virtio_devices(scratch):
+    return VTD + [a.replace("disable-legacy=on", "disable-legacy=on,iommu_platform=on")
+                  for a in virtio_devices(scratch)]
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-virtio-vtd-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0", modules=DOM0_MODULES, devices=vtd_virtio_devices,
+                       must_see=VIRTIO_SEEN + (r"IOMMU: VT-d: DMA remapping on",)))
 # dom0-pci-bridge-<fw>: a virtio-net device behind a PCIe root port:
 # Petrel follows the bridge to bus 1, and the device's BARs are dom0's.
 
@@ -1132,6 +1293,13 @@ DOM0_TYPED = [(r"^dom0# $", b"echo helo\x1b[Dl\r"), (r"^hello$", None),
 SCENARIOS.append(S("dom0-typing-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES,
                    input=DOM0_TYPED))
+# dom0-typing-vtd-bios: the same behind VT-d with interrupt remapping: the
+# serial port's receive interrupt comes through the I/O APIC's remapped
+# entry (compatibility format is blocked).
+SCENARIOS.append(S("dom0-typing-vtd-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_TYPED,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOAPIC: ISA IRQ 4 -> GSI \d+ .* remapped by the IOMMU"])))
 # dom0-xs-bios: dom0's xenstored and the shell's xs command on dom0's own
 # tree (docs/xenstore.md): the tree Xen's toolstack makes, a write read
 # back, errors named as the wire protocol names them, a removed subtree.
@@ -1590,6 +1758,12 @@ for _name, _script, _check in (("create", TS_CREATE, check_create),
     SCENARIOS.append(S(f"hv-{_name}-bios", "qemu", smp=2, mem=1024, timeout=180,
                        expect="dom0-typing", modules=DOM0_TS_MODULES,
                        input=_script, check=_check))
+# hv-create-vtd-bios: the same behind VT-d: dom0's grant and foreign
+# mappings of the guests' pages go into its I/O tables and out again.
+SCENARIOS.append(S("hv-create-vtd-bios", "qemu", smp=2, mem=1024, timeout=180,
+                   expect="dom0-typing", modules=DOM0_TS_MODULES, input=TS_CREATE,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOMMU: VT-d: DMA remapping on"], check_create)))
 # On Bochs (VMX): create, crash (a domU's triple fault under VMX), sched
 # (which found input events that come for bytes already read ending top).
 for _name, _script, _check in (("create", TS_CREATE, check_create),
@@ -1705,6 +1879,12 @@ def check_blk(j):
 
 SCENARIOS.append(S("blk-bios", "qemu", smp=2, mem=1024, timeout=300, expect="dom0-typing",
                    modules=DOM0_BLK_MODULES, input=BLK_MAIN, check=check_blk))
+# blk-vtd-bios: the same behind VT-d (docs/iommu.md): every grant blkback
+# maps into dom0 enters dom0's I/O tables and leaves them again.
+SCENARIOS.append(S("blk-vtd-bios", "qemu", smp=2, mem=1024, timeout=300,
+                   expect="dom0-typing", modules=DOM0_BLK_MODULES, input=BLK_MAIN,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOMMU: VT-d: DMA remapping on"], check_blk)))
 # On Bochs (VMX): a pattern across two guests, and the malformed requests.
 BLK_BOCHS = (blk_run("blk-write.cfg", 1, "blkw") + blk_run("blk-read.cfg", 2, "blkr")
              + blk_run("blk-hostile.cfg", 3, "blkh",
@@ -2177,6 +2357,12 @@ for _name, _script, _check in (("net", NET_MAIN, check_net_main),
     SCENARIOS.append(S(f"dom0-{_name}-bios", "qemu", smp=2, mem=1024, timeout=400,
                        expect="dom0-typing", modules=DOM0_NET_MODULES,
                        input=_script, check=_check))
+# dom0-net-vtd-bios: the exchange behind VT-d: netback's grant mappings and
+# copies go through dom0's mirrored I/O tables.
+SCENARIOS.append(S("dom0-net-vtd-bios", "qemu", smp=2, mem=1024, timeout=400,
+                   expect="dom0-typing", modules=DOM0_NET_MODULES, input=NET_MAIN,
+                   devices=lambda scratch: list(VTD),
+                   check=all_seen([r"IOMMU: VT-d: DMA remapping on"], check_net_main)))
 # On Bochs (VMX): the exchange, spoofing and malformed requests.
 SCENARIOS.append(S("dom0-net-bochs", "bochs", smp=2, mem=512, timeout=600,
                    expect="dom0-typing", modules=DOM0_NET_MODULES, input=NET_MAIN,

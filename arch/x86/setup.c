@@ -10,6 +10,7 @@
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
 #include <petrel/console_input.h>
+#include <petrel/iommu.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/panic.h>
@@ -272,6 +273,7 @@ void start_petrel(paddr_t mbi_pa)
     wallclock_init();
     timer_hw_init();
     timer_init_cpu();
+    iommu_init(&acpi_info);         /* after the APIC (its fault interrupt) and the clock */
     if (!timer_selftest())
         pr_err("timer: the one-shot timer did not fire on the boot CPU\n");
     console_input_init();

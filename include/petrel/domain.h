@@ -38,6 +38,7 @@ enum domain_state {
 };
 
 struct vlapic;
+struct iommu_dom;
 
 struct vcpu {
     unsigned int id;
@@ -130,6 +131,10 @@ struct domain {
     /* Frames the guest's p2m no longer maps but that stay the domain's
      * until it is destroyed (a RAM page replaced by shared_info, say). */
     struct page_list { uint64_t *mfn; unsigned int nr, max; } retired;
+
+    /* Its devices' I/O address space (drivers/iommu/iommu.c); NULL until it
+     * owns a device with an IOMMU on. */
+    struct iommu_dom *iommu;
 };
 
 /* Create a domain with id 'id' (dom0: 0) and 'nr_vcpus' vCPUs; NULL on

@@ -39,6 +39,8 @@ enum p2m_format {
 /* p2m_set() 'flags' */
 #define P2M_OWNED       (1u << 0)   /* the block belongs to the domain: see p2m_set() */
 #define P2M_DETACH      (1u << 1)   /* an owned leaf replaced is not freed: see p2m_set() */
+#define P2M_NODMA       (1u << 2)   /* a hypervisor frame: the mirror must not give
+                                       it to devices (not stored; see p2m_set_mirror()) */
 
 /*
  * What one or more changes left for the caller. Declare one zeroed
@@ -156,6 +158,21 @@ int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *mfn, enum p2m_type *t,
  * Context: no p2m lock needed or held; takes the frame allocator's lock.
  */
 void p2m_batch_done(struct p2m_batch *b);
+
+/*
+ * The mirror: a function told of every change to the p2m, so that another
+ * translation (the IOMMU's: drivers/iommu/iommu.c) can follow it. After a
+ * successful p2m_set() it gets (gfn, mfn, order, t, flags) as p2m_set() got
+ * them; after a successful p2m_remove() (gfn, 0, order, P2M_INVALID, 0).
+ * Either way the 2^order frames at gfn now map exactly that (or nothing).
+ * It runs under p's lock (so the calls come in the order of the changes),
+ * before the batch is finished: it may allocate frames and take its own
+ * locks (after the p2m lock), and must be done with any dropped frame when
+ * it returns. p2m_destroy() does not call it. NULL stops the calls.
+ */
+typedef void (*p2m_mirror_fn)(void *ctx, uint64_t gfn, uint64_t mfn, unsigned int order,
+                              enum p2m_type t, unsigned int flags);
+void p2m_set_mirror(struct p2m *p, p2m_mirror_fn fn, void *ctx);
 
 /* The top table's physical address: nCR3, or the EPTP's address field (the
  * vendor adds the EPTP's WB memory type (6) and walk length - 1 (3)).

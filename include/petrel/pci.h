@@ -100,6 +100,8 @@ struct pci_dev {
     struct domain *owner;           /* dom0 for every device but Petrel's */
     uint8_t bar_sizing;             /* vpci: BAR dwords written all-ones (bit i) */
     bool bar_warned;                /* vpci: a BAR move was logged */
+    bool iommu_attached;            /* its DMA goes through its owner's I/O
+                                       address space (drivers/iommu/) */
     volatile uint8_t *msix_table;   /* Petrel's UC map of the table (boot), or
                                        NULL: MSI-X unusable */
 };

@@ -214,7 +214,7 @@ PETREL_ABI_OFFSET(struct petrel_domctl, u, 16);
 
 #define PETREL_PHYSCAP_svm      (1u << 0)   /* guests run on AMD SVM + NPT */
 #define PETREL_PHYSCAP_vmx      (1u << 1)   /* guests run on Intel VMX + EPT */
-#define PETREL_PHYSCAP_iommu    (1u << 2)   /* device DMA is remapped */
+#define PETREL_PHYSCAP_iommu    (1u << 2)   /* device DMA is remapped (an IOMMU is on) */
 
 struct petrel_physinfo {
     uint32_t nr_cpus;           /* OUT: pCPUs Petrel runs on */
@@ -257,14 +257,16 @@ PETREL_ABI_SIZE(struct petrel_getdomaininfolist, 24);
 /*
  * bus_addr: the bus addresses a device the caller drives must be given to
  * reach the caller's guest-physical pages gfns[0..nr) (nr <= 512): where
- * the caller's DMA is translated by an IOMMU, each gfn's own address
- * (gfn << 12); where it is not, the machine address behind the gfn. A gfn
- * backed by RAM the caller owns, or by a page it maps from another domain
- * (grant or foreign map; the page stays the same while it is mapped), has
- * an address; any other (a hole, MMIO, a special page) gets
- * PETREL_BUS_ADDR_NONE. The caller keeps the pages where they are while a
- * device uses them. -EINVAL for nr 0 or > 512, -EFAULT for bad buffers.
- * docs/pci.md tells why dom0 needs this without an IOMMU (DESIGN D7).
+ * an IOMMU translates the caller's DMA through its guest-physical map
+ * (PETREL_PHYSCAP_iommu in physinfo; docs/iommu.md), each gfn's own
+ * address, gfn << 12; where none does (iommu=off, or no IOMMU), the
+ * machine address behind the gfn. A gfn backed by RAM the caller owns, or
+ * by a page it maps from another domain (grant or foreign map; the page
+ * stays the same while it is mapped), has an address; any other (a hole,
+ * MMIO, shared_info or a grant-table frame) gets PETREL_BUS_ADDR_NONE:
+ * the IOMMU does not map those for devices. The caller keeps the pages
+ * where they are while a device uses them. -EINVAL for nr 0 or > 512,
+ * -EFAULT for bad buffers. docs/pci.md tells why dom0 needs this.
  */
 #define PETREL_BUS_ADDR_MAX     512
 #define PETREL_BUS_ADDR_NONE    (~0ull)

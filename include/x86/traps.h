@@ -19,6 +19,7 @@
 
 /* Interrupt vectors Petrel uses for itself. */
 #define VEC_SERIAL      0xe0        /* the console UART's receive interrupt */
+#define VEC_IOMMU_FAULT 0xe1        /* the IOMMU's fault event (drivers/iommu/) */
 #define VEC_TIMER       0xf0
 #define VEC_IPI_CALL    0xf1        /* run a function on another CPU */
 #define VEC_KICK        0xf2        /* reschedule, look at timers, leave the guest */

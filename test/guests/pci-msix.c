@@ -32,6 +32,8 @@ TEST_TITLE("dom0 maps a virtio-net device's MSI-X entries and takes a queue inte
 #define CFG_NOTIFY          2
 
 /* Common configuration (virtio 1.x, 4.1.4.3). */
+#define COMMON_DEV_FEAT_SEL 0x00
+#define COMMON_DEV_FEAT     0x04
 #define COMMON_DRV_FEAT_SEL 0x08
 #define COMMON_DRV_FEAT     0x0c
 #define COMMON_MSIX_CONFIG  0x10
@@ -182,9 +184,16 @@ static void setup_tx(volatile uint8_t *common)
     *status = 0;                                        /* reset */
     while (*status)
         cpu_relax();
+    uint32_t high;
+
     *status = STATUS_ACK | STATUS_DRIVER;
+    /* VIRTIO_F_VERSION_1 (32), and VIRTIO_F_ACCESS_PLATFORM (33) when the
+     * device offers it (QEMU's iommu_platform=on): its DMA then goes
+     * through the IOMMU, as bus_addr's addresses expect. */
+    *(volatile uint32_t *)(common + COMMON_DEV_FEAT_SEL) = 1;
+    high = *(volatile uint32_t *)(common + COMMON_DEV_FEAT) & 2;
     *(volatile uint32_t *)(common + COMMON_DRV_FEAT_SEL) = 1;
-    *(volatile uint32_t *)(common + COMMON_DRV_FEAT) = 1;   /* VIRTIO_F_VERSION_1 */
+    *(volatile uint32_t *)(common + COMMON_DRV_FEAT) = 1 | high;
     *(volatile uint32_t *)(common + COMMON_DRV_FEAT_SEL) = 0;
     *(volatile uint32_t *)(common + COMMON_DRV_FEAT) = 0;
     *status = STATUS_ACK | STATUS_DRIVER | STATUS_FEATURES_OK;

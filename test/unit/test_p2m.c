@@ -517,7 +517,7 @@ static void test_bad_args(void **state)
     assert_int_equal(p2m_set(p, 0, 0, 27, P2M_RAM_RW, 0, &b), -EINVAL);
     assert_int_equal(p2m_set(p, 0, 0, 0, P2M_INVALID, 0, &b), -EINVAL);
     assert_int_equal(p2m_set(p, 0, 0, 0, (enum p2m_type)5, 0, &b), -EINVAL);
-    assert_int_equal(p2m_set(p, 0, 0, 0, P2M_RAM_RW, 4, &b), -EINVAL);
+    assert_int_equal(p2m_set(p, 0, 0, 0, P2M_RAM_RW, 8, &b), -EINVAL);
     assert_int_equal(p2m_remove(p, 1, 9, &b), -EINVAL);
     assert_int_equal(p2m_remove(p, 0, 3, &b), -EINVAL);
     assert_int_equal(p2m_remove(p, 1ULL << 36, 0, &b), -EINVAL);
@@ -1023,6 +1023,58 @@ static void test_random(void **state)
     sh = NULL;
 }
 
+/* ---- the mirror ------------------------------------------------------------------ */
+
+struct mirror_call {
+    unsigned int n;
+    uint64_t gfn, mfn;
+    unsigned int order, flags;
+    enum p2m_type t;
+};
+
+static void mirror_record(void *ctx, uint64_t gfn, uint64_t mfn, unsigned int order,
+                          enum p2m_type t, unsigned int flags)
+{
+    struct mirror_call *c = ctx;
+
+    *c = (struct mirror_call){ c->n + 1, gfn, mfn, order, flags, t };
+}
+
+static void test_mirror(void **state)
+{
+    struct mirror_call c = { 0 };
+
+    p2m_set_mirror(p, mirror_record, &c);
+    set_ok(0x200, 0x1200, 9, P2M_RAM_RW, 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.gfn, 0x200);
+    assert_int_equal(c.mfn, 0x1200);
+    assert_int_equal(c.order, 9);
+    assert_int_equal(c.t, P2M_RAM_RW);
+    assert_int_equal(c.flags, 0);
+    /* P2M_NODMA reaches the mirror and is not stored */
+    set_ok(0x5, 0x77, 0, P2M_RAM_RW, P2M_NODMA);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.flags, P2M_NODMA);
+    assert_int_equal(c.t, P2M_RAM_RW);
+    expect_map(0x5, 0x77, P2M_RAM_RW, 0, 0);
+    /* a 4 KiB piece out of the 2 MiB page */
+    assert_int_equal(p2m_remove(p, 0x201, 0, &b), 0);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(c.gfn, 0x201);
+    assert_int_equal(c.order, 0);
+    assert_int_equal(c.t, P2M_INVALID);
+    assert_int_equal(c.mfn, 0);
+    /* failures are not mirrored */
+    assert_int_equal(p2m_remove(p, 0x201, 0, &b), -ENOENT);
+    assert_int_equal(p2m_set(p, 1, 0, 9, P2M_RAM_RW, 0, &b), -EINVAL);
+    assert_int_equal(c.n, 3);
+    /* unhooked: no more calls */
+    p2m_set_mirror(p, NULL, NULL);
+    set_ok(0x6, 0x78, 0, P2M_MMIO, 0);
+    assert_int_equal(c.n, 3);
+}
+
 #define BOTH(f) \
     cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, (void *)&npt), \
     cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, (void *)&ept)
@@ -1048,6 +1100,7 @@ int main(void)
         BOTH(test_enomem),
         BOTH(test_flush),
         BOTH(test_random),
+        BOTH(test_mirror),
     };
 
     return cmocka_run_group_tests(tests, machine_init, NULL);
