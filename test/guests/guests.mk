@@ -12,7 +12,15 @@ GUEST_RUNTIME := $(addprefix $(B)/guests/lib/,$(guest-runtime-y))
 # The test runner's own: the PV console and the xenstore client, which
 # dom0 (the backend side) does not link.
 guest-runner-y := main.o pvcons.o xsc.o
-GUEST_LIB   := $(addprefix $(B)/guests/lib/,$(guest-runner-y)) $(GUEST_RUNTIME)
+# The frontends (grant table, blkfront) in an archive: a guest links only
+# what it calls (blkfront's pages would otherwise be in every guest).
+guest-front-y := gnttab.o blkfront.o netfront.o
+GUEST_FRONT := $(B)/guests/lib/libfront.a
+GUEST_LIB   := $(addprefix $(B)/guests/lib/,$(guest-runner-y)) $(GUEST_RUNTIME) $(GUEST_FRONT)
+
+$(GUEST_FRONT): $(addprefix $(B)/guests/lib/,$(guest-front-y))
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # The hypervisor's freestanding style, linked low: -mcmodel=small.
 # -fno-tree-loop-distribute-patterns keeps memset() from calling itself;

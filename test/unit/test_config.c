@@ -11,6 +11,7 @@
 
 #include <public/errno.h>
 #include "../../tools/libhv/config.h"
+#include "../../tools/libhv/disk.h"
 
 static char err[256];
 
@@ -250,6 +251,49 @@ static void test_hostile(void **state)
     assert_string_equal(err, "line 1:");
 }
 
+/* disk entries (tools/libhv/disk.c): xl's "[phy:]target,vdev,mode". */
+static void test_disk(void **state)
+{
+    static const struct { const char *spec; const char *target; unsigned int devid;
+                          bool ro; } ok[] = {
+        { "phy:ram0,xvda,w", "ram0", 51712, false },
+        { "ram1,xvdb,r", "ram1", 51728, true },
+        { "phy:vda2,xvdp,rw", "vda2", (202 << 8) | (15 << 4), false },
+        { "vda2,xvdq,ro", "vda2", (1u << 28) | (16 << 8), true },
+        { "ram0,51760,w", "ram0", 51760, false },
+    };
+    static const struct { const char *spec; const char *err; } bad[] = {
+        { "phy:ram0,xvda", "not TARGET,VDEV,MODE: 'phy:ram0,xvda'" },
+        { "phy:ram0,xvda,w,x", "not TARGET,VDEV,MODE: 'phy:ram0,xvda,w,x'" },
+        { "", "not TARGET,VDEV,MODE: ''" },
+        { "file:/a.img,xvda,w", "only phy: targets are supported, not 'file:/a.img'" },
+        { "phy:,xvda,w", "bad target ''" },
+        { ",xvda,w", "bad target ''" },
+        { "ram0,hda,w", "vdev is not xvda..xvdz or a device number: 'hda'" },
+        { "ram0,xvda1,w", "vdev is not xvda..xvdz or a device number: 'xvda1'" },
+        { "ram0,0,w", "vdev is not xvda..xvdz or a device number: '0'" },
+        { "ram0,,w", "vdev is not xvda..xvdz or a device number: ''" },
+        { "ram0,xvda,x", "mode is not r or w: 'x'" },
+        { "ram0,xvda,", "mode is not r or w: ''" },
+        { "ram0,xvda,wr", "mode is not r or w: 'wr'" },
+        { "a-very-long-block-device-name-indeed,xvda,w",
+          "bad target 'a-very-long-block-device-name-indeed'" },
+    };
+    struct hv_disk d;
+    char err[96];
+
+    for (unsigned int i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        assert_int_equal(hv_disk_parse(ok[i].spec, &d, err, sizeof(err)), 0);
+        assert_string_equal(d.target, ok[i].target);
+        assert_int_equal(d.devid, ok[i].devid);
+        assert_int_equal(d.read_only, ok[i].ro);
+    }
+    for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(hv_disk_parse(bad[i].spec, &d, err, sizeof(err)), -XEN_EINVAL);
+        assert_string_equal(err, bad[i].err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_cpus_parse_format),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_disk),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

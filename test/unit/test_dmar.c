@@ -333,7 +333,8 @@ static void test_scope_match(void **state)
 {
     struct dmar_scope ep = mk(DMAR_SCOPE_ENDPOINT, 0, 1, (const uint8_t[]){ 3, 0 });
     struct dmar_scope br = mk(DMAR_SCOPE_BRIDGE, 0, 1, (const uint8_t[]){ 0x1c, 0 });
-    struct dmar_scope deep = mk(DMAR_SCOPE_ENDPOINT, 0, 3, (const uint8_t[]){ 0x1c, 0, 0, 0, 5, 1 });
+    struct dmar_scope deep = mk(DMAR_SCOPE_ENDPOINT, 0, 3,
+                                (const uint8_t[]){ 0x1c, 0, 0, 0, 5, 1 });
     struct dmar_scope lost = mk(DMAR_SCOPE_ENDPOINT, 0, 2, (const uint8_t[]){ 3, 0, 0, 0 });
     struct dmar_scope ioapic = mk(DMAR_SCOPE_IOAPIC, 0, 1, (const uint8_t[]){ 3, 0 });
 

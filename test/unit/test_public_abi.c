@@ -28,6 +28,7 @@
 #include <public/petrel_ctl.h>
 #include <public/physdev.h>
 #include <public/hvm/start_info.h>
+#include <public/io/blkif.h>
 #include <public/io/console.h>
 #include <public/io/ring.h>
 #include <public/io/xs_wire.h>
@@ -190,6 +191,29 @@ static void test_struct_sizes(void **state)
     assert_int_equal(sizeof(struct xen_sring_header), XEN_SRING_HEADER_SIZE);
 }
 
+/* blkif (Xen's public/io/blkif.h, x86_64-abi): numbers and layouts. */
+static void test_blkif(void **state)
+{
+    assert_int_equal(BLKIF_OP_READ, 0);
+    assert_int_equal(BLKIF_OP_WRITE, 1);
+    assert_int_equal(BLKIF_OP_FLUSH_DISKCACHE, 3);
+    assert_int_equal(BLKIF_OP_DISCARD, 5);
+    assert_int_equal(BLKIF_OP_INDIRECT, 6);
+    assert_int_equal(BLKIF_RSP_EOPNOTSUPP, -2);
+    assert_int_equal(BLKIF_RSP_ERROR, -1);
+    assert_int_equal(BLKIF_MAX_SEGMENTS_PER_REQUEST, 11);
+    assert_int_equal(BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST, 8);
+    assert_int_equal(BLKIF_SEGS_PER_INDIRECT_FRAME, 512);
+    assert_int_equal(offsetof(struct blkif_request, seg[1]), 32);
+    assert_int_equal(offsetof(struct blkif_request_segment, first_sect), 4);
+    assert_int_equal(offsetof(struct blkif_request_segment, last_sect), 5);
+    assert_int_equal(offsetof(struct blkif_response, operation), 8);
+    assert_int_equal(offsetof(struct blkif_request_discard, nr_sectors), 24);
+    assert_int_equal(VDISK_READONLY, 4);
+    /* 32 entries in one page, as Linux's __CONST_RING_SIZE(blkif, 4096). */
+    assert_int_equal((4096 - XEN_SRING_HEADER_SIZE) / sizeof(union blkif_sring_entry), 36);
+}
+
 static void test_callback_vector(void **state)
 {
     /* What Linux writes: (2 << 56) | 0xf3. */
@@ -233,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_callback_vector),
         cmocka_unit_test(test_xenstore_errors),
         cmocka_unit_test(test_ring_masks),
+        cmocka_unit_test(test_blkif),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

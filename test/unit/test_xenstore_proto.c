@@ -340,10 +340,13 @@ static void test_introduce_release(void **state)
     d4->domid = 4;
     assert_int_equal(xs_local_watch(&xs, "@introduceDomain", "in"), 0);
     assert_int_equal(xs_local_watch(&xs, "@releaseDomain", "out"), 0);
+    assert_true(xs_local_pending(&xs));
     assert_int_equal(xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token)), 1);
     assert_string_equal(path, "@introduceDomain");
+    assert_true(xs_local_pending(&xs));
     assert_int_equal(xs_local_next_event(&xs, path, sizeof(path), token, sizeof(token)), 1);
     assert_string_equal(path, "@releaseDomain");
+    assert_false(xs_local_pending(&xs));
     /* Bad arguments. */
     expect_error(raw(XS_INTRODUCE, "0\0" "4096\0" "9", 9), "EINVAL");
     expect_error(raw(XS_INTRODUCE, "32752\0" "4096\0" "9", 13), "EINVAL");   /* DOMID_SELF */

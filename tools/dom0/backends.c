@@ -26,8 +26,10 @@
 #include "../xenstored/xenstored.h"
 #include "dom0.h"
 #include "domains.h"
+#include "netback.h"
 #include "test.h"
 #include "xen.h"
+#include "xenbus.h"
 
 #define CONSOLE_ESCAPE  0x1d            /* Ctrl-] detaches */
 #define DRAIN_CHUNK     256
@@ -224,6 +226,11 @@ static void be_free(struct dom_be *be)
 {
     char home[32];
 
+    /* Its disks first: blkback waits for their requests in flight and
+     * unmaps their grants while the domain is still there. */
+    xenbus_domain_gone(be->domid);
+    disks_domain_gone(be->domid);
+    netcfg_domain_gone(be->domid);
     cons_stop(be);
     if (dom0_xs) {
         if (be->introduced)
@@ -254,6 +261,9 @@ int backends_domain_new(const struct dom0_domain_info *di)
         goto fail;
     be->introduced = true;
     if ((rc = cons_start(be, di)))
+        goto fail;
+    if ((rc = disks_domain_new(di->domid, di->disk, di->nr_disk)) ||
+        (rc = netcfg_domain_new(di->domid, di->vif, di->nr_vif)))
         goto fail;
     be->next = domains;
     domains = be;

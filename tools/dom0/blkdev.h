@@ -77,6 +77,21 @@ struct blkdev *blkdev_first(void);
  * called. A partition forwards to its disk with the offset added. */
 int blkdev_submit(struct blkdev *dev, struct blkdev_req *req);
 
+/* For drivers without an interrupt of their own (the RAM disk): have
+ * req->done(req, status) called from the event loop soon, never from the
+ * caller's stack. Uses req->next and req->priv[3]. blkdev_pending() says
+ * whether such completions wait (the loop must not block), blkdev_run()
+ * calls them. (Added by h-blk.) */
+void blkdev_complete(struct blkdev_req *req, int status);
+bool blkdev_pending(void);
+void blkdev_run(void);
+
+/* The RAM disks of `ramdisk=SIZE[@MS][/SEGS][,...]` on dom0's command
+ * line (sizes in KiB, or with a K, M or G suffix; @MS: each request
+ * completes MS ms late; /SEGS: max_segs): ram0, ram1... from dom0's pages,
+ * zeroed. Called once at boot; a failure is reported. (ramdisk.c) */
+void ramdisk_init(void);
+
 /* Register dev's GPT partitions as "<name>1".."<name>N" (entries in use,
  * in table order, with their LBA ranges checked against the disk); reads
  * the header and table synchronously through the event loop. The number

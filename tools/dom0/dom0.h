@@ -97,6 +97,9 @@ int gnttab_end(grant_ref_t ref);
 int gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, bool readonly,
                grant_handle_t *handle);
 int gnttab_unmap(uint64_t gpa, grant_handle_t handle);
+/* GNTTABOP_copy of ops[0..n): the hypercall's result (0 or a negative
+ * errno); each op's own outcome is in its status (GNTST_*). */
+long gnttab_copy(struct gnttab_copy *ops, unsigned int n);
 
 /* ---- event-channel work (ports.c) ---- */
 /* What the event loop calls for a port that fired (interrupts on). */
@@ -104,8 +107,14 @@ typedef void (*port_work_fn)(evtchn_port_t port, void *arg);
 /* Have the loop call fn(port, arg) after each event on port (bound to
  * vCPU 0; unmasks it), and once now. 0 or -XEN_EINVAL (port too high). */
 int ports_bind(evtchn_port_t port, port_work_fn fn, void *arg);
+/* Have the loop call port's function again in its next round, as if the
+ * port fired (work left over after a budget). */
+void ports_kick(evtchn_port_t port);
 /* Mask port and forget its function (the caller closes the port). */
 void ports_unbind(evtchn_port_t port);
+/* Events delivered on port since ports_bind() (upcalls; not the first
+ * call ports_bind() makes, nor ports_kick()'s). */
+uint64_t ports_events(evtchn_port_t port);
 /* Whether some port fired since the last ports_run(). */
 bool ports_pending(void);
 /* Call the function of each port that fired. */
@@ -119,6 +128,15 @@ extern struct xs *dom0_xs;
 void xenstore_init(void);
 /* The shell's `xs` command (xs_cmd.c); 0, or 1 after printing the error. */
 int xs_cmd(int argc, char **argv);
+
+/* ---- block backend (blkback.c, disks.c; docs/block.md) ---- */
+/* Register blkback as xenbus backend "vbd" (after xenstore_init). */
+void blkback_init(void);
+/* Write the xenstore directories of a domain's disks (backend and
+ * frontend, as libxl does) before it runs; 0 or a negative Xen errno.
+ * disks_domain_gone() removes the backend ones. */
+int disks_domain_new(domid_t domid, char *const *specs, unsigned int n);
+void disks_domain_gone(domid_t domid);
 
 /* ---- console input (console.c) ---- */
 /* Send typed bytes to fn(arg, buf, len) instead of the line editor (an

@@ -6,10 +6,16 @@
 
 dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/cpio.o dom0/fmap.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
-	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/build.o libhv/kmsg.o \
+	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/disk.o libhv/build.o libhv/kmsg.o \
 	hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
-	backends/cons_ring.o backends/cons_log.o \
+	dom0/pci.o dom0/pci_io.o dom0/dma.o dom0/virtq.o dom0/virtio_pci.o \
+	dom0/virtio_blk.o dom0/virtio_net.o dom0/gpt.o dom0/blkio.o dom0/devices.o \
+	dom0/disk_cmd.o dom0/ping.o \
+	dom0/xenbus.o dom0/blkdev.o dom0/ramdisk.o dom0/blkback.o dom0/disks.o \
+	backends/cons_ring.o backends/cons_log.o backends/blkif_back.o \
+	dom0/netback.o dom0/netcfg.o dom0/net_cmd.o backends/bridge.o \
+	backends/netif_ring.o backends/net_csum.o libhv/vif.o \
 	$(patsubst tools/%.c,%.o,$(wildcard tools/xenstored/*.c))
 # The hypervisor's own ELF loader and PVH layout code, pure, for the builder.
 dom0-kernel-y := common/elf.o arch/x86/hvm/pvh.o
@@ -83,3 +89,32 @@ dom0: $(DOM0_GUESTS_INITRD)
 # The ISO boots Petrel with dom0 and its initrd as modules 1 and 2.
 DOM0_ISO_FILES := $(DOM0_ELF) $(DOM0_INITRD)
 DOM0_ISO_ARGS  := --module $(DOM0_ELF) --module $(DOM0_INITRD)
+
+# The block backend's boot tests (test/run-all.py, blk-*): the blk guest
+# and its configs (tools/dom0/blk-cfg/, docs/block.md).
+DOM0_BLK_INITRD := $(B)/dom0/initrd-blk.cpio
+DOM0_BLK_CFGS := $(wildcard tools/dom0/blk-cfg/*.cfg)
+$(DOM0_BLK_INITRD): tools/mkcpio $(B)/guests/blk.elf $(DOM0_BLK_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ blk.elf=$(B)/guests/blk.elf \
+		$(foreach f,$(DOM0_BLK_CFGS),$(notdir $(f))=$(f))
+dom0: $(DOM0_BLK_INITRD)
+
+# The network's boot tests (test/run-all.py, dom0-net-*): the net guest and
+# its configs (tools/dom0/net-cfg/).
+DOM0_NET_INITRD := $(B)/dom0/initrd-net.cpio
+DOM0_NET_CFGS := $(wildcard tools/dom0/net-cfg/*.cfg)
+$(DOM0_NET_INITRD): tools/mkcpio $(B)/guests/net.elf $(DOM0_NET_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ net.elf=$(B)/guests/net.elf \
+		$(foreach f,$(DOM0_NET_CFGS),$(notdir $(f))=$(f))
+dom0: $(DOM0_NET_INITRD)
+
+# The device drivers' boot tests (test/run-all.py, dom0-virtio-world-*):
+# the net-world guest and its config (tools/dom0/virtio-cfg/).
+DOM0_VIRTIO_INITRD := $(B)/dom0/initrd-virtio.cpio
+$(DOM0_VIRTIO_INITRD): tools/mkcpio $(B)/guests/net-world.elf tools/dom0/virtio-cfg/net-world.cfg
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ net-world.elf=$(B)/guests/net-world.elf \
+		net-world.cfg=tools/dom0/virtio-cfg/net-world.cfg
+dom0: $(DOM0_VIRTIO_INITRD)

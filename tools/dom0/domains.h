@@ -17,6 +17,7 @@
 #ifndef DOM0_DOMAINS_H
 #define DOM0_DOMAINS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <public/xen.h>
 
@@ -32,6 +33,14 @@ struct dom0_domain_info {
     uint32_t store_port;
     uint64_t console_gfn;
     uint32_t console_port;
+    /* The config's disk entries (checked by disks_check), written to
+     * xenstore for blkback and the guest's blkfront (docs/block.md). */
+    char *const *disk;
+    unsigned int nr_disk;
+    /* The config's vif entries (checked by hv_vifs_check), written to
+     * xenstore for netback and the guest's netfront (docs/network.md). */
+    char *const *vif;
+    unsigned int nr_vif;
 };
 
 /*
@@ -57,5 +66,22 @@ void backends_domain_gone(domid_t domid);
  * still handled meanwhile; a domain that goes away detaches.
  */
 int backends_console_attach(domid_t domid);
+
+/* Disks a config may have. */
+#define HV_DISKS_MAX    16
+
+/* Check a config's disk entries before anything is built: each one's
+ * syntax (tools/libhv/disk.h), its target a block device of dom0, no vdev
+ * twice. 0, or a negative Xen errno with the reason in err, e.g.
+ * "disk 'phy:ram9,xvda,w': no block device 'ram9' in dom0". */
+int disks_check(char *const *specs, unsigned int n, char *err, size_t errlen);
+
+/* `hv block-list <dom>`: print the domain's virtual disks as blkback
+ * serves them (state, port, disk, mode, counters); how many. */
+int backends_block_list(domid_t domid);
+
+/* `hv network-list <dom>`: print the domain's connected vifs as bridge
+ * ports with their counters (tools/dom0/net_cmd.c); how many. */
+int backends_network_list(domid_t domid);
 
 #endif

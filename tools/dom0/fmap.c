@@ -11,6 +11,7 @@
  */
 #include <public/errno.h>
 #include <public/memory.h>
+#include "dma.h"
 #include "dom0.h"
 #include "hypercall.h"
 #include "test.h"
@@ -98,6 +99,7 @@ void *fmap_foreign(domid_t dom, const uint64_t *gfns, unsigned int n)
         gpfns[i] = (gpa >> 12) + i;
         errs[i] = -XEN_EINVAL;
     }
+    dma_forget(gpa, n);
     rc = hypervisor_memory_op(XENMEM_add_to_physmap_batch, &b);
     ok = !rc;
     for (unsigned int i = 0; i < n; i++)
@@ -124,5 +126,6 @@ void fmap_unmap(void *p, unsigned int n)
 
         hypervisor_memory_op(XENMEM_remove_from_physmap, &r);
     }
+    dma_forget(gpa, n);
     fmap_free(gpa, n);
 }

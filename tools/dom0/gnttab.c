@@ -10,6 +10,7 @@
 #include <public/errno.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
+#include "dma.h"
 #include "dom0.h"
 #include "hypercall.h"
 #include "test.h"
@@ -101,7 +102,10 @@ int gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, bool readonly,
         .host_addr = gpa, .ref = ref, .dom = dom,
         .flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0),
     };
-    long rc = grant_op(GNTTABOP_map_grant_ref, &m);
+    long rc;
+
+    dma_forget(gpa, 1);                 /* whatever was there before */
+    rc = grant_op(GNTTABOP_map_grant_ref, &m);
 
     if (rc)
         return rc;
@@ -116,7 +120,14 @@ int gnttab_unmap(uint64_t gpa, grant_handle_t handle)
     struct gnttab_unmap_grant_ref u = { .host_addr = gpa, .handle = handle };
     long rc = grant_op(GNTTABOP_unmap_grant_ref, &u);
 
+    dma_forget(gpa, 1);
     if (!rc && u.status == GNTST_okay)
         invlpg((void *)(uintptr_t)gpa);
     return rc ? rc : u.status == GNTST_okay ? 0 : -XEN_EINVAL;
+}
+
+long gnttab_copy(struct gnttab_copy *ops, unsigned int n)
+{
+    return n ? hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_copy, (uintptr_t)ops, n,
+                         0, 0) : 0;
 }

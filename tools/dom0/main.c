@@ -14,12 +14,16 @@
 #include <string.h>
 #include "../hv/hv.h"
 #include "../libhv/libhv.h"
+#include "blkdev.h"
 #include "cpio.h"
+#include "devices.h"
 #include "dom0.h"
+#include "netback.h"
 #include "hypercall.h"
 #include "test.h"
 #include "x86.h"
 #include "xen.h"
+#include "xenbus.h"
 
 const void *initrd;
 size_t initrd_size;
@@ -162,14 +166,16 @@ static bool woken(bool loop, unsigned int wake)
 /* One round of the event loop: do what the event handlers noted, or block
  * until an event comes (its handler has run when sched_block() returns).
  * Interrupts are off from the check to the block, so nothing is missed.
- * Ports (xenstored, the consoles) are served in waits too; the loop's own
+ * Ports (xenstored, the consoles), block completions and dom0's xenstore
+ * watch events (the backends) are served in waits too; the loop's own
  * work (input for the shell, the toolstack's domain events) also while an
  * attached domain console takes the input (hv console), as it waits. */
 static void events_once(bool loop, unsigned int wake)
 {
     cli();
     loop = loop || console_has_sink();
-    if (!woken(loop, wake) && !timers_pending() && !ports_pending()) {
+    if (!woken(loop, wake) && !timers_pending() && !ports_pending() &&
+        !blkdev_pending() && !xenbus_pending()) {
         sched_block();
         return;
     }
@@ -178,6 +184,10 @@ static void events_once(bool loop, unsigned int wake)
         timers_run();
     if (ports_pending())
         ports_run();
+    if (blkdev_pending())
+        blkdev_run();
+    if (xenbus_pending())
+        xenbus_run();
     if (!loop)
         return;
     console_async_end();                /* after console_log lines */
@@ -254,6 +264,10 @@ void guest_start(uint32_t start_info_pa)
     console_init();
     dom_exc_init();
     xenstore_init();
+    ramdisk_init();
+    devices_init();
+    blkback_init();
+    netback_init();
     run_rc();
     printf("dom0: ready; 'help' lists the commands\n");
     console_prompt();

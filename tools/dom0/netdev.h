@@ -26,8 +26,11 @@ struct netdev;
 struct netdev_stats {
     uint64_t rx_frames, rx_bytes;       /* came in on this port */
     uint64_t tx_frames, tx_bytes;       /* went out of it */
-    uint64_t tx_dropped;                /* xmit had no room */
+    uint64_t tx_dropped;                /* xmit had no room (or the driver
+                                         * lost it later: a failed copy) */
     uint64_t spoofed;                   /* dropped: source MAC not ours */
+    uint64_t rx_errors;                 /* refused by the port's driver (a vif:
+                                         * bad tx requests) */
 };
 
 struct netdev {
@@ -42,12 +45,28 @@ struct netdev {
     struct netdev *next;                /* the bridge's */
 };
 
-/* Add and remove a port; removing forgets the MACs learnt behind it. */
+/* Frames the bridge dropped before any port saw them (not per port). */
+struct bridge_stats {
+    uint64_t bad_length;                /* shorter than 14 or over FRAME_MAX */
+    uint64_t bad_source;                /* multicast or zero source MAC */
+    uint64_t filtered;                  /* unicast to the port it came from */
+    uint64_t fdb_replaced;              /* learnt entries pushed out when full */
+};
+
+/* How many MACs the bridge remembers (least recently seen replaced). */
+#define BRIDGE_FDB_SIZE         256
+
+/* Add and remove a port; removing forgets the MACs learnt behind it.
+ * attach: 0, -XEN_EINVAL (no name or xmit, already attached) or
+ * -XEN_EEXIST (a port has that name). xmit must not attach or detach. */
 int bridge_attach(struct netdev *dev);
 void bridge_detach(struct netdev *dev);
 /* A frame came in on port from: count, check, learn, forward. */
 void bridge_input(struct netdev *from, const void *frame, size_t len);
 /* Iterate the ports: bridge_first(), then ->next. */
 struct netdev *bridge_first(void);
+/* The port called name, or NULL. */
+struct netdev *bridge_find(const char *name);
+const struct bridge_stats *bridge_stats(void);
 
 #endif

@@ -16,10 +16,18 @@ struct port_work {
 
 static struct port_work work[EVTCHN_HANDLED_PORTS];
 static volatile uint64_t noted[EVTCHN_HANDLED_PORTS / 64];
+static uint64_t upcalls[EVTCHN_HANDLED_PORTS];  /* events delivered, per port */
 
-static void on_port(evtchn_port_t port, void *arg)
+static void note(evtchn_port_t port)
 {
     __atomic_or_fetch(&noted[port / 64], 1ull << (port % 64), __ATOMIC_SEQ_CST);
+}
+
+/* The upcall's handler (events are delivered to vCPU 0 only). */
+static void on_port(evtchn_port_t port, void *arg)
+{
+    upcalls[port]++;
+    note(port);
 }
 
 int ports_bind(evtchn_port_t port, port_work_fn fn, void *arg)
@@ -28,10 +36,22 @@ int ports_bind(evtchn_port_t port, port_work_fn fn, void *arg)
         return -XEN_EINVAL;
     work[port].fn = fn;
     work[port].arg = arg;
+    upcalls[port] = 0;
     evtchn_set_handler(port, 0, on_port, NULL);
     /* Run once: the port may have fired before it had a handler. */
-    on_port(port, NULL);
+    note(port);
     return 0;
+}
+
+void ports_kick(evtchn_port_t port)
+{
+    if (port < EVTCHN_HANDLED_PORTS && work[port].fn)
+        note(port);
+}
+
+uint64_t ports_events(evtchn_port_t port)
+{
+    return port < EVTCHN_HANDLED_PORTS ? upcalls[port] : 0;
 }
 
 void ports_unbind(evtchn_port_t port)

@@ -7,9 +7,11 @@
 #include <public/errno.h>
 #include <public/sched.h>
 #include "../hv/cmdtab.h"
+#include "netback.h"
 #include "../hv/hv.h"
 #include "../libhv/libhv.h"
 #include "cpio.h"
+#include "devices.h"
 #include "dom0.h"
 #include "heap.h"
 #include "test.h"
@@ -142,6 +144,14 @@ static int cmd_hv(int argc, char **argv)
     return hv_main(argc, argv);
 }
 
+/* net: the bridge's table (netback's net_cmd); `net ping ...` is ping. */
+static int cmd_net(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "ping"))
+        return ping_cmd(argc - 1, argv + 1);
+    return net_cmd(argc, argv);
+}
+
 static int cmd_poweroff(int argc, char **argv)
 {
     dom0_shutdown(SHUTDOWN_poweroff);
@@ -164,6 +174,11 @@ static const struct cmd commands[] = {
     { "mem", "", "dom0's free pages and heap use", cmd_mem },
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
     { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm", xs_cmd },
+    { "lspci", "", "dom0's PCI devices and their BARs", lspci_cmd },
+    { "disk", "[read|write|flush|scan ...]", "block devices; I/O on them", disk_cmd },
+    { "virtio", "", "dom0's virtio devices and their queues", virtio_cmd },
+    { "ping", "[ip] [count] [source ip]", "ARP and ICMP echo from dom0's bridge port", ping_cmd },
+    { "net", "[ping ...]", "the bridge's ports and counters; net ping = ping", cmd_net },
     { "poweroff", "", "stop dom0, which stops the machine", cmd_poweroff },
     { "reboot", "", "reboot the machine", cmd_reboot },
 };

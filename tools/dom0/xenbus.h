@@ -24,19 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <public/xen.h>
+#include <public/io/xenbus.h>
 
-/* Xen's xenbus states (xen/include/public/io/xenbus.h). */
-enum xenbus_state {
-    XenbusStateUnknown = 0,
-    XenbusStateInitialising = 1,
-    XenbusStateInitWait = 2,
-    XenbusStateInitialised = 3,
-    XenbusStateConnected = 4,
-    XenbusStateClosing = 5,
-    XenbusStateClosed = 6,
-    XenbusStateReconfiguring = 7,
-    XenbusStateReconfigured = 8,
-};
+/* Xen's xenbus states: public/io/xenbus.h. */
 
 /* ---- watches ---- */
 typedef void (*xenbus_watch_fn)(const char *path, void *arg);
@@ -85,6 +75,11 @@ struct xenbus_backend {
 };
 
 int xenbus_backend_register(struct xenbus_backend *be);
+/* The domain is about to be destroyed (backends_domain_gone): remove()
+ * each of its devices now, before its grants and pages go; remove() may
+ * wait for requests in flight. (Added by h-blk: the directory watch would
+ * come too late, after the destroy started waiting for the domain.) */
+void xenbus_domain_gone(domid_t domid);
 /* Write the backend's state key; 0 or an error. */
 int xenbus_switch_state(struct xenbus_device *dev, enum xenbus_state state);
 

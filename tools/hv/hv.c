@@ -246,6 +246,26 @@ static int cmd_console(int argc, char **argv)
     return rc ? hv_fail("console", rc) : 0;
 }
 
+static int cmd_block_list(int argc, char **argv)
+{
+    domid_t dom;
+
+    if (one_domain(argc, argv, &dom))
+        return 1;
+    backends_block_list(dom);
+    return 0;
+}
+
+static int cmd_network_list(int argc, char **argv)
+{
+    domid_t dom;
+
+    if (one_domain(argc, argv, &dom))
+        return 1;
+    backends_network_list(dom);
+    return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd commands[] = {
@@ -257,6 +277,8 @@ static const struct cmd commands[] = {
     { "pause", "<dom>", "stop running a domain's vCPUs", cmd_pause },
     { "unpause", "<dom>", "run a paused domain again", cmd_unpause },
     { "console", "<dom>", "attach to a domain's console", cmd_console },
+    { "block-list", "<dom>", "a domain's virtual disks and their counters", cmd_block_list },
+    { "network-list", "<dom>", "a domain's vifs and their counters", cmd_network_list },
     { "vcpu-list", "[dom]", "list vCPUs: pCPU, state, time, affinity", hv_cmd_vcpu_list },
     { "vcpu-pin", "<dom> <vcpu|all> <cpus>", "set vCPUs' hard affinity", hv_cmd_vcpu_pin },
     { "sched-credit", "[-d dom [-w weight] [-c cap]]", "show or set credit weight and cap",

@@ -17,6 +17,7 @@
 #include "../dom0/domains.h"
 #include "../libhv/build.h"
 #include "../libhv/libhv.h"
+#include "../libhv/vif.h"
 #include "hv.h"
 #include "toolstack.h"
 
@@ -135,6 +136,8 @@ static int launch(struct ts_domain *d)
         .domid = r.domid, .name = d->cfg.name, .mem_kib = r.ram_pages * 4,
         .vcpus = d->cfg.vcpus, .store_gfn = r.store_gfn, .store_port = r.store_port,
         .console_gfn = r.console_gfn, .console_port = r.console_port,
+        .disk = d->cfg.disk, .nr_disk = d->cfg.nr_disk,
+        .vif = d->cfg.vif, .nr_vif = d->cfg.nr_vif,
     };
     if ((rc = backends_domain_new(&di))) {
         printf("hv: create: %s: backends: %s (-%s)\n", d->file, hv_strerror(rc),
@@ -176,6 +179,12 @@ int ts_create(const char *file, domid_t *dom)
     if ((rc = hv_config_parse(text, size, &d->cfg, err, sizeof(err)))) {
         printf("hv: create: %s: %s\n", file, err);
         drop(d);                        /* not linked: only freed */
+        return 1;
+    }
+    if (disks_check(d->cfg.disk, d->cfg.nr_disk, err, sizeof(err)) ||
+        hv_vifs_check(d->cfg.vif, d->cfg.nr_vif, err, sizeof(err))) {
+        printf("hv: create: %s: %s\n", file, err);
+        drop(d);
         return 1;
     }
     if ((other = find_name(d->cfg.name))) {

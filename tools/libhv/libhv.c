@@ -67,6 +67,17 @@ int hv_domain_list(domid_t first, struct petrel_domaininfo *list, uint32_t max,
     return rc;
 }
 
+int hv_bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr)
+{
+    struct petrel_sysctl s;
+
+    memset(&s, 0, sizeof(s));
+    s.u.bus_addr.nr = nr;
+    s.u.bus_addr.gfns = (uintptr_t)gfns;
+    s.u.bus_addr.addrs = (uintptr_t)addrs;
+    return sysctl(&s, PETREL_SYSCTL_bus_addr);
+}
+
 int hv_domain_info(domid_t dom, struct petrel_domaininfo *info)
 {
     struct petrel_domctl d;

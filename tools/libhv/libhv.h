@@ -39,6 +39,10 @@ int hv_readconsole(uint64_t *index, char *buf, uint32_t size, uint32_t *got,
 /* Up to max domains with id >= first into list; *nr how many. */
 int hv_domain_list(domid_t first, struct petrel_domaininfo *list, uint32_t max,
                    uint32_t *nr);
+/* The bus addresses (byte addresses, PETREL_BUS_ADDR_NONE for a gfn
+ * without one) of the caller's gfns[0..nr), nr <= PETREL_BUS_ADDR_MAX,
+ * for a device it drives to reach them. */
+int hv_bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr);
 
 /* ---- domctl ---- */
 int hv_domain_info(domid_t dom, struct petrel_domaininfo *info);

@@ -259,6 +259,11 @@ int xs_local_next_event(struct xs *xs, char *path, size_t xs_path_size,
     return 1;
 }
 
+bool xs_local_pending(const struct xs *xs)
+{
+    return xs->local && xs->local->out;
+}
+
 uint32_t xs_local_raw(struct xs *xs, const struct xsd_sockmsg *hdr, const void *payload,
                       struct xsd_sockmsg *reply, char *reply_payload)
 {

@@ -148,6 +148,9 @@ int xs_local_unwatch(struct xs *xs, const char *path, const char *token);
  * (NUL-terminated, truncated), or 0 when there is none. */
 int xs_local_next_event(struct xs *xs, char *path, size_t path_size,
                         char *token, size_t token_size);
+/* Whether dom0's connection has watch events waiting for
+ * xs_local_next_event() (an event loop must not block while it has). */
+bool xs_local_pending(const struct xs *xs);
 
 /*
  * Handle one raw request from dom0's connection (for a socket-style client

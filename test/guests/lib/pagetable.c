@@ -9,6 +9,8 @@
 
 #define PTE_P           0x001UL
 #define PTE_W           0x002UL
+#define PTE_PWT         0x008UL
+#define PTE_PCD         0x010UL
 #define PTE_PS          0x080UL
 #define PTE_ADDR        0x000ffffffffff000UL
 #define POOL_PAGES      16
@@ -43,7 +45,7 @@ static uint64_t *pml4(void)
     return (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
 }
 
-int pt_map_page(uint64_t va, uint64_t pa)
+static int map_page(uint64_t va, uint64_t pa, uint64_t attrs)
 {
     uint64_t *t = pml4();
 
@@ -54,9 +56,19 @@ int pt_map_page(uint64_t va, uint64_t pa)
         if (!t)
             return -1;
     }
-    t[(va >> 12) & 511] = (pa & PTE_ADDR) | PTE_P | PTE_W;
+    t[(va >> 12) & 511] = (pa & PTE_ADDR) | PTE_P | PTE_W | attrs;
     invlpg((void *)(uintptr_t)va);
     return 0;
+}
+
+int pt_map_page(uint64_t va, uint64_t pa)
+{
+    return map_page(va, pa, 0);
+}
+
+int pt_map_page_uc(uint64_t va, uint64_t pa)
+{
+    return map_page(va, pa, PTE_PCD | PTE_PWT);     /* PAT entry 3: UC */
 }
 
 bool pt_is_mapped(uint64_t va)

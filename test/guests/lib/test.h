@@ -132,6 +132,8 @@ int wrmsr_safe(uint32_t msr, uint64_t val);
 int pt_identity_map(uint64_t end);
 /* Map one 4 KiB page va -> pa (writable, present). 0 or -1. */
 int pt_map_page(uint64_t va, uint64_t pa);
+/* The same, uncached (device registers). 0 or -1. */
+int pt_map_page_uc(uint64_t va, uint64_t pa);
 /* Whether va is mapped by the current page tables. */
 bool pt_is_mapped(uint64_t va);
 
