@@ -2595,6 +2595,30 @@ for _fw in ("bios", "ovmf"):
                        input=vd_guest_script(_fw == "bios"),
                        devices=vd_guest_devices(_fw == "bios"), check=check_virtio_guest))
 
+# dom0's own virtio drivers behind AMD-Vi with interrupt remapping
+# (iommu_platform=on: they take VIRTIO_F_ACCESS_PLATFORM and DMA at the
+# bus addresses bus_addr gives, now gfn << 12): its disk, its network,
+# and blkback serving a guest from its disk.
+for _name, _script, _devs, _check, _mods in (
+        ("blk", vd_script(), vd_devices, check_virtio_blk, DOM0_MODULES),
+        ("net", VN_SCRIPT, vn_devices, check_virtio_net, DOM0_MODULES),
+        ("guest", vd_guest_script(True), vd_guest_devices(True), check_virtio_guest,
+         DOM0_VD_GUEST_MODULES)):
+    SCENARIOS.append(S(f"dom0-virtio-{_name}-amd-ir-bios", "qemu", smp=2, mem=1024, timeout=300,
+                       expect="dom0-typing", modules=_mods, input=_script,
+                       devices=lambda scratch, d=_devs: AMD_IR + iommu_platform(d(scratch)),
+                       check=all_seen(AMD_IR_SEEN[:1], _check)))
+
+# blk-amd-ir-bios, dom0-net-amd-ir-bios: blkback's and netback's grant
+# mappings behind AMD-Vi go into dom0's I/O tables and out again.
+SCENARIOS.append(S("blk-amd-ir-bios", "qemu", smp=2, mem=1024, timeout=300,
+                   expect="dom0-typing", modules=DOM0_BLK_MODULES, input=BLK_MAIN,
+                   devices=lambda scratch: list(AMD_IR),
+                   check=all_seen(AMD_IR_SEEN[:1], check_blk)))
+SCENARIOS.append(S("dom0-net-amd-ir-bios", "qemu", smp=2, mem=1024, timeout=400,
+                   expect="dom0-typing", modules=DOM0_NET_MODULES, input=NET_MAIN,
+                   devices=lambda scratch: list(AMD_IR),
+                   check=all_seen(AMD_IR_SEEN[:1], check_net_main)))
 
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
