@@ -62,6 +62,7 @@ struct iommu_space;
 /* quadword 2 */
 #define DTE_IV              (1ull << 0)
 #define DTE_INTTABLEN(n)    ((uint64_t)(n) << 1)    /* 2^n entries */
+#define DTE_INTCTL_FORWARD  (1ull << 60)    /* passed on unmapped */
 #define DTE_INTCTL_REMAP    (2ull << 60)
 
 /* I/O page-table entries (2.2.3) */

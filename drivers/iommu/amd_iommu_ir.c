@@ -8,7 +8,8 @@
  * whose contents - vector, destination APIC id, fixed delivery - only
  * Petrel writes; the table is the requester's own, so a device can raise
  * only what it was given. Every other device id has IV set and IntCtl
- * "abort": its interrupts are dropped.
+ * "abort": its interrupts are dropped; but a unit's own function, whose
+ * event MSI Petrel programs itself, has "forward unmapped".
  *
  * MSI data bits 10:8 are also the message type, which must say fixed (or
  * arbitrated) to be remapped, so a table has 512 entries (IntTabLen 9):
@@ -122,6 +123,10 @@ int amd_ir_init(const struct acpi_info *ai)
         return 0;
     for (uint32_t id = 0; id < AMD_NR_DEVIDS; id++)
         amd_devtab[4 * id + 2] = DTE_IV;            /* IntCtl 0: abort */
+    /* The units' own MSIs (their event interrupt, programmed by Petrel) go
+     * through unchanged should a unit remap them. */
+    for (unsigned int u = 0; u < amd_ivrs.nr_units; u++)
+        amd_devtab[4 * (uint32_t)amd_ivrs.unit[u].devid + 2] = DTE_IV | DTE_INTCTL_FORWARD;
     for (unsigned int i = 0; i < pci_nr_devs() && !rc; i++) {
         const struct pci_dev *dev = pci_dev_at(i);
         uint16_t own, alias;

@@ -193,6 +193,9 @@ static void test_interrupt_remapping(void **state)
     assert_true(amd_ir_enabled());
     /* An id no device uses: IV, IntCtl abort. */
     assert_int_equal(dte(0x0500)[2], 1);
+    /* The unit's own function (its IVHD device id, 00:00.0 here): IV,
+     * IntCtl "forward unmapped". */
+    assert_int_equal(dte(amd_ivrs.unit[0].devid)[2], 1 | 1ull << 60);
     /* 00:04.0: IV, IntTabLen 9, a table, IntCtl remapped (10b), and the
      * setting's INITPass, EIntPass, NMIPass. */
     q2 = dte(0x0020)[2];
