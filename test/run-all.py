@@ -1548,6 +1548,13 @@ SCENARIOS.append(S("guest-pci-edu-amd-ir-bios", "qemu", "bios", smp=2, mem=512,
                    module=os.path.join(GUESTS, "pci-edu.elf"),
                    devices=lambda scratch: AMD_IR + edu_devices(scratch),
                    check=all_seen(AMD_IR_SEEN, amd_dma_refused)))
+# iommu_intremap=0 with an IVRS that allows remapping: DMA remapping only,
+# MSIs in compatibility format (IV clear in every DTE).
+SCENARIOS.append(S("guest-pci-edu-amd-nointremap-bios", "qemu", "bios", smp=2, mem=512,
+                   cmdline=GUEST_CMDLINE + " iommu_intremap=0", expect="guest",
+                   module=os.path.join(GUESTS, "pci-edu.elf"),
+                   devices=lambda scratch: AMD_IR + edu_devices(scratch),
+                   check=all_seen(AMD_DMA_SEEN, amd_dma_refused)))
 SCENARIOS.append(S("guest-pci-msix-amd-ir-bios", "qemu", "bios", smp=2, mem=512,
                    cmdline=GUEST_CMDLINE, expect="guest",
                    module=os.path.join(GUESTS, "pci-msix.elf"),
