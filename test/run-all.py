@@ -2113,41 +2113,8 @@ VD_RO_SECTORS = 2048                        # vdb: 1 MiB, read-only
 VD_WRITE = (2, 16, 4, 0x5A)                 # vda2, sectors 16+4, byte 0x5a
 
 
-def gpt_disk(sectors, parts, seed, damaged=False):
-    """A disk image: a protective MBR, primary and backup GPT headers and
-    entry arrays (CRC32s as UEFI 2.x 5.3 says), random partition data.
-    damaged: a byte of the primary header changed after its CRC."""
-    import random
-    import struct
-    import uuid
-    import zlib
-    rnd = random.Random(seed)
-    img = bytearray(sectors * 512)
-    struct.pack_into("<B3sB3sII", img, 446, 0, b"\0\2\0", 0xEE, b"\xff\xff\xff", 1,
-                     min(sectors - 1, 0xFFFFFFFF))
-    img[510:512] = b"\x55\xaa"
-    entries = bytearray(128 * 128)
-    linux = uuid.UUID("0fc63daf-8483-4772-8e79-3d69d8477de4").bytes_le
-    for i, (f, last) in enumerate(parts):
-        struct.pack_into("<16s16sQQQ72s", entries, i * 128, linux,
-                         uuid.UUID(int=i + 1).bytes_le, f, last, 0,
-                         f"part{i + 1}".encode("utf-16-le"))
-        img[f * 512:(last + 1) * 512] = rnd.randbytes((last + 1 - f) * 512)
-    ecrc = zlib.crc32(entries)
-
-    def header(my, alt, table):
-        h = bytearray(struct.pack("<8sIIIIQQQQ16sQIII", b"EFI PART", 0x10000, 92, 0, 0,
-                                  my, alt, 34, sectors - 34, uuid.UUID(int=7).bytes_le,
-                                  table, 128, 128, ecrc))
-        struct.pack_into("<I", h, 16, zlib.crc32(h))
-        return h
-    img[512:512 + 92] = header(1, sectors - 1, 2)
-    img[1024:1024 + len(entries)] = entries
-    img[(sectors - 33) * 512:(sectors - 1) * 512] = entries
-    img[(sectors - 1) * 512:(sectors - 1) * 512 + 92] = header(sectors - 1, 1, sectors - 33)
-    if damaged:
-        img[512 + 56] ^= 0xFF               # the disk GUID's first byte
-    return bytes(img)
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from gptimage import gpt_disk  # noqa: E402  (tools/gptimage.py; make run's disk too)
 
 
 VD_GUEST_PATTERN = 21                       # tools/dom0/blk-cfg/blk-vd-*.cfg
@@ -2626,6 +2593,60 @@ SCENARIOS.append(S("dom0-net-amd-ir-bios", "qemu", smp=2, mem=1024, timeout=400,
                    expect="dom0-typing", modules=DOM0_NET_MODULES, input=NET_MAIN,
                    devices=lambda scratch: list(AMD_IR),
                    check=all_seen(AMD_IR_SEEN[:1], check_net_main)))
+
+# dom0-run-demo-*: what README.md tells a `make run` user to try, on make
+# run's own initrd and devices: a disk made by tools/mkdisk (zeros, GPT,
+# vda1 and vda2) and a NIC on the user network. disk-write.cfg's guest
+# writes pattern 7 to vda2, disk-read.cfg's reads it back through a
+# read-only vbd, net-world.cfg's pings the gateway. The check finds the
+# pattern in the image where vda2's first 512 sectors lie.
+RUN_DEMO_PATTERN = 7                            # tools/dom0/run-cfg/disk-*.cfg
+
+
+def run_demo_devices(scratch):
+    img = os.path.join(scratch, "run-disk.img")
+    p = subprocess.run([os.path.join(ROOT, "tools", "mkdisk"), img, "16", "4", "8"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode:
+        raise RuntimeError(f"tools/mkdisk failed: {p.stdout}")
+    return ["-drive", f"file={img},if=none,format=raw,id=vd0",
+            "-device", "virtio-blk-pci,drive=vd0,disable-legacy=on",
+            "-netdev", "user,id=n0,restrict=on",
+            "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+
+
+RUN_DEMO = ([(r"^dom0: vda: GPT with 2 partition\(s\)$", None)]
+            + typed("disk", r"^vda2 +16384 sectors +8192 KiB rw on vda from sector 10240$")
+            + blk_run("disk-write.cfg", 1, "disk-write")
+            + blk_run("disk-read.cfg", 2, "disk-read")
+            + typed("hv create net-world.cfg", r"^hv: created domain 3 \(netw\)",
+                    r"\(d3\) net-world: echo reply from 10\.0\.2\.2: icmp_seq=3$",
+                    r"\(d3\) Test result: SUCCESS$",
+                    r"^hv: domain 3 \(netw\) powered off: on_poweroff=destroy: destroyed$")
+            + ts_poweroff())
+
+
+def check_run_demo(j):
+    try:
+        with open(os.path.join(j.sc.scratch, "run-disk.img"), "rb") as f:
+            img = f.read()
+    except OSError as e:
+        return f"the disk image: {e}"
+    first = 2048 + 4 * 2048                     # vda2's first sector
+    if img[first * 512:(first + 512) * 512] != blk_pattern(RUN_DEMO_PATTERN, 0, 512):
+        return f"vda2's first 512 sectors do not hold the guest's pattern {RUN_DEMO_PATTERN}"
+    if any(img[2048 * 512:first * 512]):
+        return "vda1 changed (it should still be zeros)"
+    return no_hv_errors(j.lines)
+
+
+for _fw in ("bios", "ovmf"):
+    SCENARIOS.append(S(f"dom0-run-demo-{_fw}", "qemu", _fw, smp=2, mem=1024, timeout=300,
+                       expect="dom0-typing", input=RUN_DEMO, devices=run_demo_devices,
+                       check=check_run_demo,
+                       modules=[(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
+                                (os.path.join(DOM0_DIR, "initrd.cpio"), "")]))
+
 
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a

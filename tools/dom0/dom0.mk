@@ -49,9 +49,16 @@ $(DOM0_ELF): $(DOM0_OBJS) $(GUEST_RUNTIME) test/guests/lib/guest.ld
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(DOM0_OBJS) $(GUEST_RUNTIME)
 
-$(DOM0_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg
+# make run's initrd also carries guests for the virtio disk and NIC that
+# tools/run-qemu gives dom0 there (tools/dom0/run-cfg/, README.md).
+DOM0_RUN_CFGS := $(wildcard tools/dom0/run-cfg/*.cfg)
+DOM0_RUN_FILES := blk.elf=$(B)/guests/blk.elf net-world.elf=$(B)/guests/net-world.elf \
+	net-world.cfg=tools/dom0/virtio-cfg/net-world.cfg \
+	$(foreach f,$(DOM0_RUN_CFGS),$(notdir $(f))=$(f))
+$(DOM0_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg $(B)/guests/blk.elf \
+		$(B)/guests/net-world.elf tools/dom0/virtio-cfg/net-world.cfg $(DOM0_RUN_CFGS)
 	@$(if $(Q),echo "  CPIO    $@")
-	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_INITRD_FILES)
+	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_INITRD_FILES) $(DOM0_RUN_FILES)
 
 # The boot test's initrd (test/run-all.py, dom0-*): the same, plus a script
 # that dom0 runs at boot with rc=test.rc, a config with an error, the
