@@ -2,30 +2,38 @@
 # SPDX-License-Identifier: MIT
 """make bench, issue 7: paravirtual block and network throughput.
 
-Both runs boot Petrel with dom0 in QEMU (TCG, SVM+NPT, SeaBIOS, one CPU)
-with -icount shift=0,sleep=off, so the guests' and dom0's clocks (TSC and
-pvclock) advance one nanosecond per executed instruction, and type at
-dom0's shell as test/run-all.py's dom0-* scenarios do (its Scenario and
-run_scenario are reused). Bochs has no virtio device: no VMX column here.
+Each run boots Petrel with dom0 on one CPU and types at dom0's shell as
+test/run-all.py's dom0-* scenarios do (its Scenario and run_scenario are
+reused): in QEMU (TCG, SVM+NPT, SeaBIOS) with -icount shift=0, where the
+TSC and pvclock advance one nanosecond per executed instruction, and in
+Bochs (VMX), whose TSC advances one tick per instruction (docs/
+performance.md).
 
-block: a virtio-blk disk (a GPT whose partition vda1 holds random bytes).
-dom0 reads vda1 whole with `disk scan vda1 DEPTH [random] nocrc`, one page
-a request, in order and in a random order, 1 and 32 requests in flight;
-then the blk guest (test/guests/blk.c, mode=bench, tools/dom0/blk-cfg/
-blk-bench.cfg, `disk = ['phy:vda1,xvda,r']`) reads it the same way through
-blkfront and blkback. `hv block-list` before and after the guest's four
-scans gives the grant maps and unmaps per request in steady state.
+block: dom0 reads a 16 MiB device whole with `disk scan DEV DEPTH [random]
+nocrc`, one page a request, in order and in a random order, 1 and 32
+requests in flight; then the blk guest (test/guests/blk.c, mode=bench,
+tools/dom0/blk-cfg/blk-bench*.cfg, `disk = ['phy:DEV,xvda,r']`) reads it
+the same way through blkfront and blkback. `hv block-list` before and
+after the guest's four scans gives the grant maps and unmaps per request
+in steady state. DEV is ram0, dom0's RAM disk (no device wait: pure
+instruction counts, sleep=off; on both paths), and vda1, a partition of a
+virtio-blk disk (QEMU only: Bochs has no virtio; sleep=on, since with
+sleep=off QEMU jumps the clock to the next timer deadline whenever every
+vCPU is idle, even with a request in the host's hands, and the guest's own
+timeouts expire).
 
-network: net-sink and net-stream (test/guests/net.c, tools/dom0/net-cfg/):
-the stream sends 10000 frames of 60 bytes to the sink through netback and
-dom0's bridge as fast as its tx ring takes them; the sink counts them and
-times the first to the last; `net` shows the drops.
+network: net-sink and net-stream (test/guests/net.c, tools/dom0/net-cfg/),
+then net-sink2 and net-stream2: the stream sends 10000 frames of 60, then
+1514 bytes to the sink through netback and dom0's bridge as fast as its tx
+ring takes them; the sink counts them and times the first to the last;
+`net` shows the drops.
 
-Prints a table and exits non-zero when a run did not complete (the
+Prints the tables and exits non-zero when a run did not complete (the
 scenario failed, or a figure is missing); a figure it did not read from
 the run is never printed.
 
-Usage: bench-io.py [--only block|network] [--markdown] [--keep-logs]"""
+Usage: bench-io.py [--only block|ram0|vda1|network] [--path svm|vmx]
+                   [--markdown] [--keep-logs]"""
 import argparse
 import importlib.util
 import os
@@ -117,7 +125,7 @@ def block_figures(lines, dev):
         rows.append((case_name(depth, random),
                      nbytes * 1000 / dns, nbytes * 1000 / gns,    # MB/s (10^6 bytes)
                      reqs * 1e9 / dns, reqs * 1e9 / gns,          # IOPS
-                     dns / reqs, gns / reqs, g[4]))               # ns a request
+                     d[3] / reqs, g[3] / reqs, g[4]))         # TSC ticks a request
     counts = [RA.BLK_ROW_RE.match(x) for x in lines]
     counts = [m for m in counts if m]
     if len(counts) != 2:
@@ -165,19 +173,19 @@ def net_figures(lines):
             raise ValueError(f"stream {i + 1}: the sink got {got} frames in {ns} ns")
         out.append(dict(sent=sent, length=length, got=got, missing=missing,
                         fps=(got - 1) * 1e9 / ns, sent_fps=sent * 1e9 / sent_ns,
-                        ns_frame=ns / (got - 1), drops=rows[vs][5], errors=rows[vt][7],
+                        insns=int(sk.group(5)) / (got - 1), drops=rows[vs][5], errors=rows[vt][7],
                         spoofed=rows[vt][6]))
     return out
 
 
-def run(name, modules, script, devices, keep):
+def run(name, modules, script, devices, keep, emulator="qemu"):
     lines = []
 
     def keep_lines(j):
         lines.extend(j.lines)
         return None
 
-    sc = RA.S(f"bench-{name}", "qemu", smp=1, mem=1024, timeout=900, expect="dom0-typing",
+    sc = RA.S(f"bench-{name}-{emulator}", emulator, smp=1, mem=1024, timeout=900, expect="dom0-typing",
               modules=modules, input=script, devices=devices, check=keep_lines)
     why = RA.missing_requirement(sc)
     if why:
@@ -203,72 +211,91 @@ def print_table(hdr, rows, md, first, width):
         print(f"{r[0]:<{first}}" + "".join(f"{v:>{width}}" for v in r[1:]))
 
 
-def print_block(rows, grants, md):
+# MB/s, IOPS and frames/s are in emulated time: under QEMU -icount shift=0
+# one instruction takes a nanosecond; under Bochs (ips=50M) 20. The
+# instructions a request or frame are the TSC ticks (one an instruction on
+# both) over the count, comparable across the two.
+def print_block(rows, grants, md, unit):
     hdr = ("case", "dom0 MB/s", "guest MB/s", "ratio", "dom0 IOPS", "guest IOPS",
-           "dom0 ns/req", "guest ns/req")
+           f"dom0 {unit}/req", f"guest {unit}/req")
     out = [(r[0], f"{r[1]:.1f}", f"{r[2]:.1f}", f"{r[2] / r[1]:.2f}", f"{r[3]:.0f}",
             f"{r[4]:.0f}", f"{r[5]:.0f}", f"{r[6]:.0f}") for r in rows]
     reqs, maps, unmaps, persistent = grants
-    print_table(hdr, out, md, 38, 13)
+    print_table(hdr, out, md, 38, 16)
     print(f"grants in the guest's steady state: {reqs} requests, {maps} maps, {unmaps} unmaps "
           f"({maps / reqs:.4f} maps and {unmaps / reqs:.4f} unmaps a request; "
           f"{persistent} persistent grants held)")
 
 
 def print_net(figs, md):
-    hdr = ("frames, one direction", "frames/s", "MB/s", "ns a frame", "received", "missing",
+    hdr = ("frames, one direction", "frames/s", "MB/s", "insns/frame", "received", "missing",
            "dropped", "errors")
     out = [(f"{n['length']} bytes", f"{n['fps']:.0f}", f"{n['fps'] * n['length'] / 1e6:.1f}",
-            f"{n['ns_frame']:.0f}", f"{n['got']} of {n['sent']}", str(n['missing']),
+            f"{n['insns']:.0f}", f"{n['got']} of {n['sent']}", str(n['missing']),
             str(n['drops']), str(n['errors'])) for n in figs]
     print_table(hdr, out, md, 24, 16)
+
+
+PATHS = {"qemu": "SVM (QEMU -icount)", "bochs": "VMX (Bochs)"}
+
+
+def block_job(dev, emulator, args):
+    """One block run: dom0's scans, the guest's, the grant counters."""
+    cfg, name = ("blk-bench-ram.cfg", "blkbenchram") if dev == "ram0" else \
+        ("blk-bench.cfg", "blkbench")
+    icount = ICOUNT if dev == "ram0" else ICOUNT_SLEEP
+    mods = [(os.path.join(RA.DOM0_DIR, "dom0.elf"), f"console_log=1 ramdisk={PART_MIB}M"),
+            (os.path.join(RA.DOM0_DIR, "initrd-blk.cpio"), "")]
+    lines, secs = run(f"block-{dev}", mods, block_script(dev, cfg, name),
+                      lambda scratch: block_devices(scratch, icount), args.keep_logs, emulator)
+    rows, grants = block_figures(lines, dev)
+    what = {"ram0": "dom0's RAM disk ram0 (instructions only",
+            "vda1": "the virtio-blk partition vda1 (-icount sleep=on: instructions, and idle "
+                    "time at the host's pace"}[dev]
+    print(f"PV block on {PATHS[emulator]}, {what}): {PART_MIB} MiB read whole, 4 KiB a "
+          f"request, by dom0 and by a guest through blkfront and blkback ({secs:.0f} s wall)")
+    # Under sleep=on the TSC also counts idle time: ticks, not instructions.
+    print_block(rows, grants, args.markdown, "insns" if dev == "ram0" else "ticks")
+
+
+def network_job(emulator, args):
+    mods = [(os.path.join(RA.DOM0_DIR, "dom0.elf"), "console_log=1"),
+            (os.path.join(RA.DOM0_DIR, "initrd-net.cpio"), "")]
+    lines, secs = run("network", mods, stream_script(), lambda scratch: ICOUNT,
+                      args.keep_logs, emulator)
+    figs = net_figures(lines)
+    print(f"PV network on {PATHS[emulator]}, guest to guest through netback and dom0's "
+          f"bridge ({secs:.0f} s wall); dropped: at the sink's vif, errors: the stream's")
+    print_net(figs, args.markdown)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", choices=("block", "ram0", "vda1", "network"))
+    ap.add_argument("--path", choices=("svm", "vmx"))
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--keep-logs", action="store_true")
     args = ap.parse_args()
-    dom0 = os.path.join(RA.DOM0_DIR, "dom0.elf")
+    jobs = [("ram0", "qemu", lambda: block_job("ram0", "qemu", args)),
+            ("ram0", "bochs", lambda: block_job("ram0", "bochs", args)),
+            ("vda1", "qemu", lambda: block_job("vda1", "qemu", args)),
+            ("network", "qemu", lambda: network_job("qemu", args)),
+            ("network", "bochs", lambda: network_job("bochs", args))]
     failed = False
     start = time.time()
-    blk = [(dom0, f"console_log=1 ramdisk={PART_MIB}M"),
-           (os.path.join(RA.DOM0_DIR, "initrd-blk.cpio"), "")]
-    for dev, cfg, name, icount, what in (
-            ("ram0", "blk-bench-ram.cfg", "blkbenchram", ICOUNT,
-             "dom0's RAM disk ram0, -icount shift=0,sleep=off: instructions only"),
-            ("vda1", "blk-bench.cfg", "blkbench", ICOUNT_SLEEP,
-             "virtio-blk partition vda1, -icount shift=0,sleep=on: instructions, and idle "
-             "time at the host's pace")):
-        if args.only not in (None, "block", dev):
+    for what, emulator, fn in jobs:
+        if args.only not in (None, what) and not (args.only == "block" and what != "network"):
+            continue
+        if args.path and {"svm": "qemu", "vmx": "bochs"}[args.path] != emulator:
             continue
         try:
-            lines, secs = run(f"block-{dev}", blk, block_script(dev, cfg, name),
-                              lambda scratch, i=icount: block_devices(scratch, i),
-                              args.keep_logs)
-            rows, grants = block_figures(lines, dev)
-            print(f"PV block: {what}; {PART_MIB} MiB read whole, 4 KiB a request, by dom0 "
-                  f"and by a guest through blkfront and blkback ({secs:.0f} s wall)")
-            print_block(rows, grants, args.markdown)
+            fn()
         except (RuntimeError, ValueError, OSError) as e:
-            print(f"bench-io: block {dev}: {e}", file=sys.stderr)
+            print(f"bench-io: {what} on {PATHS[emulator]}: {e}", file=sys.stderr)
             failed = True
-    if args.only in (None, "network"):
-        try:
-            lines, secs = run("network", [(dom0, "console_log=1"),
-                                          (os.path.join(RA.DOM0_DIR, "initrd-net.cpio"), "")],
-                              stream_script(), lambda scratch: ICOUNT, args.keep_logs)
-            figs = net_figures(lines)
-            print(f"PV network, guest to guest through netback and dom0's bridge, -icount "
-                  f"shift=0,sleep=off ({secs:.0f} s wall); dropped: the sink's vif, errors: "
-                  "the stream's")
-            print_net(figs, args.markdown)
-        except (RuntimeError, ValueError, OSError) as e:
-            print(f"bench-io: network: {e}", file=sys.stderr)
-            failed = True
-    print(f"({time.time() - start:.0f} s wall in all; VMX (Bochs): not applicable, "
-          "Bochs has no virtio device)")
+        print()
+    print(f"({time.time() - start:.0f} s wall in all; the virtio-blk figures have no VMX "
+          "column: Bochs has no virtio device)")
     return 1 if failed else 0
 
 
