@@ -144,9 +144,11 @@ test: deps
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
+# Hot paths (test/bench.py), then issue 7's block and network figures
+# (test/bench-io.py); fails if either does.
 bench: deps
 	$(MAKE) all
-	$(PYTHON) test/bench.py
+	$(PYTHON) test/bench.py; rc=$$?; $(PYTHON) test/bench-io.py && exit $$rc
 
 clean:
 	rm -rf $(B)

@@ -28,6 +28,13 @@
  *   mode=maps    (persistent=0) 120 indirect reads of 32 segments at once,
  *                each grant mapped for the request: more than dom0 may
  *                map at a time; every one must still succeed
+ *   mode=bench   make bench (test/bench-io.py): 64 one-page reads at once
+ *                (every pool page granted and mapped), "blk: warm", wait
+ *                for data/go, then the whole disk read a page a request
+ *                as dom0's `disk scan DEV DEPTH [random] nocrc` reads it,
+ *                in order and in random order at depths 1 and 32, each
+ *                timed with the pvclock and the TSC; "blk: bench done",
+ *                wait for data/end
  * hold=1: before closing, wait for dom0's data/end (a scenario that needs
  * the guest still there at some point of its script).
  * persistent=0 and ring_order=N change what blkfront offers (default 1
@@ -38,6 +45,7 @@
 #include "blkfront.h"
 #include "gnttab.h"
 #include "test.h"
+#include "x86.h"
 #include "xen.h"
 #include "xsc.h"
 
@@ -401,6 +409,77 @@ static void steady(void)
     wait_for_dom0("end");
 }
 
+/* ---- make bench ---- */
+
+/* The whole disk, one page a request, depth in flight, in dom0's `disk
+ * scan` order (request k reads page k * stride mod pages). */
+static void bench_scan(unsigned int depth, bool random)
+{
+    static const uint64_t strides[] = { 40503, 65537, 1000003 };
+    uint64_t pages = blkfront_info()->sectors / 8, stride = 1, next = 0, done = 0;
+    uint64_t t0, tsc0, ns, ticks;
+    int slot_of[BLKFRONT_SHADOWS];
+    unsigned int free_slots[32], nfree = depth, most = 0;
+    struct blkif_response rsp;
+
+    for (unsigned int i = 0; random && stride == 1 && i < 3; i++)
+        if (pages % strides[i])
+            stride = strides[i];
+    for (unsigned int i = 0; i < depth; i++)
+        free_slots[i] = i;
+    t0 = now_ns();
+    tsc0 = rdtsc();
+    while (done < pages) {
+        for (; next < pages && nfree; next++) {
+            unsigned int slot = free_slots[--nfree];
+            long id = blkfront_queue(BLKIF_OP_READ, next * stride % pages * 8, 8, buf[slot]);
+
+            if (id < 0 || id >= BLKFRONT_SHADOWS)
+                test_error("bench: queue: %ld", id);
+            slot_of[id] = (int)slot;
+        }
+        blkfront_push();
+        if (blkfront_in_flight() > most)
+            most = blkfront_in_flight();
+        if (blkfront_wait(&rsp, now_ns() + BLKFRONT_TIMEOUT_NS) <= 0)
+            test_error("bench: no response, %u in flight", blkfront_in_flight());
+        if (rsp.status != BLKIF_RSP_OKAY || rsp.id >= BLKFRONT_SHADOWS)
+            test_error("bench: response %lu: status %d", (unsigned long)rsp.id, rsp.status);
+        free_slots[nfree++] = (unsigned int)slot_of[rsp.id];
+        done++;
+    }
+    ns = now_ns() - t0;
+    ticks = rdtsc() - tsc0;
+    printf("blk: bench %s depth %u: %lu requests, %lu bytes, %lu ns, %lu TSC ticks, "
+           "at most %u in flight\n", random ? "random" : "in order", depth,
+           (unsigned long)pages, (unsigned long)(pages * PAGE_SIZE), (unsigned long)ns,
+           (unsigned long)ticks, most);
+}
+
+static void bench(void)
+{
+    struct blkif_response rsp;
+    unsigned int n = 0;
+
+    REQUIRE(blkfront_info()->persistent && blkfront_info()->sectors >= 8 * 1024);
+    /* Every pool page in one request at once: each is mapped now. */
+    while (n < BLKFRONT_POOL_PAGES && blkfront_queue(BLKIF_OP_READ, n * 8ull, 8, buf[n % 32]) >= 0)
+        n++;
+    blkfront_push();
+    for (unsigned int i = 0; i < n; i++)
+        if (blkfront_wait(&rsp, now_ns() + BLKFRONT_TIMEOUT_NS) <= 0 ||
+            rsp.status != BLKIF_RSP_OKAY)
+            test_error("bench: warm-up read %u failed", i);
+    printf("blk: warm (%u requests at once)\n", n);
+    wait_for_dom0("go");
+    bench_scan(1, false);
+    bench_scan(32, false);
+    bench_scan(1, true);
+    bench_scan(32, true);
+    printf("blk: bench done\n");
+    wait_for_dom0("end");
+}
+
 static __noreturn void flood(void)
 {
     uint64_t end = now_ns() + 60 * BLKFRONT_TIMEOUT_NS;
@@ -448,6 +527,8 @@ void test_main(void)
         return;                         /* the device is gone */
     } else if (arg_is("mode", "steady")) {
         steady();
+    } else if (arg_is("mode", "bench")) {
+        bench();
     } else if (arg_is("mode", "flood")) {
         flood();
     } else if (arg_is("mode", "flush")) {
@@ -464,7 +545,8 @@ void test_main(void)
         printf("blk: again: ring %u pages, persistent %d\n", in->ring_pages, in->persistent);
         read_region(pattern);
     } else {
-        test_error("mode= write, read, ro, hostile, steady, flood, reconnect, maps or flush");
+        test_error("mode= write, read, ro, hostile, steady, flood, reconnect, maps, flush or "
+                   "bench");
     }
     if (cmdline_u64_or("hold", 0))
         wait_for_dom0("end");

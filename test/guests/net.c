@@ -30,11 +30,20 @@
  * role=flood: keeps its whole tx ring full of frames to its own MAC (the
  *   bridge filters them), as fast as dom0 answers. With bound=N: counts the frames answered between
  *   a's BEGIN and DONE and fails if more than N; forever without.
+ * role=sink, role=stream (make bench, test/bench-io.py): the sink
+ *   broadcasts HELLO every 100 ms until the first STREAM frame comes, then
+ *   counts STREAM frames from peer= until an END, and prints how many came,
+ *   the sequence numbers missing and the time (pvclock and TSC) from the
+ *   first to the last. The stream waits for the HELLO, then sends count=
+ *   (10000) unicast STREAM frames of len= (60) bytes to peer= as fast as
+ *   its tx ring takes them, then END (several, 10 ms apart: one may be
+ *   dropped). Payloads are not checked.
  */
 #include <public/errno.h>
 #include "netfront.h"
 #include "pvcons.h"
 #include "test.h"
+#include "x86.h"
 #include "xen.h"
 #include "xsc.h"
 
@@ -360,6 +369,77 @@ static void role_flood(const uint8_t *me)
     }
 }
 
+/* ---- make bench: role=stream and role=sink ---- */
+
+static void role_stream(const uint8_t *me, const uint8_t *peer, uint32_t count, size_t len)
+{
+    uint64_t deadline = now_ns() + 5 * WAIT_NS, t0, tsc0;
+    long n;
+
+    if (len < HDR + TAG_LEN + 4 || len > sizeof(frame))
+        test_error("stream: len= is %d to %lu", HDR + TAG_LEN + 4, (unsigned long)sizeof(frame));
+    do {
+        if (!(n = recv_one(deadline)))
+            test_error("no HELLO from the sink");
+    } while (!tag_is(got, n, "HELLO") || memcmp(got + 6, peer, 6));
+    build(peer, me, "STREAM", 0, len);
+    t0 = now_ns();
+    tsc0 = rdtsc();
+    for (uint32_t i = 0; i < count; i++) {
+        memcpy(frame + HDR + TAG_LEN, &i, 4);
+        send_or_fail(len);
+    }
+    CHECK(netfront_tx_drain(now_ns() + WAIT_NS));
+    printf("net: stream: %u frames of %lu bytes sent in %lu ns, %lu TSC ticks\n", count,
+           (unsigned long)len, (unsigned long)(now_ns() - t0), (unsigned long)(rdtsc() - tsc0));
+    for (int i = 0; i < 5; i++) {
+        send_or_fail(build(peer, me, "END", count, 60));
+        spin_until(now_ns() + 10000000);
+    }
+    CHECK(netfront_tx_drain(now_ns() + WAIT_NS));
+    CHECK_EQ(netfront_tx_counts()->error, 0);
+}
+
+static void role_sink(const uint8_t *me, const uint8_t *peer)
+{
+    uint64_t deadline = now_ns() + 5 * WAIT_NS, hello = 0, t0 = 0, t1 = 0, tsc0 = 0, tsc1 = 0;
+    uint32_t frames = 0, next = 0, missing = 0;
+    long n, len = 0;
+
+    for (;;) {
+        if (!frames && now_ns() >= hello) {
+            send_or_fail(build(bcast, me, "HELLO", 0, 200));
+            hello = now_ns() + HELLO_EVERY_NS;
+        }
+        if (now_ns() >= deadline)
+            test_error("sink: stuck after %u frames", frames);
+        n = recv_one(frames ? deadline : hello);
+        if (!n || memcmp(got + 6, peer, 6))
+            continue;
+        if (tag_is(got, n, "END"))
+            break;
+        if (!tag_is(got, n, "STREAM"))
+            continue;
+        t1 = now_ns();
+        tsc1 = rdtsc();
+        len = n;
+        if (!frames++) {
+            t0 = t1;
+            tsc0 = tsc1;
+        }
+        if (seq_of(got) < next)
+            test_error("sink: frame %u after %u", seq_of(got), next);
+        missing += seq_of(got) - next;
+        next = seq_of(got) + 1;
+        deadline = now_ns() + WAIT_NS;
+    }
+    missing += seq_of(got) - next;      /* END carries the count sent */
+    printf("net: sink: %u frames of %ld bytes, %u missing, %lu ns and %lu TSC ticks from the "
+           "first to the last\n", frames, len, missing,
+           (unsigned long)(t1 - t0), (unsigned long)(tsc1 - tsc0));
+    CHECK(frames > 1);
+}
+
 /* ---- role=rekey: hostile keys first ---- */
 
 static char be_dir[96];
@@ -452,6 +532,14 @@ void test_main(void)
             role_a(me, peer, (uint32_t)cmdline_u64_or("count", 64));
         else
             role_b(me, peer);
+    } else if (arg_is("role", "stream") || arg_is("role", "sink")) {
+        if (!arg_mac("peer", peer))
+            test_error("roles stream and sink need peer=");
+        if (arg_is("role", "stream"))
+            role_stream(me, peer, (uint32_t)cmdline_u64_or("count", 10000),
+                        (size_t)cmdline_u64_or("len", 60));
+        else
+            role_sink(me, peer);
     } else if (arg_is("role", "spoof")) {
         role_spoof(me, (uint32_t)cmdline_u64_or("count", 8));
     } else if (arg_is("role", "bad")) {
@@ -464,6 +552,6 @@ void test_main(void)
         CHECK_EQ(netfront_tx_counts()->okay, 1);
         printf("net: connected after the refusals; a frame went out\n");
     } else {
-        test_error("role= is a, b, spoof, bad, flood or rekey");
+        test_error("role= is a, b, spoof, bad, flood, rekey, stream or sink");
     }
 }

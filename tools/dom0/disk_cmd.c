@@ -16,6 +16,7 @@
 #include "gpt.h"
 #include "test.h"
 #include "virtio_blk.h"
+#include "x86.h"
 #include "xen.h"
 
 #define DISK_IO_MAX     (BLKDEV_MAX_SEGS * PAGE_SIZE / BLKDEV_SECTOR)   /* sectors */
@@ -55,7 +56,7 @@ static void disk_list(void)
 static int disk_usage(void)
 {
     printf("usage: disk [read <dev> <sector> <count> | write <dev> <sector> <count> <byte> |"
-           " flush <dev> | scan <dev> [depth] [random]]\n");
+           " flush <dev> | scan <dev> [depth] [random] [nocrc]]\n");
     return 1;
 }
 
@@ -64,13 +65,15 @@ static int disk_usage(void)
  * page k * stride mod pages: every page once, stride a prime that does
  * not divide the count); the CRC-32 is taken in request order as the
  * front of the window completes, so request k reuses buffer k % depth
- * only once the one before it was summed. */
+ * only once the one before it was summed. nocrc: no CRC-32 (make bench:
+ * a bitwise CRC of a page costs more instructions than its request). */
 #define SCAN_DEPTH_MAX  32
 struct scan {
     struct blkdev *dev;
     uint64_t next_submit, next_sum, total;      /* in requests */
     uint64_t stride;                            /* 1: in order */
     unsigned int depth, in_flight, max_in_flight;
+    bool nocrc;
     uint32_t crc;
     int err;
     volatile bool done;
@@ -128,24 +131,26 @@ static void scan_done(struct blkdev_req *req, int status)
     while (!s->err && s->next_sum < s->next_submit && s->ready[s->next_sum % s->depth]) {
         unsigned int i = s->next_sum % s->depth;
 
-        s->crc = gpt_crc32(s->crc, s->pages + i * PAGE_SIZE, scan_bytes(s, s->next_sum));
+        if (!s->nocrc)
+            s->crc = gpt_crc32(s->crc, s->pages + i * PAGE_SIZE, scan_bytes(s, s->next_sum));
         s->ready[i] = false;
         s->next_sum++;
     }
     scan_submit(s);
 }
 
-static int disk_scan(struct blkdev *dev, unsigned int depth, bool random)
+static int disk_scan(struct blkdev *dev, unsigned int depth, bool random, bool nocrc)
 {
     static const uint64_t strides[] = { 40503, 65537, 1000003 };
     struct scan *s = calloc(1, sizeof(*s));
-    uint64_t t0 = now_ns();
+    uint64_t t0 = now_ns(), tsc0 = rdtsc(), ns;
     int rc;
 
     if (!s)
         return -XEN_ENOMEM;
     s->dev = dev;
     s->depth = depth;
+    s->nocrc = nocrc;
     s->total = (dev->sectors + PAGE_SECTORS - 1) / PAGE_SECTORS;
     s->stride = 1;
     for (unsigned int i = 0; random && s->stride == 1 && i < 3; i++)
@@ -157,11 +162,18 @@ static int disk_scan(struct blkdev *dev, unsigned int depth, bool random)
     }
     scan_submit(s);
     dom0_wait(&s->done);
-    if (!(rc = s->err))
+    ns = now_ns() - t0;
+    if (!(rc = s->err)) {
         printf("disk: scan %s: %lu sectors %s, crc32 %08x, depth %u, at most %u in flight, "
                "%lu ms\n", dev->name, (unsigned long)dev->sectors,
                s->stride == 1 ? "in order" : "in random order", s->crc, s->depth,
-               s->max_in_flight, (unsigned long)((now_ns() - t0) / 1000000));
+               s->max_in_flight, (unsigned long)(ns / 1000000));
+        /* make bench's line: the pvclock and the TSC (instructions under
+         * QEMU's -icount) over the whole scan. */
+        printf("disk: scan %s: %lu requests, %lu bytes, %lu ns, %lu TSC ticks\n", dev->name,
+               (unsigned long)s->total, (unsigned long)(dev->sectors * BLKDEV_SECTOR),
+               (unsigned long)ns, (unsigned long)(rdtsc() - tsc0));
+    }
     pages_free(&dom0_pages, (uintptr_t)s->pages, depth);
     free(s);
     return rc;
@@ -181,14 +193,21 @@ static int disk_io(int argc, char **argv)
         return 1;
     }
     if (!strcmp(argv[1], "scan")) {
-        bool random = argc > 3 && !strcmp(argv[argc - 1], "random");
-        int nums = argc - 3 - random;
+        bool random = false, nocrc = false, depth = false;
 
         count = 1;
-        if (nums > 1 || (nums == 1 && (!parse_u64(argv[3], &count) || !count ||
-                                       count > SCAN_DEPTH_MAX)))
-            return disk_usage();
-        if ((rc = disk_scan(dev, count, random)))
+        for (int i = 3; i < argc; i++) {
+            if (!strcmp(argv[i], "random") && !random)
+                random = true;
+            else if (!strcmp(argv[i], "nocrc") && !nocrc)
+                nocrc = true;
+            else if (!depth && i == 3 && parse_u64(argv[i], &count) && count &&
+                     count <= SCAN_DEPTH_MAX)
+                depth = true;
+            else
+                return disk_usage();
+        }
+        if ((rc = disk_scan(dev, count, random, nocrc)))
             goto err;
         return 0;
     }
