@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* hv's commands, shared between its files (hv.c, vcpu.c). */
+/* hv's commands, shared between its files (hv.c, vcpu.c, pci.c). */
 #ifndef HV_CMDS_H
 #define HV_CMDS_H
 
@@ -23,5 +23,10 @@ int hv_cmd_vcpu_list(int argc, char **argv);
 int hv_cmd_vcpu_pin(int argc, char **argv);
 int hv_cmd_sched_credit(int argc, char **argv);
 int hv_cmd_top(int argc, char **argv);
+
+/* pci.c */
+int hv_cmd_pci_list(int argc, char **argv);
+int hv_cmd_pci_assignable_add(int argc, char **argv);
+int hv_cmd_pci_assignable_remove(int argc, char **argv);
 
 #endif
