@@ -337,6 +337,13 @@ def virtio_net_devices(scratch):
 
 # With QEMU's VT-d (docs/iommu.md): it must come before the other devices.
 VTD = ["-device", "intel-iommu,intremap=on,eim=off"]
+# pci-edu's PETREL_SYSCTL_pci_assignable checks: marked and unmarked under
+# an IOMMU (Petrel logs each), refused without one (and says why).
+ASSIGNABLE_MARKED = (r"PCI 0000:[0-9a-f]{2}:[0-9a-f]{2}\.0: now assignable",
+                     r"PCI 0000:[0-9a-f]{2}:[0-9a-f]{2}\.0: no longer assignable",
+                     r"\(d0\) assignable: marked and unmarked under the IOMMU")
+ASSIGNABLE_REFUSED = [r"PCI 0000:[0-9a-f]{2}:[0-9a-f]{2}\.0: not assignable: no IOMMU remaps DMA",
+                      r"\(d0\) assignable: refused without an IOMMU"]
 VTD_IR_SEEN = (r"IOMMU: VT-d: DMA remapping on, interrupt remapping on",
                r"PCI [0-9a-f]{2}:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
                r"pirq \d+, remapped by the IOMMU")
@@ -405,7 +412,8 @@ SCENARIOS.append(S("guest-pci-edu-vtd-off-bios", "qemu", "bios", smp=2, mem=512,
                    module=os.path.join(GUESTS, "pci-edu.elf"),
                    devices=vtd_edu_devices,
                    check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
-                                   r"\(d0\) iommu: checks skipped"], edu_released)))
+                                   r"\(d0\) iommu: checks skipped"] + ASSIGNABLE_REFUSED,
+                                  edu_released)))
 # guest-pci-edu-vtd-bridge-bios: edu behind a PCIe root port (bus 1): its
 # context entry is on the bridge's bus, covered by the INCLUDE_PCI_ALL unit.
 def vtd_bridged_edu_devices(scratch):
@@ -454,7 +462,7 @@ for _fw in ("bios", "ovmf"):
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
                        devices=vtd_edu_devices,
-                       check=all_seen(VTD_IR_SEEN, iommu_faults_logged)))
+                       check=all_seen(VTD_IR_SEEN + ASSIGNABLE_MARKED, iommu_faults_logged)))
     SCENARIOS.append(S(f"guest-pci-msix-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-msix.elf"),
@@ -462,7 +470,7 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
-                       devices=edu_devices, check=edu_released))
+                       devices=edu_devices, check=all_seen(ASSIGNABLE_REFUSED, edu_released)))
     SCENARIOS.append(S(f"guest-pci-msix-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-msix.elf"),
@@ -1524,7 +1532,8 @@ SCENARIOS.append(S("guest-pci-edu-amd-off-bios", "qemu", "bios", smp=2, mem=512,
                    module=os.path.join(GUESTS, "pci-edu.elf"),
                    devices=amd_edu_devices,
                    check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
-                                   r"\(d0\) iommu: checks skipped"], edu_released)))
+                                   r"\(d0\) iommu: checks skipped"] + ASSIGNABLE_REFUSED,
+                                  edu_released)))
 
 
 def iommu_platform(args):
