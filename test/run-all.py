@@ -1343,6 +1343,38 @@ DOM0_XS = [
     (r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
 SCENARIOS.append(S("dom0-xs-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_XS))
+# dom0-pci-assignable-vtd-bios: `hv pci-list` shows edu (at 00:05.0)
+# owned by dom0; pci-assignable-add marks it (the list says so), remove
+# unmarks it; a function that does not exist and a malformed name are
+# refused. dom0-pci-assignable-bios: without an IOMMU the add is refused.
+EDU_AT_5 = ["-device", "edu,dma_mask=4294967295,addr=5"]
+EDU_ROW = r"^0000:00:05\.0 1234:11e8 00ff00 0 +{}$"
+DOM0_PCI_ASSIGNABLE = [
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
+    (r"^dom0# $", b"hv pci-assignable-add 00:05.0\r"),
+    (r"PCI 0000:00:05\.0: now assignable$", None),
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format("assignable"), None),
+    (r"^dom0# $", b"hv pci-assignable-remove 0000:00:05.0\r"),
+    (r"PCI 0000:00:05\.0: no longer assignable$", None),
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
+    (r"^dom0# $", b"hv pci-assignable-add 00:1f.7\r"),
+    (r"^hv: pci-assignable-add: no PCI function 00:1f\.7$", None),
+    (r"^dom0# $", b"hv pci-assignable-add 00:05\r"),
+    (r"^hv: pci-assignable-add: '00:05' is not \[seg:\]bus:dev\.fn$", None),
+] + [(r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
+DOM0_PCI_REFUSED = [
+    (r"^dom0# $", b"hv pci-assignable-add 00:05.0\r"),
+    (r"PCI 0000:00:05\.0: not assignable: no IOMMU remaps DMA", None),
+    (r"^hv: pci-assignable-add: no IOMMU remaps DMA: a guest's device could write anywhere$",
+     None),
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
+] + [(r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
+SCENARIOS.append(S("dom0-pci-assignable-vtd-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES,
+                   devices=lambda scratch: VTD + EDU_AT_5, input=DOM0_PCI_ASSIGNABLE))
+SCENARIOS.append(S("dom0-pci-assignable-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES,
+                   devices=lambda scratch: EDU_AT_5, input=DOM0_PCI_REFUSED))
 # The backends with domains that dom0 builds (initrd-guests.cpio; the
 # first domain created is 1). dom0-console-<emu>: `hv console` shows a
 # guest's PV console (the log replayed), typed lines reach it and its
