@@ -1351,8 +1351,13 @@ EDU_AT_5 = ["-device", "edu,dma_mask=4294967295,addr=5"]
 EDU_ROW = r"^0000:00:05\.0 1234:11e8 00ff00 0 +{}$"
 DOM0_PCI_ASSIGNABLE = [
     (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
+    (r"^dom0# $", b"hv create edu.cfg\r"),
+    (r"^hv: create: edu\.cfg: pci: 00:05\.0 is not assignable \(hv pci-assignable-add\)$", None),
     (r"^dom0# $", b"hv pci-assignable-add 00:05.0\r"),
     (r"PCI 0000:00:05\.0: now assignable$", None),
+    (r"^dom0# $", b"hv create edu.cfg\r"),
+    (r"^hv: create: edu\.cfg: pci: giving a device to a guest is not implemented yet", None),
+    (r"^dom0# $", b"hv list\r"), (r"^Domain-0 +0 ", None),
     (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format("assignable"), None),
     (r"^dom0# $", b"hv pci-assignable-remove 0000:00:05.0\r"),
     (r"PCI 0000:00:05\.0: no longer assignable$", None),
@@ -1370,7 +1375,8 @@ DOM0_PCI_REFUSED = [
     (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
 ] + [(r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
 SCENARIOS.append(S("dom0-pci-assignable-vtd-bios", "qemu", smp=2, mem=1024,
-                   expect="dom0-typing", modules=DOM0_MODULES,
+                   expect="dom0-typing", modules=[(os.path.join(DOM0_DIR, "dom0.elf"), ""),
+                            (os.path.join(DOM0_DIR, "initrd-guests.cpio"), "")],
                    devices=lambda scratch: VTD + EDU_AT_5, input=DOM0_PCI_ASSIGNABLE))
 SCENARIOS.append(S("dom0-pci-assignable-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES,

@@ -86,9 +86,11 @@ dom0: $(DOM0_TEST_INITRD)
 DOM0_GUESTS_INITRD := $(B)/dom0/initrd-guests.cpio
 DOM0_GUESTS_FILES := hello.elf=$(B)/guests/hello.elf hello.cfg=tools/dom0/hello.cfg \
 	xs-client.elf=$(B)/guests/xs-client.elf xs-client.cfg=tools/dom0/xs-client.cfg \
-	echo.cfg=tools/dom0/echo.cfg abuse.elf=$(B)/guests/abuse.elf abuse.cfg=tools/dom0/abuse.cfg
+	echo.cfg=tools/dom0/echo.cfg abuse.elf=$(B)/guests/abuse.elf abuse.cfg=tools/dom0/abuse.cfg \
+	edu.cfg=tools/dom0/edu.cfg
 $(DOM0_GUESTS_INITRD): tools/mkcpio $(B)/guests/hello.elf $(B)/guests/xs-client.elf \
-		$(B)/guests/abuse.elf tools/dom0/hello.cfg tools/dom0/xs-client.cfg tools/dom0/echo.cfg tools/dom0/abuse.cfg
+		$(B)/guests/abuse.elf tools/dom0/hello.cfg tools/dom0/xs-client.cfg tools/dom0/echo.cfg tools/dom0/abuse.cfg \
+		tools/dom0/edu.cfg
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_GUESTS_FILES)
 dom0: $(DOM0_GUESTS_INITRD)

@@ -75,3 +75,40 @@ int hv_cmd_pci_assignable_remove(int argc, char **argv)
 {
     return assignable(argc, argv, "pci-assignable-remove", 0);
 }
+
+int hv_pci_check(char *const *pci, unsigned int n, char *err, size_t errlen)
+{
+    struct petrel_pcidev_info list[PCI_CHUNK];
+
+    for (unsigned int i = 0; i < n; i++) {
+        uint32_t first = 0, nr, total;
+        uint16_t seg, bdf;
+        int rc, found = 0;
+
+        if (hv_parse_bdf(pci[i], &seg, &bdf)) {
+            snprintf(err, errlen, "pci: '%s' is not [seg:]bus:dev.fn", pci[i]);
+            return -XEN_EINVAL;
+        }
+        do {
+            if ((rc = hv_pci_list(first, list, PCI_CHUNK, &nr, &total))) {
+                snprintf(err, errlen, "pci: listing the devices failed (%d)", rc);
+                return rc;
+            }
+            for (uint32_t j = 0; j < nr; j++)
+                if (list[j].seg == seg && list[j].bdf == bdf)
+                    found = list[j].flags & PETREL_PCIDEV_assignable ? 2 : 1;
+            first += nr;
+        } while (nr && first < total);
+        if (found != 2) {
+            snprintf(err, errlen, found ? "pci: %s is not assignable (hv pci-assignable-add)"
+                                        : "pci: no PCI function %s", pci[i]);
+            return found ? -XEN_EPERM : -XEN_ENODEV;
+        }
+    }
+    if (n) {
+        snprintf(err, errlen, "pci: giving a device to a guest is not implemented yet "
+                 "(docs/pci.md, \"Passthrough\")");
+        return -XEN_EOPNOTSUPP;
+    }
+    return 0;
+}
