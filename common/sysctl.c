@@ -3,7 +3,8 @@
  * sysctl (__HYPERVISOR_sysctl): Petrel's system control for the control
  * domain (public/petrel_ctl.h): the machine (physinfo), the hypervisor's
  * log (readconsole), the list of domains (getdomaininfolist) and the bus
- * addresses of the caller's pages for its devices' DMA (bus_addr).
+ * addresses of the caller's pages for its devices' DMA (bus_addr), and
+ * the PCI functions that may be given to guests (pci_assignable).
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
@@ -13,6 +14,7 @@
 #include <petrel/lib.h>
 #include <petrel/mm.h>
 #include <petrel/p2m.h>
+#include <petrel/pci.h>
 #include <petrel/physmap.h>
 #include <petrel/printk.h>
 #include <petrel/sched.h>
@@ -157,6 +159,46 @@ static long bus_addr(struct vcpu *v, const struct petrel_bus_addr *b)
     return 0;
 }
 
+static long pci_assignable(struct vcpu *v, struct petrel_pci_assignable *a)
+{
+    struct petrel_pcidev_info info;
+    unsigned int total = pci_nr_devs();
+
+    switch (a->op) {
+    case PETREL_PCI_ASSIGNABLE_add:
+    case PETREL_PCI_ASSIGNABLE_remove:
+        return pci_set_assignable(a->seg, a->bdf, a->op == PETREL_PCI_ASSIGNABLE_add);
+    case PETREL_PCI_ASSIGNABLE_list:
+        break;
+    default:
+        return -EINVAL;
+    }
+    a->total = total;
+    a->nr_devs = 0;
+    for (uint32_t i = a->first; i < total && a->nr_devs < a->max_devs; i++) {
+        const struct pci_dev *d = pci_dev_at(i);
+
+        memset(&info, 0, sizeof(info));
+        info.seg = d->seg;
+        info.bdf = d->bdf;
+        info.vendor = d->vendor;
+        info.device = d->device;
+        info.class = d->class;
+        if (d->owner)
+            info.owner = d->owner->id;
+        else
+            info.flags |= PETREL_PCIDEV_no_owner;
+        if (d->assignable)
+            info.flags |= PETREL_PCIDEV_assignable;
+        if (d->hv_owned)
+            info.flags |= PETREL_PCIDEV_hv_owned;
+        if (copy_to_guest(v, a->buffer + (uint64_t)a->nr_devs * sizeof(info), &info, sizeof(info)))
+            return -EFAULT;
+        a->nr_devs++;
+    }
+    return 0;
+}
+
 long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
                uint64_t a4, uint64_t a5)
 {
@@ -177,6 +219,9 @@ long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
         break;
     case PETREL_SYSCTL_bus_addr:
         rc = bus_addr(v, &op.u.bus_addr);
+        break;
+    case PETREL_SYSCTL_pci_assignable:
+        rc = pci_assignable(v, &op.u.pci_assignable);
         break;
     default:
         return -ENOSYS;

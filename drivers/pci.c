@@ -266,3 +266,26 @@ void pci_release_domain(struct domain *d)
         }
     }
 }
+
+static spinlock_t assign_lock = SPINLOCK_INIT;
+
+int pci_set_assignable(uint16_t seg, uint16_t bdf, bool add)
+{
+    struct pci_dev *d = pci_find(seg, bdf);
+    int rc;
+
+    spin_lock(&assign_lock);
+    rc = pci_assignable_check(d, add, iommu_enabled(),
+                              d && d->owner && !d->owner->privileged);
+    if (!rc)
+        d->assignable = add;
+    spin_unlock(&assign_lock);
+    if (rc == -EOPNOTSUPP)
+        pr_warn("PCI %04x:%02x:%02x.%u: not assignable: no IOMMU remaps DMA, "
+               "a guest's device could write anywhere (DESIGN D7)\n",
+               seg, PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf));
+    else if (!rc)
+        pr_info("PCI %04x:%02x:%02x.%u: %s assignable\n", seg, PCI_BUS(bdf),
+               PCI_SLOT(bdf), PCI_FUNC(bdf), add ? "now" : "no longer");
+    return rc;
+}

@@ -337,6 +337,13 @@ def virtio_net_devices(scratch):
 
 # With QEMU's VT-d (docs/iommu.md): it must come before the other devices.
 VTD = ["-device", "intel-iommu,intremap=on,eim=off"]
+# pci-edu's PETREL_SYSCTL_pci_assignable checks: marked and unmarked under
+# an IOMMU (Petrel logs each), refused without one (and says why).
+ASSIGNABLE_MARKED = (r"PCI 0000:[0-9a-f]{2}:[0-9a-f]{2}\.0: now assignable",
+                     r"PCI 0000:[0-9a-f]{2}:[0-9a-f]{2}\.0: no longer assignable",
+                     r"\(d0\) assignable: marked and unmarked under the IOMMU")
+ASSIGNABLE_REFUSED = [r"PCI 0000:[0-9a-f]{2}:[0-9a-f]{2}\.0: not assignable: no IOMMU remaps DMA",
+                      r"\(d0\) assignable: refused without an IOMMU"]
 VTD_IR_SEEN = (r"IOMMU: VT-d: DMA remapping on, interrupt remapping on",
                r"PCI [0-9a-f]{2}:[0-9a-f]{2}\.0: MSI(-X entry)? \d+ -> vector 0x[0-9a-f]+, domain 0 "
                r"pirq \d+, remapped by the IOMMU")
@@ -405,7 +412,8 @@ SCENARIOS.append(S("guest-pci-edu-vtd-off-bios", "qemu", "bios", smp=2, mem=512,
                    module=os.path.join(GUESTS, "pci-edu.elf"),
                    devices=vtd_edu_devices,
                    check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
-                                   r"\(d0\) iommu: checks skipped"], edu_released)))
+                                   r"\(d0\) iommu: checks skipped"] + ASSIGNABLE_REFUSED,
+                                  edu_released)))
 # guest-pci-edu-vtd-bridge-bios: edu behind a PCIe root port (bus 1): its
 # context entry is on the bridge's bus, covered by the INCLUDE_PCI_ALL unit.
 def vtd_bridged_edu_devices(scratch):
@@ -454,7 +462,7 @@ for _fw in ("bios", "ovmf"):
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
                        devices=vtd_edu_devices,
-                       check=all_seen(VTD_IR_SEEN, iommu_faults_logged)))
+                       check=all_seen(VTD_IR_SEEN + ASSIGNABLE_MARKED, iommu_faults_logged)))
     SCENARIOS.append(S(f"guest-pci-msix-vtd-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-msix.elf"),
@@ -462,7 +470,7 @@ for _fw in ("bios", "ovmf"):
     SCENARIOS.append(S(f"guest-pci-edu-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-edu.elf"),
-                       devices=edu_devices, check=edu_released))
+                       devices=edu_devices, check=all_seen(ASSIGNABLE_REFUSED, edu_released)))
     SCENARIOS.append(S(f"guest-pci-msix-{_fw}", "qemu", _fw, smp=2, mem=512,
                        cmdline=GUEST_CMDLINE, expect="guest",
                        module=os.path.join(GUESTS, "pci-msix.elf"),
@@ -1335,6 +1343,44 @@ DOM0_XS = [
     (r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
 SCENARIOS.append(S("dom0-xs-bios", "qemu", smp=2, mem=1024,
                    expect="dom0-typing", modules=DOM0_MODULES, input=DOM0_XS))
+# dom0-pci-assignable-vtd-bios: `hv pci-list` shows edu (at 00:05.0)
+# owned by dom0; pci-assignable-add marks it (the list says so), remove
+# unmarks it; a function that does not exist and a malformed name are
+# refused. dom0-pci-assignable-bios: without an IOMMU the add is refused.
+EDU_AT_5 = ["-device", "edu,dma_mask=4294967295,addr=5"]
+EDU_ROW = r"^0000:00:05\.0 1234:11e8 00ff00 0 +{}$"
+DOM0_PCI_ASSIGNABLE = [
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
+    (r"^dom0# $", b"hv create edu.cfg\r"),
+    (r"^hv: create: edu\.cfg: pci: 00:05\.0 is not assignable \(hv pci-assignable-add\)$", None),
+    (r"^dom0# $", b"hv pci-assignable-add 00:05.0\r"),
+    (r"PCI 0000:00:05\.0: now assignable$", None),
+    (r"^dom0# $", b"hv create edu.cfg\r"),
+    (r"^hv: create: edu\.cfg: pci: giving a device to a guest is not implemented yet", None),
+    (r"^dom0# $", b"hv list\r"), (r"^Domain-0 +0 ", None),
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format("assignable"), None),
+    (r"^dom0# $", b"hv pci-assignable-remove 0000:00:05.0\r"),
+    (r"PCI 0000:00:05\.0: no longer assignable$", None),
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
+    (r"^dom0# $", b"hv pci-assignable-add 00:1f.7\r"),
+    (r"^hv: pci-assignable-add: no PCI function 00:1f\.7$", None),
+    (r"^dom0# $", b"hv pci-assignable-add 00:05\r"),
+    (r"^hv: pci-assignable-add: '00:05' is not \[seg:\]bus:dev\.fn$", None),
+] + [(r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
+DOM0_PCI_REFUSED = [
+    (r"^dom0# $", b"hv pci-assignable-add 00:05.0\r"),
+    (r"PCI 0000:00:05\.0: not assignable: no IOMMU remaps DMA", None),
+    (r"^hv: pci-assignable-add: no IOMMU remaps DMA: a guest's device could write anywhere$",
+     None),
+    (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
+] + [(r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)]
+SCENARIOS.append(S("dom0-pci-assignable-vtd-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=[(os.path.join(DOM0_DIR, "dom0.elf"), ""),
+                            (os.path.join(DOM0_DIR, "initrd-guests.cpio"), "")],
+                   devices=lambda scratch: VTD + EDU_AT_5, input=DOM0_PCI_ASSIGNABLE))
+SCENARIOS.append(S("dom0-pci-assignable-bios", "qemu", smp=2, mem=1024,
+                   expect="dom0-typing", modules=DOM0_MODULES,
+                   devices=lambda scratch: EDU_AT_5, input=DOM0_PCI_REFUSED))
 # The backends with domains that dom0 builds (initrd-guests.cpio; the
 # first domain created is 1). dom0-console-<emu>: `hv console` shows a
 # guest's PV console (the log replayed), typed lines reach it and its
@@ -1524,7 +1570,8 @@ SCENARIOS.append(S("guest-pci-edu-amd-off-bios", "qemu", "bios", smp=2, mem=512,
                    module=os.path.join(GUESTS, "pci-edu.elf"),
                    devices=amd_edu_devices,
                    check=all_seen([r"IOMMU: off \(iommu=off\): device DMA is not confined",
-                                   r"\(d0\) iommu: checks skipped"], edu_released)))
+                                   r"\(d0\) iommu: checks skipped"] + ASSIGNABLE_REFUSED,
+                                  edu_released)))
 
 
 def iommu_platform(args):

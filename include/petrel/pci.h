@@ -102,6 +102,8 @@ struct pci_dev {
                                        never given to a domain */
     uint8_t bar_sizing;             /* vpci: BAR dwords written all-ones (bit i) */
     bool bar_warned;                /* vpci: a BAR move was logged */
+    bool assignable;                /* dom0 gave it up for guests
+                                       (PETREL_SYSCTL_pci_assignable) */
     bool iommu_attached;            /* its DMA goes through its owner's I/O
                                        address space (drivers/iommu/) */
     volatile uint8_t *msix_table;   /* Petrel's UC map of the table (boot), or
@@ -132,6 +134,20 @@ int pci_probe(const struct pci_cfg_ops *ops, void *ctx, uint16_t bdf, struct pci
  * bar->*, returns how many slots it used (1 or 2). Pure. */
 unsigned int pci_bar_decode(uint32_t lo, uint32_t lo_mask, uint32_t hi, uint32_t hi_mask,
                             struct pci_bar *bar);
+
+/*
+ * May the assignable mark of dev (NULL: no such function) change? add:
+ * mark it, remove: unmark it. iommu_on: an IOMMU remaps DMA; held_by_guest:
+ * a domain other than dom0 owns it. Returns 0 or -ENODEV, -EPERM
+ * (Petrel's own), -EOPNOTSUPP (add with no IOMMU: DESIGN D7), -EBUSY
+ * (remove while a guest holds it). Adding twice or removing an unmarked
+ * function is 0. Pure (drivers/pci_assign.c).
+ */
+int pci_assignable_check(const struct pci_dev *dev, bool add, bool iommu_on, bool held_by_guest);
+
+/* PETREL_SYSCTL_pci_assignable's add (add) or remove on function seg:bdf:
+ * pci_assignable_check() with the machine's IOMMU, then the mark; logged. */
+int pci_set_assignable(uint16_t seg, uint16_t bdf, bool add);
 
 /*
  * The machine's PCI segment 0 (drivers/pci.c): config space through ECAM

@@ -211,6 +211,7 @@ PETREL_ABI_OFFSET(struct petrel_domctl, u, 16);
 #define PETREL_SYSCTL_readconsole       2   /* struct petrel_readconsole */
 #define PETREL_SYSCTL_getdomaininfolist 3   /* struct petrel_getdomaininfolist */
 #define PETREL_SYSCTL_bus_addr          4   /* struct petrel_bus_addr */
+#define PETREL_SYSCTL_pci_assignable    5   /* struct petrel_pci_assignable */
 
 #define PETREL_PHYSCAP_svm      (1u << 0)   /* guests run on AMD SVM + NPT */
 #define PETREL_PHYSCAP_vmx      (1u << 1)   /* guests run on Intel VMX + EPT */
@@ -278,6 +279,48 @@ struct petrel_bus_addr {
 };
 PETREL_ABI_SIZE(struct petrel_bus_addr, 24);
 
+/*
+ * pci_assignable: mark a PCI function that dom0 has stopped using as one
+ * that may be given to a guest (op add), take the mark away (op remove),
+ * or list the functions Petrel found (op list). add and remove name the
+ * function by seg and bdf (bus << 8 | dev << 3 | fn); list fills buffer
+ * with at most max_devs entries from index first and sets nr_devs to how
+ * many it wrote. Errors: -ENODEV no such function; -EPERM Petrel's own
+ * (an AMD IOMMU's function); -EOPNOTSUPP add without an IOMMU remapping
+ * DMA (DESIGN D7: a device given to a guest could write anywhere; the
+ * log says so); -EBUSY remove of a function a guest holds; -EINVAL a bad
+ * op. docs/pci.md, "Passthrough".
+ */
+#define PETREL_PCI_ASSIGNABLE_add       0
+#define PETREL_PCI_ASSIGNABLE_remove    1
+#define PETREL_PCI_ASSIGNABLE_list      2
+
+#define PETREL_PCIDEV_assignable (1u << 0)  /* marked by op add */
+#define PETREL_PCIDEV_hv_owned   (1u << 1)  /* Petrel's own: never assignable */
+#define PETREL_PCIDEV_no_owner   (1u << 2)  /* no domain owns it (owner unset) */
+struct petrel_pcidev_info {
+    uint16_t seg;
+    uint16_t bdf;
+    uint16_t vendor;
+    uint16_t device;
+    uint32_t class;             /* base << 16 | sub << 8 | prog-if */
+    uint16_t owner;             /* domid; valid unless PETREL_PCIDEV_no_owner */
+    uint16_t flags;             /* PETREL_PCIDEV_* */
+};
+PETREL_ABI_SIZE(struct petrel_pcidev_info, 16);
+
+struct petrel_pci_assignable {
+    uint32_t op;                /* IN: PETREL_PCI_ASSIGNABLE_* */
+    uint16_t seg;               /* IN: add / remove */
+    uint16_t bdf;               /* IN: add / remove */
+    uint32_t first;             /* IN: list: index of the first entry */
+    uint32_t max_devs;          /* IN: list: capacity of buffer */
+    xen_guest_handle_t buffer;  /* IN: list: struct petrel_pcidev_info[] */
+    uint32_t nr_devs;           /* OUT: list: entries written */
+    uint32_t total;             /* OUT: list: functions Petrel knows */
+};
+PETREL_ABI_SIZE(struct petrel_pci_assignable, 32);
+
 struct petrel_sysctl {
     uint32_t cmd;               /* IN: PETREL_SYSCTL_* */
     uint32_t interface_version; /* IN: PETREL_CTL_VERSION */
@@ -286,6 +329,7 @@ struct petrel_sysctl {
         struct petrel_readconsole readconsole;
         struct petrel_getdomaininfolist getdomaininfolist;
         struct petrel_bus_addr bus_addr;
+        struct petrel_pci_assignable pci_assignable;
         uint8_t pad[128];
     } u;
 };

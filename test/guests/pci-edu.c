@@ -19,7 +19,10 @@
  *    12, and edu told to DMA where dom0 has no RAM (a hole, its
  *    shared_info frame, a machine address outside its memory) faults
  *    (Petrel logs each fault: the scenario's judge checks) and the bytes
- *    of shared_info it aimed at do not change.
+ *    of shared_info it aimed at do not change;
+ *  - PETREL_SYSCTL_pci_assignable: the list shows edu owned by dom0; it
+ *    can be marked assignable (and unmarked) only where an IOMMU remaps
+ *    DMA, else -EOPNOTSUPP; a function that does not exist, a bad op.
  * It leaves one pirq mapped and bound: Petrel must release it when the
  * domain is destroyed (the judge checks all memory came back).
  */
@@ -444,6 +447,76 @@ static void check_iommu(void)
     dma(0xd0000000, EDU_DMA_BUF, 256, 0);
 }
 
+/* ---- assignable to guests ------------------------------------------------ */
+
+static long assignable(uint32_t op, uint16_t bdf, struct petrel_pci_assignable *out)
+{
+    static struct petrel_sysctl s;
+    long rc;
+
+    memset(&s, 0, sizeof(s));
+    s.cmd = PETREL_SYSCTL_pci_assignable;
+    s.interface_version = PETREL_CTL_VERSION;
+    s.u.pci_assignable.op = op;
+    s.u.pci_assignable.bdf = bdf;
+    if (out) {
+        s.u.pci_assignable.first = out->first;
+        s.u.pci_assignable.max_devs = out->max_devs;
+        s.u.pci_assignable.buffer = out->buffer;
+    }
+    rc = hypercall(__HYPERVISOR_sysctl, (uintptr_t)&s, 0, 0, 0, 0);
+    if (out)
+        *out = s.u.pci_assignable;
+    return rc;
+}
+
+/* edu's entry in the list: its flags, or -1 when it is not listed right. */
+static int edu_listed_flags(void)
+{
+    static struct petrel_pcidev_info list[64];
+    struct petrel_pci_assignable a = { .max_devs = 64, .buffer = (uintptr_t)list };
+    int flags = -1;
+
+    if (assignable(PETREL_PCI_ASSIGNABLE_list, 0, &a))
+        return -1;
+    CHECK(a.nr_devs == a.total && a.total >= 2);
+    for (uint32_t i = 0; i < a.nr_devs; i++)
+        if (list[i].bdf == edu_bdf && list[i].seg == 0) {
+            CHECK_EQ(list[i].vendor, EDU_VENDOR);
+            CHECK_EQ(list[i].device, EDU_DEVICE);
+            CHECK_EQ(list[i].owner, 0);
+            flags = list[i].flags;
+        }
+    return flags;
+}
+
+static void check_assignable(void)
+{
+    struct petrel_physinfo pi;
+    struct petrel_pci_assignable a = { .first = 1000, .max_devs = 4 };
+
+    REQUIRE(physinfo(&pi));
+    CHECK_EQ(edu_listed_flags(), 0);
+    /* Past the end: nothing written, the total still said. */
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_list, 0, &a), 0);
+    CHECK_EQ(a.nr_devs, 0);
+    CHECK(a.total >= 2);
+    CHECK_EQ(assignable(7, edu_bdf, NULL), -XEN_EINVAL);
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_add, 0xfff8, NULL), -XEN_ENODEV);
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_remove, 0xfff8, NULL), -XEN_ENODEV);
+    if (!(pi.capabilities & PETREL_PHYSCAP_iommu)) {
+        CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_add, edu_bdf, NULL), -XEN_EOPNOTSUPP);
+        CHECK_EQ(edu_listed_flags(), 0);
+        printf("assignable: refused without an IOMMU\n");
+        return;
+    }
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_add, edu_bdf, NULL), 0);
+    CHECK_EQ(edu_listed_flags(), PETREL_PCIDEV_assignable);
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_remove, edu_bdf, NULL), 0);
+    CHECK_EQ(edu_listed_flags(), 0);
+    printf("assignable: marked and unmarked under the IOMMU\n");
+}
+
 void test_main(void)
 {
     evtchn_port_t port;
@@ -464,6 +537,7 @@ void test_main(void)
     check_interrupt(msi);
     check_dma();
     check_iommu();
+    check_assignable();
 
     /* Unmap: the MSI is off, the pirq gone; a second round works. */
     CHECK_EQ(evtchn_close(port), 0);

@@ -252,6 +252,21 @@ static void test_hostile(void **state)
 }
 
 /* disk entries (tools/libhv/disk.c): xl's "[phy:]target,vdev,mode". */
+static void test_pci(void **state)
+{
+    struct hv_config cfg;
+
+    assert_int_equal(parse("name = \"g\"\nkernel = \"k\"\npci = [ '00:05.0', \"0000:00:06.1\" ]\n", &cfg), 0);
+    assert_int_equal(cfg.nr_pci, 2);
+    assert_string_equal(cfg.pci[0], "00:05.0");
+    assert_string_equal(cfg.pci[1], "0000:00:06.1");
+    hv_config_free(&cfg);
+    assert_int_equal(parse("name = \"g\"\nkernel = \"k\"\n", &cfg), 0);
+    assert_int_equal(cfg.nr_pci, 0);
+    assert_null(cfg.pci);
+    hv_config_free(&cfg);
+}
+
 static void test_disk(void **state)
 {
     static const struct { const char *spec; const char *target; unsigned int devid;
@@ -304,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_disk),
+        cmocka_unit_test(test_pci),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/cpio.o dom0/fmap.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
 	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/disk.o libhv/build.o libhv/kmsg.o \
-	hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o \
+	libhv/pcidev.o hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o hv/pci.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
 	dom0/pci.o dom0/pci_io.o dom0/dma.o dom0/virtq.o dom0/virtio_pci.o \
 	dom0/virtio_blk.o dom0/virtio_net.o dom0/gpt.o dom0/blkio.o dom0/devices.o \
@@ -86,9 +86,11 @@ dom0: $(DOM0_TEST_INITRD)
 DOM0_GUESTS_INITRD := $(B)/dom0/initrd-guests.cpio
 DOM0_GUESTS_FILES := hello.elf=$(B)/guests/hello.elf hello.cfg=tools/dom0/hello.cfg \
 	xs-client.elf=$(B)/guests/xs-client.elf xs-client.cfg=tools/dom0/xs-client.cfg \
-	echo.cfg=tools/dom0/echo.cfg abuse.elf=$(B)/guests/abuse.elf abuse.cfg=tools/dom0/abuse.cfg
+	echo.cfg=tools/dom0/echo.cfg abuse.elf=$(B)/guests/abuse.elf abuse.cfg=tools/dom0/abuse.cfg \
+	edu.cfg=tools/dom0/edu.cfg
 $(DOM0_GUESTS_INITRD): tools/mkcpio $(B)/guests/hello.elf $(B)/guests/xs-client.elf \
-		$(B)/guests/abuse.elf tools/dom0/hello.cfg tools/dom0/xs-client.cfg tools/dom0/echo.cfg tools/dom0/abuse.cfg
+		$(B)/guests/abuse.elf tools/dom0/hello.cfg tools/dom0/xs-client.cfg tools/dom0/echo.cfg tools/dom0/abuse.cfg \
+		tools/dom0/edu.cfg
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_GUESTS_FILES)
 dom0: $(DOM0_GUESTS_INITRD)

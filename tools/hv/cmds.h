@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* hv's commands, shared between its files (hv.c, vcpu.c). */
+/* hv's commands, shared between its files (hv.c, vcpu.c, pci.c). */
 #ifndef HV_CMDS_H
 #define HV_CMDS_H
 
@@ -23,5 +23,14 @@ int hv_cmd_vcpu_list(int argc, char **argv);
 int hv_cmd_vcpu_pin(int argc, char **argv);
 int hv_cmd_sched_credit(int argc, char **argv);
 int hv_cmd_top(int argc, char **argv);
+
+/* pci.c */
+int hv_cmd_pci_list(int argc, char **argv);
+int hv_cmd_pci_assignable_add(int argc, char **argv);
+int hv_cmd_pci_assignable_remove(int argc, char **argv);
+/* A config's pci = [...]: each a function marked assignable; 0, or an
+ * error and its text in err. Assigning is not there yet: a non-empty list
+ * is then refused with -XEN_EOPNOTSUPP. */
+int hv_pci_check(char *const *pci, unsigned int n, char *err, size_t errlen);
 
 #endif

@@ -18,6 +18,7 @@
 #include "../libhv/build.h"
 #include "../libhv/libhv.h"
 #include "../libhv/vif.h"
+#include "cmds.h"
 #include "hv.h"
 #include "toolstack.h"
 
@@ -182,7 +183,8 @@ int ts_create(const char *file, domid_t *dom)
         return 1;
     }
     if (disks_check(d->cfg.disk, d->cfg.nr_disk, err, sizeof(err)) ||
-        hv_vifs_check(d->cfg.vif, d->cfg.nr_vif, err, sizeof(err))) {
+        hv_vifs_check(d->cfg.vif, d->cfg.nr_vif, err, sizeof(err)) ||
+        hv_pci_check(d->cfg.pci, d->cfg.nr_pci, err, sizeof(err))) {
         printf("hv: create: %s: %s\n", file, err);
         drop(d);
         return 1;

@@ -469,6 +469,7 @@ static const struct key keys[] = {
     { "disk",        set_strings, 12, FIELD(disk), 0, FIELD(nr_disk) },
     { "vif",         set_strings, 13, FIELD(vif), 0, FIELD(nr_vif) },
     { "type",        set_type,   14, 0, 0, 0 },
+    { "pci",         set_strings, 15, FIELD(pci), 0, FIELD(nr_pci) },
 };
 
 /* ---- statements ----------------------------------------------------- */
@@ -578,6 +579,7 @@ void hv_config_free(struct hv_config *cfg)
     free(cfg->cmdline);
     free_strings(cfg->disk, cfg->nr_disk);
     free_strings(cfg->vif, cfg->nr_vif);
+    free_strings(cfg->pci, cfg->nr_pci);
     memset(cfg, 0, sizeof(*cfg));
 }
 

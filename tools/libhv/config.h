@@ -11,7 +11,8 @@
  *   cpus = "0-1,3"          (every vCPU; or a list: one entry per vCPU)
  *   weight = 256            cap = 50 (% of one pCPU; 0 = none)
  *   on_poweroff / on_reboot / on_crash = "destroy" | "restart" | "preserve"
- *   disk = [ "..." ]        vif = [ "..." ]   (kept as strings for now)
+ *   disk = [ "..." ]        vif = [ "..." ]   pci = [ "00:05.0" ]
+ *   (lists kept as strings)
  *   type = "pvh"            (the only type there is)
  *
  * Pure code, for the host and for dom0: it uses only memcpy, memset,
@@ -48,6 +49,8 @@ struct hv_config {
     unsigned int nr_disk;
     char **vif;
     unsigned int nr_vif;
+    char **pci;                 /* nr_pci "[seg:]bus:dev.fn" strings */
+    unsigned int nr_pci;
 };
 
 /*

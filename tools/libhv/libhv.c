@@ -78,6 +78,35 @@ int hv_bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr)
     return sysctl(&s, PETREL_SYSCTL_bus_addr);
 }
 
+int hv_pci_assignable(uint16_t seg, uint16_t bdf, int add)
+{
+    struct petrel_sysctl s;
+
+    memset(&s, 0, sizeof(s));
+    s.u.pci_assignable.op = add ? PETREL_PCI_ASSIGNABLE_add : PETREL_PCI_ASSIGNABLE_remove;
+    s.u.pci_assignable.seg = seg;
+    s.u.pci_assignable.bdf = bdf;
+    return sysctl(&s, PETREL_SYSCTL_pci_assignable);
+}
+
+int hv_pci_list(uint32_t first, struct petrel_pcidev_info *list, uint32_t max,
+                uint32_t *nr, uint32_t *total)
+{
+    struct petrel_sysctl s;
+    int rc;
+
+    memset(&s, 0, sizeof(s));
+    s.u.pci_assignable.op = PETREL_PCI_ASSIGNABLE_list;
+    s.u.pci_assignable.first = first;
+    s.u.pci_assignable.max_devs = max;
+    s.u.pci_assignable.buffer = (uintptr_t)list;
+    if (!(rc = sysctl(&s, PETREL_SYSCTL_pci_assignable))) {
+        *nr = s.u.pci_assignable.nr_devs;
+        *total = s.u.pci_assignable.total;
+    }
+    return rc;
+}
+
 int hv_domain_info(domid_t dom, struct petrel_domaininfo *info)
 {
     struct petrel_domctl d;

@@ -43,6 +43,12 @@ int hv_domain_list(domid_t first, struct petrel_domaininfo *list, uint32_t max,
  * without one) of the caller's gfns[0..nr), nr <= PETREL_BUS_ADDR_MAX,
  * for a device it drives to reach them. */
 int hv_bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr);
+/* Mark PCI function seg:bdf assignable to guests (add) or not. */
+int hv_pci_assignable(uint16_t seg, uint16_t bdf, int add);
+/* Up to max of the PCI functions Petrel found, from index first, into
+ * list; *nr how many written, *total how many there are. */
+int hv_pci_list(uint32_t first, struct petrel_pcidev_info *list, uint32_t max,
+                uint32_t *nr, uint32_t *total);
 
 /* ---- domctl ---- */
 int hv_domain_info(domid_t dom, struct petrel_domaininfo *info);
