@@ -143,7 +143,7 @@ static long bus_addr(struct vcpu *v, const struct petrel_bus_addr *b)
 {
     uint64_t buf[BUS_ADDR_CHUNK];
 
-    if (!b->nr || b->nr > PETREL_BUS_ADDR_MAX)
+    if (!b->nr || b->nr > PETREL_BUS_ADDR_MAX || b->pad)
         return -EINVAL;
     for (uint32_t done = 0; done < b->nr;) {
         uint32_t n = MIN(b->nr - done, (uint32_t)BUS_ADDR_CHUNK);

@@ -16,7 +16,7 @@
  * Faults: each unit signals its fault event interrupt (VEC_IOMMU_FAULT, to
  * the boot CPU); the handler reads every pending fault record, logs it
  * with the requester's bus:dev.fn, the address, read or write and the
- * reason (at most FAULT_BURST lines a second; the rest are counted and the
+ * reason (at most IOMMU_FAULT_BURST lines a second; the rest are counted and the
  * count logged), and clears it.
  */
 #include <petrel/acpi.h>
@@ -36,7 +36,6 @@
 
 #define VTD_TIMEOUT_MS  1000            /* a unit slower than this is broken */
 #define QI_ENTRIES      256             /* one frame of 16-byte descriptors */
-#define FAULT_BURST     10              /* fault lines per second */
 
 /* Queued-invalidation descriptors (6.5.2), low quadword. */
 #define QI_CC           0x1
@@ -253,27 +252,6 @@ static const char *fault_reason(unsigned int fr)
     return fr < ARRAY_SIZE(why) && why[fr] ? why[fr] : "reason unknown";
 }
 
-/* At most FAULT_BURST lines a second; the rest counted. IRQs off. */
-static bool fault_may_log(void)
-{
-    static uint64_t window;
-    static unsigned int lines, dropped;
-    uint64_t now = system_time_ns();
-
-    if (now - window >= 1000000000ull) {
-        if (dropped)
-            pr_warn("VT-d: %u more faults not logged\n", dropped);
-        window = now;
-        lines = dropped = 0;
-    }
-    if (lines < FAULT_BURST) {
-        lines++;
-        return true;
-    }
-    dropped++;
-    return false;
-}
-
 static void vtd_fault_unit(struct vtd_unit *u)
 {
     uint32_t fsts = vtd_read32(u, VTD_FSTS);
@@ -288,7 +266,7 @@ static void vtd_fault_unit(struct vtd_unit *u)
             continue;
         lo = vtd_read64(u, reg) & ~0xfffull;
         sid = FRCD_SID(hi);
-        if (fault_may_log())
+        if (iommu_fault_may_log())
             pr_err("IOMMU fault: PCI %02x:%02x.%u %s at %#lx: reason %#x (%s)\n",
                    PCI_BUS(sid), PCI_SLOT(sid), PCI_FUNC(sid),
                    hi & FRCD_T_READ ? "read" : "write", lo, FRCD_FR(hi),

@@ -224,16 +224,22 @@ static long bind_pirq(uint32_t pirq, evtchn_port_t *port)
     return rc;
 }
 
-static long bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr)
+static long bus_addr_pad(const uint64_t *gfns, uint64_t *addrs, uint32_t nr, uint32_t pad)
 {
     static struct petrel_sysctl op;
 
     op.cmd = PETREL_SYSCTL_bus_addr;
     op.interface_version = PETREL_CTL_VERSION;
     op.u.bus_addr.nr = nr;
+    op.u.bus_addr.pad = pad;
     op.u.bus_addr.gfns = (uintptr_t)gfns;
     op.u.bus_addr.addrs = (uintptr_t)addrs;
     return hypercall(__HYPERVISOR_sysctl, (uintptr_t)&op, 0, 0, 0, 0);
+}
+
+static long bus_addr(const uint64_t *gfns, uint64_t *addrs, uint32_t nr)
+{
+    return bus_addr_pad(gfns, addrs, nr, 0);
 }
 
 static void hostile_map(void)
@@ -357,6 +363,7 @@ static void check_dma(void)
     CHECK_EQ(addrs[3], PETREL_BUS_ADDR_NONE);
     CHECK_EQ(bus_addr(gfns, addrs, 0), -XEN_EINVAL);
     CHECK_EQ(bus_addr(gfns, addrs, PETREL_BUS_ADDR_MAX + 1), -XEN_EINVAL);
+    CHECK_EQ(bus_addr_pad(gfns, addrs, 1, 1), -XEN_EINVAL);      /* pad must be 0 */
     CHECK_EQ(bus_addr((const uint64_t *)0x8000000000ull, addrs, 1), -XEN_EFAULT);
 
     for (unsigned int i = 0; i < PAGE_SIZE; i++) {
