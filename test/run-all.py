@@ -60,6 +60,7 @@ MKISO = os.path.join(ROOT, "tools", "mkiso")
 
 QEMU = "qemu-system-x86_64"
 QEMU_CPU = "qemu64,+svm,+npt"
+QEMU_WHY = "qemu-why.log"       # in the scratch dir: see qemu_command
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 BOCHS = "bochs"
@@ -2864,7 +2865,11 @@ def qemu_command(sc, iso, port, scratch):
            "-display", "none", "-monitor", "none", "-no-reboot",
            "-chardev", f"socket,id=ser0,host=127.0.0.1,port={port},server=off",
            "-serial", "chardev:ser0",
-           "-cdrom", iso, "-boot", "d"]
+           "-cdrom", iso, "-boot", "d",
+           # Why QEMU stopped: a triple fault (cpu_reset), a poweroff (the
+           # shutdown request, reason 6); with -no-reboot a reset is silent.
+           "-d", "cpu_reset", "-trace", "qemu_system_shutdown_request",
+           "-D", os.path.join(scratch, QEMU_WHY)]
     if sc.firmware == "ovmf":
         vars_copy = os.path.join(scratch, "ovmf-vars.fd")
         shutil.copyfile(OVMF_VARS, vars_copy)
@@ -2918,10 +2923,26 @@ def missing_requirement(sc):
     return None
 
 
+def qemu_stop(scratch):
+    """Why QEMU stopped the machine, from its -D log: 'triple fault',
+    'poweroff' (a guest shutdown request), or 'reset' (neither: with
+    -no-reboot a reset request stops QEMU without a trace)."""
+    try:
+        with open(os.path.join(scratch, QEMU_WHY), errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return None
+    if "Triple fault" in text:
+        return "triple fault"
+    if re.search(r"qemu_system_shutdown_request reason=6\b", text):
+        return "poweroff"
+    return "reset"
+
+
 def powered_off(sc, rc, emu_path):
     """Did the emulator exit because the machine powered itself off?"""
     if sc.emulator == "qemu":
-        return rc == 0
+        return rc == 0 and qemu_stop(sc.scratch) in ("poweroff", None)
     try:
         with open(emu_path, errors="replace") as f:
             return rc in (1, -signal.SIGSEGV) and BOCHS_POWEROFF in f.read()
@@ -3058,6 +3079,11 @@ def run_scenario(sc, iso, keep_logs):
                     pending = b""
                 if verdict is None:
                     verdict = judge.exited(rc, t, powered_off(sc, rc, emu_path))
+                    why = qemu_stop(scratch) if sc.emulator == "qemu" else None
+                    if verdict[0] is False and rc == 0 and why != "poweroff":
+                        verdict = (False, f"{verdict[1]} [QEMU stopped on a "
+                                   f"{why or 'reset'}; -d cpu_reset log: "
+                                   f"{rel(os.path.join(LOGS, sc.name + '.why.log'))}]")
                 break
             verdict = judge.tick(t)
     finally:
@@ -3085,6 +3111,10 @@ def run_scenario(sc, iso, keep_logs):
         shutil.rmtree(scratch, ignore_errors=True)
     else:
         kept.append(emu_path)
+        why = os.path.join(scratch, QEMU_WHY)
+        if os.path.exists(why):
+            shutil.copyfile(why, os.path.join(LOGS, sc.name + ".why.log"))
+            kept.append(os.path.join(LOGS, sc.name + ".why.log"))
         for f in ("bochsrc", "bochs.log"):
             if os.path.exists(os.path.join(scratch, f)):
                 kept.append(os.path.join(scratch, f))

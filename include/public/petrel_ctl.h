@@ -59,6 +59,8 @@
 #define PETREL_DOMCTL_max_mem           10  /* struct petrel_max_mem (IN) */
 #define PETREL_DOMCTL_set_vcpu_start    11  /* struct petrel_vcpu_start (IN) */
 #define PETREL_DOMCTL_console_read      12  /* struct petrel_console_read */
+#define PETREL_DOMCTL_assign_device     13  /* struct petrel_assign_device (IN) */
+#define PETREL_DOMCTL_deassign_device   14  /* struct petrel_assign_device (IN) */
 
 /*
  * createdomain: a new domain, paused (it runs after unpausedomain), with
@@ -184,6 +186,35 @@ struct petrel_console_read {
 };
 PETREL_ABI_SIZE(struct petrel_console_read, 24);
 
+/*
+ * assign_device: give the PCI function seg:bdf (bus << 8 | dev << 3 | fn),
+ * which dom0 marked assignable (PETREL_SYSCTL_pci_assignable add) and
+ * still holds, to the domain. The function's DMA then goes through the
+ * domain's guest-physical map (an IOMMU is required), its memory BARs are
+ * mapped into the domain at gfn == their bus address, uncached (the MSI-X
+ * table and PBA pages excepted), its config space is seen by the domain
+ * through ports 0xcf8-0xcff at its own bdf (mediated as dom0's is), and
+ * the domain maps its MSI / MSI-X with PHYSDEVOP_map_pirq and binds the
+ * pirq with EVTCHNOP_bind_pirq. dom0 loses it: its BARs leave dom0's map
+ * and its config space reads all-ones there.
+ * deassign_device: the reverse: the domain's pirqs on it unmapped (MSI
+ * off), the function reset (FLR where it has it, else bus mastering and
+ * decoding turned off), and handed back to dom0, still marked assignable.
+ * Destroying a domain does this for every function it holds.
+ * Errors: -ENODEV no such function; -EPERM not marked assignable or
+ * Petrel's own, or the domain is dom0; -EOPNOTSUPP no IOMMU remaps DMA;
+ * -EBUSY another domain than dom0 holds it (assign), dom0 still has a pirq
+ * mapped on it, or a BAR would cover the domain's RAM or special pages;
+ * -ENOENT (deassign) the domain does not hold it; -EINVAL flags != 0;
+ * -ESRCH the domain is dying; -ENOMEM.
+ */
+struct petrel_assign_device {
+    uint16_t seg;               /* IN: PCI segment, 0 */
+    uint16_t bdf;               /* IN */
+    uint32_t flags;             /* IN: none defined: 0 */
+};
+PETREL_ABI_SIZE(struct petrel_assign_device, 8);
+
 struct petrel_domctl {
     uint32_t cmd;               /* IN: PETREL_DOMCTL_* */
     uint32_t interface_version; /* IN: PETREL_CTL_VERSION */
@@ -198,6 +229,7 @@ struct petrel_domctl {
         struct petrel_max_mem max_mem;
         struct petrel_vcpu_start vcpu_start;
         struct petrel_console_read console_read;
+        struct petrel_assign_device assign_device;
         uint8_t pad[128];
     } u;
 };
