@@ -13,6 +13,7 @@
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/p2m.h>
+#include <petrel/pci.h>
 #include <petrel/sched.h>
 #include <petrel/time.h>
 #include <public/sched.h>
@@ -182,6 +183,15 @@ static long console_read(struct vcpu *v, struct domain *d, struct petrel_console
                              &c->index, c->buffer, &c->size, &c->lost);
 }
 
+/* assign_device / deassign_device: the checks and the work are
+ * drivers/pci.c's (pci_assign_device()); flags first, as the ABI says. */
+static long assign_device(struct domain *d, struct petrel_assign_device *a, bool assign)
+{
+    if (a->flags)
+        return -EINVAL;
+    return assign ? pci_assign_device(d, a->seg, a->bdf) : pci_deassign_device(d, a->seg, a->bdf);
+}
+
 /* The commands that name an existing domain. */
 static long on_domain(struct vcpu *v, struct domain *d, struct petrel_domctl *op)
 {
@@ -218,6 +228,9 @@ static long on_domain(struct vcpu *v, struct domain *d, struct petrel_domctl *op
         return set_vcpu_start(d, &op->u.vcpu_start);
     case PETREL_DOMCTL_console_read:
         return console_read(v, d, &op->u.console_read);
+    case PETREL_DOMCTL_assign_device:
+    case PETREL_DOMCTL_deassign_device:
+        return assign_device(d, &op->u.assign_device, op->cmd == PETREL_DOMCTL_assign_device);
     default:
         return -ENOSYS;
     }
@@ -232,7 +245,7 @@ long do_domctl(struct vcpu *v, uint64_t arg, uint64_t a2, uint64_t a3,
 
     if (rc)
         return rc;
-    if (!op.cmd || op.cmd > PETREL_DOMCTL_console_read)
+    if (!op.cmd || op.cmd > PETREL_DOMCTL_deassign_device)
         return -ENOSYS;
     if (!ctl_all_zero(op.pad, sizeof(op.pad)))
         return -EINVAL;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Message-signalled interrupts of the control domain's devices, delivered
- * as event channels (physical IRQs, "pirqs", Xen's model).
+ * Message-signalled interrupts of a domain's devices (dom0's, or those
+ * passed to a guest), delivered as event channels (physical IRQs,
+ * "pirqs", Xen's model). A domain maps only functions it owns.
  *
  * PHYSDEVOP_map_pirq gives a device's MSI, or one MSI-X table entry, a
  * host vector from a pool (VEC_PIRQ_FIRST..VEC_PIRQ_LAST) and a pirq
@@ -21,7 +22,9 @@
  * registers (arch/x86/hvm/vpci.c ignores dom0's writes to them).
  *
  * Locking: pirq_lock (interrupts off: the handler takes it) guards the
- * table and the devices' MSI state; it is taken before a domain's event
+ * table, the devices' MSI state and changes of a device's owner (so no
+ * pirq is mapped on a function while it changes hands, pirq_dev_take());
+ * it is taken before a domain's event
  * channel lock and the PCI config lock. A port bound to a pirq is recorded
  * on both sides; closing the port touches only the event channel side, so
  * the handler delivers only when the port still names this pirq.
@@ -40,6 +43,8 @@
 #include <x86/traps.h>
 
 #define MSI_ADDR_BASE   0xfee00000u
+#define DOMU_MAX_PIRQS  32      /* a guest's share of the pirqs and vectors:
+                                   the rest stay dom0's */
 
 struct pirq {
     struct domain *d;           /* NULL: free */
@@ -174,6 +179,15 @@ static bool dev_has_pirq(const struct pci_dev *dev, bool msix, int entry)
     return false;
 }
 
+static unsigned int nr_pirqs_of(const struct domain *d)
+{
+    unsigned int nr = 0;
+
+    for (unsigned int n = 1; n < NR_PIRQS; n++)
+        nr += pirqs[n].d == d;
+    return nr;
+}
+
 static void msi_irq(struct cpu_regs *regs)
 {
     struct pirq *p;
@@ -238,12 +252,16 @@ int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
 
     if (!dev)
         return -ENODEV;
-    if (dev->owner != d)
-        return -EPERM;
     if (msi_dest() > 0xff)
         return -EOPNOTSUPP;             /* an x2APIC id: needs interrupt remapping */
     flags = spin_lock_irqsave(&pirq_lock);
-    rc = pick_kind(dev, table_base, entry, &msix);
+    /* Under the lock: the owner does not change while a pirq is mapped. */
+    if (dev->owner != d)
+        rc = -EPERM;
+    else if (!d->privileged && nr_pirqs_of(d) >= DOMU_MAX_PIRQS)
+        rc = -ENOSPC;
+    else
+        rc = pick_kind(dev, table_base, entry, &msix);
     if (!rc)
         rc = pirq_alloc(want, pirq, &vector);
     if (!rc && msix)
@@ -348,19 +366,66 @@ static void report_release(const struct pirq *p, uint32_t n)
                 PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), kind, p->d->id, n);
 }
 
-void pirq_release_domain(struct domain *d)
+/* Free d's pirqs (on dev, or on any device when dev is NULL), logging
+ * what the device says afterwards. pirq_lock held. */
+static void release_pirqs(struct domain *d, const struct pci_dev *dev)
 {
-    unsigned long flags = spin_lock_irqsave(&pirq_lock);
-
     for (unsigned int n = 1; n < NR_PIRQS; n++) {
         struct pirq p = pirqs[n];
 
-        if (p.d != d)
+        if (p.d != d || (dev && p.dev != dev))
             continue;
         pirq_free(&pirqs[n]);
         /* The last MSI-X entry of a device turns MSI-X off. */
         if (!p.msix || !dev_has_pirq(p.dev, true, -1))
             report_release(&p, n);
     }
+}
+
+void pirq_release_domain(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+
+    release_pirqs(d, NULL);
+    spin_unlock_irqrestore(&pirq_lock, flags);
+}
+
+bool pirq_dev_mapped(const struct pci_dev *dev)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+    bool any = dev_has_pirq(dev, false, -1) || dev_has_pirq(dev, true, -1);
+
+    spin_unlock_irqrestore(&pirq_lock, flags);
+    return any;
+}
+
+int pirq_dev_take(struct pci_dev *dev, struct domain *from)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+    int rc = 0;
+
+    if (dev->owner != from || dev_has_pirq(dev, false, -1) || dev_has_pirq(dev, true, -1))
+        rc = -EBUSY;
+    else
+        dev->owner = NULL;
+    spin_unlock_irqrestore(&pirq_lock, flags);
+    return rc;
+}
+
+void pirq_dev_release(struct pci_dev *dev, struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+
+    release_pirqs(d, dev);
+    if (dev->owner == d)
+        dev->owner = NULL;
+    spin_unlock_irqrestore(&pirq_lock, flags);
+}
+
+void pirq_dev_give(struct pci_dev *dev, struct domain *to)
+{
+    unsigned long flags = spin_lock_irqsave(&pirq_lock);
+
+    dev->owner = to;
     spin_unlock_irqrestore(&pirq_lock, flags);
 }

@@ -19,11 +19,16 @@
 #include <petrel/errno.h>
 #include <petrel/iommu.h>
 #include <petrel/lib.h>
+#include <petrel/p2m.h>
 #include <petrel/pci.h>
+#include <petrel/physmap.h>
+#include <petrel/pirq.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
 #include <petrel/vmap.h>
+#include <x86/hvm/hvm.h>
 #include <x86/processor.h>
+#include <x86/time.h>
 
 #define CF8_ENABLE      0x80000000u
 
@@ -256,18 +261,237 @@ void pci_assign_all(struct domain *d)
     }
 }
 
+/* ---- passthrough: a function changing hands ------------------------------
+ *
+ * A function moves from dom0 to a guest (assign) and back (deassign, or the
+ * guest's destruction) in steps that each leave it safe: no owner while it
+ * moves (config space reads all-ones for both, no pirq can be mapped), its
+ * decoding and bus mastering off, its BAR pages out of the old owner's p2m
+ * and flushed before its DMA context moves, and mapped into the new owner's
+ * last. assign_lock serialises the checks; a function being moved carries
+ * 'moving', so a second request for it is -EBUSY rather than a wait: the
+ * move itself runs with no lock held, since it waits for vCPUs
+ * (hvm_flush_p2m_sync()) and, for an FLR, 100 ms. Lock order: assign_lock,
+ * then the physmap lock, the p2m's, the pirq lock.
+ */
+
+static spinlock_t assign_lock = SPINLOCK_INIT;  /* 'assignable', 'moving' */
+
+static void log_fn(const struct pci_dev *dev, const char *what, unsigned int id)
+{
+    pr_info("PCI %04x:%02x:%02x.%u: %s %u\n", dev->seg, PCI_BUS(dev->bdf),
+            PCI_SLOT(dev->bdf), PCI_FUNC(dev->bdf), what, id);
+}
+
+static bool p2m_present(void *ctx, uint64_t gfn, unsigned int *skip)
+{
+    struct domain *d = ctx;
+
+    return p2m_lookup(d->p2m, gfn, NULL, NULL, skip, NULL) != -ENOENT;
+}
+
+/* Does one of dev's BAR pages hold another function's registers too? */
+static bool shares_page(const struct pci_dev *dev)
+{
+    for (unsigned int i = 0; i < nr_devs; i++)
+        if (&devs[i] != dev && pci_bars_share_page(dev, &devs[i]))
+            return true;
+    return false;
+}
+
+/* dev's BARs into d's p2m, if every page they need is free there. */
+static int map_bars_into(struct domain *d, struct pci_dev *dev)
+{
+    int rc;
+
+    physmap_lock();
+    rc = pci_bars_busy(dev, p2m_present, d);
+    if (!rc)
+        rc = pci_bars_map(d, dev);
+    physmap_unlock();
+    return rc;
+}
+
+static void end_move(struct pci_dev *dev)
+{
+    spin_lock(&assign_lock);
+    dev->moving = false;
+    spin_unlock(&assign_lock);
+}
+
+static int begin_assign(struct domain *d, struct pci_dev *dev)
+{
+    struct pci_assign_facts f = {
+        .target_privileged = d->privileged,
+        .target_dying = __atomic_load_n(&d->dying, __ATOMIC_ACQUIRE),
+        .iommu_on = iommu_enabled(),
+    };
+    int rc;
+
+    spin_lock(&assign_lock);
+    if (dev) {
+        f.owner_dom0 = dev->owner && dev->owner->privileged;
+        f.pirq_mapped = pirq_dev_mapped(dev);
+    }
+    rc = pci_assign_check(dev, &f);
+    if (!rc && shares_page(dev))
+        rc = -EBUSY;
+    if (!rc) {
+        physmap_lock();
+        rc = pci_bars_busy(dev, p2m_present, d);
+        physmap_unlock();
+    }
+    if (!rc)
+        dev->moving = true;
+    spin_unlock(&assign_lock);
+    return rc;
+}
+
+static uint16_t quiesce(struct pci_dev *dev)
+{
+    uint16_t cmd = pci_conf_read(dev->bdf, PCI_COMMAND, 2);
+
+    pci_conf_write(dev->bdf, PCI_COMMAND, 2,
+                   cmd & ~(PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY | PCI_COMMAND_IO));
+    return cmd;
+}
+
+/* dev, dom0's (from) and checked, to d. Undoes every step on failure. */
+static int move_to_guest(struct domain *d, struct pci_dev *dev, struct domain *from)
+{
+    uint16_t cmd;
+    int rc = pirq_dev_take(dev, from);
+
+    if (rc)
+        return rc;
+    cmd = quiesce(dev);
+    pci_bars_unmap(from, dev);
+    iommu_release_device(from, dev);
+    rc = iommu_assign_device(d, dev);
+    if (rc == -ENODEV)
+        rc = -EOPNOTSUPP;           /* no IOMMU unit would translate its DMA */
+    if (!rc)
+        rc = map_bars_into(d, dev);
+    if (!rc) {
+        vpci_reset(dev);
+        pirq_dev_give(dev, d);
+        return 0;
+    }
+    pci_bars_unmap(d, dev);
+    iommu_release_device(d, dev);
+    iommu_assign_device(from, dev);
+    if (map_bars_into(from, dev))
+        log_fn(dev, "BARs could not be mapped back for domain", from->id);
+    pci_conf_write(dev->bdf, PCI_COMMAND, 2, cmd);
+    vpci_reset(dev);
+    pirq_dev_give(dev, from);
+    return rc;
+}
+
+int pci_assign_device(struct domain *d, uint16_t seg, uint16_t bdf)
+{
+    struct pci_dev *dev = pci_find(seg, bdf);
+    int rc = begin_assign(d, dev);
+
+    if (rc)
+        return rc;
+    /* The owner is dom0 and stays so: only a move changes it. */
+    rc = move_to_guest(d, dev, dev->owner);
+    end_move(dev);
+    if (rc)
+        pr_warn("PCI %04x:%02x:%02x.%u: not assigned to domain %u (error %d)\n", seg,
+                PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), d->id, rc);
+    else
+        log_fn(dev, "assigned to domain", d->id);
+    if (!rc && !iommu_irq_remapping())
+        pr_warn("PCI %04x:%02x:%02x.%u: no interrupt remapping: domain %u can make it "
+                "raise any vector\n", seg, PCI_BUS(bdf), PCI_SLOT(bdf), PCI_FUNC(bdf), d->id);
+    return rc;
+}
+
+static void delay_ms(unsigned int ms)
+{
+    /* A busy wait: Petrel has no sleeping primitive, and this runs on
+     * dom0's hypercall or the reaper, each for one function at a time. */
+    udelay(ms * 1000ull);
+}
+
+/* The control domain if it is still there (a reference), else NULL. */
+static struct domain *live_dom0(void)
+{
+    struct domain *c = domain_by_id(0);
+
+    if (c && (!c->privileged || __atomic_load_n(&c->dying, __ATOMIC_ACQUIRE))) {
+        domain_put(c);
+        c = NULL;
+    }
+    return c;
+}
+
+/* dev, d's (a guest's) and marked moving, back to dom0, or to nobody. */
+static void return_device(struct domain *d, struct pci_dev *dev)
+{
+    struct domain *c;
+    bool flr;
+
+    pirq_dev_release(dev, d);       /* MSI off; no owner from here */
+    pci_bars_unmap(d, dev);
+    flr = pci_reset_function(&hw_ops, NULL, dev, delay_ms);
+    iommu_release_device(d, dev);
+    vpci_reset(dev);
+    c = live_dom0();
+    if (!c) {
+        log_fn(dev, "left with no owner (dom0 is gone; its DMA is blocked) by domain", d->id);
+        return;
+    }
+    iommu_assign_device(c, dev);    /* logs what fails */
+    if (map_bars_into(c, dev))
+        log_fn(dev, "BARs could not be mapped back for domain", c->id);
+    pirq_dev_give(dev, c);
+    pr_info("PCI %04x:%02x:%02x.%u: returned to dom0 (%s)\n", dev->seg, PCI_BUS(dev->bdf),
+            PCI_SLOT(dev->bdf), PCI_FUNC(dev->bdf), flr ? "FLR" : "command register cleared");
+    domain_put(c);
+}
+
+int pci_deassign_device(struct domain *d, uint16_t seg, uint16_t bdf)
+{
+    struct pci_dev *dev = pci_find(seg, bdf);
+    int rc;
+
+    spin_lock(&assign_lock);
+    rc = pci_deassign_check(dev, d->privileged, __atomic_load_n(&d->dying, __ATOMIC_ACQUIRE),
+                            dev && dev->owner == d);
+    if (!rc)
+        dev->moving = true;
+    spin_unlock(&assign_lock);
+    if (rc)
+        return rc;
+    return_device(d, dev);
+    end_move(dev);
+    return 0;
+}
+
 void pci_release_domain(struct domain *d)
 {
     for (unsigned int i = 0; i < nr_devs; i++) {
-        if (devs[i].owner == d) {
-            iommu_release_device(d, &devs[i]);
-            devs[i].owner = NULL;
-            devs[i].bar_sizing = 0;
+        struct pci_dev *dev = &devs[i];
+
+        if (dev->owner != d)
+            continue;
+        if (!d->privileged) {
+            /* No move of it is under way: that would hold a reference on d. */
+            spin_lock(&assign_lock);
+            dev->moving = true;
+            spin_unlock(&assign_lock);
+            return_device(d, dev);
+            end_move(dev);
+            continue;
         }
+        iommu_release_device(d, dev);
+        pirq_dev_give(dev, NULL);
+        vpci_reset(dev);
     }
 }
-
-static spinlock_t assign_lock = SPINLOCK_INIT;
 
 int pci_set_assignable(uint16_t seg, uint16_t bdf, bool add)
 {
@@ -276,7 +500,7 @@ int pci_set_assignable(uint16_t seg, uint16_t bdf, bool add)
 
     spin_lock(&assign_lock);
     rc = pci_assignable_check(d, add, iommu_enabled(),
-                              d && d->owner && !d->owner->privileged);
+                              d && ((d->owner && !d->owner->privileged) || d->moving));
     if (!rc)
         d->assignable = add;
     spin_unlock(&assign_lock);

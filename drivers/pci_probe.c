@@ -121,6 +121,8 @@ static void probe_caps(const struct pci_cfg_ops *ops, void *ctx, uint16_t bdf,
             probe_msi(ops, ctx, bdf, dev, pos);
         else if (id == PCI_CAP_ID_MSIX && !dev->msix_cap)
             probe_msix(ops, ctx, bdf, dev, pos);
+        else if (id == PCI_CAP_ID_EXP && !dev->exp_cap)
+            dev->exp_cap = pos;
         pos = rd(ops, ctx, bdf, pos + 1, 1) & ~3u;
     }
 }

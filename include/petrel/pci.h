@@ -37,8 +37,19 @@ struct domain;
 #define PCI_BAR_MEM64       0x4
 #define PCI_BAR_PREFETCH    0x8
 
+#define PCI_CACHE_LINE_SIZE 0x0c        /* with latency timer, header type, BIST */
+#define PCI_INTERRUPT_LINE  0x3c        /* with the pin, min_gnt, max_lat */
+
 #define PCI_CAP_ID_MSI      0x05
+#define PCI_CAP_ID_EXP      0x10        /* PCI Express */
 #define PCI_CAP_ID_MSIX     0x11
+
+/* PCI Express capability (PCIe 5.0, 7.5.3), offsets from the capability. */
+#define PCI_EXP_DEVCAP      0x04
+#define  PCI_EXP_DEVCAP_FLR     (1u << 28)  /* function level reset */
+#define PCI_EXP_DEVCTL      0x08
+#define  PCI_EXP_DEVCTL_BCR_FLR 0x8000      /* initiate FLR */
+#define PCI_FLR_WAIT_MS     100             /* PCIe 5.0, 6.6.2: after initiating */
 
 /* MSI capability (PCI 3.0, 6.8.1), offsets from the capability. */
 #define PCI_MSI_FLAGS       0x02
@@ -96,6 +107,7 @@ struct pci_dev {
     uint16_t msix_size;             /* table entries */
     uint8_t msix_table_bir, msix_pba_bir;
     uint32_t msix_table_off, msix_pba_off;
+    uint8_t exp_cap;                /* PCI Express */
     /* Runtime (drivers/pci.c, drivers/msi.c, arch/x86/hvm/vpci.c). */
     struct domain *owner;           /* dom0 for every device but Petrel's */
     bool hv_owned;                  /* Petrel's own (an AMD IOMMU's function):
@@ -106,6 +118,8 @@ struct pci_dev {
                                        (PETREL_SYSCTL_pci_assignable) */
     bool iommu_attached;            /* its DMA goes through its owner's I/O
                                        address space (drivers/iommu/) */
+    bool moving;                    /* being assigned or returned (drivers/
+                                       pci.c, under its assign_lock) */
     volatile uint8_t *msix_table;   /* Petrel's UC map of the table (boot), or
                                        NULL: MSI-X unusable */
 };
@@ -145,6 +159,71 @@ unsigned int pci_bar_decode(uint32_t lo, uint32_t lo_mask, uint32_t hi, uint32_t
  */
 int pci_assignable_check(const struct pci_dev *dev, bool add, bool iommu_on, bool held_by_guest);
 
+/*
+ * What the caller of pci_assign_check() found out about the request.
+ */
+struct pci_assign_facts {
+    bool target_privileged;         /* the domain named is the control domain */
+    bool target_dying;
+    bool iommu_on;                  /* an IOMMU remaps DMA */
+    bool owner_dom0;                /* the function's owner is the control domain */
+    bool pirq_mapped;               /* a pirq is mapped on the function */
+};
+
+/*
+ * May dev (NULL: no such function) be given to a guest
+ * (PETREL_DOMCTL_assign_device)? Checked in this order: -EPERM (the target
+ * is dom0), -ESRCH (it is dying), -ENODEV, -EPERM (Petrel's own, or not
+ * marked assignable), -EOPNOTSUPP (no IOMMU), -EBUSY (being moved, not
+ * dom0's: another guest or the target holds it already, or dom0 still has
+ * a pirq on it). 0: go on to the BAR checks. Pure (drivers/pci_assign.c).
+ */
+int pci_assign_check(const struct pci_dev *dev, const struct pci_assign_facts *f);
+
+/*
+ * May dev be taken back from the domain (PETREL_DOMCTL_deassign_device)?
+ * -EPERM (the domain is dom0), -ESRCH (dying: its destruction returns it),
+ * -ENODEV, -ENOENT (the domain does not hold it), -EBUSY (being moved).
+ * Pure.
+ */
+int pci_deassign_check(const struct pci_dev *dev, bool target_privileged, bool target_dying,
+                       bool held);
+
+/*
+ * The pages Petrel maps for memory BAR i of dev (gfn == mfn): fn(ctx,
+ * address, order) for each 2 MiB page (aligned and wholly inside a BAR
+ * without MSI-X structures) or 4 KiB page, skipping the pages that hold
+ * the MSI-X table or PBA. Stops at fn's first nonzero return and returns
+ * it; 0 for an I/O or unimplemented BAR, -ERANGE for one that wraps. Pure.
+ */
+int pci_bar_walk(const struct pci_dev *dev, unsigned int i,
+                 int (*fn)(void *ctx, uint64_t pa, unsigned int order), void *ctx);
+
+/*
+ * Would dev's memory BARs, mapped at gfn == mfn in a domain, land on
+ * something? present(ctx, gfn, &skip) says whether gfn is mapped there
+ * (when not, skip may give the order of the empty aligned region around
+ * it). Every page of every memory BAR is looked at, MSI-X pages included,
+ * and the local APIC page (0xfee00000) counts as taken. -EBUSY or 0. Pure.
+ */
+int pci_bars_busy(const struct pci_dev *dev,
+                  bool (*present)(void *ctx, uint64_t gfn, unsigned int *skip), void *ctx);
+
+/* Does a memory BAR page of a share a page with one of b's? Then a cannot
+ * be mapped into a domain without b's registers. Pure. */
+bool pci_bars_share_page(const struct pci_dev *a, const struct pci_dev *b);
+
+/*
+ * Reset the function for its next owner, over ops: its command register
+ * cleared (bus mastering, memory and I/O decoding off), then, when its
+ * PCI Express capability (dev->exp_cap) offers it, a function level reset, delay_ms(100)
+ * as the spec requires, and the header state an FLR clears put back
+ * (BARs, cache line size and latency timer, interrupt line), decoding
+ * still off. Returns whether an FLR was done. Pure.
+ */
+bool pci_reset_function(const struct pci_cfg_ops *ops, void *ctx, const struct pci_dev *dev,
+                        void (*delay_ms)(unsigned int ms));
+
 /* PETREL_SYSCTL_pci_assignable's add (add) or remove on function seg:bdf:
  * pci_assignable_check() with the machine's IOMMU, then the mark; logged. */
 int pci_set_assignable(uint16_t seg, uint16_t bdf, bool add);
@@ -170,8 +249,33 @@ struct pci_dev *pci_dev_at(unsigned int i);
 struct pci_dev *pci_find(uint16_t seg, uint16_t bdf);
 
 /* Give every device that Petrel does not keep to d (the control domain);
- * take d's devices back (domain destruction, after msi_release_domain()). */
+ * take d's devices back (domain destruction, after pirq_release_domain(),
+ * before iommu_domain_destroy()): a guest's go back to dom0 as
+ * pci_deassign_device() does (ownerless when dom0 is gone), dom0's are
+ * left ownerless. */
 void pci_assign_all(struct domain *d);
 void pci_release_domain(struct domain *d);
+
+/*
+ * PETREL_DOMCTL_assign_device and deassign_device (drivers/pci.c): give
+ * function seg:bdf from dom0 to d, or from d back to dom0, as
+ * public/petrel_ctl.h says (checks, BARs, IOMMU context, config space,
+ * pirqs, reset). Each logged. From dom0's hypercall with a reference on
+ * d; no lock held (they wait for d's vCPUs and, on return, 100 ms for an
+ * FLR).
+ */
+int pci_assign_device(struct domain *d, uint16_t seg, uint16_t bdf);
+int pci_deassign_device(struct domain *d, uint16_t seg, uint16_t bdf);
+
+/*
+ * arch/x86/hvm/dom0_bars.c: map dev's memory BARs into d's p2m at gfn ==
+ * mfn, uncached, as pci_bar_walk() gives them (the caller checked the
+ * range empty: pci_bars_busy()); 0 or the p2m's error (what was mapped
+ * stays: pci_bars_unmap() takes it out). Unmap: every such page that
+ * still maps the device, then the flush after which no vCPU of d can
+ * reach it (hvm_flush_p2m_sync(): no lock held).
+ */
+int pci_bars_map(struct domain *d, const struct pci_dev *dev);
+void pci_bars_unmap(struct domain *d, const struct pci_dev *dev);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Physical IRQs of the control domain's devices: MSI and MSI-X messages
+ * Physical IRQs of a domain's devices: MSI and MSI-X messages
  * delivered as event channels (drivers/msi.c; the hypercalls are
  * common/physdev_op.c and EVTCHNOP_bind_pirq). Every function takes the
  * pirq lock (interrupts off); none may be called with an event channel
@@ -12,6 +12,7 @@
 #include <petrel/types.h>
 
 struct domain;
+struct pci_dev;
 
 #define NR_PIRQS    128         /* pirqs 1 .. NR_PIRQS - 1 */
 
@@ -22,7 +23,8 @@ struct domain;
  * and enable it, unmasked. 0 with *pirq; -ENODEV (no such function, or it
  * lacks the capability), -EPERM (not d's), -EINVAL (entry beyond the
  * table, a bad 'want'), -EEXIST (the entry, or 'want', is mapped already),
- * -EBUSY (the other kind is in use), -ENOSPC (no pirq or vector left),
+ * -EBUSY (the other kind is in use), -ENOSPC (no pirq or vector left, or
+ * a domain other than dom0 holds 32 already),
  * -EOPNOTSUPP (the boot CPU's APIC id does not fit a message address).
  */
 int pirq_map_msi(struct domain *d, uint16_t seg, uint16_t bdf, uint32_t entry,
@@ -41,5 +43,20 @@ int pirq_bind(struct domain *d, uint32_t n, uint32_t *port);
 /* Domain destruction (before its event channels go): every pirq of d is
  * masked, its device's MSI or MSI-X disabled, its vector freed. */
 void pirq_release_domain(struct domain *d);
+
+/*
+ * A function changing hands (drivers/pci.c), ownership changed under the
+ * pirq lock so that no pirq is mapped on it meanwhile:
+ * pirq_dev_mapped: has anyone a pirq on dev?
+ * pirq_dev_take: dev leaves 'from' (owner NULL while it moves): 0, or
+ *   -EBUSY if 'from' does not own it or a pirq is mapped on it;
+ * pirq_dev_release: d's pirqs on dev unmapped (MSI / MSI-X off in the
+ *   device, logged), and dev leaves d (owner NULL);
+ * pirq_dev_give: 'to' (NULL: nobody) owns dev from now on.
+ */
+bool pirq_dev_mapped(const struct pci_dev *dev);
+int pirq_dev_take(struct pci_dev *dev, struct domain *from);
+void pirq_dev_release(struct pci_dev *dev, struct domain *d);
+void pirq_dev_give(struct pci_dev *dev, struct domain *to);
 
 #endif

@@ -128,16 +128,27 @@ static void latch(struct vcpu *v, int dev, unsigned int reg)
     out(v, 0xcf8, 4, 0x80000000u | (uint32_t)devs[dev].bdf << 8 | reg);
 }
 
+static uint32_t vrd(struct vcpu *v, int dev, unsigned int reg, unsigned int size)
+{
+    latch(v, dev, reg & 0xfc);
+    return in(v, 0xcfc + (reg & 3), size);
+}
+
+static void vwr(struct vcpu *v, int dev, unsigned int reg, unsigned int size, uint32_t val)
+{
+    latch(v, dev, reg & 0xfc);
+    out(v, 0xcfc + (reg & 3), size, val);
+}
+
+/* As dom0 */
 static uint32_t rd(int dev, unsigned int reg, unsigned int size)
 {
-    latch(&v0, dev, reg & 0xfc);
-    return in(&v0, 0xcfc + (reg & 3), size);
+    return vrd(&v0, dev, reg, size);
 }
 
 static void wr(int dev, unsigned int reg, unsigned int size, uint32_t val)
 {
-    latch(&v0, dev, reg & 0xfc);
-    out(&v0, 0xcfc + (reg & 3), size, val);
+    vwr(&v0, dev, reg, size, val);
 }
 
 static void test_latch(void **state)
@@ -175,16 +186,82 @@ static void test_reads(void **state)
 
 static void test_other_domain(void **state)
 {
+    /* A domain that owns nothing has a latch of its own, and sees no function. */
     latch(&vu, EDU, 0);
-    assert_int_equal(in(&vu, 0xcf8, 4), 0xffffffff);    /* no latch for it */
-    assert_int_equal(domu.pci_cf8, 0);
+    assert_int_equal(in(&vu, 0xcf8, 4), 0x80000000u | devs[EDU].bdf << 8);
     assert_int_equal(in(&vu, 0xcfc, 4), 0xffffffff);
     assert_int_equal(in(&vu, 0xcfe, 2), 0xffff);
+    latch(&vu, OTHER, 0);
+    assert_int_equal(in(&vu, 0xcfc, 4), 0xffffffff);
     /* Even with dom0's latch set, its own is what counts. */
     latch(&v0, EDU, PCI_COMMAND);
+    latch(&vu, EDU, PCI_COMMAND);
     out(&vu, 0xcfc, 2, 0);
     assert_int_equal(hw_writes, 0);
     assert_int_equal(rd(EDU, PCI_COMMAND, 2), PCI_COMMAND_MEMORY);
+}
+
+/* As the guest */
+static uint32_t urd(int dev, unsigned int reg, unsigned int size)
+{
+    return vrd(&vu, dev, reg, size);
+}
+
+static void uwr(int dev, unsigned int reg, unsigned int size, uint32_t val)
+{
+    vwr(&vu, dev, reg, size, val);
+}
+
+/* A function passed through to a guest: mediated for it as for dom0, and
+ * gone from dom0's view. */
+static void test_domu_owner(void **state)
+{
+    devs[EDU].owner = &domu;
+    devs[EDU].exp_cap = 0x70;
+    assert_int_equal(urd(EDU, 0, 4), 0x11e81234);       /* at its host bdf */
+    assert_int_equal(rd(EDU, 0, 4), 0xffffffff);        /* dom0 lost it */
+    assert_int_equal(urd(HOST, 0, 4), 0xffffffff);      /* dom0's functions */
+    wr(EDU, PCI_COMMAND, 2, 0);
+    assert_int_equal(hw_writes, 0);
+    /* COMMAND reaches the device; BAR sizing is emulated; a move ignored. */
+    uwr(EDU, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    assert_int_equal(cfg[EDU][PCI_COMMAND], PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    hw_writes = 0;
+    uwr(EDU, PCI_BAR0, 4, 0xffffffff);
+    assert_int_equal(urd(EDU, PCI_BAR0, 4), 0xfff00000);
+    uwr(EDU, PCI_BAR0, 4, 0x10000000);
+    assert_int_equal(urd(EDU, PCI_BAR0, 4), 0xfea00000);
+    /* MSI and MSI-X are Petrel's; so is the ROM BAR. */
+    uwr(EDU, 0x44, 4, 0xfee0f000);
+    uwr(EDU, 0x60, 4, 0xffffffff);
+    uwr(EDU, PCI_ROM_ADDRESS, 4, 0xffffffff);
+    assert_int_equal(hw_writes, 0);
+    assert_int_equal(urd(EDU, 0x44, 4), 0xfee01000);
+    /* Device Control reaches the device without Initiate FLR. */
+    uwr(EDU, 0x78, 2, 0x8000 | 0x2810);
+    assert_int_equal(cfg[EDU][0x78] | cfg[EDU][0x79] << 8, 0x2810);
+    uwr(EDU, 0x79, 1, 0x80 | 0x28);
+    assert_int_equal(cfg[EDU][0x79], 0x28);
+    uwr(EDU, 0x78, 4, 0xffffffff);
+    assert_int_equal(cfg[EDU][0x79], 0x7f);
+    /* dom0 may (it resets its own functions). */
+    devs[EDU].owner = &dom0;
+    wr(EDU, 0x79, 1, 0x80);
+    assert_int_equal(cfg[EDU][0x79], 0x80);
+}
+
+/* A new owner starts with no sizing in progress and a fresh warning. */
+static void test_reset_state(void **state)
+{
+    wr(EDU, PCI_BAR0, 4, 0xffffffff);
+    wr(EDU, PCI_BAR0 + 12, 4, 0x1234);
+    assert_int_not_equal(devs[EDU].bar_sizing, 0);
+    assert_true(devs[EDU].bar_warned);
+    vpci_reset(&devs[EDU]);
+    assert_int_equal(devs[EDU].bar_sizing, 0);
+    assert_false(devs[EDU].bar_warned);
+    devs[EDU].owner = &domu;
+    assert_int_equal(urd(EDU, PCI_BAR0, 4), 0xfea00000);
 }
 
 static void test_bar_sizing(void **state)
@@ -272,6 +349,8 @@ int main(void)
         cmocka_unit_test_setup(test_latch, setup),
         cmocka_unit_test_setup(test_reads, setup),
         cmocka_unit_test_setup(test_other_domain, setup),
+        cmocka_unit_test_setup(test_domu_owner, setup),
+        cmocka_unit_test_setup(test_reset_state, setup),
         cmocka_unit_test_setup(test_bar_sizing, setup),
         cmocka_unit_test_setup(test_bar_move_ignored, setup),
         cmocka_unit_test_setup(test_writes, setup),

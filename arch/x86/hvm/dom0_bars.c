@@ -5,13 +5,17 @@
  * and listed as reserved in dom0's memory map. The pages holding an MSI-X
  * table or PBA are left out of the map: they are Petrel's (drivers/msi.c).
  * A BAR over dom0's RAM or its local APIC page is refused with a log line
- * (its device then cannot be driven). No IOMMU yet: docs/pci.md.
+ * (its device then cannot be driven). pci_bars_map() and pci_bars_unmap()
+ * do the same for one device at a time: a device passed to a guest
+ * (drivers/pci.c) and given back.
  */
 #include <petrel/domain.h>
 #include <petrel/lib.h>
 #include <petrel/p2m.h>
 #include <petrel/pci.h>
+#include <petrel/physmap.h>
 #include <petrel/printk.h>
+#include <x86/hvm/hvm.h>
 #include <x86/hvm/pvh.h>
 
 #define VLAPIC_PAGE     0xfee00000ull
@@ -19,22 +23,6 @@
 static bool overlap(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 {
     return s1 < e2 && s2 < e1;
-}
-
-/* Is page pa one of dev's MSI-X table or PBA pages in BAR 'bir'? */
-static bool msix_page(const struct pci_dev *dev, unsigned int bir, uint64_t pa)
-{
-    const struct pci_bar *b = &dev->bar[bir];
-    uint64_t t = b->base + dev->msix_table_off, p = b->base + dev->msix_pba_off;
-    uint64_t tlen = (uint64_t)dev->msix_size * PCI_MSIX_ENTRY_SIZE;
-    uint64_t plen = ALIGN_UP((uint64_t)dev->msix_size, 64) / 8;
-
-    if (!dev->msix_cap)
-        return false;
-    return (bir == dev->msix_table_bir &&
-            overlap(pa, pa + PAGE_SIZE, ALIGN_DOWN(t, PAGE_SIZE), ALIGN_UP(t + tlen, PAGE_SIZE))) ||
-           (bir == dev->msix_pba_bir &&
-            overlap(pa, pa + PAGE_SIZE, ALIGN_DOWN(p, PAGE_SIZE), ALIGN_UP(p + plen, PAGE_SIZE)));
 }
 
 static bool bar_refused(struct domain *d, const struct pci_dev *dev, unsigned int i,
@@ -56,24 +44,58 @@ static bool bar_refused(struct domain *d, const struct pci_dev *dev, unsigned in
     return true;
 }
 
-static int map_bar(struct domain *d, const struct pci_dev *dev, unsigned int i,
-                   uint64_t start, uint64_t end)
+static int map_chunk(void *ctx, uint64_t pa, unsigned int order)
 {
-    /* A BAR with MSI-X structures is mapped page by page around them. */
-    bool small = dev->msix_cap && (i == dev->msix_table_bir || i == dev->msix_pba_bir);
+    struct domain *d = ctx;
     struct p2m_batch b = P2M_BATCH_INIT;
+    int rc = p2m_set(d->p2m, pa >> PAGE_SHIFT, pa >> PAGE_SHIFT, order, P2M_MMIO, 0, &b);
+
+    /* Nothing was mapped there (dom0_map_bars(): no vCPU ran; pci_bars_map():
+     * the range was checked empty): nothing cached to flush. */
+    p2m_batch_done(&b);
+    return rc;
+}
+
+int pci_bars_map(struct domain *d, const struct pci_dev *dev)
+{
     int rc = 0;
 
-    for (uint64_t pa = start; pa < end && !rc;) {
-        unsigned int order = !small && IS_ALIGNED(pa, MiB(2)) && end - pa >= MiB(2) ? 9 : 0;
-
-        if (!msix_page(dev, i, pa))
-            rc = p2m_set(d->p2m, pa >> PAGE_SHIFT, pa >> PAGE_SHIFT, order, P2M_MMIO, 0, &b);
-        /* Nothing was mapped there and no vCPU ran: no flush. */
-        p2m_batch_done(&b);
-        pa += PAGE_SIZE << order;
-    }
+    for (unsigned int i = 0; i < dev->nr_bars && !rc; i++)
+        rc = pci_bar_walk(dev, i, map_chunk, d);
     return rc;
+}
+
+struct unmap_ctx {
+    struct domain *d;
+    struct p2m_batch b;
+};
+
+/* Remove one chunk, if it is still the device's: the domain may have put
+ * something of its own there since (add_to_physmap). */
+static int unmap_chunk(void *ctx, uint64_t pa, unsigned int order)
+{
+    struct unmap_ctx *c = ctx;
+    uint64_t gfn = pa >> PAGE_SHIFT, mfn;
+    enum p2m_type t;
+
+    if (!p2m_lookup(c->d->p2m, gfn, &mfn, &t, NULL, NULL) && t == P2M_MMIO && mfn == gfn)
+        p2m_remove(c->d->p2m, gfn, order, &c->b);
+    return 0;
+}
+
+void pci_bars_unmap(struct domain *d, const struct pci_dev *dev)
+{
+    struct unmap_ctx c = { .d = d, .b = P2M_BATCH_INIT };
+
+    physmap_lock();
+    for (unsigned int i = 0; i < dev->nr_bars; i++)
+        pci_bar_walk(dev, i, unmap_chunk, &c);
+    physmap_unlock();
+    /* Once this returns no vCPU of d reaches the device: its next owner
+     * may have it. */
+    if (c.b.flush)
+        hvm_flush_p2m_sync(d);
+    p2m_batch_done(&c.b);
 }
 
 /* Insert [start, end) into the sorted list of *nr, merging what it
@@ -125,7 +147,7 @@ unsigned int dom0_map_bars(struct domain *d, const struct pvh_plan *ram,
                        PCI_FUNC(dev->bdf), i);
                 continue;
             }
-            if (map_bar(d, dev, i, start, end))
+            if (pci_bar_walk(dev, i, map_chunk, d))
                 pr_err("PCI %02x:%02x.%u BAR%u: cannot map it for domain %u\n",
                        PCI_BUS(dev->bdf), PCI_SLOT(dev->bdf), PCI_FUNC(dev->bdf), i, d->id);
         }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The control domain's PCI config space, mediated: configuration mechanism
- * #1 (ports 0xcf8/0xcfc-0xcff, PCI Local Bus 3.0, 3.2.2.3.2) with the
- * address latch kept per domain.
+ * PCI config space, mediated, for whichever domain owns a function (dom0,
+ * or a guest it was passed to): configuration mechanism #1 (ports
+ * 0xcf8/0xcfc-0xcff, PCI Local Bus 3.0, 3.2.2.3.2) with the address latch
+ * kept per domain. A guest sees its function at its host bus:dev.fn.
  *
  * For a function the domain owns, reads show the hardware, except a BAR
  * that the domain has just written all-ones to, which reads as its sizing
@@ -16,9 +17,11 @@
  *    them for PHYSDEVOP_map_pirq), so writes are ignored;
  *  - a host bridge is read-only; a PCI-PCI bridge takes only COMMAND (its
  *    bus numbers and windows are the firmware's);
+ *  - a guest's write to Device Control does not reach its Initiate FLR
+ *    bit: a reset would clear the BARs Petrel mapped it (Petrel resets
+ *    the function itself when it changes hands);
  *  - accesses that are not naturally aligned are dropped (reads: all-ones).
- * Functions the domain does not own, and every function for a domain that
- * is not the control domain, read all-ones and drop writes.
+ * Functions the domain does not own read all-ones and drop writes.
  */
 #include <petrel/domain.h>
 #include <petrel/pci.h>
@@ -118,11 +121,24 @@ static bool write_allowed(const struct pci_dev *dev, unsigned int reg, unsigned 
     return !in_range(reg, size, dev->msix_cap, dev->msix_cap ? 12 : 0);
 }
 
+/* val without the Initiate FLR bit, where the write covers it (a guest's). */
+static uint32_t without_flr(const struct pci_dev *dev, unsigned int reg, unsigned int size,
+                            uint32_t val)
+{
+    unsigned int bit = dev->exp_cap + PCI_EXP_DEVCTL + 1;     /* bit 15: byte 1, bit 7 */
+
+    if (!dev->exp_cap || !in_range(reg, size, bit, 1))
+        return val;
+    return val & ~(0x80u << (8 * (bit - reg)));
+}
+
 static void dev_write(struct domain *d, struct pci_dev *dev, unsigned int reg,
                       unsigned int size, uint32_t val)
 {
     int slot = dev->hdr_type == 0 ? bar_slot(dev, reg & ~3u) : -1;
 
+    if (!d->privileged)
+        val = without_flr(dev, reg, size, val);
     if (slot >= 0)
         bar_write(d, dev, slot, size, val);
     else if (write_allowed(dev, reg, size))
@@ -136,7 +152,7 @@ static void data_port(struct domain *d, unsigned int off, unsigned int size, boo
     unsigned int reg = (latch & 0xfc) | off;
     struct pci_dev *dev = NULL;
 
-    if (d->privileged && (latch & CF8_ENABLE) && off + size <= 4 && !(reg & (size - 1)))
+    if ((latch & CF8_ENABLE) && off + size <= 4 && !(reg & (size - 1)))
         dev = pci_find(0, (latch >> 8) & 0xffff);
     if (dev && dev->owner != d)
         dev = NULL;
@@ -156,7 +172,7 @@ void vpci_io(struct vcpu *v, unsigned int port, unsigned int size, bool in, uint
     }
     /* The latch is a dword register; other widths at 0xcf8-0xcfb reach
      * nothing (mechanism #2's ports, which Petrel does not offer). */
-    if (!d->privileged || port != 0xcf8 || size != 4) {
+    if (port != 0xcf8 || size != 4) {
         if (in)
             *val = size_mask(size);
         return;
@@ -165,4 +181,12 @@ void vpci_io(struct vcpu *v, unsigned int port, unsigned int size, bool in, uint
         *val = d->pci_cf8;
     else
         d->pci_cf8 = *val & 0x80fffffc;
+}
+
+void vpci_reset(struct pci_dev *dev)
+{
+    spin_lock(&vpci_lock);
+    dev->bar_sizing = 0;
+    dev->bar_warned = false;
+    spin_unlock(&vpci_lock);
 }

@@ -14,6 +14,7 @@
 
 struct vcpu;
 struct domain;
+struct pci_dev;
 
 /* General registers, in the hardware encoding order (ModRM/REX numbering). */
 enum hvm_gpr {
@@ -238,11 +239,15 @@ void hvm_io(struct vcpu *v, struct hvm_exit *exit);
 
 /*
  * arch/x86/hvm/vpci.c: a port access in 0xcf8-0xcff by v ('size' 1, 2 or
- * 4; 'in': *val is filled, else *val is written). The control domain gets
- * its devices' config space, mediated (docs/pci.md); every other domain
- * reads all-ones and its writes are dropped.
+ * 4; 'in': *val is filled, else *val is written). Any domain gets the
+ * config space of the functions it owns, mediated (docs/pci.md); every
+ * other function reads all-ones and its writes are dropped.
  */
 void vpci_io(struct vcpu *v, unsigned int port, unsigned int size, bool in, uint32_t *val);
+
+/* Forget what an owner left in dev's mediated state (a BAR being sized,
+ * the logged move), before the function changes hands. */
+void vpci_reset(struct pci_dev *dev);
 
 /*
  * arch/x86/hvm/mmio.c: an HVM_EXIT_NPF at an emulated device's address
