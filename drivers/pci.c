@@ -334,7 +334,8 @@ static int begin_assign(struct domain *d, struct pci_dev *dev)
         f.pirq_mapped = pirq_dev_mapped(dev);
     }
     rc = pci_assign_check(dev, &f);
-    if (!rc && shares_page(dev))
+    /* Another function's registers, or its DMA, would go along with it. */
+    if (!rc && (shares_page(dev) || iommu_shares_requester(dev)))
         rc = -EBUSY;
     if (!rc) {
         physmap_lock();

@@ -216,6 +216,14 @@ static void amd_reserved(const struct pci_dev *dev,
     }
 }
 
+/* The id dev's requests carry: its IVRS alias (its own id without one). */
+static uint16_t amd_requester(const struct pci_dev *dev)
+{
+    uint16_t own, alias;
+
+    return amd_devids(dev, &own, &alias) ? alias : dev->bdf;
+}
+
 /* ---- detection and set-up ---------------------------------------------- */
 
 static int amd_detect(const struct acpi_info *ai)
@@ -365,6 +373,7 @@ const struct iommu_ops amd_iommu_ops = {
     .attach = amd_attach,
     .detach = amd_detach,
     .reserved = amd_reserved,
+    .requester = amd_requester,
     .irq_enabled = amd_ir_enabled,
     .irq_setup = amd_irq_setup,
     .irq_free = amd_irq_free,

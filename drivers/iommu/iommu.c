@@ -15,7 +15,8 @@
  * Locking: struct iommu_dom's lock guards its space's tables (the vendor's
  * map/unmap/flush); it is taken inside the p2m lock (the mirror runs there)
  * and before the frame allocator's. Devices are assigned and released at
- * domain construction and destruction, with no p2m lock held.
+ * domain construction and destruction and when one is passed through to a
+ * guest or given back (drivers/pci.c), with no p2m lock held.
  */
 #include <petrel/cmdline.h>
 #include <petrel/domain.h>
@@ -318,6 +319,31 @@ void iommu_release_device(struct domain *d, struct pci_dev *dev)
     ops->detach(io->s, dev);
     dev->iommu_attached = false;
     io->nr_devs--;
+}
+
+static uint16_t requester(const struct pci_dev *dev)
+{
+    return ops->requester ? ops->requester(dev) : dev->bdf;
+}
+
+bool iommu_shares_requester(const struct pci_dev *dev)
+{
+    uint16_t own = dev->bdf, alias;
+
+    if (!ops)
+        return false;
+    alias = requester(dev);
+    for (unsigned int i = 0; i < pci_nr_devs(); i++) {
+        const struct pci_dev *o = pci_dev_at(i);
+        uint16_t r;
+
+        if (o == dev || o->seg != dev->seg)
+            continue;
+        r = requester(o);
+        if (r == own || r == alias || o->bdf == alias)
+            return true;
+    }
+    return false;
 }
 
 void iommu_domain_destroy(struct domain *d)

@@ -630,6 +630,7 @@ const struct iommu_ops vtd_ops = {
     .attach = vtd_attach,
     .detach = vtd_detach,
     .reserved = vtd_reserved,
+    .requester = vtd_requester,
     .irq_enabled = vtd_ir_enabled,
     .irq_setup = vtd_irq_setup,
     .irq_free = vtd_irq_free,

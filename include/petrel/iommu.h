@@ -81,6 +81,9 @@ struct iommu_ops {
      * each; the neutral layer maps them 1:1 on attach. */
     void (*reserved)(const struct pci_dev *dev,
                      void (*fn)(void *ctx, uint64_t first, uint64_t last), void *ctx);
+    /* The requester id dev's DMA carries: its own bdf, or a bridge's alias
+     * (devices behind a PCIe-to-PCI or PCI bridge). NULL: always its own. */
+    uint16_t (*requester)(const struct pci_dev *dev);
     /* Interrupt remapping: is it on (NULL or false: messages are programmed
      * in compatibility format and the next two are never called)? */
     bool (*irq_enabled)(void);
@@ -128,12 +131,17 @@ bool iommu_enabled(void);
  * Give dev to d's I/O address space (created on d's first device, filled
  * from d's p2m and then kept in step with it). No-op when iommu_enabled()
  * is false. 0, -ENOMEM, or the vendor's error (logged). Context: domain
- * construction (no p2m lock held).
+ * construction, or a device passed through (drivers/pci.c, which keeps
+ * one move of a device at a time); no p2m lock held.
  */
 int iommu_assign_device(struct domain *d, struct pci_dev *dev);
 
 /* Block dev's DMA again (it leaves d's space). */
 void iommu_release_device(struct domain *d, struct pci_dev *dev);
+
+/* Does another function's DMA carry an id that dev's carries (its own, or
+ * its alias)? Then dev's context cannot move to another domain alone. */
+bool iommu_shares_requester(const struct pci_dev *dev);
 
 /* Domain destruction, after its devices were released: the space, every
  * table page and the p2m hook go. No-op for a domain without one. */

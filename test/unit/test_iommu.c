@@ -122,8 +122,15 @@ static void fake_reserved(const struct pci_dev *dev,
         fn(ctx, fake.rmrr_first, fake.rmrr_last);
 }
 
+/* Behind a PCIe-to-PCI bridge (bus 2), functions DMA as 02:00.0. */
+static uint16_t fake_requester(const struct pci_dev *dev)
+{
+    return PCI_BUS(dev->bdf) == 2 ? PCI_BDF(2, 0, 0) : dev->bdf;
+}
+
 const struct iommu_ops vtd_ops = {
     .name = "fake",
+    .requester = fake_requester,
     .detect = fake_detect,
     .init = fake_init,
     .space_create = fake_create,
@@ -168,6 +175,22 @@ int parse_u64(const char *s, size_t len, bool suffixes, uint64_t *out)
 bool gnttab_is_frame_gfn(struct domain *d, uint64_t gfn)
 {
     return gfn == grant_frame_gfn;
+}
+
+/* drivers/pci.c's list: iommu_shares_requester() walks it. */
+static struct pci_dev pci_list[] = {
+    { .bdf = PCI_BDF(0, 3, 0) }, { .bdf = PCI_BDF(1, 0, 0) },
+    { .bdf = PCI_BDF(2, 0, 0) }, { .bdf = PCI_BDF(2, 1, 0) }, { .bdf = PCI_BDF(3, 1, 0) },
+};
+
+unsigned int pci_nr_devs(void)
+{
+    return sizeof(pci_list) / sizeof(pci_list[0]);
+}
+
+struct pci_dev *pci_dev_at(unsigned int i)
+{
+    return i < pci_nr_devs() ? &pci_list[i] : NULL;
 }
 
 /* ---- fixtures ------------------------------------------------------------------- */
@@ -414,6 +437,51 @@ static void test_destroy(void **state)
     end_domain();
 }
 
+/* A function passed through: from dom0's space to a guest's (made on its
+ * first device, filled from the RAM it has already) and back; the guest's
+ * space goes with the guest. */
+static void test_move(void **state)
+{
+    struct domain *dom0, *guest;
+    unsigned int spaces = fake.spaces;
+
+    new_domain();
+    dom0 = d;
+    assert_int_equal(iommu_assign_device(dom0, &dev_a), 0);
+    assert_int_equal(fake.spaces, spaces + 1);
+    new_domain();
+    guest = d;
+    guest->id = 3;
+    ram(0x40, 0, P2M_RAM_RW, 0);
+    iommu_release_device(dom0, &dev_a);
+    assert_false(dev_a.iommu_attached);
+    assert_int_equal(iommu_assign_device(guest, &dev_a), 0);
+    assert_true(dev_a.iommu_attached && iommu_translates(guest));
+    assert_int_equal(fake.spaces, spaces + 2);
+    expect_mapped(0x40, 0x10040, IOMMU_READ | IOMMU_WRITE);
+    /* Back: the guest's space is freed only at its end. */
+    iommu_release_device(guest, &dev_a);
+    assert_int_equal(iommu_assign_device(dom0, &dev_a), 0);
+    iommu_domain_destroy(guest);
+    assert_int_equal(fake.spaces, spaces + 1);
+    end_domain();
+    d = dom0;
+    iommu_release_device(dom0, &dev_a);
+    iommu_domain_destroy(dom0);
+    assert_int_equal(fake.spaces, spaces);
+    end_domain();
+}
+
+/* Functions behind one PCIe-to-PCI bridge DMA as one id: none moves alone. */
+static void test_shared_requester(void **state)
+{
+    assert_false(iommu_shares_requester(&pci_list[0]));
+    assert_false(iommu_shares_requester(&pci_list[1]));
+    assert_true(iommu_shares_requester(&pci_list[2]));     /* the alias itself */
+    assert_true(iommu_shares_requester(&pci_list[3]));
+    assert_false(iommu_shares_requester(&pci_list[4]));
+}
+
 /* iommu_fault_may_log(): IOMMU_FAULT_BURST lines a second, then the count
  * of those dropped when the next second starts. */
 static void test_fault_ratelimit(void **state)
@@ -447,6 +515,8 @@ int main(void)
         cmocka_unit_test(test_map_failure),
         cmocka_unit_test(test_rmrr_and_uncovered),
         cmocka_unit_test(test_destroy),
+        cmocka_unit_test(test_move),
+        cmocka_unit_test(test_shared_requester),
         cmocka_unit_test(test_fault_ratelimit),
     };
 
