@@ -22,7 +22,15 @@
  *    of shared_info it aimed at do not change;
  *  - PETREL_SYSCTL_pci_assignable: the list shows edu owned by dom0; it
  *    can be marked assignable (and unmarked) only where an IOMMU remaps
- *    DMA, else -EOPNOTSUPP; a function that does not exist, a bad op.
+ *    DMA, else -EOPNOTSUPP; a function that does not exist, a bad op;
+ *  - under an IOMMU, PETREL_DOMCTL_assign_device gives edu to a domain it
+ *    creates (never run): the refusals first (flags, dom0, not marked, no
+ *    function, dom0's pirq still mapped), then dom0 sees edu's config
+ *    space as all-ones, the list names the domain, the mark cannot be
+ *    removed, map_pirq is -EPERM, a second assign -EBUSY; deassign gives
+ *    it back (a second: -ENOENT); assigned again, destroying the domain
+ *    gives it back too, and dom0 drives it again afterwards (the
+ *    interrupt after this check).
  * It leaves one pirq mapped and bound: Petrel must release it when the
  * domain is destroyed (the judge checks all memory came back).
  */
@@ -477,8 +485,9 @@ static long assignable(uint32_t op, uint16_t bdf, struct petrel_pci_assignable *
     return rc;
 }
 
-/* edu's entry in the list: its flags, or -1 when it is not listed right. */
-static int edu_listed_flags(void)
+/* edu's entry in the list: its flags, or -1 when it is not listed right
+ * (owned by 'owner'). */
+static int edu_listed_owned(domid_t owner)
 {
     static struct petrel_pcidev_info list[64];
     struct petrel_pci_assignable a = { .max_devs = 64, .buffer = (uintptr_t)list };
@@ -491,10 +500,15 @@ static int edu_listed_flags(void)
         if (list[i].bdf == edu_bdf && list[i].seg == 0) {
             CHECK_EQ(list[i].vendor, EDU_VENDOR);
             CHECK_EQ(list[i].device, EDU_DEVICE);
-            CHECK_EQ(list[i].owner, 0);
+            CHECK_EQ(list[i].owner, owner);
             flags = list[i].flags;
         }
     return flags;
+}
+
+static int edu_listed_flags(void)
+{
+    return edu_listed_owned(0);
 }
 
 static void check_assignable(void)
@@ -524,6 +538,122 @@ static void check_assignable(void)
     printf("assignable: marked and unmarked under the IOMMU\n");
 }
 
+/* ---- passed through to a guest ------------------------------------------- */
+
+static bool iommu_on(void)
+{
+    struct petrel_physinfo pi;
+
+    return physinfo(&pi) && (pi.capabilities & PETREL_PHYSCAP_iommu);
+}
+
+static long dom_op(uint32_t cmd, domid_t dom, struct petrel_domctl *op)
+{
+    op->cmd = cmd;
+    op->interface_version = PETREL_CTL_VERSION;
+    op->domain = dom;
+    return hypercall(__HYPERVISOR_domctl, (uintptr_t)op, 0, 0, 0, 0);
+}
+
+static long assign(uint32_t cmd, domid_t dom, uint16_t bdf, uint32_t flags)
+{
+    struct petrel_domctl op = { .u.assign_device = { .bdf = bdf, .flags = flags } };
+
+    return dom_op(cmd, dom, &op);
+}
+
+/* Destroy dom and wait until it is gone (the reaper runs on its own). */
+static bool destroy(domid_t dom)
+{
+    struct petrel_domctl op = { 0 };
+    uint64_t end = now_ns() + DEADLINE_NS;
+
+    if (dom_op(PETREL_DOMCTL_destroydomain, dom, &op))
+        return false;
+    while (now_ns() < end) {
+        op = (struct petrel_domctl){ 0 };
+        if (dom_op(PETREL_DOMCTL_getdomaininfo, dom, &op) == -XEN_ESRCH)
+            return true;
+        sched_yield();
+    }
+    return false;
+}
+
+/* Assigned to dom: gone from dom0's view and hold. */
+static void check_held_by(domid_t dom)
+{
+    int pirq;
+
+    CHECK_EQ(cfg_read(edu_bdf, 0, 4), 0xffffffff);
+    CHECK_EQ(edu_listed_owned(dom), PETREL_PCIDEV_assignable);
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_remove, edu_bdf, NULL), -XEN_EBUSY);
+    CHECK_EQ(map_pirq(MAP_PIRQ_TYPE_MSI_SEG, edu_bdf >> 8, edu_bdf & 0xff, 0, 0, DOMID_SELF,
+                      &pirq), -XEN_EPERM);
+    CHECK_EQ(assign(PETREL_DOMCTL_assign_device, dom, edu_bdf, 0), -XEN_EBUSY);
+}
+
+/* Is edu behind a bridge with another function on its bus? */
+static bool shares_bus(void)
+{
+    unsigned int bus = edu_bdf >> 8;
+
+    for (unsigned int dev = 0; bus && dev < 32; dev++) {
+        uint16_t bdf = (uint16_t)(bus << 8 | dev << 3);
+
+        if (bdf != edu_bdf && cfg_read(bdf, 0, 2) != 0xffff)
+            return true;
+    }
+    return false;
+}
+
+static void check_assign(int pirq)
+{
+    struct petrel_domctl op = { .u.createdomain = { .max_vcpus = 1, .max_pages = 16 } };
+    const uint32_t A = PETREL_DOMCTL_assign_device, D = PETREL_DOMCTL_deassign_device;
+    uint32_t cmd = cfg_read(edu_bdf, 4, 2);
+    domid_t dom;
+
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), 0);
+    dom = op.domain;
+    CHECK_EQ(assign(A, dom, edu_bdf, 0), -XEN_EPERM);          /* not marked */
+    REQUIRE_EQ(assignable(PETREL_PCI_ASSIGNABLE_add, edu_bdf, NULL), 0);
+    CHECK_EQ(assign(A, dom, edu_bdf, 1), -XEN_EINVAL);
+    CHECK_EQ(assign(A, 0, edu_bdf, 0), -XEN_EPERM);
+    CHECK_EQ(assign(A, dom, 0xfff8, 0), -XEN_ENODEV);
+    CHECK_EQ(assign(A, dom, edu_bdf, 0), -XEN_EBUSY);          /* dom0's pirq */
+    CHECK_EQ(assign(D, dom, edu_bdf, 0), -XEN_ENOENT);
+    CHECK_EQ(assign(D, 0, edu_bdf, 0), -XEN_EPERM);
+    CHECK_EQ(unmap_pirq(DOMID_SELF, pirq), 0);
+    if (shares_bus()) {
+        /* Behind one PCIe-to-PCI bridge with another function: both DMA as
+         * the bridge's alias, so edu cannot move alone. */
+        CHECK_EQ(assign(A, dom, edu_bdf, 0), -XEN_EBUSY);
+        CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_remove, edu_bdf, NULL), 0);
+        CHECK(destroy(dom));
+        printf("passthrough: refused: edu shares its bridge's requester id\n");
+        return;
+    }
+    REQUIRE_EQ(assign(A, dom, edu_bdf, 0), 0);
+    check_held_by(dom);
+    REQUIRE_EQ(assign(D, dom, edu_bdf, 0), 0);
+    CHECK_EQ(assign(D, dom, edu_bdf, 0), -XEN_ENOENT);
+    CHECK_EQ(cfg_read(edu_bdf, 0, 4), EDU_DEVICE << 16 | EDU_VENDOR);
+    CHECK_EQ(edu_listed_flags(), PETREL_PCIDEV_assignable);
+    /* Again, and the domain's end gives it back. */
+    REQUIRE_EQ(assign(A, dom, edu_bdf, 0), 0);
+    check_held_by(dom);
+    REQUIRE(destroy(dom));
+    CHECK_EQ(cfg_read(edu_bdf, 0, 4), EDU_DEVICE << 16 | EDU_VENDOR);
+    CHECK_EQ(edu_listed_flags(), PETREL_PCIDEV_assignable);
+    CHECK_EQ(assign(A, dom, edu_bdf, 0), -XEN_ESRCH);          /* gone */
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_remove, edu_bdf, NULL), 0);
+    /* Decoding and bus mastering were turned off on the way: on again. */
+    CHECK_EQ(cfg_read(edu_bdf, 4, 2) & 7, 0);
+    cfg_write(edu_bdf, 4, 2, cmd);
+    CHECK_EQ(edu_rd(EDU_ID), 0x010000ed);
+    printf("passthrough: assigned, deassigned, assigned and returned by destruction\n");
+}
+
 void test_main(void)
 {
     evtchn_port_t port;
@@ -548,7 +678,11 @@ void test_main(void)
 
     /* Unmap: the MSI is off, the pirq gone; a second round works. */
     CHECK_EQ(evtchn_close(port), 0);
-    CHECK_EQ(unmap_pirq(DOMID_SELF, pirq), 0);
+    if (iommu_on()) {
+        check_assign(pirq);                 /* unmaps it */
+    } else {
+        CHECK_EQ(unmap_pirq(DOMID_SELF, pirq), 0);
+    }
     CHECK_EQ(cfg_read(edu_bdf, msi + 2, 2) & 1, 0);
     CHECK_EQ(unmap_pirq(DOMID_SELF, pirq), -XEN_EINVAL);
     CHECK_EQ(bind_pirq(pirq, &port), -XEN_EINVAL);
