@@ -202,11 +202,17 @@ PETREL_ABI_SIZE(struct petrel_console_read, 24);
  * decoding turned off), and handed back to dom0, still marked assignable.
  * Destroying a domain does this for every function it holds.
  * Errors: -ENODEV no such function; -EPERM not marked assignable or
- * Petrel's own, or the domain is dom0; -EOPNOTSUPP no IOMMU remaps DMA;
- * -EBUSY another domain than dom0 holds it (assign), dom0 still has a pirq
- * mapped on it, or a BAR would cover the domain's RAM or special pages;
- * -ENOENT (deassign) the domain does not hold it; -EINVAL flags != 0;
- * -ESRCH the domain is dying; -ENOMEM.
+ * Petrel's own, or the domain is dom0; -EOPNOTSUPP no IOMMU remaps DMA
+ * (for this function); -EBUSY another domain than dom0 holds it (assign,
+ * the same domain included), it is being moved, dom0 still has a pirq
+ * mapped on it, a BAR would cover the domain's RAM or special pages (or
+ * the local APIC page), a BAR page holds another function's registers
+ * too, or its DMA carries a requester id another function's carries (a
+ * bridge's alias); -ENOENT (deassign) the domain does not hold it;
+ * -EINVAL flags != 0; -ESRCH the domain is dying; -ENOMEM.
+ * A returned function has bus mastering and decoding off: dom0 turns them
+ * on again. The domain's writes never set Device Control's Initiate FLR.
+ * docs/pci.md, "Passthrough to guests", tells the steps.
  */
 struct petrel_assign_device {
     uint16_t seg;               /* IN: PCI segment, 0 */
