@@ -7,7 +7,8 @@
  * wrong state, -ENOENT for a vCPU that does not exist, -ESRCH for an
  * unknown domain, -EPERM for naming another domain unprivileged, -EEXIST
  * for a VIRQ bound twice, -ENOSPC when the table is full, -ENOSYS for the
- * FIFO ABI and physical IRQs.
+ * FIFO ABI. Any domain binds its own pirqs (drivers/msi.c: only functions
+ * it owns have them).
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>

@@ -17,9 +17,12 @@
  * its remappable form instead: an entry of the IOMMU's table, which holds
  * the vector and destination and checks the requester (iommu_irq_setup()).
  *
- * Petrel maps each MSI-X table itself (uncached, not in dom0's p2m:
- * arch/x86/hvm/dom0_bars.c) and owns the MSI and MSI-X capability
- * registers (arch/x86/hvm/vpci.c ignores dom0's writes to them).
+ * Petrel maps each MSI-X table itself (uncached, in no domain's p2m:
+ * pci_bar_walk() skips its pages) and owns the MSI and MSI-X capability
+ * registers (arch/x86/hvm/vpci.c ignores the owner's writes to them).
+ * A message that fires while its domain is paused only sets the port
+ * pending; a dying domain's pirqs are freed (the device masked first)
+ * before its event channels go, under the lock the handler takes.
  *
  * Locking: pirq_lock (interrupts off: the handler takes it) guards the
  * table, the devices' MSI state and changes of a device's owner (so no
