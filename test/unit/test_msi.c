@@ -27,8 +27,11 @@
 #define GUEST_MSIX  2           /* 00:05.0, 64 MSI-X entries, the guest's */
 
 static struct domain dom0, domu;
-static struct pci_dev devs[NR_FAKE];
-static uint8_t cfg[NR_FAKE][PCI_CFG_SIZE];
+/* A function and its config space. */
+static struct fake_fn {
+    struct pci_dev dev;
+    uint8_t cfg[PCI_CFG_SIZE];
+} fns[NR_FAKE];
 static uint8_t msix_table[64 * PCI_MSIX_ENTRY_SIZE];
 
 /* ---- what msi.c needs of the rest of Petrel ----------------------------- */
@@ -77,32 +80,32 @@ void iommu_irq_free(const struct pci_dev *dev, unsigned int index)
 {
 }
 
-static int fake_index(uint16_t bdf)
+static struct fake_fn *fn_of(uint16_t bdf)
 {
-    for (int i = 0; i < NR_FAKE; i++)
-        if (devs[i].bdf == bdf)
-            return i;
-    return -1;
+    for (unsigned int i = 0; i < NR_FAKE; i++)
+        if (fns[i].dev.bdf == bdf)
+            return &fns[i];
+    return NULL;
 }
 
 struct pci_dev *pci_find(uint16_t seg, uint16_t bdf)
 {
-    int i = fake_index(bdf);
+    struct fake_fn *f = fn_of(bdf);
 
-    return seg == 0 && i >= 0 ? &devs[i] : NULL;
+    return f && seg == 0 ? &f->dev : NULL;
 }
 
 uint32_t pci_conf_read(uint16_t bdf, unsigned int reg, unsigned int size)
 {
     uint32_t v = 0;
 
-    memcpy(&v, &cfg[fake_index(bdf)][reg], size);
+    memcpy(&v, &fn_of(bdf)->cfg[reg], size);
     return v;
 }
 
 void pci_conf_write(uint16_t bdf, unsigned int reg, unsigned int size, uint32_t v)
 {
-    memcpy(&cfg[fake_index(bdf)][reg], &v, size);
+    memcpy(&fn_of(bdf)->cfg[reg], &v, size);
 }
 
 /* ---- fixtures ------------------------------------------------------------ */
@@ -111,14 +114,14 @@ static int setup(void **state)
 {
     dom0 = (struct domain){ .id = 0, .privileged = true };
     domu = (struct domain){ .id = 1 };
-    memset(cfg, 0, sizeof(cfg));
+    memset(fns, 0, sizeof(fns));
     memset(&sent, 0, sizeof(sent));
     stub_log_reset();
-    devs[GUEST_MSI] = (struct pci_dev){ .bdf = PCI_BDF(0, 3, 0), .msi_cap = 0x40,
+    fns[GUEST_MSI].dev = (struct pci_dev){ .bdf = PCI_BDF(0, 3, 0), .msi_cap = 0x40,
                                         .msi_64bit = true, .owner = &domu };
-    devs[DOM0_MSI] = (struct pci_dev){ .bdf = PCI_BDF(0, 4, 0), .msi_cap = 0x40,
+    fns[DOM0_MSI].dev = (struct pci_dev){ .bdf = PCI_BDF(0, 4, 0), .msi_cap = 0x40,
                                        .owner = &dom0 };
-    devs[GUEST_MSIX] = (struct pci_dev){ .bdf = PCI_BDF(0, 5, 0), .msix_cap = 0x50,
+    fns[GUEST_MSIX].dev = (struct pci_dev){ .bdf = PCI_BDF(0, 5, 0), .msix_cap = 0x50,
                                          .msix_size = 64, .msix_table = msix_table,
                                          .owner = &domu };
     return 0;
@@ -133,12 +136,12 @@ static int teardown(void **state)
 
 static bool msi_enabled(int dev)
 {
-    return cfg[dev][0x40 + PCI_MSI_FLAGS] & PCI_MSI_FLAGS_ENABLE;
+    return fns[dev].cfg[0x40 + PCI_MSI_FLAGS] & PCI_MSI_FLAGS_ENABLE;
 }
 
 static int map(struct domain *d, int dev, uint32_t entry, uint64_t table, uint32_t *pirq)
 {
-    return pirq_map_msi(d, 0, devs[dev].bdf, entry, table, -1, pirq);
+    return pirq_map_msi(d, 0, fns[dev].dev.bdf, entry, table, -1, pirq);
 }
 
 /* ---- tests --------------------------------------------------------------- */
@@ -156,7 +159,7 @@ static void guest_maps_its_own(void **state)
     assert_false(pirq_valid(&dom0, pirq));              /* not dom0's */
     assert_int_equal(pirq_unmap(&dom0, pirq), -EINVAL);
     assert_int_equal(pirq_bind(&domu, pirq, &port), 0);
-    vector = cfg[GUEST_MSI][0x40 + 0x0c];               /* 64-bit: data at 0x0c */
+    vector = fns[GUEST_MSI].cfg[0x40 + 0x0c];               /* 64-bit: data at 0x0c */
     assert_non_null(handlers[vector]);
     regs.vector = vector;
     handlers[vector](&regs);
@@ -176,7 +179,7 @@ static void guest_cannot_map_others(void **state)
 
     assert_int_equal(map(&domu, DOM0_MSI, 0, 0, &pirq), -EPERM);
     assert_false(msi_enabled(DOM0_MSI));
-    devs[DOM0_MSI].owner = NULL;                        /* nobody's */
+    fns[DOM0_MSI].dev.owner = NULL;                        /* nobody's */
     assert_int_equal(map(&domu, DOM0_MSI, 0, 0, &pirq), -EPERM);
     assert_int_equal(map(&dom0, DOM0_MSI, 0, 0, &pirq), -EPERM);
     assert_int_equal(map(&dom0, GUEST_MSI, 0, 0, &pirq), -EPERM);   /* the guest's */
@@ -204,21 +207,21 @@ static void changing_hands(void **state)
     uint32_t a, b;
 
     assert_int_equal(map(&dom0, DOM0_MSI, 0, 0, &a), 0);
-    assert_true(pirq_dev_mapped(&devs[DOM0_MSI]));
-    assert_int_equal(pirq_dev_take(&devs[DOM0_MSI], &dom0), -EBUSY);
-    assert_ptr_equal(devs[DOM0_MSI].owner, &dom0);
+    assert_true(pirq_dev_mapped(&fns[DOM0_MSI].dev));
+    assert_int_equal(pirq_dev_take(&fns[DOM0_MSI].dev, &dom0), -EBUSY);
+    assert_ptr_equal(fns[DOM0_MSI].dev.owner, &dom0);
     assert_int_equal(pirq_unmap(&dom0, a), 0);
-    assert_false(pirq_dev_mapped(&devs[DOM0_MSI]));
-    assert_int_equal(pirq_dev_take(&devs[DOM0_MSI], &domu), -EBUSY);   /* not its */
-    assert_int_equal(pirq_dev_take(&devs[DOM0_MSI], &dom0), 0);
-    assert_null(devs[DOM0_MSI].owner);
+    assert_false(pirq_dev_mapped(&fns[DOM0_MSI].dev));
+    assert_int_equal(pirq_dev_take(&fns[DOM0_MSI].dev, &domu), -EBUSY);   /* not its */
+    assert_int_equal(pirq_dev_take(&fns[DOM0_MSI].dev, &dom0), 0);
+    assert_null(fns[DOM0_MSI].dev.owner);
     assert_int_equal(map(&dom0, DOM0_MSI, 0, 0, &a), -EPERM);         /* moving */
-    pirq_dev_give(&devs[DOM0_MSI], &domu);
+    pirq_dev_give(&fns[DOM0_MSI].dev, &domu);
     assert_int_equal(map(&domu, DOM0_MSI, 0, 0, &a), 0);
     assert_int_equal(map(&domu, GUEST_MSI, 0, 0, &b), 0);
     /* Given back: its MSI off, that pirq gone, the guest's other stays. */
-    pirq_dev_release(&devs[DOM0_MSI], &domu);
-    assert_null(devs[DOM0_MSI].owner);
+    pirq_dev_release(&fns[DOM0_MSI].dev, &domu);
+    assert_null(fns[DOM0_MSI].dev.owner);
     assert_false(msi_enabled(DOM0_MSI));
     assert_false(pirq_valid(&domu, a));
     assert_true(pirq_valid(&domu, b));
