@@ -442,7 +442,9 @@ static void return_device(struct domain *d, struct pci_dev *dev)
     vpci_reset(dev);
     c = live_dom0();
     if (!c) {
-        log_fn(dev, "left with no owner (dom0 is gone; its DMA is blocked) by domain", d->id);
+        pr_info("PCI %04x:%02x:%02x.%u: released by domain %u, left with no owner (dom0 is "
+                "gone): its DMA is blocked\n", dev->seg, PCI_BUS(dev->bdf), PCI_SLOT(dev->bdf),
+                PCI_FUNC(dev->bdf), d->id);
         return;
     }
     iommu_assign_device(c, dev);    /* logs what fails */
