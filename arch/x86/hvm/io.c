@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Port I/O. The PCI configuration ports 0xcf8-0xcff go to vpci.c (the
- * control domain's devices); no other port is assigned to a guest, so
+ * Port I/O. The PCI configuration ports 0xcf8-0xcff go to vpci.c, for
+ * any domain (the functions it owns); no other port is assigned to a guest, so
  * every other port reads as all ones and ignores writes, as an absent
  * device on a PC bus does. String
  * forms (INS/OUTS) are emulated in bounded batches: a long REP resumes in
