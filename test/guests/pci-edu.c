@@ -24,17 +24,23 @@
  *    can be marked assignable (and unmarked) only where an IOMMU remaps
  *    DMA, else -EOPNOTSUPP; a function that does not exist, a bad op;
  *  - under an IOMMU, PETREL_DOMCTL_assign_device gives edu to a domain it
- *    creates (never run): the refusals first (flags, dom0, not marked, no
- *    function, dom0's pirq still mapped), then dom0 sees edu's config
- *    space as all-ones, the list names the domain, the mark cannot be
- *    removed, map_pirq is -EPERM, a second assign -EBUSY; deassign gives
- *    it back (a second: -ENOENT); assigned again, destroying the domain
- *    gives it back too, and dom0 drives it again afterwards (the
+ *    builds: the refusals first (flags, dom0, not marked, no function,
+ *    dom0's pirq still mapped), then dom0 sees edu's config space as
+ *    all-ones, the list names the domain, the mark cannot be removed,
+ *    map_pirq is -EPERM, a second assign -EBUSY. The domain (a 32-bit
+ *    stub) reads edu's config space at its host bdf and the host bridge's
+ *    as all-ones, turns on decoding and bus mastering, reads edu's id
+ *    register at BAR0's host address, and has edu DMA a pattern from one
+ *    of its pages to another at its own guest-physical addresses (through
+ *    its IOMMU space). Deassign, while it runs, gives edu back (a second:
+ *    -ENOENT); assigned again, destroying the domain gives it back too,
+ *    every page of it returned; dom0 drives edu again afterwards (the
  *    interrupt after this check).
  * It leaves one pirq mapped and bound: Petrel must release it when the
  * domain is destroyed (the judge checks all memory came back).
  */
 #include <public/event_channel.h>
+#include <public/memory.h>
 #include <public/petrel_ctl.h>
 #include <public/physdev.h>
 #include "hypercall.h"
@@ -592,6 +598,145 @@ static void check_held_by(domid_t dom)
     CHECK_EQ(assign(PETREL_DOMCTL_assign_device, dom, edu_bdf, 0), -XEN_EBUSY);
 }
 
+/*
+ * The passthrough guest: a stub run in the PVH start state (32-bit, flat,
+ * paging off) at PT_BASE, no hypercalls. It reads edu's vendor/device
+ * dword through 0xcf8/0xcfc (the latch value dom0 left at PT_CF8), the
+ * host bridge's (00:00.0), sets COMMAND to memory + bus master, reads
+ * edu's id at BAR0 (PT_BAR), then has edu DMA 16 bytes from its page 2
+ * into edu's buffer and back out to its page 3, and reports each in page 0.
+ */
+#define PT_PAGES        4
+#define PT_BASE         0x100000
+#define PT_CF8          0x840           /* IN: 0x80000000 | bdf << 8 */
+#define PT_BAR          0x844           /* IN: BAR0's address */
+#define PT_CFG_ID       0x800           /* OUT: edu's id dword */
+#define PT_HOST_ID      0x804           /* OUT: 00:00.0's (all-ones) */
+#define PT_MMIO_ID      0x808           /* OUT: edu's id register */
+#define PT_DMA          0x80c           /* OUT: page 3's first dword after the DMA */
+#define PT_DONE         0x810           /* OUT: 1 at the end */
+#define PT_AT(off)      STR(PT_BASE + off)
+#define STR_(x)         #x
+#define STR(x)          STR_(x)
+
+asm(".pushsection .rodata.ptstub, \"a\"\n"
+    ".code32\n"
+    "pt_stub_start:\n"
+    "    mov " PT_AT(PT_CF8) ", %eax\n"
+    "    mov $0xcf8, %dx\n"
+    "    out %eax, %dx\n"
+    "    mov $0xcfc, %dx\n"
+    "    in %dx, %eax\n"
+    "    mov %eax, " PT_AT(PT_CFG_ID) "\n"
+    "    mov $0x80000000, %eax\n"
+    "    mov $0xcf8, %dx\n"
+    "    out %eax, %dx\n"
+    "    mov $0xcfc, %dx\n"
+    "    in %dx, %eax\n"
+    "    mov %eax, " PT_AT(PT_HOST_ID) "\n"
+    "    mov " PT_AT(PT_CF8) ", %eax\n"
+    "    or $4, %eax\n"
+    "    mov $0xcf8, %dx\n"
+    "    out %eax, %dx\n"
+    "    mov $6, %ax\n"
+    "    mov $0xcfc, %dx\n"
+    "    out %ax, %dx\n"
+    "    mov " PT_AT(PT_BAR) ", %ebx\n"
+    "    mov (%ebx), %eax\n"
+    "    mov %eax, " PT_AT(PT_MMIO_ID) "\n"
+    "    movl $" PT_AT(0x2000) ", 0x80(%ebx)\n"      /* RAM -> edu's buffer */
+    "    movl $0x40000, 0x88(%ebx)\n"
+    "    movl $16, 0x90(%ebx)\n"
+    "    movl $1, 0x98(%ebx)\n"
+    "1:  testl $1, 0x98(%ebx)\n"
+    "    jnz 1b\n"
+    "    movl $0x40000, 0x80(%ebx)\n"               /* edu's buffer -> RAM */
+    "    movl $" PT_AT(0x3000) ", 0x88(%ebx)\n"
+    "    movl $16, 0x90(%ebx)\n"
+    "    movl $3, 0x98(%ebx)\n"
+    "2:  testl $1, 0x98(%ebx)\n"
+    "    jnz 2b\n"
+    "    mov " PT_AT(0x3000) ", %eax\n"
+    "    mov %eax, " PT_AT(PT_DMA) "\n"
+    "    movl $1, " PT_AT(PT_DONE) "\n"
+    "3:  pause\n"
+    "    jmp 3b\n"
+    "pt_stub_end:\n"
+    ".code64\n"
+    ".popsection\n");
+extern const uint8_t pt_stub_start[], pt_stub_end[];
+
+/* dom0's window on the guest's pages (its own given back first). */
+static uint8_t pt_area[PT_PAGES][PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static long reservation(int cmd, domid_t dom, xen_pfn_t *gfns, unsigned int n)
+{
+    struct xen_memory_reservation r = {
+        .extent_start = (uintptr_t)gfns, .nr_extents = n, .domid = dom,
+    };
+
+    return hypervisor_memory_op(cmd, &r);
+}
+
+/* The guest's RAM, the stub in it, mapped into pt_area; its vCPU set. */
+static void pt_build(domid_t dom)
+{
+    xen_pfn_t gfns[PT_PAGES], own[PT_PAGES];
+    xen_ulong_t idxs[PT_PAGES];
+    int errs[PT_PAGES];
+    struct xen_add_to_physmap_batch b = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign, .size = PT_PAGES,
+        .foreign_domid = dom, .idxs = (uintptr_t)idxs, .gpfns = (uintptr_t)own,
+        .errs = (uintptr_t)errs,
+    };
+    struct petrel_domctl op = { .u.vcpu_start = { .rip = PT_BASE } };
+
+    for (unsigned int p = 0; p < PT_PAGES; p++) {
+        gfns[p] = idxs[p] = (PT_BASE >> 12) + p;
+        own[p] = (uintptr_t)pt_area[p] >> 12;
+    }
+    REQUIRE_EQ(reservation(XENMEM_populate_physmap, dom, gfns, PT_PAGES), PT_PAGES);
+    REQUIRE_EQ(hypervisor_memory_op(XENMEM_add_to_physmap_batch, &b), 0);
+    for (unsigned int p = 0; p < PT_PAGES; p++)
+        REQUIRE_EQ(errs[p], 0);
+    memcpy(pt_area[0], pt_stub_start, pt_stub_end - pt_stub_start);
+    *(uint32_t *)(pt_area[0] + PT_CF8) = 0x80000000u | (uint32_t)edu_bdf << 8;
+    *(uint32_t *)(pt_area[0] + PT_BAR) = (uint32_t)(uintptr_t)edu;
+    for (unsigned int i = 0; i < 16; i++)
+        pt_area[2][i] = 0xa0 + i;
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_set_vcpu_start, dom, &op), 0);
+}
+
+/* Run the stub (edu is the guest's now) and check what it saw. */
+static void pt_run(domid_t dom)
+{
+    volatile uint32_t *done = (volatile uint32_t *)(pt_area[0] + PT_DONE);
+    uint64_t end = now_ns() + DEADLINE_NS;
+    struct petrel_domctl op = { 0 };
+
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_unpausedomain, dom, &op), 0);
+    while (!*done && now_ns() < end)
+        sched_yield();
+    REQUIRE_EQ(*done, 1);
+    CHECK_EQ(*(uint32_t *)(pt_area[0] + PT_CFG_ID), EDU_DEVICE << 16 | EDU_VENDOR);
+    CHECK_EQ(*(uint32_t *)(pt_area[0] + PT_HOST_ID), 0xffffffff);
+    CHECK_EQ(*(uint32_t *)(pt_area[0] + PT_MMIO_ID), 0x010000ed);
+    CHECK_EQ(*(uint32_t *)(pt_area[0] + PT_DMA), 0xa3a2a1a0);
+    CHECK_EQ(memcmp(pt_area[3], pt_area[2], 16), 0);
+    printf("passthrough: the guest read edu's config space and BAR0, and its DMA landed\n");
+}
+
+/* dom0's window closed: the guest's pages are its own alone again. */
+static void pt_unmap(void)
+{
+    for (unsigned int p = 0; p < PT_PAGES; p++) {
+        struct xen_remove_from_physmap r = { .domid = DOMID_SELF,
+                                             .gpfn = (uintptr_t)pt_area[p] >> 12 };
+
+        CHECK_EQ(hypervisor_memory_op(XENMEM_remove_from_physmap, &r), 0);
+    }
+}
+
 /* Is edu behind a bridge with another function on its bus? */
 static bool shares_bus(void)
 {
@@ -608,13 +753,22 @@ static bool shares_bus(void)
 
 static void check_assign(int pirq)
 {
-    struct petrel_domctl op = { .u.createdomain = { .max_vcpus = 1, .max_pages = 16 } };
+    struct petrel_domctl op = { .u.createdomain = { .max_vcpus = 1, .max_pages = PT_PAGES } };
     const uint32_t A = PETREL_DOMCTL_assign_device, D = PETREL_DOMCTL_deassign_device;
     uint32_t cmd = cfg_read(edu_bdf, 4, 2);
+    xen_pfn_t own[PT_PAGES];
+    uint64_t free_before;
+    struct petrel_physinfo pi;
     domid_t dom;
 
+    for (unsigned int p = 0; p < PT_PAGES; p++)
+        own[p] = (uintptr_t)pt_area[p] >> 12;
+    REQUIRE_EQ(reservation(XENMEM_decrease_reservation, DOMID_SELF, own, PT_PAGES), PT_PAGES);
+    REQUIRE(physinfo(&pi));
+    free_before = pi.free_pages;
     REQUIRE_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), 0);
     dom = op.domain;
+    pt_build(dom);
     CHECK_EQ(assign(A, dom, edu_bdf, 0), -XEN_EPERM);          /* not marked */
     REQUIRE_EQ(assignable(PETREL_PCI_ASSIGNABLE_add, edu_bdf, NULL), 0);
     CHECK_EQ(assign(A, dom, edu_bdf, 1), -XEN_EINVAL);
@@ -629,20 +783,27 @@ static void check_assign(int pirq)
          * the bridge's alias, so edu cannot move alone. */
         CHECK_EQ(assign(A, dom, edu_bdf, 0), -XEN_EBUSY);
         CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_remove, edu_bdf, NULL), 0);
+        pt_unmap();
         CHECK(destroy(dom));
+        CHECK_EQ(reservation(XENMEM_populate_physmap, DOMID_SELF, own, PT_PAGES), PT_PAGES);
         printf("passthrough: refused: edu shares its bridge's requester id\n");
         return;
     }
     REQUIRE_EQ(assign(A, dom, edu_bdf, 0), 0);
     check_held_by(dom);
-    REQUIRE_EQ(assign(D, dom, edu_bdf, 0), 0);
+    pt_run(dom);
+    REQUIRE_EQ(assign(D, dom, edu_bdf, 0), 0);          /* while it runs */
     CHECK_EQ(assign(D, dom, edu_bdf, 0), -XEN_ENOENT);
     CHECK_EQ(cfg_read(edu_bdf, 0, 4), EDU_DEVICE << 16 | EDU_VENDOR);
     CHECK_EQ(edu_listed_flags(), PETREL_PCIDEV_assignable);
     /* Again, and the domain's end gives it back. */
     REQUIRE_EQ(assign(A, dom, edu_bdf, 0), 0);
     check_held_by(dom);
+    pt_unmap();
     REQUIRE(destroy(dom));
+    REQUIRE(physinfo(&pi));
+    CHECK_EQ(pi.free_pages, free_before);               /* I/O tables included */
+    CHECK_EQ(reservation(XENMEM_populate_physmap, DOMID_SELF, own, PT_PAGES), PT_PAGES);
     CHECK_EQ(cfg_read(edu_bdf, 0, 4), EDU_DEVICE << 16 | EDU_VENDOR);
     CHECK_EQ(edu_listed_flags(), PETREL_PCIDEV_assignable);
     CHECK_EQ(assign(A, dom, edu_bdf, 0), -XEN_ESRCH);          /* gone */
