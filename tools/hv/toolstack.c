@@ -143,14 +143,14 @@ static int launch(struct ts_domain *d)
     if ((rc = backends_domain_new(&di))) {
         printf("hv: create: %s: backends: %s (-%s)\n", d->file, hv_strerror(rc),
                hv_errname(rc));
-        hv_domain_destroy_wait(r.domid);
+        hv_build_undo(&d->cfg, r.domid);
         return 1;
     }
     if ((rc = hv_domain_unpause(r.domid))) {
         printf("hv: create: %s: unpause: %s (-%s)\n", d->file, hv_strerror(rc),
                hv_errname(rc));
         backends_domain_gone(r.domid);
-        hv_domain_destroy_wait(r.domid);
+        hv_build_undo(&d->cfg, r.domid);
         return 1;
     }
     d->domid = last_domid = r.domid;

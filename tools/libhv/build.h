@@ -53,12 +53,22 @@ struct hv_build_result {
  * against physinfo's free pages, createdomain, populate RAM (2 MiB extents
  * where aligned) and the special pages, load the kernel, start info and
  * ramdisk, allocate the two event channels, set the HVM params, vCPU 0's
- * start, weight, cap and affinity. 0 and *res; or a negative Xen errno,
- * with what went wrong in err (NUL-ended), after undoing everything: the
- * domain destroyed and gone (hv_domain_destroy_wait). Not reentrant.
+ * start, weight, cap and affinity, and last the PCI functions of pci = [...]
+ * assigned to it (PETREL_DOMCTL_assign_device; -EPERM: not marked
+ * assignable, -EBUSY: err names the domain holding it). 0 and *res; or a
+ * negative Xen errno, with what went wrong in err (NUL-ended), after
+ * undoing everything: the functions assigned taken back, the domain
+ * destroyed and gone (hv_domain_destroy_wait). Not reentrant.
  */
 int hv_build(const struct hv_build_args *a, struct hv_build_result *res,
              char *err, size_t errlen);
+
+/*
+ * Undo a build that succeeded, for a later step that failed: cfg's PCI
+ * functions taken back from dom (deassign), then dom destroyed and waited
+ * for. hv_domain_destroy_wait()'s result.
+ */
+int hv_build_undo(const struct hv_config *cfg, domid_t dom);
 
 /*
  * Destroy dom and wait until the hypervisor no longer knows it (getdomaininfo
