@@ -71,17 +71,6 @@ static bool find_edu(void)
 
 /* ---- the device ------------------------------------------------------------ */
 
-static bool reserved_in_memmap(uint64_t start, uint64_t end)
-{
-    const struct hvm_memmap_table_entry *e = (const void *)(uintptr_t)start_info->memmap_paddr;
-
-    for (uint32_t i = 0; i < start_info->memmap_entries; i++)
-        if (e[i].type == XEN_HVM_MEMMAP_TYPE_RESERVED && e[i].addr <= start &&
-            end <= e[i].addr + e[i].size)
-            return true;
-    return false;
-}
-
 static void check_bar(void)
 {
     uint32_t bar = cfg1_read(edu_bdf, 0x10, 4);
@@ -91,7 +80,7 @@ static void check_bar(void)
     dev.bdf = edu_bdf;
     dev.regs = edu;
     printf("edu BAR0 at %p\n", edu);
-    CHECK(reserved_in_memmap(bar & ~0xfu, (bar & ~0xfu) + MiB(1)));
+    CHECK(memmap_has(XEN_HVM_MEMMAP_TYPE_RESERVED, bar & ~0xfu, (bar & ~0xfu) + MiB(1)));
     /* Memory decoding and bus mastering (MSI and DMA are bus writes). */
     CHECK(cfg1_enable(edu_bdf));
     REQUIRE_EQ(edu_rd(&dev, EDU_ID), EDU_ID_VALUE);
@@ -332,17 +321,6 @@ static bool physinfo(struct petrel_physinfo *out)
     return true;
 }
 
-static bool ram_in_memmap(uint64_t addr)
-{
-    const struct hvm_memmap_table_entry *e = (const void *)(uintptr_t)start_info->memmap_paddr;
-
-    for (uint32_t i = 0; i < start_info->memmap_entries; i++)
-        if (e[i].type == XEN_HVM_MEMMAP_TYPE_RAM && e[i].addr <= addr &&
-            addr < e[i].addr + e[i].size)
-            return true;
-    return false;
-}
-
 /* edu writes 256 bytes of its buffer (page A's pattern) at 'target', which
  * the IOMMU must refuse; the guest says so for the judge. */
 static void dma_refused(uint64_t target, const char *what)
@@ -377,7 +355,7 @@ static void check_iommu(void)
             break;
         }
     outside = ((pi.total_pages << 12) & ~0xfffffull) - 0x100000;
-    if (ram_in_memmap(outside))
+    if (memmap_has(XEN_HVM_MEMMAP_TYPE_RAM, outside, outside + 1))
         test_fail("%#lx, below the machine's RAM top, is dom0's RAM: pick another", outside);
     else
         dma_refused(outside, "machine memory outside dom0");

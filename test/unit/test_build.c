@@ -604,6 +604,47 @@ static void test_pci_undo(void **state)
     assert_int_equal(hv.pci_owner[1], 0);
 }
 
+/* The BARs given are reserved in the guest's memory map: page-aligned,
+ * sorted, touching ones merged, after its RAM. */
+static void test_pci_bars_reserved(void **state)
+{
+    const struct hv_mem_range bars[3] = {
+        { 0xfeb00010, 0xfeb00020 }, { 0xfea00000, 0xfeb00000 }, { 0xfd000000, 0xfd001000 },
+    };
+    struct hv_build_args a = { .cfg = &cfg, .kernel = elf, .kernel_size = elf_size,
+                               .bars = bars, .nr_bars = 3 };
+    struct hv_build_result r;
+    const struct hvm_start_info *si;
+    const struct hvm_memmap_table_entry *mm;
+
+    assert_int_equal(hv_build(&a, &r, err, sizeof(err)), 0);
+    si = (const void *)(hv.ram + r.start_info);
+    mm = (const void *)(hv.ram + si->memmap_paddr);
+    assert_int_equal(si->memmap_entries, 3);
+    assert_int_equal(mm[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
+    assert_int_equal(mm[1].addr, 0xfd000000);
+    assert_int_equal(mm[1].size, 0x1000);
+    assert_int_equal(mm[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+    assert_int_equal(mm[2].addr, 0xfea00000);
+    assert_int_equal(mm[2].size, 0x101000);
+    assert_int_equal(mm[2].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+}
+
+/* A BAR inside the guest's RAM, an empty one: refused before anything. */
+static void test_pci_bars_bad(void **state)
+{
+    struct hv_mem_range bar = { 0x100000, 0x200000 };
+    struct hv_build_args a = { .cfg = &cfg, .kernel = elf, .kernel_size = elf_size,
+                               .bars = &bar, .nr_bars = 1 };
+    struct hv_build_result r;
+
+    expect_undone(hv_build(&a, &r, err, sizeof(err)), -XEN_EINVAL, "reserved range");
+    bar.end = bar.start;
+    expect_undone(hv_build(&a, &r, err, sizeof(err)), -XEN_EINVAL,
+                  "pci: a BAR at 0x100000-0x100000");
+    assert_int_equal(hv.creates, 0);
+}
+
 static void test_destroy_waits_until_gone(void **state)
 {
     hv.exists = true;
@@ -642,6 +683,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_pci_not_assignable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pci_no_such_function, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pci_undo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_bars_reserved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_bars_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_waits_until_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_gives_up, setup, teardown),
     };

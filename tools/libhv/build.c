@@ -35,6 +35,7 @@ struct build {
     struct pvh_module mod;
     struct pvh_build_args pargs;
     struct pvh_plan plan;
+    struct pvh_range reserved[PVH_MAX_RESERVED];
     uint64_t gfns[POP_BATCH];
     /* The mapped window of guest memory: [win_gfn, win_gfn + win_n). */
     uint8_t *win;
@@ -127,6 +128,28 @@ static const struct guest_mem_ops gmem_ops = { gmem_write, gmem_zero };
 
 /* ---- the steps ---- */
 
+/* The pages of the passed-through BARs, reserved in the memory map. */
+static int reserve_bars(struct build *b)
+{
+    unsigned int nr = 0;
+
+    if (b->a->nr_bars > HV_BUILD_MAX_BARS)
+        return fail(b, 0, "pci: more than %u BARs", HV_BUILD_MAX_BARS);
+    for (unsigned int i = 0; i < b->a->nr_bars; i++) {
+        const struct hv_mem_range *r = &b->a->bars[i];
+        uint64_t start = r->start & ~0xfffull, end = (r->end + 0xfff) & ~0xfffull;
+
+        if (r->end <= r->start || end < r->end)
+            return fail(b, 0, "pci: a BAR at %#lx-%#lx", (unsigned long)r->start,
+                        (unsigned long)r->end);
+        if (!pvh_range_add(b->reserved, &nr, PVH_MAX_RESERVED, start, end))
+            return fail(b, 0, "pci: more than %u reserved ranges", PVH_MAX_RESERVED);
+    }
+    b->pargs.reserved = b->reserved;
+    b->pargs.nr_reserved = nr;
+    return 0;
+}
+
 /* The kernel and the layout, before anything exists. */
 static int plan(struct build *b)
 {
@@ -145,6 +168,8 @@ static int plan(struct build *b)
         b->pargs.modules = &b->mod;
         b->pargs.nr_modules = 1;
     }
+    if ((rc = reserve_bars(b)))
+        return rc;
     if ((rc = pvh_plan(&b->pargs, &b->plan)))
         return fail(b, 0, "kernel '%s': %s", cfg->kernel, hv_kmsg_last());
     return 0;

@@ -29,6 +29,14 @@ struct hv_config;
 #define HV_CONSOLE_GFN          (HV_SPECIAL_END - HV_SPECIAL_PAGES + 7)
 #define HV_NR_SPECIAL           2               /* of them populated */
 
+/* A range of bus addresses, [start, end). */
+struct hv_mem_range {
+    uint64_t start, end;
+};
+
+/* At most this many BARs for the functions of pci = [...]. */
+#define HV_BUILD_MAX_BARS       16
+
 struct hv_build_args {
     domid_t domid;                      /* the id wanted; 0: the lowest free */
     const struct hv_config *cfg;        /* memory, vcpus, cmdline, cpus, weight, cap */
@@ -36,6 +44,11 @@ struct hv_build_args {
     size_t kernel_size;
     const void *ramdisk;                /* NULL: none */
     size_t ramdisk_size;
+    /* The memory BARs of cfg's pci functions, any order: the pages they
+     * touch are listed reserved in the guest's memory map (its RAM must
+     * stay clear of them; docs/pci.md). */
+    const struct hv_mem_range *bars;
+    unsigned int nr_bars;               /* <= HV_BUILD_MAX_BARS */
 };
 
 struct hv_build_result {
