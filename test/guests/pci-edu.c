@@ -197,7 +197,7 @@ static void hostile_map(void)
  * deadline; true if the event came. */
 static bool wait_event(void)
 {
-    return evtchn_poll_clear(irq_port, now_ns() + DEADLINE_NS);
+    return evtchn_wait_port(irq_port, now_ns() + DEADLINE_NS);
 }
 
 static int map_and_bind(evtchn_port_t *port)

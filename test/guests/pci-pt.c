@@ -79,7 +79,7 @@ static void map_msi(void)
 
 static bool wait_event(const char *what)
 {
-    if (evtchn_poll_clear(port, now_ns() + DEADLINE_NS))
+    if (evtchn_wait_port(port, now_ns() + DEADLINE_NS))
         return true;
     test_fail("no event for edu's %s within %llu ms", what, DEADLINE_NS / 1000000);
     return false;

@@ -129,11 +129,14 @@ $(DOM0_VIRTIO_INITRD): tools/mkcpio $(B)/guests/net-world.elf tools/dom0/virtio-
 dom0: $(DOM0_VIRTIO_INITRD)
 
 # The passthrough boot tests (test/run-all.py, dom0-pci-pt-*): the pci-pt
-# guest, hello, and their configs (tools/dom0/pt-cfg/, docs/pci.md).
+# guest, hello, the counter, and their configs (tools/dom0/pt-cfg/,
+# docs/pci.md).
 DOM0_PT_INITRD := $(B)/dom0/initrd-pt.cpio
 DOM0_PT_CFGS := $(wildcard tools/dom0/pt-cfg/*.cfg)
-$(DOM0_PT_INITRD): tools/mkcpio $(B)/guests/pci-pt.elf $(B)/guests/hello.elf $(DOM0_PT_CFGS)
+$(DOM0_PT_INITRD): tools/mkcpio $(B)/guests/pci-pt.elf $(B)/guests/hello.elf \
+		$(B)/guests/counter.elf $(DOM0_PT_CFGS)
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)$(PYTHON) tools/mkcpio $@ pci-pt.elf=$(B)/guests/pci-pt.elf \
-		hello.elf=$(B)/guests/hello.elf $(foreach f,$(DOM0_PT_CFGS),$(notdir $(f))=$(f))
+		hello.elf=$(B)/guests/hello.elf counter.elf=$(B)/guests/counter.elf \
+		$(foreach f,$(DOM0_PT_CFGS),$(notdir $(f))=$(f))
 dom0: $(DOM0_PT_INITRD)

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * The shell's `edu [bus:dev.fn]`: drive QEMU's edu device from dom0 with the
- * shared driver (test/guests/lib/edu.c), to show it works in dom0 (again,
- * after a guest it was passed to is gone): its id and liveness registers,
- * a factorial, and a DMA from a page of dom0's into edu's buffer and back
- * into another page at the bus addresses Petrel gives (dma.h), each DMA's
- * end an MSI that arrives as an event. The pirq is unmapped at the end, so
- * that the device can be passed to a guest afterwards.
+ * The shell's `edu [bus:dev.fn] [poll]`: drive QEMU's edu device from dom0
+ * with the shared driver (test/guests/lib/edu.c), to show it works in dom0
+ * (again, after a guest it was passed to is gone): its id and liveness
+ * registers, a factorial, and a DMA from a page of dom0's into edu's buffer
+ * and back into another page at the bus addresses Petrel gives (dma.h),
+ * each DMA's end an MSI that arrives as an event: waited for blocked in
+ * dom0's event loop, or with `poll` in SCHEDOP_poll on the masked port, the
+ * guests' way (evtchn_wait_port: other events end a poll early). The pirq
+ * is unmapped at the end, so that the device can be passed to a guest
+ * afterwards.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +30,7 @@
 
 struct edu_run {
     struct edu e;
+    bool poll;                          /* wait in SCHEDOP_poll, port masked */
     evtchn_port_t port;
     uint64_t events_before;             /* ports_events() when the DMA started */
     volatile bool event, late;
@@ -58,10 +62,15 @@ static bool dma_wait(struct edu_run *r, uint64_t src, uint64_t dst, bool to_ram,
 
     r->events_before = ports_events(r->port);
     r->event = r->late = false;
-    timer_arm(&t, start + EDU_DEADLINE_NS);
-    edu_dma_start(&r->e, src, dst, EDU_DMA_BYTES, to_ram);
-    dom0_wait(&r->event);
-    timer_disarm(&t);
+    if (r->poll) {
+        edu_dma_start(&r->e, src, dst, EDU_DMA_BYTES, to_ram);
+        r->late = !evtchn_wait_port(r->port, start + EDU_DEADLINE_NS);
+    } else {
+        timer_arm(&t, start + EDU_DEADLINE_NS);
+        edu_dma_start(&r->e, src, dst, EDU_DMA_BYTES, to_ram);
+        dom0_wait(&r->event);
+        timer_disarm(&t);
+    }
     *took_ns += now_ns() - start;
     if (r->late) {
         printf("edu: no event for the DMA within %llu ms (DMA command %#x)\n",
@@ -123,7 +132,7 @@ static struct pci_dev *find_dev(int argc, char **argv)
     if (argc == 1)
         return pci_find(NULL, EDU_VENDOR, EDU_DEVICE, EDU_DEVICE);
     if (argc != 2 || hv_parse_bdf(argv[1], &seg, &bdf) || seg) {
-        printf("usage: edu [bus:dev.fn]\n");
+        printf("usage: edu [bus:dev.fn] [poll]\n");
         return NULL;
     }
     for (struct pci_dev *d = pci_first(); d; d = d->next)
@@ -144,7 +153,8 @@ static void unmap_pirq(int pirq)
 int edu_cmd(int argc, char **argv)
 {
     static struct edu_run r;
-    struct pci_dev *d = find_dev(argc, argv);
+    bool poll = argc > 1 && !strcmp(argv[argc - 1], "poll");
+    struct pci_dev *d = find_dev(argc - poll, argv);
     uint64_t took = 0;
     uint32_t fact = 0;
     int pirq, rc;
@@ -152,6 +162,7 @@ int edu_cmd(int argc, char **argv)
     if (!d)
         return 1;
     memset(&r, 0, sizeof(r));
+    r.poll = poll;
     r.e.bdf = (uint16_t)(d->bus << 8 | d->devfn);
     if (cfg1_read(r.e.bdf, 0, 4) != ((uint32_t)EDU_DEVICE << 16 | EDU_VENDOR)) {
         printf("edu %02x:%02x.%u: not dom0's now (config space reads all-ones)\n", d->bus,
@@ -172,15 +183,19 @@ int edu_cmd(int argc, char **argv)
     }
     if (pci_msi_bind(d, 0, "edu", &pirq, &r.port))
         return 1;
-    ports_bind(r.port, on_edu_event, &r);
+    if (poll)
+        evtchn_mask(r.port);
+    else
+        ports_bind(r.port, on_edu_event, &r);
     rc = dma_round(&r, &took);
-    ports_unbind(r.port);
+    if (!poll)
+        ports_unbind(r.port);
     evtchn_close(r.port);
     unmap_pirq(pirq);
     if (rc)
         return 1;
     printf("edu %02x:%02x.%u: alive, 5! = %u, DMA of %u bytes to edu and back checked, "
-           "each end an event (%lu us)\n", d->bus, PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
-           fact, EDU_DMA_BYTES, (unsigned long)(took / 1000));
+           "each end an event (%s, %lu us)\n", d->bus, PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
+           fact, EDU_DMA_BYTES, poll ? "SCHEDOP_poll" : "blocked", (unsigned long)(took / 1000));
     return 0;
 }
