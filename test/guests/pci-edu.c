@@ -36,6 +36,9 @@
  *    -ENOENT); assigned again, destroying the domain gives it back too,
  *    every page of it returned; dom0 drives edu again afterwards (the
  *    interrupt after this check).
+ *  - with QEMU's nvme beside edu (it has FLR, 100 ms of the reaper's
+ *    time): pinned to pCPU 1, destroys a domain holding nvme and spins on
+ *    getdomaininfo; nvme must be dom0's the moment the domain is gone.
  * It leaves one pirq mapped and bound: Petrel must release it when the
  * domain is destroyed (the judge checks all memory came back).
  */
@@ -742,6 +745,87 @@ static void check_assign(int pirq)
     printf("passthrough: assigned, deassigned, assigned and returned by destruction\n");
 }
 
+/* bdf's entry in PETREL_SYSCTL_pci_assignable's list; false if missing. */
+static bool listed(uint16_t bdf, struct petrel_pcidev_info *out)
+{
+    static struct petrel_pcidev_info list[64];
+    struct petrel_pci_assignable a = { .max_devs = 64, .buffer = (uintptr_t)list };
+
+    if (assignable(PETREL_PCI_ASSIGNABLE_list, 0, &a))
+        return false;
+    for (uint32_t i = 0; i < a.nr_devs; i++)
+        if (list[i].bdf == bdf && list[i].seg == 0) {
+            *out = list[i];
+            return true;
+        }
+    return false;
+}
+
+static long pin_self(uint64_t cpumap)
+{
+    struct petrel_domctl op = { .u.vcpuaffinity = { .vcpu = 0, .cpumap = cpumap } };
+
+    return dom_op(PETREL_DOMCTL_setvcpuaffinity, 0, &op);
+}
+
+/* On pCPU 'cpu' (pinned there), after a few yields; false if not there. */
+static bool move_self(unsigned int cpu)
+{
+    for (unsigned int i = 0; i < 100; i++) {
+        struct petrel_domctl op = { .u.getvcpuinfo = { .vcpu = 0 } };
+
+        sched_yield();
+        if (!dom_op(PETREL_DOMCTL_getvcpuinfo, 0, &op) && op.u.getvcpuinfo.cpu == cpu)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * QEMU's nvme (1b36:0010), when the scenario adds one, has FLR: returning it
+ * on a domain's destruction costs the reaper (on pCPU 0) 100 ms. dom0,
+ * pinned to pCPU 1, spins on getdomaininfo after destroying a domain that
+ * holds it: from the moment the domain is not found, nvme must be dom0's
+ * (docs/pci.md: devices go back before the domain leaves the table).
+ */
+static void check_flr_return(void)
+{
+    struct petrel_domctl op = { .u.createdomain = { .max_vcpus = 1, .max_pages = 1 } };
+    struct petrel_pcidev_info info;
+    struct petrel_physinfo pi;
+    uint64_t end;
+    uint16_t bdf;
+    domid_t dom;
+    long rc;
+
+    if (!cfg1_find(0x1b36, 0x0010, &bdf) || !physinfo(&pi) || pi.nr_cpus < 2) {
+        printf("flr: no nvme or one pCPU: skipped\n");
+        return;
+    }
+    REQUIRE_EQ(pin_self(2), 0);
+    REQUIRE(move_self(1));
+    REQUIRE_EQ(assignable(PETREL_PCI_ASSIGNABLE_add, bdf, NULL), 0);
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), 0);
+    dom = op.domain;
+    REQUIRE_EQ(assign(PETREL_DOMCTL_assign_device, dom, bdf, 0), 0);
+    op = (struct petrel_domctl){ 0 };
+    REQUIRE_EQ(dom_op(PETREL_DOMCTL_destroydomain, dom, &op), 0);
+    end = now_ns() + DEADLINE_NS;
+    do {
+        op = (struct petrel_domctl){ 0 };
+        rc = dom_op(PETREL_DOMCTL_getdomaininfo, dom, &op);
+    } while (rc != -XEN_ESRCH && now_ns() < end);
+    REQUIRE_EQ(rc, -XEN_ESRCH);
+    REQUIRE(listed(bdf, &info));            /* at once: no yield in between */
+    CHECK(!(info.flags & PETREL_PCIDEV_no_owner));
+    CHECK_EQ(info.owner, 0);
+    if (!(info.flags & PETREL_PCIDEV_no_owner) && info.owner == 0)
+        printf("flr: nvme at %02x:%02x.%u was dom0's again when domain %u was gone\n",
+               bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, dom);
+    CHECK_EQ(assignable(PETREL_PCI_ASSIGNABLE_remove, bdf, NULL), 0);
+    CHECK_EQ(pin_self(~0ull >> (64 - pi.nr_cpus)), 0);
+}
+
 void test_main(void)
 {
     evtchn_port_t port;
@@ -768,6 +852,7 @@ void test_main(void)
     CHECK_EQ(evtchn_close(port), 0);
     if (iommu_on()) {
         check_assign(pirq);                 /* unmaps it */
+        check_flr_return();
     } else {
         CHECK_EQ(unmap_pirq(DOMID_SELF, pirq), 0);
     }

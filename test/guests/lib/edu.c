@@ -49,18 +49,23 @@ bool cfg1_enable(uint16_t bdf)
     return (cfg1_read(bdf, 0x04, 2) & 0x6) == 0x6;
 }
 
-bool edu_find(uint16_t *bdf)
+bool cfg1_find(uint16_t vendor, uint16_t device, uint16_t *bdf)
 {
     for (unsigned int bus = 0; bus < 8; bus++)
         for (unsigned int dev = 0; dev < 32; dev++) {
             uint16_t b = (uint16_t)(bus << 8 | dev << 3);
 
-            if (cfg1_read(b, 0, 4) == ((uint32_t)EDU_DEVICE << 16 | EDU_VENDOR)) {
+            if (cfg1_read(b, 0, 4) == ((uint32_t)device << 16 | vendor)) {
                 *bdf = b;
                 return true;
             }
         }
     return false;
+}
+
+bool edu_find(uint16_t *bdf)
+{
+    return cfg1_find(EDU_VENDOR, EDU_DEVICE, bdf);
 }
 
 uint64_t edu_bar0(uint16_t bdf)

@@ -42,6 +42,9 @@ uint32_t cfg1_read(uint16_t bdf, unsigned int reg, unsigned int size);
 void cfg1_write(uint16_t bdf, unsigned int reg, unsigned int size, uint32_t v);
 /* The capability id's offset in bdf's list (bounded walk), 0 if none. */
 uint8_t cfg1_find_cap(uint16_t bdf, uint8_t id);
+/* The first function vendor:device on buses 0..7 (function 0 of each
+ * slot; the firmware's numbering): true and *bdf. */
+bool cfg1_find(uint16_t vendor, uint16_t device, uint16_t *bdf);
 /* Turn on memory decoding and bus mastering (MSI and DMA are bus writes);
  * true if COMMAND reads them back set. */
 bool cfg1_enable(uint16_t bdf);
