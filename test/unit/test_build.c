@@ -638,7 +638,8 @@ static void test_pci_bars_bad(void **state)
                                .bars = &bar, .nr_bars = 1 };
     struct hv_build_result r;
 
-    expect_undone(hv_build(&a, &r, err, sizeof(err)), -XEN_EINVAL, "reserved range");
+    expect_undone(hv_build(&a, &r, err, sizeof(err)), -XEN_EINVAL,
+                  "pci: a BAR where the guest has RAM");
     bar.end = bar.start;
     expect_undone(hv_build(&a, &r, err, sizeof(err)), -XEN_EINVAL,
                   "pci: a BAR at 0x100000-0x100000");

@@ -170,8 +170,15 @@ static int plan(struct build *b)
     }
     if ((rc = reserve_bars(b)))
         return rc;
-    if ((rc = pvh_plan(&b->pargs, &b->plan)))
+    if ((rc = pvh_plan(&b->pargs, &b->plan))) {
+        struct pvh_build_args no_bars = b->pargs;
+
+        /* The same layout without the BARs: if that works, they were it. */
+        no_bars.nr_reserved = 0;
+        if (b->pargs.nr_reserved && !pvh_plan(&no_bars, &b->plan))
+            return fail(b, 0, "pci: a BAR where the guest has RAM");
         return fail(b, 0, "kernel '%s': %s", cfg->kernel, hv_kmsg_last());
+    }
     return 0;
 }
 
