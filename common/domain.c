@@ -389,7 +389,6 @@ bool domain_has_run(struct domain *d)
 
 void domain_destroy(struct domain *d)
 {
-    domain_unregister(d);
     gnttab_relinquish(d);           /* done already when the reaper came */
     /* Event channels go once nothing raises VIRQs on d (its vCPU timers)
      * and while the vCPUs they name still exist. */
@@ -397,7 +396,7 @@ void domain_destroy(struct domain *d)
         vcpu_timers_stop(d->vcpus[i]);
     pirq_release_domain(d);         /* its devices stop raising events */
     evtchn_domain_destroy(d);
-    pci_release_domain(d);
+    pci_release_domain(d);          /* a guest's: done by the reaper already */
     iommu_domain_destroy(d);        /* no device reaches its memory now */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vcpu_destroy(d->vcpus[i]);
@@ -410,6 +409,8 @@ void domain_destroy(struct domain *d)
     if (d->shared_info)
         frame_free(virt_to_phys(d->shared_info), 0);
     xfree(d->console_ring.buf);
+    /* Its id is free from here; lookups have skipped it since it was reaped. */
+    domain_unregister(d);
     xfree(d);
 }
 
@@ -499,8 +500,13 @@ void domain_reap(void)
         bool managed = d->ctl_managed, controller = d->privileged;
 
         if (!d->relinquished) {
-            /* Not reaped yet, so no one else frees it; it runs no more. */
+            /* Not reaped yet, so no one else frees it; it runs no more.
+             * A guest's devices go back to dom0 while getdomaininfo still
+             * finds it: once the toolstack sees it gone, they are dom0's
+             * (an immediate re-create with the same device works). */
             gnttab_relinquish(d);
+            if (!controller)
+                pci_release_domain(d);
             d->relinquished = true;
             continue;
         }

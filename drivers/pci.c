@@ -482,10 +482,19 @@ void pci_release_domain(struct domain *d)
         if (dev->owner != d)
             continue;
         if (!d->privileged) {
-            /* No move of it is under way: that would hold a reference on d. */
+            bool mine;
+
+            /* The reaper calls this twice: while d is still found by id
+             * (a deassign may be moving dev: it holds a reference on d, so
+             * the second call, once none is left, finds it settled), and
+             * from domain_destroy(). */
             spin_lock(&assign_lock);
-            dev->moving = true;
+            mine = dev->owner == d && !dev->moving;
+            if (mine)
+                dev->moving = true;
             spin_unlock(&assign_lock);
+            if (!mine)
+                continue;
             return_device(d, dev);
             end_move(dev);
             continue;

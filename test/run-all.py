@@ -1353,11 +1353,13 @@ EDU_ROW = r"^0000:00:05\.0 1234:11e8 00ff00 0 +{}$"
 DOM0_PCI_ASSIGNABLE = [
     (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format(""), None),
     (r"^dom0# $", b"hv create edu.cfg\r"),
-    (r"^hv: create: edu\.cfg: pci: 00:05\.0 is not assignable \(hv pci-assignable-add\)$", None),
+    (r"^hv: create: edu\.cfg: pci 00:05\.0: not assignable: run hv pci-assignable-add 00:05\.0$",
+     None),
     (r"^dom0# $", b"hv pci-assignable-add 00:05.0\r"),
     (r"PCI 0000:00:05\.0: now assignable$", None),
     (r"^dom0# $", b"hv create edu.cfg\r"),
-    (r"^hv: create: edu\.cfg: pci: giving a device to a guest is not implemented yet", None),
+    (r"PCI 0000:00:05\.0: assigned to domain 1$", None),
+    (r"PCI 0000:00:05\.0: returned to dom0 \(", None),
     (r"^dom0# $", b"hv list\r"), (r"^Domain-0 +0 ", None),
     (r"^dom0# $", b"hv pci-list\r"), (EDU_ROW.format("assignable"), None),
     (r"^dom0# $", b"hv pci-assignable-remove 0000:00:05.0\r"),
@@ -1541,6 +1543,21 @@ def amd_faults_logged(judge):
         if not any(a & ~0xfff == addr & ~0xfff for a in logged):
             return f"no I/O page fault line for PCI {bdf} in page {addr & ~0xfff:#x}"
     return None
+
+
+# guest-pci-edu-{vtd,amd}-flr-bios: pci-edu with QEMU's nvme beside edu:
+# nvme has FLR, so its return on a domain's destruction takes the reaper
+# 100 ms; pci-edu, pinned to pCPU 1, spins on getdomaininfo and finds nvme
+# dom0's the moment the domain is gone (docs/pci.md).
+FLR_SEEN = (r"PCI 0000:00:0[0-9a-f]\.0: returned to dom0 \(FLR\)$",
+            r"flr: nvme at 00:[0-9a-f]{2}\.0 was dom0's again when domain \d+ was gone")
+for _name, _iommu in (("vtd", VTD), ("amd", AMD_IOMMU)):
+    SCENARIOS.append(S(f"guest-pci-edu-{_name}-flr-bios", "qemu", "bios", smp=2, mem=512,
+                       cmdline=GUEST_CMDLINE, expect="guest",
+                       module=os.path.join(GUESTS, "pci-edu.elf"),
+                       devices=lambda scratch, _i=_iommu: _i + edu_devices(scratch)
+                       + ["-device", "nvme,serial=flr0"],
+                       check=all_seen(FLR_SEEN)))
 
 
 # QEMU 7.2's amd-iommu never writes its event log: amdvi_log_event() returns
@@ -1829,6 +1846,126 @@ def check_eight(j):
         if first(L, rf"petrel: domain {i} destroyed") is None:
             return f"domain {i} was not destroyed"
     return no_hv_errors(L)
+
+
+# ---- PCI passthrough through the toolstack (docs/pci.md, "Passthrough") ----
+# dom0-pci-pt-<iommu>-<fw>: QEMU's edu at 00:05.0 (the root bus: QEMU 7.2's
+# amd-iommu mistakes a bridged device's requester id, docs/iommu.md). dom0
+# drives edu (`edu`), marks it assignable; `hv create pt.cfg` gives it to
+# the pci-pt guest, which drives it (MSI as an event, DMA into its own
+# pages) and is kept when it powers off, still holding edu; a second config
+# naming edu is refused naming domain 1, one naming a function never
+# marked is refused; dom0 cannot reach edu; `hv destroy` returns it to dom0
+# (logged) and an immediate `hv create pt.cfg` gets it again (the
+# destruction returned it before hv destroy came back); free pages the same
+# around a third create and destroy; dom0 drives edu again, blocked and
+# with SCHEDOP_poll. QEMU's nvme (00:06.0, FLR) goes to the hello guest,
+# which finds its BAR reserved in its memory map; destroyed, it comes back
+# after the FLR, before hv destroy returns, and is given again at once.
+# Last, dom0 drives edu with SCHEDOP_poll while a guest floods dom0 with
+# console events (each ends a poll early: docs/pci.md).
+PT_EDU_ROW = r"^0000:00:05\.0 1234:11e8 00ff00 {} +{}$"
+PT_EDU_OK = r"^edu 00:05\.0: alive, 5! = 120, DMA of 256 bytes to edu and back checked"
+PT_RETURNED = r"PCI 0000:00:05\.0: returned to dom0 \((FLR|command register cleared)\)$"
+
+
+def pt_run(dom):
+    """hv create pt.cfg as domain dom: assigned, its SUCCESS, kept."""
+    return typed("hv create pt.cfg", rf"PCI 0000:00:05\.0: assigned to domain {dom}$",
+                 rf"^hv: created domain {dom} \(pt\) from pt\.cfg$",
+                 rf"^hv: domain {dom} \(pt\) powered off: on_poweroff=preserve: kept")
+
+
+PT_NVME_RETURNED = r"PCI 0000:00:06\.0: returned to dom0 \(FLR\)$"
+
+
+def nvme_run(dom):
+    """hv create pt-nvme.cfg as domain dom: assigned, hello's SUCCESS, kept."""
+    return typed("hv create pt-nvme.cfg", rf"PCI 0000:00:06\.0: assigned to domain {dom}$",
+                 rf"^hv: created domain {dom} \(ptnvme\) from pt-nvme\.cfg$",
+                 rf"^hv: domain {dom} \(ptnvme\) powered off: on_poweroff=preserve: kept")
+
+
+DOM0_PCI_PT = (
+    typed("hv pci-list", PT_EDU_ROW.format(0, ""))
+    + typed("edu", PT_EDU_OK)
+    + typed("edu poll", PT_EDU_OK)
+    + typed("hv pci-assignable-add 00:05.0", r"PCI 0000:00:05\.0: now assignable$")
+    + pt_run(1)
+    + typed("hv create pt2.cfg",
+            r"^hv: create: pt2\.cfg: pci 00:05\.0: held by domain 1: .*\(-EBUSY\)$")
+    + typed("hv create pt-vga.cfg",
+            r"^hv: create: pt-vga\.cfg: pci 00:01\.0: not assignable: "
+            r"run hv pci-assignable-add 00:01\.0$")
+    + typed("hv pci-list", PT_EDU_ROW.format(1, "assignable"))
+    + typed("edu", r"^edu 00:05\.0: not dom0's now \(config space reads all-ones\)$")
+    + typed("hv destroy 1", PT_RETURNED, r"^hv: domain 1 \(pt\) destroyed$")
+    + pt_run(2)                                 # at once: edu is dom0's again
+    + typed("hv destroy 2", PT_RETURNED, r"^hv: domain 2 \(pt\) destroyed$")
+    + typed("hv info", r"^free_pages +: \d+$")
+    + pt_run(3)
+    + typed("hv destroy 3", PT_RETURNED, r"^hv: domain 3 \(pt\) destroyed$")
+    + typed("hv info", r"^free_pages +: \d+$")
+    + typed("hv pci-list", PT_EDU_ROW.format(0, "assignable"))
+    + typed("edu", PT_EDU_OK)
+    + typed("edu 00:05.0 poll", PT_EDU_OK)
+    # nvme has FLR: its return takes 100 ms of the reaper's time; hv destroy
+    # comes back only after it, and the re-create at once gets it.
+    + typed("hv pci-assignable-add 00:06.0", r"PCI 0000:00:06\.0: now assignable$")
+    + nvme_run(4)
+    + typed("hv destroy 4", PT_NVME_RETURNED, r"^hv: domain 4 \(ptnvme\) destroyed$")
+    + nvme_run(5)
+    + typed("hv destroy 5", PT_NVME_RETURNED, r"^hv: domain 5 \(ptnvme\) destroyed$")
+    # A guest's console events wake dom0's SCHEDOP_poll early, many times
+    # during each DMA: the wait must poll again (evtchn_wait_port).
+    + typed("hv create tick.cfg", r"^hv: created domain 6 \(tick\) from tick\.cfg$")
+    + then(r"\(d6\) counter: tick 5$", "edu poll", PT_EDU_OK)
+    + typed("edu", PT_EDU_OK)
+    + typed("hv destroy 6", r"^hv: domain 6 \(tick\) destroyed$")
+    + typed("hv pci-assignable-remove 00:05.0", r"PCI 0000:00:05\.0: no longer assignable$")
+    + ts_poweroff())
+
+
+def check_pci_pt(j):
+    L = j.lines
+    for dom in (1, 2, 3):
+        why = missing(L, (rf"\(d{dom}\) edu at 00:05\.0$",
+                          rf"\(d{dom}\) edu DMA: 256 bytes RAM -> edu -> RAM",
+                          rf"\(d{dom}\) Test result: SUCCESS$",
+                          rf"petrel: domain {dom} destroyed"))
+        if why:
+            return why
+    if len([x for x in L if re.search(PT_RETURNED, x)]) != 3:
+        return "edu was not returned to dom0 once per guest"
+    if len([x for x in L if re.search(PT_NVME_RETURNED, x)]) != 2:
+        return "nvme was not returned to dom0 (FLR) once per guest"
+    why = missing(L, (r"\(d4\)   memmap  1: 0x[0-9a-f]{12}-0x[0-9a-f]{12} reserved$",
+                      r"\(d5\) Test result: SUCCESS$"))
+    if why:
+        return why
+    rounds = [m for m in (re.search(PT_EDU_OK + r".*\((blocked|SCHEDOP_poll), (\d+) us\)$", x)
+                          for x in L) if m]
+    if [m.group(1) for m in rounds] != ["blocked", "SCHEDOP_poll"] * 2 + ["SCHEDOP_poll", "blocked"]:
+        return "dom0 did not drive edu before and after, blocked and polling"
+    # Two DMAs, each QEMU's 100 ms timer: an event held back until a
+    # deadline (a bug seen once: docs/pci.md) would take seconds.
+    slow = [int(m.group(2)) for m in rounds if int(m.group(2)) > 2000000]
+    if slow:
+        return f"dom0's edu DMA events took {slow} us (two 100 ms DMAs)"
+    return free_pages_kept(L, "the third passthrough guest") or \
+        no_hv_errors(L, allowed=(r"pt2\.cfg: pci 00:05\.0: held by domain 1",))
+
+
+DOM0_PT_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1"),
+                   (os.path.join(DOM0_DIR, "initrd-pt.cpio"), "")]
+EDU_ON_ROOT_5 = ["-device", "edu,dma_mask=4294967295,addr=5",
+                 "-device", "nvme,serial=pt0,addr=6"]
+for _name, _fw, _iommu in (("vtd", "bios", VTD), ("vtd", "ovmf", VTD),
+                           ("amd", "bios", AMD_IOMMU)):
+    SCENARIOS.append(S(f"dom0-pci-pt-{_name}-{_fw}", "qemu", _fw, smp=2, mem=1024,
+                       expect="dom0-typing", modules=DOM0_PT_MODULES,
+                       devices=lambda scratch, _i=_iommu: _i + EDU_ON_ROOT_5,
+                       input=DOM0_PCI_PT, check=check_pci_pt))
 
 
 # (c) configs with errors leave nothing behind.

@@ -249,10 +249,13 @@ struct pci_dev *pci_dev_at(unsigned int i);
 struct pci_dev *pci_find(uint16_t seg, uint16_t bdf);
 
 /* Give every device that Petrel does not keep to d (the control domain);
- * take d's devices back (domain destruction, after pirq_release_domain(),
- * before iommu_domain_destroy()): a guest's go back to dom0 as
- * pci_deassign_device() does (ownerless when dom0 is gone), dom0's are
- * left ownerless. */
+ * take d's devices back (domain destruction: for a guest, first by the
+ * reaper while the guest is still found by id, its vCPUs off every pCPU,
+ * then again in domain_destroy() before iommu_domain_destroy(); dom0's
+ * after pirq_release_domain()): a guest's go back to dom0 as
+ * pci_deassign_device() does (ownerless when dom0 is gone), skipping one
+ * a move holds (its mover's reference keeps d until the second call);
+ * dom0's are left ownerless. */
 void pci_assign_all(struct domain *d);
 void pci_release_domain(struct domain *d);
 

@@ -6,7 +6,7 @@
 GUEST_NAMES := $(sort $(basename $(notdir $(wildcard test/guests/*.c))))
 GUEST_ELFS  := $(addprefix $(B)/guests/,$(addsuffix .elf,$(GUEST_NAMES)))
 # The runtime dom0 links too; the test runner's files are below.
-guest-runtime-y := head.o entry.o start.o traps.o hypercall.o printf.o string.o \
+guest-runtime-y := head.o entry.o start.o traps.o hypercall.o printf.o string.o edu.o \
 	pagetable.o xen.o evtchn.o smp.o apic.o
 GUEST_RUNTIME := $(addprefix $(B)/guests/lib/,$(guest-runtime-y))
 # The test runner's own: the PV console and the xenstore client, which

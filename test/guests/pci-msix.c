@@ -277,7 +277,7 @@ void test_main(void)
     setup_tx(common);
     notify += *(volatile uint16_t *)(common + COMMON_Q_NOTIFY_OFF) * mult;
     send_frame(notify);
-    if (!evtchn_poll_clear(b.port, now_ns() + DEADLINE_NS))
+    if (!evtchn_wait_port(b.port, now_ns() + DEADLINE_NS))
         test_fail("no event for the transmit queue's MSI-X interrupt within %llu ms",
                   DEADLINE_NS / 1000000);
     asm volatile("" ::: "memory");

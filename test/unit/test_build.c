@@ -56,13 +56,62 @@ static struct {
     unsigned int fail_order;            /* populate of this order gives nothing */
     int fail_rc;
     unsigned int creates;
+    /* PCI functions: fake_pci[i]'s owner (0: dom0) and mark. */
+    domid_t pci_owner[3];
+    bool pci_assignable[3];
+    unsigned int assigns, deassigns;
+    bool destroyed_holding;             /* destroyed while it held a function */
 } hv;
+
+/* The machine's PCI functions: 00:03.0, 00:05.0, 00:06.0. */
+static const uint16_t fake_pci[3] = { 0x18, 0x28, 0x30 };
 
 static uint8_t *elf;
 static size_t elf_size;
 static const char *elf_path;
 static struct hv_config cfg;
 static char err[200];
+
+static int fake_pci_index(uint16_t seg, uint16_t bdf)
+{
+    for (int i = 0; i < 3; i++)
+        if (!seg && fake_pci[i] == bdf)
+            return i;
+    return -1;
+}
+
+/* assign_device / deassign_device, in the ABI's order of checks. */
+static int assign(const struct petrel_domctl *d)
+{
+    int i = fake_pci_index(d->u.assign_device.seg, d->u.assign_device.bdf);
+
+    if (d->u.assign_device.flags)
+        return -XEN_EINVAL;
+    if (i < 0)
+        return -XEN_ENODEV;
+    if (d->cmd == PETREL_DOMCTL_deassign_device) {
+        if (hv.pci_owner[i] != hv.id)
+            return -XEN_ENOENT;
+        hv.pci_owner[i] = 0;
+        hv.deassigns++;
+        return 0;
+    }
+    if (!hv.pci_assignable[i])
+        return -XEN_EPERM;
+    if (hv.pci_owner[i])
+        return -XEN_EBUSY;
+    hv.pci_owner[i] = hv.id;
+    hv.assigns++;
+    return 0;
+}
+
+static bool holds_pci(domid_t id)
+{
+    for (int i = 0; i < 3; i++)
+        if (hv.pci_owner[i] == id)
+            return true;
+    return false;
+}
 
 static int domctl(struct petrel_domctl *d)
 {
@@ -90,7 +139,14 @@ static int domctl(struct petrel_domctl *d)
     case PETREL_DOMCTL_destroydomain:
         hv.exists = false;
         hv.destroyed_mapped |= hv.maps_live != 0;
+        hv.destroyed_holding |= holds_pci(hv.id);
+        for (int i = 0; i < 3; i++)         /* as Petrel's destruction does */
+            if (hv.pci_owner[i] == hv.id)
+                hv.pci_owner[i] = 0;
         return 0;
+    case PETREL_DOMCTL_assign_device:
+    case PETREL_DOMCTL_deassign_device:
+        return assign(d);
     case PETREL_DOMCTL_getdomaininfo:
         return 0;
     case PETREL_DOMCTL_set_vcpu_start:
@@ -152,11 +208,34 @@ static long memory_op(unsigned int cmd, struct xen_memory_reservation *r)
     return done;
 }
 
+/* PETREL_SYSCTL_pci_assignable's list, one entry a call (the caller pages). */
+static int pci_list(struct petrel_pci_assignable *a)
+{
+    struct petrel_pcidev_info *out = (void *)(uintptr_t)a->buffer;
+
+    assert_int_equal(a->op, PETREL_PCI_ASSIGNABLE_list);
+    a->total = 3;
+    a->nr_devs = 0;
+    if (a->first < 3 && a->max_devs) {
+        uint32_t i = a->first;
+
+        out[0] = (struct petrel_pcidev_info){
+            .bdf = fake_pci[i], .vendor = 0x1234, .device = 0x11e8,
+            .owner = hv.pci_owner[i],
+            .flags = hv.pci_assignable[i] ? PETREL_PCIDEV_assignable : 0,
+        };
+        a->nr_devs = 1;
+    }
+    return 0;
+}
+
 long hv_hypercall(unsigned int nr, uintptr_t a1, uintptr_t a2)
 {
     if (nr == __HYPERVISOR_sysctl) {
         struct petrel_sysctl *s = (void *)a1;
 
+        if (s->cmd == PETREL_SYSCTL_pci_assignable)
+            return pci_list(&s->u.pci_assignable);
         assert_int_equal(s->cmd, PETREL_SYSCTL_physinfo);
         s->u.physinfo.free_pages = hv.free_pages;
         s->u.physinfo.nr_cpus = 2;
@@ -436,6 +515,137 @@ static void test_affinity_fails(void **state)
     expect_undone(build(&r), -XEN_EINVAL, "cpus: vCPU 0 on pCPUs 7: invalid argument");
 }
 
+/* ---- pci = [...] ---- */
+
+#define PCI_CFG "name = \"t\"\nkernel = \"hello.elf\"\nmemory = 16\n"
+
+static void test_pci_assigned(void **state)
+{
+    struct hv_build_result r;
+
+    config(PCI_CFG "pci = [ '00:05.0', '0000:00:06.0' ]\n");
+    hv.pci_assignable[1] = hv.pci_assignable[2] = true;
+    assert_int_equal(build(&r), 0);
+    assert_true(hv.exists);
+    assert_int_equal(hv.pci_owner[0], 0);
+    assert_int_equal(hv.pci_owner[1], 5);
+    assert_int_equal(hv.pci_owner[2], 5);
+    assert_int_equal(hv.deassigns, 0);
+}
+
+/* The second function is another guest's: the first is taken back before
+ * the domain goes, and err names the holder. */
+static void test_pci_busy_names_holder(void **state)
+{
+    struct hv_build_result r;
+
+    config(PCI_CFG "pci = [ '00:05.0', '00:06.0' ]\n");
+    hv.pci_assignable[1] = hv.pci_assignable[2] = true;
+    hv.pci_owner[2] = 7;
+    expect_undone(build(&r), -XEN_EBUSY, "pci 00:06.0: held by domain 7: ");
+    assert_int_equal(hv.assigns, 1);
+    assert_int_equal(hv.deassigns, 1);
+    assert_false(hv.destroyed_holding);
+    assert_int_equal(hv.pci_owner[1], 0);
+    assert_int_equal(hv.pci_owner[2], 7);
+}
+
+/* -EBUSY while dom0 still holds it (a pirq of dom0's on it): no holder. */
+static void test_pci_busy_dom0(void **state)
+{
+    struct hv_build_result r;
+
+    config(PCI_CFG "pci = [ '00:05.0' ]\n");
+    hv.pci_assignable[1] = true;
+    hv.fail_domctl = PETREL_DOMCTL_assign_device;
+    hv.fail_rc = -XEN_EBUSY;
+    expect_undone(build(&r), -XEN_EBUSY, "pci 00:05.0: dom0 still uses it");
+    assert_false(hv.destroyed_holding);
+}
+
+static void test_pci_not_assignable(void **state)
+{
+    struct hv_build_result r;
+
+    config(PCI_CFG "pci = [ '00:06.0', '00:05.0' ]\n");
+    hv.pci_assignable[2] = true;
+    expect_undone(build(&r), -XEN_EPERM,
+                  "pci 00:05.0: not assignable: run hv pci-assignable-add 00:05.0");
+    assert_int_equal(hv.assigns, 1);
+    assert_int_equal(hv.deassigns, 1);
+    assert_false(hv.destroyed_holding);
+    assert_int_equal(hv.pci_owner[2], 0);
+}
+
+static void test_pci_no_such_function(void **state)
+{
+    struct hv_build_result r;
+
+    config(PCI_CFG "pci = [ '00:1f.7' ]\n");
+    expect_undone(build(&r), -XEN_ENODEV, "pci 00:1f.7: no such device (-ENODEV)");
+    assert_int_equal(hv.assigns, 0);
+}
+
+/* A step after the build failed (dom0's backends): undo takes the
+ * functions back, then destroys. */
+static void test_pci_undo(void **state)
+{
+    struct hv_build_result r;
+
+    config(PCI_CFG "pci = [ '00:03.0', '00:05.0' ]\n");
+    hv.pci_assignable[0] = hv.pci_assignable[1] = true;
+    assert_int_equal(build(&r), 0);
+    assert_int_equal(hv.pci_owner[0], 5);
+    assert_int_equal(hv_build_undo(&cfg, r.domid), 0);
+    assert_false(hv.exists);
+    assert_int_equal(hv.deassigns, 2);
+    assert_false(hv.destroyed_holding);
+    assert_int_equal(hv.pci_owner[0], 0);
+    assert_int_equal(hv.pci_owner[1], 0);
+}
+
+/* The BARs given are reserved in the guest's memory map: page-aligned,
+ * sorted, touching ones merged, after its RAM. */
+static void test_pci_bars_reserved(void **state)
+{
+    const struct hv_mem_range bars[3] = {
+        { 0xfeb00010, 0xfeb00020 }, { 0xfea00000, 0xfeb00000 }, { 0xfd000000, 0xfd001000 },
+    };
+    struct hv_build_args a = { .cfg = &cfg, .kernel = elf, .kernel_size = elf_size,
+                               .bars = bars, .nr_bars = 3 };
+    struct hv_build_result r;
+    const struct hvm_start_info *si;
+    const struct hvm_memmap_table_entry *mm;
+
+    assert_int_equal(hv_build(&a, &r, err, sizeof(err)), 0);
+    si = (const void *)(hv.ram + r.start_info);
+    mm = (const void *)(hv.ram + si->memmap_paddr);
+    assert_int_equal(si->memmap_entries, 3);
+    assert_int_equal(mm[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
+    assert_int_equal(mm[1].addr, 0xfd000000);
+    assert_int_equal(mm[1].size, 0x1000);
+    assert_int_equal(mm[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+    assert_int_equal(mm[2].addr, 0xfea00000);
+    assert_int_equal(mm[2].size, 0x101000);
+    assert_int_equal(mm[2].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+}
+
+/* A BAR inside the guest's RAM, an empty one: refused before anything. */
+static void test_pci_bars_bad(void **state)
+{
+    struct hv_mem_range bar = { 0x100000, 0x200000 };
+    struct hv_build_args a = { .cfg = &cfg, .kernel = elf, .kernel_size = elf_size,
+                               .bars = &bar, .nr_bars = 1 };
+    struct hv_build_result r;
+
+    expect_undone(hv_build(&a, &r, err, sizeof(err)), -XEN_EINVAL,
+                  "pci: a BAR where the guest has RAM");
+    bar.end = bar.start;
+    expect_undone(hv_build(&a, &r, err, sizeof(err)), -XEN_EINVAL,
+                  "pci: a BAR at 0x100000-0x100000");
+    assert_int_equal(hv.creates, 0);
+}
+
 static void test_destroy_waits_until_gone(void **state)
 {
     hv.exists = true;
@@ -468,6 +678,14 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_populate_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_param_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_affinity_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_assigned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_busy_names_holder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_busy_dom0, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_not_assignable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_no_such_function, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_undo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_bars_reserved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pci_bars_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_waits_until_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_gives_up, setup, teardown),
     };

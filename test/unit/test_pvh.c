@@ -632,6 +632,33 @@ static void test_from_elf_file(void **state)
     assert_int_equal(rd32(0x1001000), XEN_HVM_START_MAGIC_VALUE);
 }
 
+/* pvh_range_add(): sorted, overlapping and touching ranges merged, a
+ * range bridging two merges all three, a full list refuses a new one. */
+static void test_range_add(void **state)
+{
+    struct pvh_range l[3];
+    unsigned int n = 0;
+
+    assert_true(pvh_range_add(l, &n, 3, 0x5000, 0x6000));
+    assert_true(pvh_range_add(l, &n, 3, 0x1000, 0x2000));
+    assert_true(pvh_range_add(l, &n, 3, 0x9000, 0xa000));
+    assert_int_equal(n, 3);
+    assert_int_equal(l[0].start, 0x1000);
+    assert_int_equal(l[1].start, 0x5000);
+    assert_int_equal(l[2].start, 0x9000);
+    assert_false(pvh_range_add(l, &n, 3, 0xc000, 0xd000));     /* full */
+    assert_int_equal(n, 3);
+    assert_true(pvh_range_add(l, &n, 3, 0x6000, 0x7000));      /* touches l[1] */
+    assert_int_equal(n, 3);
+    assert_int_equal(l[1].end, 0x7000);
+    assert_true(pvh_range_add(l, &n, 3, 0x1800, 0x5800));      /* bridges l[0], l[1] */
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].start, 0x1000);
+    assert_int_equal(l[0].end, 0x7000);
+    assert_int_equal(l[1].start, 0x9000);
+    assert_int_equal(l[1].end, 0xa000);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -659,6 +686,7 @@ int main(void)
         T(test_write_unpopulated),
         T(test_write_args_changed),
         T(test_from_elf_file),
+        T(test_range_add),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,11 +6,13 @@
  */
 #include <public/errno.h>
 #include <string.h>
+#include "../libhv/build.h"
 #include "../libhv/libhv.h"
 #include "blkdev.h"
 #include "devices.h"
 #include "dma.h"
 #include "dom0.h"
+#include "domains.h"
 #include "pci.h"
 #include "test.h"
 #include "virtio.h"
@@ -131,4 +133,24 @@ int virtio_cmd(int argc, char **argv)
         printf("bus addresses: %lu hypercalls, %lu from the caches\n",
                (unsigned long)dma_calls, (unsigned long)dma_cached);
     return 0;
+}
+
+int dom0_pci_bars(uint16_t seg, uint16_t bdf, struct hv_mem_range *out, unsigned int *nr,
+                  unsigned int max)
+{
+    for (struct pci_dev *d = pci_first(); d; d = d->next) {
+        if (d->seg != seg || d->bus != bdf >> 8 || d->devfn != (bdf & 0xff))
+            continue;
+        for (unsigned int i = 0; i < PCI_BARS; i++) {
+            const struct pci_bar *b = &d->bar[i];
+
+            if (!b->size || (b->flags & PCI_BAR_IO))
+                continue;
+            if (*nr == max)
+                return -XEN_ENOSPC;
+            out[(*nr)++] = (struct hv_mem_range){ b->base, b->base + b->size };
+        }
+        return 0;
+    }
+    return -XEN_ENODEV;
 }

@@ -128,6 +128,8 @@ extern struct xs *dom0_xs;
 void xenstore_init(void);
 /* The shell's `xs` command (xs_cmd.c); 0, or 1 after printing the error. */
 int xs_cmd(int argc, char **argv);
+/* `edu [bus:dev.fn]`: drive QEMU's edu device from dom0 (edu_cmd.c). */
+int edu_cmd(int argc, char **argv);
 
 /* ---- block backend (blkback.c, disks.c; docs/block.md) ---- */
 /* Register blkback as xenbus backend "vbd" (after xenstore_init). */

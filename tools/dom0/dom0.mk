@@ -11,7 +11,7 @@ dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
 	dom0/pci.o dom0/pci_io.o dom0/dma.o dom0/virtq.o dom0/virtio_pci.o \
 	dom0/virtio_blk.o dom0/virtio_net.o dom0/gpt.o dom0/blkio.o dom0/devices.o \
-	dom0/disk_cmd.o dom0/ping.o \
+	dom0/disk_cmd.o dom0/ping.o dom0/edu_cmd.o \
 	dom0/xenbus.o dom0/blkdev.o dom0/ramdisk.o dom0/blkback.o dom0/disks.o \
 	backends/cons_ring.o backends/cons_log.o backends/blkif_back.o \
 	dom0/netback.o dom0/netcfg.o dom0/net_cmd.o backends/bridge.o \
@@ -127,3 +127,16 @@ $(DOM0_VIRTIO_INITRD): tools/mkcpio $(B)/guests/net-world.elf tools/dom0/virtio-
 	$(Q)$(PYTHON) tools/mkcpio $@ net-world.elf=$(B)/guests/net-world.elf \
 		net-world.cfg=tools/dom0/virtio-cfg/net-world.cfg
 dom0: $(DOM0_VIRTIO_INITRD)
+
+# The passthrough boot tests (test/run-all.py, dom0-pci-pt-*): the pci-pt
+# guest, hello, the counter, and their configs (tools/dom0/pt-cfg/,
+# docs/pci.md).
+DOM0_PT_INITRD := $(B)/dom0/initrd-pt.cpio
+DOM0_PT_CFGS := $(wildcard tools/dom0/pt-cfg/*.cfg)
+$(DOM0_PT_INITRD): tools/mkcpio $(B)/guests/pci-pt.elf $(B)/guests/hello.elf \
+		$(B)/guests/counter.elf $(DOM0_PT_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ pci-pt.elf=$(B)/guests/pci-pt.elf \
+		hello.elf=$(B)/guests/hello.elf counter.elf=$(B)/guests/counter.elf \
+		$(foreach f,$(DOM0_PT_CFGS),$(notdir $(f))=$(f))
+dom0: $(DOM0_PT_INITRD)

@@ -84,4 +84,12 @@ int backends_block_list(domid_t domid);
  * ports with their counters (tools/dom0/net_cmd.c); how many. */
 int backends_network_list(domid_t domid);
 
+/* The memory BARs of PCI function seg:bdf as dom0's scan found them
+ * (tools/dom0/pci.c), appended to out[*nr..max) as [start, end) bus
+ * ranges: 0, -XEN_ENODEV when dom0 does not know the function, -XEN_ENOSPC
+ * when they do not fit. For the guest's memory map (hv create, pci = [...]). */
+struct hv_mem_range;
+int dom0_pci_bars(uint16_t seg, uint16_t bdf, struct hv_mem_range *out, unsigned int *nr,
+                  unsigned int max);
+
 #endif

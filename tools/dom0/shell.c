@@ -175,6 +175,7 @@ static const struct cmd commands[] = {
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
     { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm", xs_cmd },
     { "lspci", "", "dom0's PCI devices and their BARs", lspci_cmd },
+    { "edu", "[bus:dev.fn] [poll]", "drive QEMU's edu device: registers, DMA, MSI", edu_cmd },
     { "disk", "[read|write|flush|scan ...]", "block devices; I/O on them", disk_cmd },
     { "virtio", "", "dom0's virtio devices and their queues", virtio_cmd },
     { "ping", "[ip] [count] [source ip]", "ARP and ICMP echo from dom0's bridge port", ping_cmd },

@@ -28,9 +28,9 @@ int hv_cmd_top(int argc, char **argv);
 int hv_cmd_pci_list(int argc, char **argv);
 int hv_cmd_pci_assignable_add(int argc, char **argv);
 int hv_cmd_pci_assignable_remove(int argc, char **argv);
-/* A config's pci = [...]: each a function marked assignable; 0, or an
- * error and its text in err. Assigning is not there yet: a non-empty list
- * is then refused with -XEN_EOPNOTSUPP. */
+/* A config's pci = [...], checked before anything is built: each a
+ * function that exists and is marked assignable; 0, or an error and its
+ * text in err. hv_build() assigns them. */
 int hv_pci_check(char *const *pci, unsigned int n, char *err, size_t errlen);
 
 #endif

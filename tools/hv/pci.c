@@ -100,15 +100,13 @@ int hv_pci_check(char *const *pci, unsigned int n, char *err, size_t errlen)
             first += nr;
         } while (nr && first < total);
         if (found != 2) {
-            snprintf(err, errlen, found ? "pci: %s is not assignable (hv pci-assignable-add)"
-                                        : "pci: no PCI function %s", pci[i]);
+            if (found)
+                snprintf(err, errlen, "pci %s: not assignable: run hv pci-assignable-add %s",
+                         pci[i], pci[i]);
+            else
+                snprintf(err, errlen, "pci: no PCI function %s", pci[i]);
             return found ? -XEN_EPERM : -XEN_ENODEV;
         }
-    }
-    if (n) {
-        snprintf(err, errlen, "pci: giving a device to a guest is not implemented yet "
-                 "(docs/pci.md, \"Passthrough\")");
-        return -XEN_EOPNOTSUPP;
     }
     return 0;
 }

@@ -17,6 +17,7 @@
 #include "../dom0/domains.h"
 #include "../libhv/build.h"
 #include "../libhv/libhv.h"
+#include "../libhv/pcidev.h"
 #include "../libhv/vif.h"
 #include "cmds.h"
 #include "hv.h"
@@ -115,11 +116,31 @@ static domid_t next_domid(void)
     return 0;
 }
 
+/* The memory BARs of d's pci = [...] functions, from dom0's scan; 0, or 1
+ * after saying why. */
+static int pci_bars(struct ts_domain *d, struct hv_mem_range *bars, unsigned int *nr)
+{
+    for (unsigned int i = 0; i < d->cfg.nr_pci; i++) {
+        uint16_t seg, bdf;
+        int rc = hv_parse_bdf(d->cfg.pci[i], &seg, &bdf);
+
+        if (!rc)
+            rc = dom0_pci_bars(seg, bdf, bars, nr, HV_BUILD_MAX_BARS);
+        if (rc) {
+            printf("hv: create: %s: pci %s: its BARs: %s (-%s)\n", d->file, d->cfg.pci[i],
+                   hv_strerror(rc), hv_errname(rc));
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Build d from d->cfg, introduce it, unpause it: 0 and d->domid, or 1
  * after saying why, with nothing left behind. */
 static int launch(struct ts_domain *d)
 {
-    struct hv_build_args a = { .cfg = &d->cfg, .domid = next_domid() };
+    static struct hv_mem_range bars[HV_BUILD_MAX_BARS];
+    struct hv_build_args a = { .cfg = &d->cfg, .domid = next_domid(), .bars = bars };
     struct hv_build_result r;
     struct dom0_domain_info di;
     char err[ERR_MAX];
@@ -127,7 +148,8 @@ static int launch(struct ts_domain *d)
 
     if (config_file(d->file, "kernel", d->cfg.kernel, &a.kernel, &a.kernel_size) ||
         (d->cfg.ramdisk && config_file(d->file, "ramdisk", d->cfg.ramdisk,
-                                       &a.ramdisk, &a.ramdisk_size)))
+                                       &a.ramdisk, &a.ramdisk_size)) ||
+        pci_bars(d, bars, &a.nr_bars))
         return 1;
     if ((rc = hv_build(&a, &r, err, sizeof(err)))) {
         printf("hv: create: %s: %s\n", d->file, err);
@@ -143,14 +165,14 @@ static int launch(struct ts_domain *d)
     if ((rc = backends_domain_new(&di))) {
         printf("hv: create: %s: backends: %s (-%s)\n", d->file, hv_strerror(rc),
                hv_errname(rc));
-        hv_domain_destroy_wait(r.domid);
+        hv_build_undo(&d->cfg, r.domid);
         return 1;
     }
     if ((rc = hv_domain_unpause(r.domid))) {
         printf("hv: create: %s: unpause: %s (-%s)\n", d->file, hv_strerror(rc),
                hv_errname(rc));
         backends_domain_gone(r.domid);
-        hv_domain_destroy_wait(r.domid);
+        hv_build_undo(&d->cfg, r.domid);
         return 1;
     }
     d->domid = last_domid = r.domid;

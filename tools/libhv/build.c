@@ -19,6 +19,7 @@
 #include "build.h"
 #include "config.h"
 #include "libhv.h"
+#include "pcidev.h"
 
 #define SUPER_ORDER     9                       /* 2 MiB extents */
 #define SUPER_PAGES     (1ull << SUPER_ORDER)
@@ -34,6 +35,7 @@ struct build {
     struct pvh_module mod;
     struct pvh_build_args pargs;
     struct pvh_plan plan;
+    struct pvh_range reserved[PVH_MAX_RESERVED];
     uint64_t gfns[POP_BATCH];
     /* The mapped window of guest memory: [win_gfn, win_gfn + win_n). */
     uint8_t *win;
@@ -126,6 +128,28 @@ static const struct guest_mem_ops gmem_ops = { gmem_write, gmem_zero };
 
 /* ---- the steps ---- */
 
+/* The pages of the passed-through BARs, reserved in the memory map. */
+static int reserve_bars(struct build *b)
+{
+    unsigned int nr = 0;
+
+    if (b->a->nr_bars > HV_BUILD_MAX_BARS)
+        return fail(b, 0, "pci: more than %u BARs", HV_BUILD_MAX_BARS);
+    for (unsigned int i = 0; i < b->a->nr_bars; i++) {
+        const struct hv_mem_range *r = &b->a->bars[i];
+        uint64_t start = r->start & ~0xfffull, end = (r->end + 0xfff) & ~0xfffull;
+
+        if (r->end <= r->start || end < r->end)
+            return fail(b, 0, "pci: a BAR at %#lx-%#lx", (unsigned long)r->start,
+                        (unsigned long)r->end);
+        if (!pvh_range_add(b->reserved, &nr, PVH_MAX_RESERVED, start, end))
+            return fail(b, 0, "pci: more than %u reserved ranges", PVH_MAX_RESERVED);
+    }
+    b->pargs.reserved = b->reserved;
+    b->pargs.nr_reserved = nr;
+    return 0;
+}
+
 /* The kernel and the layout, before anything exists. */
 static int plan(struct build *b)
 {
@@ -144,8 +168,17 @@ static int plan(struct build *b)
         b->pargs.modules = &b->mod;
         b->pargs.nr_modules = 1;
     }
-    if ((rc = pvh_plan(&b->pargs, &b->plan)))
+    if ((rc = reserve_bars(b)))
+        return rc;
+    if ((rc = pvh_plan(&b->pargs, &b->plan))) {
+        struct pvh_build_args no_bars = b->pargs;
+
+        /* The same layout without the BARs: if that works, they were it. */
+        no_bars.nr_reserved = 0;
+        if (b->pargs.nr_reserved && !pvh_plan(&no_bars, &b->plan))
+            return fail(b, 0, "pci: a BAR where the guest has RAM");
         return fail(b, 0, "kernel '%s': %s", cfg->kernel, hv_kmsg_last());
+    }
     return 0;
 }
 
@@ -284,6 +317,87 @@ static int sched(struct build *b)
     return 0;
 }
 
+/* Who holds seg:bdf now: its owner's id, or -1 if the list does not say. */
+static int pci_holder(uint16_t seg, uint16_t bdf)
+{
+    struct petrel_pcidev_info list[16];
+    uint32_t first = 0, nr, total;
+
+    do {
+        if (hv_pci_list(first, list, 16, &nr, &total))
+            return -1;
+        for (uint32_t i = 0; i < nr; i++)
+            if (list[i].seg == seg && list[i].bdf == bdf)
+                return list[i].flags & PETREL_PCIDEV_no_owner ? -1 : list[i].owner;
+        first += nr;
+    } while (nr && first < total);
+    return -1;
+}
+
+/* Why assign_device refused cfg's name for seg:bdf, in b->err. */
+static int pci_refused(struct build *b, const char *name, uint16_t seg, uint16_t bdf, int rc)
+{
+    int holder;
+
+    if (rc == -XEN_EPERM)
+        return fail(b, rc, "pci %s: not assignable: run hv pci-assignable-add %s", name, name);
+    if (rc != -XEN_EBUSY)
+        return fail(b, rc, "pci %s", name);
+    holder = pci_holder(seg, bdf);
+    if (holder > 0 && holder != b->res->domid)
+        return fail(b, rc, "pci %s: held by domain %d", name, holder);
+    /* dom0's still: a pirq it mapped, a BAR page or requester id it shares */
+    return fail(b, rc, "pci %s: dom0 still uses it or it cannot move alone "
+                "(docs/pci.md)", name);
+}
+
+/* The first n of cfg's pci functions taken back from dom; the first
+ * error, or 0. */
+static int pci_deassign_n(const struct hv_config *cfg, domid_t dom, unsigned int n)
+{
+    int first_rc = 0;
+
+    for (unsigned int i = 0; i < n; i++) {
+        uint16_t seg, bdf;
+        int rc = hv_parse_bdf(cfg->pci[i], &seg, &bdf);
+
+        if (!rc)
+            rc = hv_deassign_device(dom, seg, bdf);
+        if (rc && !first_rc)
+            first_rc = rc;
+    }
+    return first_rc;
+}
+
+/* Every pci = [...] function to the domain, in order; on a refusal those
+ * given already are taken back (the caller destroys the domain). */
+static int assign_pci(struct build *b)
+{
+    const struct hv_config *cfg = b->a->cfg;
+    domid_t d = b->res->domid;
+
+    for (unsigned int i = 0; i < cfg->nr_pci; i++) {
+        uint16_t seg, bdf;
+        int rc;
+
+        if (hv_parse_bdf(cfg->pci[i], &seg, &bdf))
+            rc = fail(b, -XEN_EINVAL, "pci: '%s' is not [seg:]bus:dev.fn", cfg->pci[i]);
+        else if ((rc = hv_assign_device(d, seg, bdf)))
+            rc = pci_refused(b, cfg->pci[i], seg, bdf, rc);
+        if (rc) {
+            pci_deassign_n(cfg, d, i);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int hv_build_undo(const struct hv_config *cfg, domid_t dom)
+{
+    pci_deassign_n(cfg, dom, cfg->nr_pci);
+    return hv_domain_destroy_wait(dom);
+}
+
 int hv_build(const struct hv_build_args *a, struct hv_build_result *res,
              char *err, size_t errlen)
 {
@@ -315,6 +429,8 @@ int hv_build(const struct hv_build_args *a, struct hv_build_result *res,
         rc = fail(b, rc, "vCPU 0's start state");
     if (!rc)
         rc = sched(b);
+    if (!rc)
+        rc = assign_pci(b);
     if (rc)
         hv_domain_destroy_wait(res->domid);
     return rc;

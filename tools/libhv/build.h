@@ -29,6 +29,14 @@ struct hv_config;
 #define HV_CONSOLE_GFN          (HV_SPECIAL_END - HV_SPECIAL_PAGES + 7)
 #define HV_NR_SPECIAL           2               /* of them populated */
 
+/* A range of bus addresses, [start, end). */
+struct hv_mem_range {
+    uint64_t start, end;
+};
+
+/* At most this many BARs for the functions of pci = [...]. */
+#define HV_BUILD_MAX_BARS       16
+
 struct hv_build_args {
     domid_t domid;                      /* the id wanted; 0: the lowest free */
     const struct hv_config *cfg;        /* memory, vcpus, cmdline, cpus, weight, cap */
@@ -36,6 +44,11 @@ struct hv_build_args {
     size_t kernel_size;
     const void *ramdisk;                /* NULL: none */
     size_t ramdisk_size;
+    /* The memory BARs of cfg's pci functions, any order: the pages they
+     * touch are listed reserved in the guest's memory map (its RAM must
+     * stay clear of them; docs/pci.md). */
+    const struct hv_mem_range *bars;
+    unsigned int nr_bars;               /* <= HV_BUILD_MAX_BARS */
 };
 
 struct hv_build_result {
@@ -53,12 +66,22 @@ struct hv_build_result {
  * against physinfo's free pages, createdomain, populate RAM (2 MiB extents
  * where aligned) and the special pages, load the kernel, start info and
  * ramdisk, allocate the two event channels, set the HVM params, vCPU 0's
- * start, weight, cap and affinity. 0 and *res; or a negative Xen errno,
- * with what went wrong in err (NUL-ended), after undoing everything: the
- * domain destroyed and gone (hv_domain_destroy_wait). Not reentrant.
+ * start, weight, cap and affinity, and last the PCI functions of pci = [...]
+ * assigned to it (PETREL_DOMCTL_assign_device; -EPERM: not marked
+ * assignable, -EBUSY: err names the domain holding it). 0 and *res; or a
+ * negative Xen errno, with what went wrong in err (NUL-ended), after
+ * undoing everything: the functions assigned taken back, the domain
+ * destroyed and gone (hv_domain_destroy_wait). Not reentrant.
  */
 int hv_build(const struct hv_build_args *a, struct hv_build_result *res,
              char *err, size_t errlen);
+
+/*
+ * Undo a build that succeeded, for a later step that failed: cfg's PCI
+ * functions taken back from dom (deassign), then dom destroyed and waited
+ * for. hv_domain_destroy_wait()'s result.
+ */
+int hv_build_undo(const struct hv_config *cfg, domid_t dom);
 
 /*
  * Destroy dom and wait until the hypervisor no longer knows it (getdomaininfo

@@ -154,6 +154,26 @@ int hv_domain_create(uint32_t max_vcpus, uint64_t max_pages, domid_t *dom)
     return rc;
 }
 
+static int assign_op(uint32_t cmd, domid_t dom, uint16_t seg, uint16_t bdf)
+{
+    struct petrel_domctl d;
+
+    memset(&d, 0, sizeof(d));
+    d.u.assign_device.seg = seg;
+    d.u.assign_device.bdf = bdf;
+    return domctl(&d, cmd, dom);
+}
+
+int hv_assign_device(domid_t dom, uint16_t seg, uint16_t bdf)
+{
+    return assign_op(PETREL_DOMCTL_assign_device, dom, seg, bdf);
+}
+
+int hv_deassign_device(domid_t dom, uint16_t seg, uint16_t bdf)
+{
+    return assign_op(PETREL_DOMCTL_deassign_device, dom, seg, bdf);
+}
+
 int hv_max_mem(domid_t dom, uint64_t max_pages)
 {
     struct petrel_domctl d;

@@ -58,6 +58,11 @@ int hv_domain_destroy(domid_t dom);
 /* A new domain, paused, without RAM: *dom is the id wanted (0: the lowest
  * free) and, on return, the id it got. */
 int hv_domain_create(uint32_t max_vcpus, uint64_t max_pages, domid_t *dom);
+/* Give PCI function seg:bdf (dom0's, marked assignable) to dom, or take it
+ * back (PETREL_DOMCTL_assign_device / deassign_device; the errors are
+ * public/petrel_ctl.h's). */
+int hv_assign_device(domid_t dom, uint16_t seg, uint16_t bdf);
+int hv_deassign_device(domid_t dom, uint16_t seg, uint16_t bdf);
 int hv_max_mem(domid_t dom, uint64_t max_pages);
 /* vCPU vcpu of a domain that never ran starts in the PVH state at rip
  * with rbx (the start info), and is brought up. */

@@ -98,34 +98,6 @@ void pci_bars_unmap(struct domain *d, const struct pci_dev *dev)
     p2m_batch_done(&c.b);
 }
 
-/* Insert [start, end) into the sorted list of *nr, merging what it
- * touches; false when a new entry would not fit. */
-static bool add_range(struct pvh_range *list, unsigned int *nr, unsigned int max,
-                      uint64_t start, uint64_t end)
-{
-    unsigned int at = 0, n = *nr;
-
-    while (at < n && list[at].end < start)
-        at++;
-    if (at < n && list[at].start <= end) {
-        list[at].start = MIN(list[at].start, start);
-        list[at].end = MAX(list[at].end, end);
-        while (at + 1 < n && list[at + 1].start <= list[at].end) {
-            list[at].end = MAX(list[at].end, list[at + 1].end);
-            memmove(&list[at + 1], &list[at + 2], (n - at - 2) * sizeof(*list));
-            n--;
-        }
-        *nr = n;
-        return true;
-    }
-    if (n == max)
-        return false;
-    memmove(&list[at + 1], &list[at], (n - at) * sizeof(*list));
-    list[at] = (struct pvh_range){ start, end };
-    *nr = n + 1;
-    return true;
-}
-
 unsigned int dom0_map_bars(struct domain *d, const struct pvh_plan *ram,
                            struct pvh_range *out, unsigned int max)
 {
@@ -141,7 +113,7 @@ unsigned int dom0_map_bars(struct domain *d, const struct pvh_plan *ram,
 
             if (b->io || !b->size || bar_refused(d, dev, i, start, end, ram))
                 continue;
-            if (!add_range(out, &nr, max, start, end)) {
+            if (!pvh_range_add(out, &nr, max, start, end)) {
                 pr_err("PCI: more than %u BAR ranges for domain %u; %02x:%02x.%u BAR%u "
                        "not mapped\n", max, d->id, PCI_BUS(dev->bdf), PCI_SLOT(dev->bdf),
                        PCI_FUNC(dev->bdf), i);

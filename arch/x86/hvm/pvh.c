@@ -397,3 +397,29 @@ int pvh_write(const struct pvh_build_args *args, const struct pvh_plan *plan,
         pvh_warn("writing the guest failed (%d)", rc);
     return rc;
 }
+
+bool pvh_range_add(struct pvh_range *list, unsigned int *nr, unsigned int max,
+                   uint64_t start, uint64_t end)
+{
+    unsigned int at = 0, n = *nr;
+
+    while (at < n && list[at].end < start)
+        at++;
+    if (at < n && list[at].start <= end) {
+        list[at].start = MIN(list[at].start, start);
+        list[at].end = MAX(list[at].end, end);
+        while (at + 1 < n && list[at + 1].start <= list[at].end) {
+            list[at].end = MAX(list[at].end, list[at + 1].end);
+            memmove(&list[at + 1], &list[at + 2], (n - at - 2) * sizeof(*list));
+            n--;
+        }
+        *nr = n;
+        return true;
+    }
+    if (n == max)
+        return false;
+    memmove(&list[at + 1], &list[at], (n - at) * sizeof(*list));
+    list[at] = (struct pvh_range){ start, end };
+    *nr = n + 1;
+    return true;
+}

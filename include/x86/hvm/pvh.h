@@ -86,6 +86,14 @@ struct pvh_plan {
 int pvh_plan(const struct pvh_build_args *args, struct pvh_plan *plan);
 
 /*
+ * Insert [start, end) into list[0..*nr), kept sorted and disjoint (the
+ * form pvh_build_args.reserved wants), merging the entries it touches or
+ * overlaps. false, list unchanged, when a new entry would exceed max.
+ */
+bool pvh_range_add(struct pvh_range *list, unsigned int *nr, unsigned int max,
+                   uint64_t start, uint64_t end);
+
+/*
  * Fill a guest laid out by pvh_plan() from the same 'args': load the kernel,
  * write the start info, module list, memory map and command lines (the
  * block's unused bytes are zeroed) and copy the modules, through 'ops'.

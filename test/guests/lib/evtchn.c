@@ -211,3 +211,12 @@ bool evtchn_poll_clear(evtchn_port_t port, uint64_t deadline_ns)
                              __ATOMIC_SEQ_CST) & bit;
     return was;
 }
+
+bool evtchn_wait_port(evtchn_port_t port, uint64_t deadline_ns)
+{
+    do {
+        if (evtchn_poll_clear(port, deadline_ns))
+            return true;
+    } while (!deadline_ns || now_ns() < deadline_ns);
+    return false;
+}

@@ -103,3 +103,13 @@ const char *start_of_day(uint32_t start_info_pa)
     start_info = (const struct hvm_start_info *)(uintptr_t)start_info_pa;
     return why;
 }
+
+bool memmap_has(uint32_t type, uint64_t start, uint64_t end)
+{
+    const struct hvm_memmap_table_entry *e = (const void *)(uintptr_t)start_info->memmap_paddr;
+
+    for (uint32_t i = 0; start_info->version >= 1 && i < start_info->memmap_entries; i++)
+        if (e[i].type == type && e[i].addr <= start && end <= e[i].addr + e[i].size)
+            return true;
+    return false;
+}

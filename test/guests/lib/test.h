@@ -95,6 +95,9 @@ const char *start_of_day(uint32_t start_info_pa);
 extern const struct hvm_start_info *start_info;
 /* The guest's command line (start_info->cmdline_paddr), or "" if none. */
 const char *cmdline(void);
+/* Whether [start, end) lies inside one entry of the memory map (start
+ * info) of that XEN_HVM_MEMMAP_TYPE_*. */
+bool memmap_has(uint32_t type, uint64_t start, uint64_t end);
 /* Look up the word key=value in the command line: true and *val / *len
  * (not NUL-terminated) if present; a bare "key" gives an empty value. */
 bool cmdline_find(const char *key, const char **val, size_t *len);

@@ -82,6 +82,12 @@ void evtchn_mask(evtchn_port_t port);
  * true if it was pending. Check the condition waited for after it: an
  * event that came before the call ends the poll at once. */
 bool evtchn_poll_clear(evtchn_port_t port, uint64_t deadline_ns);
+/* Wait until port is pending (then clear it: true) or system time reaches
+ * deadline_ns (false). SCHEDOP_poll also returns when any other event is
+ * delivered to the vCPU (an unmasked port's upcall: Xen's semantics, and
+ * Petrel's), so one call to evtchn_poll_clear() is not a wait for port:
+ * this polls again after each such wake-up (deadline 0: none). */
+bool evtchn_wait_port(evtchn_port_t port, uint64_t deadline_ns);
 
 /* ---- timers, runstate, blocking ---------------------------------------------- */
 
