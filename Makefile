@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Petrel: make | make iso | make run | make test | make unit | make clean
+#         make install | make uninstall | make deb (DESTDIR=, PREFIX=)
 #
 # CROSS_COMPILE is honoured for the hypervisor (e.g. x86_64-linux-gnu-);
 # host tools and unit tests use HOSTCC.
@@ -103,6 +104,8 @@ $(B)/petrel.elf: $(OBJS) arch/x86/petrel.ld tools/gensyms.py
 # guests.mk first: dom0 links the test guests' runtime.
 include test/guests/guests.mk
 include tools/dom0/dom0.mk
+# make install / uninstall / deb (docs/install.md)
+include tools/install/install.mk
 
 iso: $(B)/petrel.iso
 $(B)/petrel.iso: $(B)/petrel.elf tools/mkiso $(DOM0_ISO_FILES)
