@@ -156,4 +156,5 @@ bench: deps
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# -type f: a test's install tree under build/ holds etc/grub.d, a directory.
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)

@@ -3194,6 +3194,29 @@ def load_run_unit():
     return mod
 
 
+def run_host_tests(selected, keep_logs):
+    """test/host_tests.py's tests (make install, the .deb, ...), named
+    host/<name>: prints their lines, returns (passed, failed, skipped)."""
+    path = os.path.join(ROOT, "test", "host_tests.py")
+    spec = importlib.util.spec_from_file_location("host_tests", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    counts = [0, 0, 0]
+    for name, fn in mod.TESTS:
+        if not selected(name):
+            continue
+        try:
+            results = fn(sys.modules[__name__], keep_logs)
+        except Exception as e:          # a test's own bug: say so, go on
+            results = [(name, False, f"harness error: {e!r}")]
+        for rname, ok, reason in results:
+            counts[0 if ok else 2 if ok is None else 1] += 1
+            if reason is not None:
+                word = "PASS" if ok else "SKIP" if ok is None else "FAIL"
+                print(f"{word} {rname}: {reason}", flush=True)
+    return counts
+
+
 def unit_binaries():
     d = os.path.join(BUILD, "unit")
     if not os.path.isdir(d):
@@ -3240,6 +3263,9 @@ def main():
         failed += f
     elif only is None:
         print("unit: no test binaries in build/unit")
+    if not args.list:
+        p, f, sk = run_host_tests(selected, args.keep_logs)
+        passed, failed, skipped = passed + p, failed + f, skipped + sk
 
     runnable = []
     for sc in scenarios:

@@ -1,0 +1,279 @@
+# SPDX-License-Identifier: MIT
+"""Host-side tests that are neither cmocka binaries nor one boot: make
+install and its GRUB entry, the Debian package. test/run-all.py loads this
+file and runs TESTS, each named host/<name>, after the unit tests.
+
+Each test is called with the harness (test/run-all.py as a module: its
+Scenario, run_scenario and report for the boots) and keep_logs, and
+returns a list of (name, passed, reason): passed is True, False or None
+(skipped); reason None when the line was printed already (a boot, by the
+harness's report())."""
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+WORK = os.path.join(BUILD, "test", "host")
+GRUB_LIB = "/usr/share/grub/grub-mkconfig_lib"
+GRUB_HEADER = "/etc/grub.d/00_header"
+
+
+def sh(cmd, env=None, cwd=ROOT):
+    """Run cmd; returns (status, stdout, stderr)."""
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def tree(top):
+    """Every path under top, relative, with what it is: a file's digest
+    stand-in (its size), a link's target, or 'dir'."""
+    out = {}
+    for d, dirs, files in os.walk(top):
+        for n in dirs + files:
+            p = os.path.join(d, n)
+            r = os.path.relpath(p, top)
+            if os.path.islink(p):
+                out[r] = "-> " + os.readlink(p)
+            elif os.path.isdir(p):
+                out[r] = "dir"
+            else:
+                out[r] = os.path.getsize(p)
+    return out
+
+
+def version():
+    rc, out, err = sh([os.path.join(ROOT, "tools", "version")])
+    if rc:
+        raise RuntimeError(f"tools/version failed: {err.strip()}")
+    return out.strip()
+
+
+def make(target, destdir, prefix="/usr"):
+    rc, out, err = sh(["make", "-s", target, f"DESTDIR={destdir}", f"PREFIX={prefix}"])
+    if rc:
+        raise RuntimeError(f"make {target} failed: {(out + err).strip()[-800:]}")
+
+
+def expected_install(v, prefix="/usr"):
+    """The files make install adds (relative to DESTDIR) -> link target or
+    None (a file)."""
+    files = {
+        f"boot/petrel-{v}.elf": None, "boot/petrel.elf": f"petrel-{v}.elf",
+        f"boot/petrel-dom0-{v}.elf": None, "boot/petrel-dom0.elf": f"petrel-dom0-{v}.elf",
+        f"boot/petrel-initrd-{v}.cpio": None,
+        "boot/petrel-initrd.cpio": f"petrel-initrd-{v}.cpio",
+        "etc/grub.d/20_petrel": None, "etc/default/petrel": None,
+    }
+    doc = prefix.strip("/") + "/share/doc/petrel"
+    for d in ("README.md", "install.md", "dom0.md", "toolstack.md", "command-line.md"):
+        files[f"{doc}/{d}"] = None
+    return files
+
+
+def check_installed(dest, v, before):
+    """None, or what is wrong with the tree make install left."""
+    now = tree(dest)
+    for path, link in expected_install(v).items():
+        p = os.path.join(dest, path)
+        if link is not None:
+            if not os.path.islink(p) or os.readlink(p) != link:
+                return f"{path} is not a symlink to {link}"
+        elif not os.path.isfile(p) or os.path.islink(p):
+            return f"{path} not installed"
+    if not os.access(os.path.join(dest, "etc/grub.d/20_petrel"), os.X_OK):
+        return "etc/grub.d/20_petrel is not executable"
+    for built, inst in (("petrel.elf", f"petrel-{v}.elf"),
+                        ("dom0/dom0.elf", f"petrel-dom0-{v}.elf"),
+                        ("dom0/initrd.cpio", f"petrel-initrd-{v}.cpio")):
+        if not filecmp.cmp(os.path.join(BUILD, built),
+                           os.path.join(dest, "boot", inst), shallow=False):
+            return f"boot/{inst} differs from build/{built}"
+    for path, what in before.items():
+        if now.get(path) != what:
+            return f"{path}, there before, was changed"
+    return None
+
+
+def grub_env(dest):
+    """The environment grub-mkconfig gives the scripts in /etc/grub.d, as
+    it would compute it for a / at dest, plus PETREL_ROOT=dest for
+    20_petrel. GRUB's own settings: no menu delay, serial and screen."""
+    env = dict(os.environ, pkgdatadir="/usr/share/grub", PETREL_ROOT=dest,
+               GRUB_TIMEOUT="0", GRUB_DEFAULT="0",
+               GRUB_TERMINAL_INPUT="serial console", GRUB_TERMINAL_OUTPUT="serial console",
+               GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1",
+               GRUB_DISTRIBUTOR="Debian", LANG="C")
+    for var, path in (("GRUB_DEVICE", dest), ("GRUB_DEVICE_BOOT", os.path.join(dest, "boot"))):
+        rc, out, _ = sh(["grub-probe", "--target=device", path])
+        if rc == 0:
+            env[var] = out.strip()
+    return env
+
+
+ENTRY_RE = re.compile(r"^menuentry '([^']*)' --class petrel --class os "
+                      r"\$menuentry_id_option '([^']*)' \{\n(.*?)^\}\n", re.M | re.S)
+
+
+SEARCH_RE = re.compile(r"^\s*search ", re.M)
+
+
+def check_entries(text, dest, v, hv_args):
+    """None, or what is wrong with 20_petrel's output for the install of v
+    under dest (one entry, newest first)."""
+    entries = ENTRY_RE.findall(text)
+    if len(entries) != 1:
+        return f"{len(entries)} Petrel menu entries, 1 expected:\n{text}"
+    title, ident, body = entries[0]
+    if title != f"Petrel {v}" or ident != f"petrel-{v}":
+        return f"entry titled {title!r}, id {ident!r}"
+    lines = [l.strip() for l in body.splitlines()]
+    boot = os.path.join(dest, "boot")
+    want = [f"multiboot2\t{boot}/petrel-{v}.elf {hv_args}",
+            f"module2\t{boot}/petrel-dom0-{v}.elf",
+            f"module2\t{boot}/petrel-initrd-{v}.cpio"]
+    got = [l for l in lines if l.startswith(("multiboot2", "module2"))]
+    if got != want:
+        return f"the entry loads {got!r}, expected {want!r}"
+    if "insmod multiboot2" not in lines:
+        return "no 'insmod multiboot2' in the entry"
+    return None
+
+
+def run_grub_scripts(dest, env):
+    """00_header then 20_petrel, as grub-mkconfig runs them: (cfg, error)."""
+    cfg = ""
+    for script in (GRUB_HEADER, os.path.join(dest, "etc/grub.d/20_petrel")):
+        rc, out, err = sh(["/bin/sh", script], env=env)
+        if rc:
+            return None, f"{script} exited {rc}: {err.strip()}"
+        cfg += out
+    return cfg, None
+
+
+def defaults_variants(dest, env, v):
+    """20_petrel with other /etc/default/petrel contents: options carried,
+    a hostile value refused, PETREL_ENABLE=false. None or what failed."""
+    conf = os.path.join(dest, "etc/default/petrel")
+    with open(conf) as f:
+        shipped = f.read()
+    script = os.path.join(dest, "etc/grub.d/20_petrel")
+    try:
+        with open(conf, "a") as f:
+            f.write("PETREL_CONSOLE=none\nPETREL_COM1=\nPETREL_DOM0_MEM=1G\n"
+                    "PETREL_CMDLINE='loglvl=debug iommu=force'\n")
+        rc, out, err = sh(["/bin/sh", script], env=env)
+        why = check_entries(out, dest, v, "console=none dom0_mem=1G loglvl=debug iommu=force") \
+            if rc == 0 else f"exited {rc}: {err}"
+        if why:
+            return "with options set: " + why
+        with open(conf, "a") as f:
+            f.write("PETREL_CMDLINE='x; reboot'\n")
+        rc, out, err = sh(["/bin/sh", script], env=env)
+        if rc == 0 or "menuentry" in out or "PETREL_CMDLINE" not in err:
+            return f"a value with ';' was not refused: status {rc}, {out!r}, {err!r}"
+        with open(conf, "a") as f:
+            f.write("PETREL_CMDLINE=\nPETREL_ENABLE=false\n")
+        rc, out, err = sh(["/bin/sh", script], env=env)
+        if rc or out:
+            return f"PETREL_ENABLE=false still wrote {out!r} (status {rc})"
+    finally:
+        with open(conf, "w") as f:
+            f.write(shipped)
+    return None
+
+
+def boot_cfg(h, name, firmware, tree_dir, cfg_path, keep_logs):
+    """Boot an ISO of tree_dir with cfg_path as its grub.cfg to dom0's
+    prompt: (name, passed, reason)."""
+    sc = h.Scenario(name, "qemu", firmware, smp=2, mem=1024, expect="dom0",
+                    cmdline="(from the generated grub.cfg)")
+    why = h.missing_requirement(sc)
+    if why:
+        return name, None, why
+    iso = os.path.join(WORK, f"{name}.iso")
+    rc, out, err = sh([h.MKISO, "--tree", tree_dir, cfg_path, iso])
+    if rc:
+        return name, False, f"tools/mkiso --tree failed: {(out + err).strip()}"
+    r = h.run_scenario(sc, iso, keep_logs)
+    h.report(sc, r)             # its PASS/FAIL line, and the log's tail
+    return name, r["passed"], None
+
+
+def test_install(h, keep_logs=False):
+    """make install into a DESTDIR holding other files; the tree; the GRUB
+    entry 20_petrel writes (00_header before it, as update-grub would);
+    that entry booted from an ISO on SeaBIOS and OVMF to dom0's prompt;
+    make uninstall leaves the tree as it was."""
+    if not os.path.exists(GRUB_LIB) or not os.path.exists(GRUB_HEADER):
+        yield "host/install", None, "grub-common not installed (tools/install-deps)"
+        return
+    results = []
+
+    def note(r):
+        results.append(r)
+        return r
+
+    shutil.rmtree(WORK, ignore_errors=True)
+    dest = os.path.join(WORK, "root")
+    os.makedirs(os.path.join(dest, "boot"))
+    os.makedirs(os.path.join(dest, "etc", "default"))
+    # Someone else's files, which install and uninstall must leave alone.
+    for p, text in (("boot/vmlinuz-6.1.0", "kernel"), ("etc/default/grub", "GRUB_TIMEOUT=5\n")):
+        with open(os.path.join(dest, p), "w") as f:
+            f.write(text)
+    before = tree(dest)
+    v = version()
+    try:
+        make("install", dest)
+    except RuntimeError as e:
+        yield "host/install", False, str(e)
+        return
+    why = check_installed(dest, v, before)
+    yield note(("host/install", why is None, why or
+                    f"Petrel {v}: {len(expected_install(v))} files and links, "
+                    "the images equal to build/'s"))
+
+    env = grub_env(dest)
+    cfg, why = run_grub_scripts(dest, env)
+    hv_args = "console=com1 com1=115200,8n1 dom0_mem=512M"
+    if not why:
+        why = check_entries(cfg, dest, v, hv_args) or defaults_variants(dest, env, v)
+    dev = env.get("GRUB_DEVICE_BOOT")
+    yield note(("host/install-grub-entry", why is None, why or
+                    "one entry, multiboot2 and module2 lines as installed; "
+                    "options from /etc/default/petrel, a bad value refused; "
+                    + (f"boot device {dev}, " if dev else "grub-probe found no boot device, ")
+                    + f"{len(SEARCH_RE.findall(cfg or ''))} search lines"))
+
+    if cfg is not None and why is None:
+        # The ISO: the installed /boot as it is; grub.cfg what the scripts
+        # wrote with only the DESTDIR prefix taken off the paths.
+        iso_tree = os.path.join(WORK, "iso-tree")
+        shutil.copytree(os.path.join(dest, "boot"), os.path.join(iso_tree, "boot"),
+                        symlinks=True)
+        cfg_path = os.path.join(WORK, "grub.cfg")
+        with open(cfg_path, "w") as f:
+            f.write(cfg.replace(dest + "/boot/", "/boot/"))
+        for fw in ("bios", "ovmf"):
+            yield note(boot_cfg(h, f"install-grub-boot-{fw}", fw, iso_tree, cfg_path,
+                                keep_logs))
+    else:
+        yield note(("host/install-grub-boot", False, "no entry to boot"))
+
+    try:
+        make("uninstall", dest)
+        after = tree(dest)
+        why = None if after == before else \
+            f"left {sorted(set(after) - set(before))}, lost {sorted(set(before) - set(after))}"
+    except RuntimeError as e:
+        why = str(e)
+    if why is None and all(r[1] is not False for r in results):
+        shutil.rmtree(WORK, ignore_errors=True)
+    yield note(("host/uninstall", why is None, why or "the tree is as before install"))
+
+
+TESTS = [("host/install", test_install)]
