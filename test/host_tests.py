@@ -276,4 +276,143 @@ def test_install(h, keep_logs=False):
     yield note(("host/uninstall", why is None, why or "the tree is as before install"))
 
 
-TESTS = [("host/install", test_install)]
+DEB_WORK = os.path.join(BUILD, "test", "host-deb")
+# Lintian tags left, each explained in docs/install.md ("The Debian
+# package"): none. Overridden ones (tools/install/lintian-overrides) are
+# not printed.
+LINTIAN_ALLOWED = set()
+
+
+def deb_fields(info):
+    return dict(re.findall(r"^ ([A-Za-z-]+): (.*)$", info, re.M))
+
+
+def check_deb_listing(listing, v):
+    """None, or what dpkg-deb -c shows wrong: exactly make install's files
+    (PREFIX=/usr), the symlinks, and Debian's copyright, changelog and
+    lintian override."""
+    got = {}
+    for line in listing.splitlines():
+        m = re.match(r"^(\S+) \S+ +\d+ \S+ \S+ \./(\S*)(?: -> (\S+))?$", line)
+        if not m:
+            return f"unreadable line in dpkg-deb -c: {line!r}"
+        mode, path, link = m.groups()
+        if path and not path.endswith("/"):
+            got[path] = link if mode.startswith("l") else None
+            if mode.startswith("-") and mode[1:] not in ("rw-r--r--", "rwxr-xr-x"):
+                return f"{path} has mode {mode}"
+    want = dict(expected_install(v))
+    for d in ("block.md", "console.md", "network.md", "copyright", "changelog.gz"):
+        want[f"usr/share/doc/petrel/{d}"] = None
+    want["usr/share/lintian/overrides/petrel"] = None
+    if got != want:
+        return (f"dpkg-deb -c: extra {sorted(set(got) - set(want))}, "
+                f"missing {sorted(set(want) - set(got))}, "
+                f"links {[p for p in want if want[p] != got.get(p, want[p])]}")
+    return None
+
+
+def check_maintainer_scripts(ctrl):
+    """Run the extracted postinst and postrm with a fake update-grub first
+    on PATH: (None or what failed, what was seen)."""
+    fakebin = os.path.join(DEB_WORK, "fakebin")
+    os.makedirs(fakebin, exist_ok=True)
+    mark = os.path.join(DEB_WORK, "update-grub.calls")
+    with open(os.path.join(fakebin, "update-grub"), "w") as f:
+        f.write(f"#!/bin/sh\necho called >> {mark}\n")
+    os.chmod(os.path.join(fakebin, "update-grub"), 0o755)
+    # The scripts run update-grub only where GRUB is installed: /boot/grub,
+    # which PETREL_GRUB_DIR stands for here, once there, once not.
+    grub_dir = os.path.join(DEB_WORK, "boot-grub")
+    os.makedirs(grub_dir, exist_ok=True)
+    for gdir, runs in ((grub_dir, 1), (os.path.join(DEB_WORK, "no-grub"), 0)):
+        env = dict(os.environ, PATH=fakebin + ":" + os.environ["PATH"],
+                   PETREL_GRUB_DIR=gdir)
+        for script, args, want in (("postinst", ["configure", ""], runs),
+                                   ("postrm", ["remove"], runs),
+                                   ("postrm", ["purge"], runs),
+                                   ("postrm", ["upgrade", "0.1"], 0)):
+            if os.path.exists(mark):
+                os.remove(mark)
+            rc, out, err = sh(["/bin/sh", os.path.join(ctrl, script)] + args, env=env)
+            calls = 0
+            if os.path.exists(mark):
+                with open(mark) as f:
+                    calls = len(f.read().split())
+            if rc or calls != want:
+                return (f"{script} {' '.join(args)} (grub dir {gdir}): status {rc}, "
+                        f"update-grub run {calls} times, {want} expected"), None
+    return None, ("update-grub run by postinst configure, postrm remove and purge, "
+                  "not by postrm upgrade, nor without /boot/grub")
+
+
+def test_deb(h, keep_logs=False):
+    """make deb; dpkg-deb -I and -c; the maintainer scripts; lintian; the
+    package's own files (stripped images) booted through its 20_petrel
+    entry to dom0's prompt."""
+    shutil.rmtree(DEB_WORK, ignore_errors=True)
+    os.makedirs(DEB_WORK)
+    v = version()
+    rc, out, err = sh(["make", "-s", "deb"])
+    deb = os.path.join(BUILD, f"petrel_{v}_amd64.deb")
+    if rc or not os.path.exists(deb):
+        yield "host/deb", False, f"make deb failed: {(out + err).strip()[-800:]}"
+        return
+    results = []
+
+    def note(r):
+        results.append(r)
+        return r
+    _, info, _ = sh(["dpkg-deb", "-I", deb])
+    fields = deb_fields(info)
+    want = {"Package": "petrel", "Version": v, "Architecture": "amd64",
+            "Depends": "grub-common"}
+    why = next((f"control field {k}: {fields.get(k)!r}, {w!r} expected"
+                for k, w in want.items() if fields.get(k) != w), None)
+    ctrl = os.path.join(DEB_WORK, "control")
+    if not why:
+        rc, out, err = sh(["dpkg-deb", "-e", deb, ctrl])
+        with open(os.path.join(ctrl, "conffiles")) as f:
+            conff = f.read().split()
+        if conff != ["/etc/default/petrel", "/etc/grub.d/20_petrel"]:
+            why = f"conffiles {conff}"
+    if not why:
+        why = check_deb_listing(sh(["dpkg-deb", "-c", deb])[1], v)
+    seen = None
+    if not why:
+        why, seen = check_maintainer_scripts(ctrl)
+    yield note(("host/deb", why is None, why or
+                f"{os.path.basename(deb)}: control fields, conffiles, the files "
+                f"of make install and nothing else; {seen}"))
+
+    if shutil.which("lintian"):
+        rc, out, err = sh(["lintian", "--no-cfg", "--pedantic", "-I", "-E", deb])
+        tags = [l for l in (out + err).splitlines()
+                if re.match(r"^[EWIPX]: ", l)]
+        bad = [t for t in tags if t.split()[2] not in LINTIAN_ALLOWED]
+        yield note(("host/deb-lintian", not bad and rc == 0,
+                    f"lintian status {rc}: {bad}" if bad or rc else
+                    f"lintian --pedantic -I -E: clean ({len(tags)} explained tags)"))
+    else:
+        yield note(("host/deb-lintian", None, "lintian not installed (tools/install-deps)"))
+
+    # The package's files as dpkg would unpack them, its 20_petrel's entry.
+    dest = os.path.join(DEB_WORK, "root")
+    sh(["dpkg-deb", "-x", deb, dest])
+    cfg, why = run_grub_scripts(dest, grub_env(dest))
+    why = why or check_entries(cfg, dest, v, "console=com1 com1=115200,8n1 dom0_mem=512M")
+    if why:
+        yield note(("host/deb-grub-entry", False, why))
+    else:
+        iso_tree = os.path.join(DEB_WORK, "iso-tree")
+        shutil.copytree(os.path.join(dest, "boot"), os.path.join(iso_tree, "boot"),
+                        symlinks=True)
+        cfg_path = os.path.join(DEB_WORK, "grub.cfg")
+        with open(cfg_path, "w") as f:
+            f.write(cfg.replace(dest + "/boot/", "/boot/"))
+        yield note(boot_cfg(h, "deb-grub-boot-bios", "bios", iso_tree, cfg_path, keep_logs))
+    if all(r[1] is not False for r in results):
+        shutil.rmtree(DEB_WORK, ignore_errors=True)
+
+
+TESTS = [("host/install", test_install), ("host/deb", test_deb)]

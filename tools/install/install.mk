@@ -71,3 +71,10 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/doc $(DESTDIR)$(PREFIX)/share $(DESTDIR)$(PREFIX) 2>/dev/null; \
 		d=$(DESTDIR)$(PREFIX); while [ "$$d" != $(DESTDIR) ] && [ "$$d" != / ]; do \
 			d=$$(dirname $$d); [ "$$d" = $(DESTDIR) ] || rmdir $$d 2>/dev/null || break; done; true)
+
+# The .deb: the same files (PREFIX=/usr), staged in build/deb/root.
+DEB := $(B)/petrel_$(V_)_amd64.deb
+deb: $(B)/petrel.elf $(DOM0_ELF) $(DOM0_INITRD)
+	rm -rf $(B)/deb $(B)/petrel_*_amd64.deb
+	$(MAKE) -s install DESTDIR=$(abspath $(B)/deb/root) PREFIX=/usr
+	tools/install/mkdeb $(B)/deb/root $(PETREL_VERSION) $(DEB)
