@@ -11,6 +11,7 @@
 #include <petrel/lib.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
+#include <petrel/vmap.h>
 
 #define RING_SIZE   PRINTK_RING_SIZE
 
@@ -34,7 +35,7 @@ static void emit(const char *s, size_t len)
 
 void console_write(const char *s, size_t len)
 {
-    if (!uart.port)
+    if (!uart_present(&uart))
         return;
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n')
@@ -134,48 +135,78 @@ void console_force_unlock(void)
     lock = fresh;
 }
 
-static int parse_console(const char *val, size_t len, struct uart_cfg *cfg)
+/* console=: the index of comN (0-3), or -1 for none; -2 when bad. */
+static int parse_console(const char *val, size_t len)
 {
-    static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
-
-    if (cmdline_match(val, len, "none")) {
-        cfg->port = 0;
-        return 0;
-    }
-    for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+    if (cmdline_match(val, len, "none"))
+        return -1;
+    for (unsigned int i = 0; i < 4; i++) {
         char name[5] = { 'c', 'o', 'm', (char)('1' + i), 0 };
 
-        if (cmdline_match(val, len, name)) {
-            cfg->port = ports[i];
-            return 0;
-        }
+        if (cmdline_match(val, len, name))
+            return i;
     }
-    return -1;
+    return -2;
+}
+
+/* An MMIO UART chosen by console_init(), set up by console_init_late(). */
+static struct uart_cfg pending_mmio;
+
+/* Make cfg the console's UART and replay what the ring holds from before. */
+static void console_start(const struct uart_cfg *cfg)
+{
+    unsigned long flags = spin_lock_irqsave(&lock);
+
+    uart = *cfg;
+    console_ready = true;
+    for (uint64_t i = ring_head > RING_SIZE ? ring_head - RING_SIZE : 0; i < ring_head; i++)
+        console_write(&ring[i & (RING_SIZE - 1)], 1);
+    spin_unlock_irqrestore(&lock, flags);
 }
 
 void console_init(const char *cmdline)
 {
-    struct uart_cfg cfg = { .port = 0x3f8, .baud = 115200, .lcr = 0x03 };
-    char val[64];
-    unsigned long flags;
+    static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+    struct uart_cfg cfg = { .baud = 115200, .lcr = 0x03 };
+    char opt[5] = "com1", val[64];
+    int com = 0;
 
     /* Bad values keep the defaults; cmdline_parse() warns about them later. */
     if (cmdline_get(cmdline, "console", val, sizeof(val)))
-        parse_console(val, strlen(val), &cfg);
-    if (cfg.port == 0x3f8 && cmdline_get(cmdline, "com1", val, sizeof(val)))
-        uart_parse(val, &cfg);
-    if (cfg.port == 0x2f8 && cmdline_get(cmdline, "com2", val, sizeof(val)))
-        uart_parse(val, &cfg);
-    if (cfg.port)
+        com = parse_console(val, strlen(val));
+    if (com == -2)
+        com = 0;
+    if (com >= 0) {
+        cfg.port = ports[com];
+        opt[3] = (char)('1' + com);
+        if (cmdline_get(cmdline, opt, val, sizeof(val)))
+            uart_parse(val, &cfg);
+    }
+    if (cfg.mmio) {
+        pending_mmio = cfg;
+        cfg.mmio = 0;               /* nothing written until it is mapped */
+    } else if (cfg.port) {
         uart_init(&cfg);
+    }
+    console_start(&cfg);
+}
 
-    flags = spin_lock_irqsave(&lock);
-    uart = cfg;
-    console_ready = true;
-    /* Replay what the ring holds from before. */
-    for (uint64_t i = ring_head > RING_SIZE ? ring_head - RING_SIZE : 0; i < ring_head; i++)
-        console_write(&ring[i & (RING_SIZE - 1)], 1);
-    spin_unlock_irqrestore(&lock, flags);
+void console_init_late(void)
+{
+    struct uart_cfg cfg = pending_mmio;
+
+    if (!cfg.mmio)
+        return;
+    cfg.regs = ioremap(cfg.mmio, (size_t)8 << cfg.reg_shift);
+    if (!cfg.regs) {
+        pr_err("console: cannot map the UART at MMIO %#llx; no console output\n",
+               (unsigned long long)cfg.mmio);
+        return;
+    }
+    uart_init(&cfg);
+    console_start(&cfg);
+    pr_info("console: UART at MMIO %#llx (%s registers)\n", (unsigned long long)cfg.mmio,
+            cfg.reg_shift ? "32-bit" : "byte");
 }
 
 static int set_loglvl(const char *val, size_t len)
@@ -202,16 +233,14 @@ CMDLINE_PARAM("loglvl", set_loglvl);
  */
 static int check_console(const char *val, size_t len)
 {
-    struct uart_cfg cfg;
-
-    return val ? parse_console(val, len, &cfg) : -1;
+    return val && parse_console(val, len) != -2 ? 0 : -1;
 }
 CMDLINE_PARAM("console", check_console);
 
 static int check_uart(const char *val, size_t len)
 {
     struct uart_cfg cfg = { .baud = 115200, .lcr = 0x03 };
-    char buf[32];
+    char buf[48];
 
     if (!val || len >= sizeof(buf))
         return -1;
@@ -222,5 +251,9 @@ static int check_uart(const char *val, size_t len)
 
 static int check_com1(const char *val, size_t len) { return check_uart(val, len); }
 static int check_com2(const char *val, size_t len) { return check_uart(val, len); }
+static int check_com3(const char *val, size_t len) { return check_uart(val, len); }
+static int check_com4(const char *val, size_t len) { return check_uart(val, len); }
 CMDLINE_PARAM("com1", check_com1);
 CMDLINE_PARAM("com2", check_com2);
+CMDLINE_PARAM("com3", check_com3);
+CMDLINE_PARAM("com4", check_com4);

@@ -131,6 +131,8 @@ class Scenario:
                 (QEMU runs with -no-reboot)
       fatal     the long-mode fatal message exactly once, then a halt
       panic     ready, then the page-fault panic report, then a reset
+      silent    no line of Petrel's at all (console=none), and the emulator
+                exits for a poweroff (noguest=poweroff)
       refuse    a panic line matching `marker` before any ready line
                 (Petrel refuses to boot, e.g. iommu=force without an
                 IOMMU), then a halt or a reset
@@ -246,6 +248,23 @@ SCENARIOS = [
     S("no-long-mode", "qemu", smp=1, mem=1024, cpu="qemu32", expect="fatal"),
     S("fault-panic", "qemu", smp=2, mem=1024,
       cmdline="console=com1 selftest=fault panic=reboot", expect="panic"),
+]
+
+# The console on real machines (docs/console.md): the UART's base given
+# explicitly, a UART at a port no COM port uses (QEMU's COM1 moved there:
+# input polled, no IRQ known), and no console at all.
+SCENARIOS += [
+    S("console-com1-explicit", "qemu", cmdline="console=com1 com1=115200,8n1,0x3f8 "
+      "noguest=poweroff", expect="poweroff", must_see=[r"console: input by IRQ 4"]),
+    S("console-com1-at-0x500", "qemu", cmdline="console=com1 com1=115200,8n1,0x500 "
+      "noguest=poweroff", expect="poweroff",
+      devices=lambda scratch: ["-global", "isa-serial.iobase=0x500"],
+      must_see=[r"command line: console=com1 com1=115200,8n1,0x500",
+                r"console: a UART with no known IRQ; input polled"]),
+    S("console-bad-base", "qemu", cmdline="console=com1 com1=115200,8n1,mmio32:0xfe030002",
+      must_see=[r"bad value '115200,8n1,mmio32:0xfe030002' for option 'com1' ignored"]),
+    S("console-none-poweroff", "qemu", cmdline="console=none noguest=poweroff",
+      expect="silent"),
 ]
 
 # Test guests (test/guests/<name>.c), each booted as dom0 on SeaBIOS and on
@@ -502,6 +521,8 @@ class Judge:
             return f"a panic line matching '{self.sc.marker}'"
         if e == "fatal":
             return f"'{FATAL_LM}'"
+        if e == "silent":
+            return "the emulator's exit for a poweroff"
         if self.ready_at is None:
             return "the ready line"
         if e == "poweroff":
@@ -522,6 +543,11 @@ class Judge:
         for pat in sc.must_see:
             if re.search(pat, text):
                 self.seen.add(pat)
+
+        if sc.expect == "silent":
+            if "(petrel)" in text or "petrel:" in text:
+                return False, f"Petrel wrote to the serial port: {printable(text).strip()}"
+            return None
 
         if sc.expect == "refuse":
             if READY_RE.search(text):
@@ -631,6 +657,10 @@ class Judge:
         """powered_off: the emulator's exit was an ACPI poweroff."""
         sc = self.sc
         how = f"emulator exited with status {rc}"
+        if sc.expect == "silent":
+            if powered_off:
+                return True, "powered off without a line on the serial port"
+            return False, f"{how}, not for a poweroff"
         if sc.expect == "refuse":
             if self.refused_at is not None:
                 return True, "refused to boot, with the message, and reset"
