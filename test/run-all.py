@@ -265,6 +265,15 @@ SCENARIOS += [
       must_see=[r"bad value '115200,8n1,mmio32:0xfe030002' for option 'com1' ignored"]),
     S("console-none-poweroff", "qemu", cmdline="console=none noguest=poweroff",
       expect="silent"),
+    # What a real machine may lack, said in words a user can act on.
+    S("cpu-no-svm-vmx", "qemu", cpu="qemu64,-svm",
+      must_see=[r"CPU: neither AMD SVM nor Intel VT-x \(VMX\) is offered: Petrel cannot "
+                r"run guests here; this CPU is virtual: give the VM nested virtualization",
+                r"HVM: no usable SVM \(with NPT\) or VMX",
+                r"IOMMU: if this machine has one, turn on VT-d \(Intel\) or the IOMMU"]),
+    S("cpu-svm-no-npt", "qemu", cpu="qemu64",
+      must_see=[r"SVM: this CPU lacks nested paging \(NPT\), which Petrel needs",
+                r"HVM: no usable SVM \(with NPT\) or VMX"]),
 ]
 
 # Test guests (test/guests/<name>.c), each booted as dom0 on SeaBIOS and on
