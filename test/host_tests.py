@@ -415,4 +415,60 @@ def test_deb(h, keep_logs=False):
         shutil.rmtree(DEB_WORK, ignore_errors=True)
 
 
-TESTS = [("host/install", test_install), ("host/deb", test_deb)]
+def test_accel(h, keep_logs=False):
+    """test/accel.py's choice against fake /dev/kvm, /proc/cpuinfo and
+    /sys trees: KVM only with svm or vmx in the flags and nesting not off;
+    and the QEMU arguments each choice gives."""
+    import tempfile
+    acc = h.ACCEL_MOD
+    amd = "processor\t: 0\nflags\t\t: fpu sse2 svm npt\n\nprocessor\t: 1\nflags\t\t: fpu svm\n"
+    intel = "processor\t: 0\nflags\t\t: fpu vmx ept vpid\n"
+    nested = "processor\t: 0\nflags\t\t: fpu sse2 hypervisor lahf_lm\n"    # a VM, no nesting
+    fails = []
+    with tempfile.TemporaryDirectory() as d:
+        def case(name, cpuinfo, kvm=True, sys_nested=None, env=None, want="tcg", why=None):
+            kvm_path = os.path.join(d, name + ".kvm")
+            cpu_path = os.path.join(d, name + ".cpuinfo")
+            sysfs = os.path.join(d, name + ".sys")
+            if kvm:
+                open(kvm_path, "w").close()
+            if cpuinfo is not None:
+                with open(cpu_path, "w") as f:
+                    f.write(cpuinfo)
+            if sys_nested:
+                mod, value = sys_nested
+                p = os.path.join(sysfs, "module", mod, "parameters")
+                os.makedirs(p)
+                with open(os.path.join(p, "nested"), "w") as f:
+                    f.write(value + "\n")
+            got, reason = acc.detect(kvm_path, cpu_path, sysfs, env or {})
+            if got != want or (why and why not in reason):
+                fails.append(f"{name}: {got} ({reason}), {want} expected"
+                             + (f" saying {why!r}" if why else ""))
+        case("amd", amd, want="kvm", why="svm")
+        case("intel", intel, want="kvm", why="vmx")
+        case("no-kvm", amd, kvm=False, why="no ")
+        case("kvm-no-flags", nested, why="neither svm nor vmx")
+        case("kvm-empty-cpuinfo", "", why="neither svm nor vmx")
+        case("kvm-no-cpuinfo", None, why="unreadable")
+        case("svm-word-elsewhere", "model name\t: svm vmx\nflags\t\t: fpu\n",
+             why="neither svm nor vmx")
+        case("amd-nested-0", amd, sys_nested=("kvm_amd", "0"), why="nested=0")
+        case("intel-nested-N", intel, sys_nested=("kvm_intel", "N"), why="nested=N")
+        case("amd-nested-1", amd, sys_nested=("kvm_amd", "1"), want="kvm")
+        case("intel-nested-Y", intel, sys_nested=("kvm_intel", "Y"), want="kvm")
+        case("forced-tcg", amd, env={"PETREL_ACCEL": "tcg"}, why="PETREL_ACCEL=tcg")
+        case("forced-kvm-no-dev", amd, kvm=False, env={"PETREL_ACCEL": "kvm"}, why="no ")
+        case("bad-override", amd, env={"PETREL_ACCEL": "hvf"}, why="neither kvm nor tcg")
+    for accel, cpu, want in (("kvm", None, ["-accel", "kvm", "-cpu", "host"]),
+                             ("tcg", None, ["-accel", "tcg", "-cpu", acc.TCG_CPU]),
+                             ("kvm", "qemu32", ["-accel", "tcg", "-cpu", "qemu32"]),
+                             ("tcg", "qemu64", ["-accel", "tcg", "-cpu", "qemu64"])):
+        if acc.qemu_args(accel, cpu) != want:
+            fails.append(f"qemu_args({accel!r}, {cpu!r}) = {acc.qemu_args(accel, cpu)}")
+    yield ("host/accel", not fails, "; ".join(fails) or
+           f"14 fake machines judged, QEMU arguments right; this machine: "
+           f"{h.ACCEL} ({h.ACCEL_WHY})")
+
+
+TESTS = [("host/install", test_install), ("host/deb", test_deb), ("host/accel", test_accel)]

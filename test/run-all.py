@@ -2898,9 +2898,28 @@ def build_isos(elf, keys):
 
 # ---- emulators -------------------------------------------------------------
 
+def load_accel():
+    path = os.path.join(ROOT, "test", "accel.py")
+    spec = importlib.util.spec_from_file_location("accel", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# KVM or TCG for QEMU (test/accel.py, docs/kvm.md): KVM with -cpu host when
+# /dev/kvm can nest, for the scenarios that name no CPU model of their own.
+ACCEL_MOD = load_accel()
+ACCEL, ACCEL_WHY = ACCEL_MOD.detect()
+
+
+def qemu_accel(sc):
+    """'kvm' or 'tcg': what this QEMU scenario runs under."""
+    return ACCEL if sc.cpu is None else "tcg"
+
+
 def qemu_command(sc, iso, port, scratch):
-    cmd = [QEMU, "-machine", sc.machine, "-cpu", sc.cpu or QEMU_CPU,
-           "-accel", "tcg", "-smp", str(sc.smp), "-m", f"{sc.mem}M",
+    cmd = [QEMU, "-machine", sc.machine, *ACCEL_MOD.qemu_args(qemu_accel(sc), sc.cpu),
+           "-smp", str(sc.smp), "-m", f"{sc.mem}M",
            "-display", "none", "-monitor", "none", "-no-reboot",
            "-chardev", f"socket,id=ser0,host=127.0.0.1,port={port},server=off",
            "-serial", "chardev:ser0",
@@ -3195,6 +3214,9 @@ def tail(path, n):
 def report(sc, result):
     r = result
     passed, reason, elapsed, log_path = r["passed"], r["reason"], r["elapsed"], r["log"]
+    # Which accelerator ran a QEMU scenario, on its result line: the one
+    # place that says it (scenario names stay as they are).
+    name = sc.name + (f" [{qemu_accel(sc)}]" if sc.emulator == "qemu" else "")
     out = []
     info = ""
     if r["ready_at"] is not None:
@@ -3206,11 +3228,11 @@ def report(sc, result):
         info = f"fatal message after {r['fatal_at']:.1f} s, "
     info += f"{elapsed:.1f} s in all"
     if passed:
-        out.append(f"PASS {sc.name}: {reason}; {info}")
+        out.append(f"PASS {name}: {reason}; {info}")
     elif passed is None:
-        out.append(f"SKIP {sc.name}: {reason}; {info}")
+        out.append(f"SKIP {name}: {reason}; {info}")
     else:
-        out.append(f"FAIL {sc.name}: {reason}; {info}")
+        out.append(f"FAIL {name}: {reason}; {info}")
         out.append(f"     scenario: {sc.describe()}")
         out.append(f"     serial log: {rel(log_path)}")
         for k in r["kept"]:
@@ -3244,15 +3266,16 @@ def run_host_tests(selected, keep_logs):
     for name, fn in mod.TESTS:
         if not selected(name):
             continue
-        try:
-            results = fn(sys.modules[__name__], keep_logs)
-        except Exception as e:          # a test's own bug: say so, go on
-            results = [(name, False, f"harness error: {e!r}")]
-        for rname, ok, reason in results:
+        def note(rname, ok, reason):
             counts[0 if ok else 2 if ok is None else 1] += 1
             if reason is not None:
                 word = "PASS" if ok else "SKIP" if ok is None else "FAIL"
                 print(f"{word} {rname}: {reason}", flush=True)
+        try:
+            for rname, ok, reason in fn(sys.modules[__name__], keep_logs):
+                note(rname, ok, reason)
+        except Exception as e:          # a test's own bug: say so, go on
+            note(name, False, f"harness error: {e!r}")
     return counts
 
 
@@ -3332,6 +3355,9 @@ def main():
         else:
             todo.append((sc, iso))
 
+    if any(sc.emulator == "qemu" for sc, _ in todo):
+        print(f"QEMU: {ACCEL.upper()} ({ACCEL_WHY}); a scenario naming its CPU "
+              "model runs under TCG", flush=True)
     t0 = time.monotonic()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j))
     try:
