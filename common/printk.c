@@ -8,7 +8,9 @@
 #include <petrel/cmdline.h>
 #include <petrel/console.h>
 #include <petrel/ctl_ring.h>
+#include <petrel/errno.h>
 #include <petrel/lib.h>
+#include <petrel/pci.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
 #include <petrel/vmap.h>
@@ -149,8 +151,10 @@ static int parse_console(const char *val, size_t len)
     return -2;
 }
 
-/* An MMIO UART chosen by console_init(), set up by console_init_late(). */
-static struct uart_cfg pending_mmio;
+/* An MMIO UART or PCI card chosen by console_init(), set up by
+ * console_init_late(); its COM port's legacy base, for when no card is found. */
+static struct uart_cfg pending;
+static uint16_t pending_fallback;
 
 /* Make cfg the console's UART and replay what the ring holds from before. */
 static void console_start(const struct uart_cfg *cfg)
@@ -182,31 +186,65 @@ void console_init(const char *cmdline)
         if (cmdline_get(cmdline, opt, val, sizeof(val)))
             uart_parse(val, &cfg);
     }
-    if (cfg.mmio) {
-        pending_mmio = cfg;
-        cfg.mmio = 0;               /* nothing written until it is mapped */
+    if (cfg.mmio || cfg.pci) {
+        pending = cfg;
+        pending_fallback = ports[com];
+        cfg.mmio = 0;               /* nothing written until it is set up */
+        cfg.pci = false;
     } else if (cfg.port) {
         uart_init(&cfg);
     }
     console_start(&cfg);
 }
 
+/* com1=...,pci: the first 16550-compatible PCI function, decoding turned
+ * on and kept from dom0. 0, or -ENODEV (cfg then at the legacy port). */
+static int console_find_pci(struct uart_cfg *cfg)
+{
+    for (unsigned int i = 0; i < pci_nr_devs(); i++) {
+        struct pci_dev *dev = pci_dev_at(i);
+        uint16_t cmd;
+
+        if (uart_from_pci(dev, cfg))
+            continue;
+        cmd = pci_conf_read(dev->bdf, PCI_COMMAND, 2);
+        pci_conf_write(dev->bdf, PCI_COMMAND, 2, cmd | (cfg->port ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY));
+        dev->hv_owned = true;
+        pr_info("console: PCI serial card %02x:%02x.%u (%04x:%04x) at %s %#llx, kept from "
+                "dom0\n", PCI_BUS(dev->bdf), PCI_SLOT(dev->bdf), PCI_FUNC(dev->bdf),
+                dev->vendor, dev->device, cfg->port ? "I/O port" : "MMIO",
+                cfg->port ? (unsigned long long)cfg->port : (unsigned long long)cfg->mmio);
+        return 0;
+    }
+    cfg->port = pending_fallback;
+    return -ENODEV;
+}
+
 void console_init_late(void)
 {
-    struct uart_cfg cfg = pending_mmio;
+    struct uart_cfg cfg = pending;
+    bool missing = false;
 
-    if (!cfg.mmio)
+    if (!cfg.mmio && !cfg.pci)
         return;
-    cfg.regs = ioremap(cfg.mmio, (size_t)8 << cfg.reg_shift);
-    if (!cfg.regs) {
-        pr_err("console: cannot map the UART at MMIO %#llx; no console output\n",
-               (unsigned long long)cfg.mmio);
-        return;
+    if (cfg.pci)
+        missing = console_find_pci(&cfg) != 0;
+    if (cfg.mmio) {
+        cfg.regs = ioremap(cfg.mmio, (size_t)8 << cfg.reg_shift);
+        if (!cfg.regs) {
+            pr_err("console: cannot map the UART at MMIO %#llx; no console output\n",
+                   (unsigned long long)cfg.mmio);
+            return;
+        }
     }
     uart_init(&cfg);
     console_start(&cfg);
-    pr_info("console: UART at MMIO %#llx (%s registers)\n", (unsigned long long)cfg.mmio,
-            cfg.reg_shift ? "32-bit" : "byte");
+    if (missing)
+        pr_err("console: no PCI 16550 serial card found (class 07 00 02-06 with BAR 0); "
+               "using the legacy port %#x\n", cfg.port);
+    else if (cfg.mmio)
+        pr_info("console: UART at MMIO %#llx (%s registers)\n", (unsigned long long)cfg.mmio,
+                cfg.reg_shift ? "32-bit" : "byte");
 }
 
 static int set_loglvl(const char *val, size_t len)

@@ -3,6 +3,7 @@
 #include <petrel/console.h>
 #include <petrel/errno.h>
 #include <petrel/lib.h>
+#include <petrel/pci.h>
 
 #define UART_CLOCK  115200
 
@@ -21,7 +22,7 @@ static int parse_frame(const char *s, size_t len, uint8_t *lcr)
  * Where: an I/O port base ("0x2f8": 8 ports, below 0x10000), or an MMIO
  * base with byte registers ("mmio:0xfe030000") or 32-bit registers 4 bytes
  * apart ("mmio32:0xfe030000", as on Intel's LPSS UARTs), page-offset and
- * all, below 2^52.
+ * all, below 2^52; or "pci", the first PCI serial card (uart_from_pci()).
  */
 static int parse_base(const char *s, size_t len, struct uart_cfg *cfg)
 {
@@ -30,6 +31,14 @@ static int parse_base(const char *s, size_t len, struct uart_cfg *cfg)
     };
     uint64_t v;
 
+    if (len == 3 && !strncmp(s, "pci", 3)) {
+        cfg->port = 0;
+        cfg->mmio = 0;
+        cfg->reg_shift = 0;
+        cfg->pci = true;
+        return 0;
+    }
+    cfg->pci = false;
     for (unsigned int i = 0; i < ARRAY_SIZE(mmio); i++) {
         size_t n = strlen(mmio[i].prefix);
 
@@ -85,4 +94,23 @@ int uart_parse(const char *spec, struct uart_cfg *cfg)
         part = comma + 1;
     }
     return -EINVAL;                 /* a fourth part */
+}
+
+int uart_from_pci(const struct pci_dev *dev, struct uart_cfg *cfg)
+{
+    const struct pci_bar *bar = &dev->bar[0];
+    uint8_t progif = dev->class & 0xff;
+
+    /* PCI code and ID assignment: 07 00 02 is a 16550, 03-06 its successors. */
+    if ((dev->class >> 8) != 0x0700 || progif < 0x02 || progif > 0x06)
+        return -ENODEV;
+    if (!dev->nr_bars || !bar->size || !bar->base || bar->size < 8)
+        return -ENODEV;
+    if (bar->io && bar->base > 0x10000 - 8)
+        return -ENODEV;
+    cfg->port = bar->io ? (uint16_t)bar->base : 0;
+    cfg->mmio = bar->io ? 0 : bar->base;
+    cfg->reg_shift = 0;
+    cfg->regs = NULL;
+    return 0;
 }

@@ -265,6 +265,25 @@ SCENARIOS += [
       must_see=[r"bad value '115200,8n1,mmio32:0xfe030002' for option 'com1' ignored"]),
     S("console-none-poweroff", "qemu", cmdline="console=none noguest=poweroff",
       expect="silent"),
+    # A PCI serial card (QEMU's pci-serial, 1b36:0002) as the only UART.
+    S("console-pci-card", "qemu", cmdline="console=com1 com1=115200,8n1,pci "
+      "noguest=poweroff", expect="poweroff",
+      devices=lambda scratch: ["-device", "pci-serial,chardev=ser0"],
+      must_see=[r"console: PCI serial card 00:\w\w\.\d \(1b36:0002\) at I/O port 0x",
+                r"console: a UART with no known IRQ; input polled"]),
+    # dom0 on it: typed input (polled) reaches dom0's shell, and dom0's
+    # lspci does not list the card Petrel keeps.
+    S("console-pci-card-dom0", "qemu", expect="dom0-typing",
+      cmdline="console=com1 com1=115200,8n1,pci",
+      modules=[(os.path.join(BUILD, "dom0", "dom0.elf"), ""),
+               (os.path.join(BUILD, "dom0", "initrd.cpio"), "")],
+      devices=lambda scratch: ["-device", "pci-serial,chardev=ser0"],
+      input=[(r"^dom0# $", b"lspci\r"), (r"^00:02\.0 8086:10d3 ", None),
+             (r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)],
+      check=lambda j: next((f"dom0 sees the console's card: {l}" for l in j.lines
+                            if re.match(r"^[0-9a-f]{2}:[0-9a-f]{2}\.\d 1b36:0002", l)), None)),
+    S("console-pci-none", "qemu", cmdline="console=com1 com1=115200,8n1,pci",
+      must_see=[r"console: no PCI 16550 serial card found .*; using the legacy port 0x3f8"]),
     # What a real machine may lack, said in words a user can act on.
     S("cpu-no-svm-vmx", "qemu", cpu="qemu64,-svm",
       must_see=[r"CPU: neither AMD SVM nor Intel VT-x \(VMX\) is offered: Petrel cannot "
@@ -2934,7 +2953,12 @@ def qemu_command(sc, iso, port, scratch):
         cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
     if sc.devices:
-        cmd += list(sc.devices(scratch))
+        extra = list(sc.devices(scratch))
+        # A device of the scenario's own (a PCI serial card) may take the
+        # console socket: then no ISA serial port has it.
+        if any("chardev=ser0" in a for a in extra):
+            cmd[cmd.index("chardev:ser0")] = "none"
+        cmd += extra
     return cmd
 
 

@@ -262,8 +262,8 @@ void start_petrel(paddr_t mbi_pa)
 
     show_memory_map(&boot_info);
     memory_init(mbi_pa, mbi_size);
-    console_init_late();            /* an MMIO UART: now that ioremap() works */
     acpi_init();
+    console_init_late();            /* an MMIO UART or PCI card: ioremap() and PCI work now */
 
     pic_disable();
     ioapic_init(&acpi_info);

@@ -13,11 +13,12 @@ struct boot_info;
 
 /*
  * Set up the UART from console= and comN= and replay the early lines. An
- * MMIO UART waits for console_init_late(), after the page tables (its
- * lines stay in the ring until then).
+ * MMIO UART or a PCI card waits for console_init_late(), after the page
+ * tables and the PCI scan (its lines stay in the ring until then).
  */
 void console_init(const char *cmdline);
-/* Map and set up an MMIO UART chosen by console_init(); else nothing. */
+/* Find (PCI), map (MMIO) and set up the UART console_init() left
+ * pending; else nothing. After pci_init(). */
 void console_init_late(void);
 /* Write raw bytes to the console device (no time stamp, no lock). */
 void console_write(const char *s, size_t len);
@@ -29,13 +30,19 @@ struct uart_cfg {
     uint16_t port;                  /* I/O base, 0 = none (or MMIO) */
     uint8_t reg_shift;              /* MMIO: register i at mmio + (i << reg_shift) */
     uint8_t lcr;                    /* data bits, parity, stop bits */
+    bool pci;                       /* com1=...,pci: the first PCI serial card */
     uint32_t baud;
     uint64_t mmio;                  /* MMIO base (physical), 0 = none */
     volatile uint8_t *regs;         /* MMIO: mapped base, NULL until mapped */
 };
-/* drivers/uart_parse.c: "BAUD[,8n1[,BASE]]", BASE an I/O port (0x2f8) or
- * mmio:ADDR / mmio32:ADDR. 0 or -EINVAL (cfg unchanged). */
+/* drivers/uart_parse.c: "BAUD[,8n1[,BASE]]", BASE an I/O port (0x2f8),
+ * mmio:ADDR / mmio32:ADDR, or pci. 0 or -EINVAL (cfg unchanged). */
 int uart_parse(const char *spec, struct uart_cfg *cfg);
+struct pci_dev;
+/* If dev is a 16550-compatible serial function (class 07 00, prog-if
+ * 02-06) with BAR 0 assigned, point cfg at BAR 0 (I/O or byte MMIO) and
+ * return 0; else -ENODEV. Pure. */
+int uart_from_pci(const struct pci_dev *dev, struct uart_cfg *cfg);
 /* Can the console write to it: an I/O port, or MMIO once mapped. */
 static inline bool uart_present(const struct uart_cfg *cfg)
 {

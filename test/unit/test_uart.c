@@ -9,6 +9,7 @@
 
 #include <petrel/console.h>
 #include <petrel/errno.h>
+#include <petrel/pci.h>
 #include "stubs.h"
 
 static const struct uart_cfg dflt = { .port = 0x3f8, .baud = 115200, .lcr = 0x03 };
@@ -73,6 +74,67 @@ static void test_mmio_base(void **state)
     assert_int_equal(c.mmio, 0xfffffffffffffULL);
 }
 
+static void test_pci_word(void **state)
+{
+    struct uart_cfg c = parsed("115200,8n1,pci", 0);
+
+    assert_true(c.pci);
+    assert_int_equal(c.port, 0);
+    assert_int_equal(c.mmio, 0);
+    c.pci = true;                                /* a later base wins */
+    assert_int_equal(uart_parse(",,0x2f8", &c), 0);
+    assert_false(c.pci);
+    assert_int_equal(c.port, 0x2f8);
+    parsed("115200,8n1,pcie", -EINVAL);
+    parsed("115200,8n1,pc", -EINVAL);
+}
+
+static struct pci_dev card(uint32_t class, bool io, uint64_t base, uint64_t size)
+{
+    struct pci_dev d = { .class = class, .nr_bars = 6 };
+
+    d.bar[0].io = io;
+    d.bar[0].base = base;
+    d.bar[0].size = size;
+    return d;
+}
+
+static void test_from_pci(void **state)
+{
+    struct uart_cfg c = dflt;
+    struct pci_dev d = card(0x070002, true, 0xc080, 8);
+
+    assert_int_equal(uart_from_pci(&d, &c), 0);
+    assert_int_equal(c.port, 0xc080);
+    assert_int_equal(c.mmio, 0);
+    assert_int_equal(c.baud, 115200);            /* the line settings stay */
+    d = card(0x070006, false, 0xfebd6000, 0x1000);
+    assert_int_equal(uart_from_pci(&d, &c), 0);
+    assert_int_equal(c.port, 0);
+    assert_int_equal(c.mmio, 0xfebd6000);
+    assert_int_equal(c.reg_shift, 0);
+
+    /* Not a 16550: an 8250 (prog-if 00), a modem (07 03), another class;
+     * BAR 0 missing, unassigned, too small, or an I/O BAR past 0xfff8. */
+    static const struct { uint32_t class; bool io; uint64_t base, size; } no[] = {
+        { 0x070000, true, 0xc080, 8 }, { 0x070001, true, 0xc080, 8 },
+        { 0x070007, true, 0xc080, 8 }, { 0x070302, true, 0xc080, 8 },
+        { 0x020000, true, 0xc080, 8 }, { 0x070002, true, 0xc080, 0 },
+        { 0x070002, true, 0, 8 }, { 0x070002, true, 0xc080, 4 },
+        { 0x070002, true, 0xfffc, 8 },
+    };
+    for (unsigned int i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        c = dflt;
+        d = card(no[i].class, no[i].io, no[i].base, no[i].size);
+        if (uart_from_pci(&d, &c) != -ENODEV)
+            fail_msg("case %u taken", i);
+        assert_memory_equal(&c, &dflt, sizeof(c));
+    }
+    d = card(0x070002, true, 0xc080, 8);
+    d.nr_bars = 0;
+    assert_int_equal(uart_from_pci(&d, &c), -ENODEV);
+}
+
 static void test_rejected(void **state)
 {
     static const char *const bad[] = {
@@ -101,6 +163,8 @@ int main(void)
         cmocka_unit_test(test_baud_and_frame),
         cmocka_unit_test(test_io_base),
         cmocka_unit_test(test_mmio_base),
+        cmocka_unit_test(test_pci_word),
+        cmocka_unit_test(test_from_pci),
         cmocka_unit_test(test_rejected),
     };
 
