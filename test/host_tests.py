@@ -98,6 +98,30 @@ def check_installed(dest, v, before):
     return None
 
 
+def edited_defaults_kept(dest, before):
+    """install, edit /etc/default/petrel, install again, uninstall: the
+    edit survives both, nothing else of Petrel's is left. None or why."""
+    conf = os.path.join(dest, "etc/default/petrel")
+    try:
+        make("install", dest)
+        with open(conf, "a") as f:
+            f.write("PETREL_DOM0_MEM=2G\n")
+        make("install", dest)
+        with open(conf) as f:
+            if not f.read().endswith("PETREL_DOM0_MEM=2G\n"):
+                return "a second make install overwrote the edited /etc/default/petrel"
+        make("uninstall", dest)
+    except RuntimeError as e:
+        return str(e)
+    if not os.path.isfile(conf):
+        return "make uninstall removed the edited /etc/default/petrel"
+    os.remove(conf)
+    after = tree(dest)
+    if after != before:
+        return f"left {sorted(set(after) - set(before))}, lost {sorted(set(before) - set(after))}"
+    return None
+
+
 def grub_env(dest):
     """The environment grub-mkconfig gives the scripts in /etc/grub.d, as
     it would compute it for a / at dest, plus PETREL_ROOT=dest for
@@ -173,7 +197,8 @@ def defaults_variants(dest, env, v):
         with open(conf, "a") as f:
             f.write("PETREL_CMDLINE='x; reboot'\n")
         rc, out, err = sh(["/bin/sh", script], env=env)
-        if rc == 0 or "menuentry" in out or "PETREL_CMDLINE" not in err:
+        # Refused without failing update-grub: the other entries still come.
+        if rc != 0 or "menuentry" in out or "PETREL_CMDLINE" not in err:
             return f"a value with ';' was not refused: status {rc}, {out!r}, {err!r}"
         with open(conf, "a") as f:
             f.write("PETREL_CMDLINE=\nPETREL_ENABLE=false\n")
@@ -183,6 +208,39 @@ def defaults_variants(dest, env, v):
     finally:
         with open(conf, "w") as f:
             f.write(shipped)
+    return None
+
+
+def versions_variants(dest, env, v):
+    """Several versions in /boot: newest first, one without its dom0
+    skipped with a warning; nothing installed: no entry, status 0. None or
+    what failed."""
+    boot = os.path.join(dest, "boot")
+    made = []
+    try:
+        for nv, parts in (("9.9", ("", "-dom0", "-initrd")), ("9.8", ("",))):
+            for part in parts:
+                ext = ".cpio" if part == "-initrd" else ".elf"
+                src = os.path.join(boot, f"petrel{part}-{v}{ext}")
+                dst = os.path.join(boot, f"petrel{part}-{nv}{ext}")
+                shutil.copyfile(src, dst)
+                made.append(dst)
+        rc, out, err = sh(["/bin/sh", os.path.join(dest, "etc/grub.d/20_petrel")], env=env)
+        titles = [e[0] for e in ENTRY_RE.findall(out)]
+        if rc or titles != ["Petrel 9.9", f"Petrel {v}"]:
+            return f"two versions gave {titles} (status {rc}), newest first expected"
+        if "petrel-dom0-9.8.elf missing" not in err:
+            return f"petrel-9.8.elf without its dom0 not warned about: {err!r}"
+    finally:
+        for m in made:
+            os.remove(m)
+    empty = os.path.join(WORK, "empty-root")
+    os.makedirs(os.path.join(empty, "boot"), exist_ok=True)
+    rc, out, err = sh(["/bin/sh", os.path.join(dest, "etc/grub.d/20_petrel")],
+                      env=dict(env, PETREL_ROOT=empty))
+    shutil.rmtree(empty)
+    if rc or out:
+        return f"no Petrel in /boot still gave status {rc}, {out!r}"
     return None
 
 
@@ -241,11 +299,13 @@ def test_install(h, keep_logs=False):
     cfg, why = run_grub_scripts(dest, env)
     hv_args = "console=com1 com1=115200,8n1 dom0_mem=512M"
     if not why:
-        why = check_entries(cfg, dest, v, hv_args) or defaults_variants(dest, env, v)
+        why = check_entries(cfg, dest, v, hv_args) or defaults_variants(dest, env, v) \
+            or versions_variants(dest, env, v)
     dev = env.get("GRUB_DEVICE_BOOT")
     yield note(("host/install-grub-entry", why is None, why or
                     "one entry, multiboot2 and module2 lines as installed; "
                     "options from /etc/default/petrel, a bad value refused; "
+                    "versions newest first, an incomplete one skipped; "
                     + (f"boot device {dev}, " if dev else "grub-probe found no boot device, ")
                     + f"{len(SEARCH_RE.findall(cfg or ''))} search lines"))
 
@@ -271,9 +331,14 @@ def test_install(h, keep_logs=False):
             f"left {sorted(set(after) - set(before))}, lost {sorted(set(before) - set(after))}"
     except RuntimeError as e:
         why = str(e)
-    if why is None and all(r[1] is not False for r in results):
-        shutil.rmtree(WORK, ignore_errors=True)
     yield note(("host/uninstall", why is None, why or "the tree is as before install"))
+    if why is None:
+        why = edited_defaults_kept(dest, before)
+        yield note(("host/uninstall-edited", why is None, why or
+                    "an edited /etc/default/petrel kept by install and by uninstall, "
+                    "all else removed"))
+    if all(r[1] is not False for r in results):
+        shutil.rmtree(WORK, ignore_errors=True)
 
 
 DEB_WORK = os.path.join(BUILD, "test", "host-deb")

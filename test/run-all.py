@@ -3279,13 +3279,18 @@ def load_run_unit():
     return mod
 
 
-def run_host_tests(selected, keep_logs):
-    """test/host_tests.py's tests (make install, the .deb, ...), named
-    host/<name>: prints their lines, returns (passed, failed, skipped)."""
+def load_host_tests():
     path = os.path.join(ROOT, "test", "host_tests.py")
     spec = importlib.util.spec_from_file_location("host_tests", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def run_host_tests(selected, keep_logs):
+    """test/host_tests.py's tests (make install, the .deb, ...), named
+    host/<name>: prints their lines, returns (passed, failed, skipped)."""
+    mod = load_host_tests()
     counts = [0, 0, 0]
     for name, fn in mod.TESTS:
         if not selected(name):
@@ -3336,6 +3341,9 @@ def main():
     if args.list:
         for b in units:
             print("unit/" + os.path.basename(b))
+        for name, fn in load_host_tests().TESTS:
+            if selected(name):
+                print(f"{name:22} {fn.__doc__.split(chr(10))[0]}")
         for sc in scenarios:
             print(f"{sc.name:22} {sc.describe()}")
         return 0
