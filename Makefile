@@ -50,7 +50,7 @@ common-y    := common/printk.o common/vsnprintf.o common/string.o \
 common-y    += common/domctl.o common/sysctl.o common/domid.o common/ctl_ring.o \
 	common/reservation.o common/foreign_map.o common/physmap_lock.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
-drivers-y   := drivers/serial.o drivers/uart_parse.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
+drivers-y   := drivers/serial.o drivers/uart_parse.o drivers/vga_text.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o drivers/rtc.o drivers/ioapic.o drivers/pci.o drivers/pci_probe.o drivers/pci_assign.o drivers/msi.o
 iommu-y     := drivers/iommu/iommu.o drivers/iommu/dmar.o drivers/iommu/vtd.o drivers/iommu/vtd_pt.o \
 	drivers/iommu/vtd_ir.o \

@@ -13,6 +13,7 @@
 #include <petrel/pci.h>
 #include <petrel/printk.h>
 #include <petrel/spinlock.h>
+#include <petrel/vga_text.h>
 #include <petrel/vmap.h>
 
 #define RING_SIZE   PRINTK_RING_SIZE
@@ -23,6 +24,7 @@ static spinlock_t lock = SPINLOCK_INIT;
 static bool at_line_start = true;   /* guarded by lock */
 static bool raw_mid_line;           /* printk_raw() left a partial line; lock */
 static struct uart_cfg uart;        /* port 0 until console_init */
+static struct vga_text vga;         /* buf NULL: no VGA console (yet) */
 static bool console_ready;
 static int loglvl = LOG_INFO;
 
@@ -37,6 +39,9 @@ static void emit(const char *s, size_t len)
 
 void console_write(const char *s, size_t len)
 {
+    if (vga.buf)
+        for (size_t i = 0; i < len; i++)
+            vga_text_putc(&vga, s[i]);
     if (!uart_present(&uart))
         return;
     for (size_t i = 0; i < len; i++) {
@@ -137,11 +142,14 @@ void console_force_unlock(void)
     lock = fresh;
 }
 
-/* console=: the index of comN (0-3), or -1 for none; -2 when bad. */
-static int parse_console(const char *val, size_t len)
+/* One word of console=: the index of comN (0-3), -1 for none, -3 for
+ * vga; -2 when bad. */
+static int console_word(const char *val, size_t len)
 {
     if (cmdline_match(val, len, "none"))
         return -1;
+    if (cmdline_match(val, len, "vga"))
+        return -3;
     for (unsigned int i = 0; i < 4; i++) {
         char name[5] = { 'c', 'o', 'm', (char)('1' + i), 0 };
 
@@ -151,10 +159,51 @@ static int parse_console(const char *val, size_t len)
     return -2;
 }
 
+static const char *find_comma(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ',')
+            return s + i;
+    return NULL;
+}
+
+/*
+ * console=: a comma-separated list of at most one comN (or none) and vga.
+ * Returns the COM index or -1 (no UART), and sets *with_vga; -2 when bad.
+ */
+static int parse_console(const char *val, size_t len, bool *with_vga)
+{
+    int com = -1, coms = 0;
+
+    *with_vga = false;
+    while (len) {
+        const char *comma = find_comma(val, len);
+        size_t n = comma ? (size_t)(comma - val) : len;
+        int w = console_word(val, n);
+
+        if (w == -2 || (w == -3 && *with_vga))
+            return -2;
+        if (w == -3)
+            *with_vga = true;
+        else if (coms++)
+            return -2;              /* two UARTs, or none beside one */
+        else
+            com = w;
+        if (!comma)
+            break;
+        len -= n + 1;
+        val = comma + 1;
+        if (!len)
+            return -2;              /* a trailing comma */
+    }
+    return com;
+}
+
 /* An MMIO UART or PCI card chosen by console_init(), set up by
  * console_init_late(); its COM port's legacy base, for when no card is found. */
 static struct uart_cfg pending;
 static uint16_t pending_fallback;
+static bool want_vga;               /* console=...,vga: set up late too */
 
 /* Make cfg the console's UART and replay what the ring holds from before. */
 static void console_start(const struct uart_cfg *cfg)
@@ -173,13 +222,17 @@ void console_init(const char *cmdline)
     static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
     struct uart_cfg cfg = { .baud = 115200, .lcr = 0x03 };
     char opt[5] = "com1", val[64];
+    bool with_vga = false;
     int com = 0;
 
     /* Bad values keep the defaults; cmdline_parse() warns about them later. */
     if (cmdline_get(cmdline, "console", val, sizeof(val)))
-        com = parse_console(val, strlen(val));
-    if (com == -2)
+        com = parse_console(val, strlen(val), &with_vga);
+    if (com == -2) {
         com = 0;
+        with_vga = false;
+    }
+    want_vga = with_vga;
     if (com >= 0) {
         cfg.port = ports[com];
         opt[3] = (char)('1' + com);
@@ -220,11 +273,39 @@ static int console_find_pci(struct uart_cfg *cfg)
     return -ENODEV;
 }
 
-void console_init_late(void)
+/* console=vga: the text screen GRUB left (gfxpayload=text), BIOS only. */
+static void console_vga_init(bool efi)
+{
+    struct vga_text t = { .cols = VGA_TEXT_COLS, .rows = VGA_TEXT_ROWS, .attr = 0x07 };
+    unsigned long flags;
+
+    if (efi) {
+        pr_warn("console: console=vga: no VGA text mode under UEFI (an EFI framebuffer "
+                "console is not done); the serial port only\n");
+        return;
+    }
+    t.buf = ioremap(VGA_TEXT_PA, VGA_TEXT_COLS * VGA_TEXT_ROWS * 2);
+    if (!t.buf) {
+        pr_err("console: cannot map the VGA text buffer\n");
+        return;
+    }
+    vga_text_clear(&t);
+    /* The screen gets what the ring holds, then every line with the UART. */
+    flags = spin_lock_irqsave(&lock);
+    for (uint64_t i = ring_head > RING_SIZE ? ring_head - RING_SIZE : 0; i < ring_head; i++)
+        vga_text_putc(&t, ring[i & (RING_SIZE - 1)]);
+    vga = t;
+    spin_unlock_irqrestore(&lock, flags);
+    pr_info("console: VGA text screen %ux%u at %#x\n", t.cols, t.rows, VGA_TEXT_PA);
+}
+
+void console_init_late(bool efi)
 {
     struct uart_cfg cfg = pending;
     bool missing = false;
 
+    if (want_vga)
+        console_vga_init(efi);
     if (!cfg.mmio && !cfg.pci)
         return;
     if (cfg.pci)
@@ -271,7 +352,9 @@ CMDLINE_PARAM("loglvl", set_loglvl);
  */
 static int check_console(const char *val, size_t len)
 {
-    return val && parse_console(val, len) != -2 ? 0 : -1;
+    bool with_vga;
+
+    return val && parse_console(val, len, &with_vga) != -2 ? 0 : -1;
 }
 CMDLINE_PARAM("console", check_console);
 

@@ -284,6 +284,14 @@ SCENARIOS += [
                             if re.match(r"^[0-9a-f]{2}:[0-9a-f]{2}\.\d 1b36:0002", l)), None)),
     S("console-pci-none", "qemu", cmdline="console=com1 com1=115200,8n1,pci",
       must_see=[r"console: no PCI 16550 serial card found .*; using the legacy port 0x3f8"]),
+    # The VGA text screen beside COM1 (its content: test_vga), and its
+    # refusal under UEFI; two UARTs in console= are refused.
+    S("console-vga-bios", "qemu", cmdline="console=com1,vga noguest=poweroff",
+      expect="poweroff", must_see=[r"console: VGA text screen 80x25 at 0xb8000"]),
+    S("console-vga-ovmf", "qemu", "ovmf", cmdline="console=com1,vga noguest=poweroff",
+      expect="poweroff", must_see=[r"console: console=vga: no VGA text mode under UEFI"]),
+    S("console-bad-list", "qemu", cmdline="console=com1,com2",
+      must_see=[r"bad value 'com1,com2' for option 'console' ignored"]),
     # What a real machine may lack, said in words a user can act on.
     S("cpu-no-svm-vmx", "qemu", cpu="qemu64,-svm",
       must_see=[r"CPU: neither AMD SVM nor Intel VT-x \(VMX\) is offered: Petrel cannot "

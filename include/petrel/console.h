@@ -18,8 +18,9 @@ struct boot_info;
  */
 void console_init(const char *cmdline);
 /* Find (PCI), map (MMIO) and set up the UART console_init() left
- * pending; else nothing. After pci_init(). */
-void console_init_late(void);
+ * pending, and the VGA text screen (console=vga; not when efi). After
+ * pci_init(). */
+void console_init_late(bool efi);
 /* Write raw bytes to the console device (no time stamp, no lock). */
 void console_write(const char *s, size_t len);
 /* panic(): make printk ignore a lock another CPU may hold forever. */
