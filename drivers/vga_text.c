@@ -37,7 +37,17 @@ static void newline(struct vga_text *t)
 
 void vga_text_putc(struct vga_text *t, char c)
 {
+    /* A cursor out of the screen (a panic's forced unlock racing another
+     * CPU) is put back on it rather than written past the buffer. */
+    if (t->y >= t->rows)
+        t->y = t->rows - 1;
+    if (t->x > t->cols)
+        t->x = t->cols;
     switch (c) {
+    case '\b':
+        if (t->x)
+            t->x--;
+        return;
     case '\n':
         newline(t);
         return;

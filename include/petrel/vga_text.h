@@ -18,8 +18,9 @@ struct vga_text {
 
 /* Blank the screen and home the cursor. */
 void vga_text_clear(struct vga_text *t);
-/* One character: '\n' new line, '\r' line start, '\t' to a multiple of 8,
- * other control or non-ASCII bytes as '?'; wraps and scrolls. Caller locks. */
+/* One character: '\n' new line, '\r' line start, '\b' one column back,
+ * '\t' to a multiple of 8, other control or non-ASCII bytes as '?'; wraps
+ * and scrolls. Caller locks (a cursor found off the screen is clamped). */
 void vga_text_putc(struct vga_text *t, char c);
 
 #endif

@@ -85,12 +85,28 @@ static void test_tabs_and_bytes(void **state)
     assert_string_equal(row(1), "??        ");
 }
 
+static void test_backspace_and_clamp(void **state)
+{
+    struct vga_text t = screen();
+
+    puts_(&t, "ab\b\bX\b\b\bY");           /* back to column 0, not past it */
+    assert_string_equal(row(0), "Yb        ");
+    t.y = ROWS + 5;                             /* a cursor off the screen */
+    t.x = COLS + 3;
+    puts_(&t, "Z");
+    assert_string_equal(row(2), "Z         ");  /* wrapped: scrolled up once */
+    assert_string_equal(row(0), "          ");  /* "Yb" gone off the top */
+    assert_int_equal(t.y, ROWS - 1);
+    assert_int_equal(cells[ROWS * COLS], 0xaaaa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines),
         cmocka_unit_test(test_wrap_and_scroll),
         cmocka_unit_test(test_tabs_and_bytes),
+        cmocka_unit_test(test_backspace_and_clamp),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
