@@ -244,6 +244,48 @@ def versions_variants(dest, env, v):
     return None
 
 
+FAKE_UUID = "0e1f2a3b-0000-4000-8000-00000000cafe"
+FAKE_PROBE = f"""#!/bin/sh
+# grub-probe for a /boot on the second GPT partition of hd0, ext2
+for a in "$@"; do
+	case $a in
+	--target=partmap) echo gpt ;;
+	--target=abstraction) ;;
+	--target=fs) echo ext2 ;;
+	--target=compatibility_hint) echo hd0,gpt2 ;;
+	--target=fs_uuid) echo {FAKE_UUID} ;;
+	--target=hints_string) echo --hint-bios=hd0,gpt2 --hint-efi=hd0,gpt2 ;;
+	--target=*) echo "fake grub-probe: $a?" >&2; exit 1 ;;
+	esac
+done
+"""
+
+
+def device_lines_variant(dest, env, v):
+    """With a boot device (a fake grub-probe standing for a disk's), the
+    entry carries GRUB's lines for reaching it (prepare_grub_to_access_
+    device) before it loads anything. None or what failed."""
+    probe = os.path.join(WORK, "fake-grub-probe")
+    with open(probe, "w") as f:
+        f.write(FAKE_PROBE)
+    os.chmod(probe, 0o755)
+    env = dict(env, grub_probe=probe, GRUB_DEVICE_BOOT="/dev/fakedisk2")
+    rc, out, err = sh(["/bin/sh", os.path.join(dest, "etc/grub.d/20_petrel")], env=env)
+    why = check_entries(out, dest, v, "console=com1 com1=115200,8n1 dom0_mem=512M") \
+        if rc == 0 else f"status {rc}: {err}"
+    if why:
+        return "with a boot device: " + why
+    body = [l.strip() for l in ENTRY_RE.findall(out)[0][2].splitlines()]
+    want = ["insmod part_gpt", "insmod ext2", "set root='hd0,gpt2'",
+            f"search --no-floppy --fs-uuid --set=root --hint-bios=hd0,gpt2 "
+            f"--hint-efi=hd0,gpt2 {FAKE_UUID}"]
+    load = next(i for i, l in enumerate(body) if l.startswith("multiboot2"))
+    missing = [w for w in want if w not in body[:load]]
+    if missing:
+        return f"with a boot device, the entry lacks {missing} before multiboot2:\n{out}"
+    return None
+
+
 def boot_cfg(h, name, firmware, tree_dir, cfg_path, keep_logs):
     """Boot an ISO of tree_dir with cfg_path as its grub.cfg to dom0's
     prompt: (name, passed, reason)."""
@@ -300,18 +342,24 @@ def test_install(h, keep_logs=False):
     hv_args = "console=com1 com1=115200,8n1 dom0_mem=512M"
     if not why:
         why = check_entries(cfg, dest, v, hv_args) or defaults_variants(dest, env, v) \
-            or versions_variants(dest, env, v)
+            or versions_variants(dest, env, v) or device_lines_variant(dest, env, v)
     dev = env.get("GRUB_DEVICE_BOOT")
     yield note(("host/install-grub-entry", why is None, why or
                     "one entry, multiboot2 and module2 lines as installed; "
                     "options from /etc/default/petrel, a bad value refused; "
                     "versions newest first, an incomplete one skipped; "
+                    "a boot device's insmod/search lines; "
                     + (f"boot device {dev}, " if dev else "grub-probe found no boot device, ")
                     + f"{len(SEARCH_RE.findall(cfg or ''))} search lines"))
 
     if cfg is not None and why is None:
         # The ISO: the installed /boot as it is; grub.cfg what the scripts
-        # wrote with only the DESTDIR prefix taken off the paths.
+        # wrote with only the DESTDIR prefix taken off the paths. They are
+        # run for it without GRUB_DEVICE(_BOOT): lines naming this
+        # machine's disk (set root='hd0,...', search) would send GRUB
+        # away from the ISO, which is the only disk there.
+        cfg, _ = run_grub_scripts(dest, {k: x for k, x in env.items()
+                                         if k not in ("GRUB_DEVICE", "GRUB_DEVICE_BOOT")})
         iso_tree = os.path.join(WORK, "iso-tree")
         shutil.copytree(os.path.join(dest, "boot"), os.path.join(iso_tree, "boot"),
                         symlinks=True)
@@ -464,7 +512,9 @@ def test_deb(h, keep_logs=False):
     # The package's files as dpkg would unpack them, its 20_petrel's entry.
     dest = os.path.join(DEB_WORK, "root")
     sh(["dpkg-deb", "-x", deb, dest])
-    cfg, why = run_grub_scripts(dest, grub_env(dest))
+    # As for host/install's boot: no GRUB_DEVICE(_BOOT), the ISO is the disk.
+    cfg, why = run_grub_scripts(dest, {k: x for k, x in grub_env(dest).items()
+                                       if k not in ("GRUB_DEVICE", "GRUB_DEVICE_BOOT")})
     why = why or check_entries(cfg, dest, v, "console=com1 com1=115200,8n1 dom0_mem=512M")
     if why:
         yield note(("host/deb-grub-entry", False, why))
