@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Petrel: make | make iso | make run | make test | make unit | make clean
+#         make install | make uninstall | make deb (DESTDIR=, PREFIX=)
 #
 # CROSS_COMPILE is honoured for the hypervisor (e.g. x86_64-linux-gnu-);
 # host tools and unit tests use HOSTCC.
@@ -49,7 +50,7 @@ common-y    := common/printk.o common/vsnprintf.o common/string.o \
 common-y    += common/domctl.o common/sysctl.o common/domid.o common/ctl_ring.o \
 	common/reservation.o common/foreign_map.o common/physmap_lock.o
 mm-y        := mm/frame.o mm/heap.o mm/pagetable.o mm/p2m.o
-drivers-y   := drivers/serial.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
+drivers-y   := drivers/serial.o drivers/uart_parse.o drivers/vga_text.o drivers/acpi.o drivers/acpi_map.o drivers/hpet.o \
 	drivers/pit.o drivers/rtc.o drivers/ioapic.o drivers/pci.o drivers/pci_probe.o drivers/pci_assign.o drivers/msi.o
 iommu-y     := drivers/iommu/iommu.o drivers/iommu/dmar.o drivers/iommu/vtd.o drivers/iommu/vtd_pt.o \
 	drivers/iommu/vtd_ir.o \
@@ -103,6 +104,8 @@ $(B)/petrel.elf: $(OBJS) arch/x86/petrel.ld tools/gensyms.py
 # guests.mk first: dom0 links the test guests' runtime.
 include test/guests/guests.mk
 include tools/dom0/dom0.mk
+# make install / uninstall / deb (docs/install.md)
+include tools/install/install.mk
 
 iso: $(B)/petrel.iso
 $(B)/petrel.iso: $(B)/petrel.elf tools/mkiso $(DOM0_ISO_FILES)
@@ -153,4 +156,5 @@ bench: deps
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# -type f: a test's install tree under build/ holds etc/grub.d, a directory.
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)

@@ -149,11 +149,11 @@ void console_input_init(void)
     unsigned int irq;
 
     uart = console_uart();
-    if (!uart->port)
+    if (!uart_present(uart))
         return;
     irq = uart_isa_irq(uart);
     irq_set_handler(VEC_SERIAL, serial_interrupt);
-    if (!ioapic_route_isa(irq, VEC_SERIAL, apic_id())) {
+    if (irq && !ioapic_route_isa(irq, VEC_SERIAL, apic_id())) {
         uart_rx_irq(uart, true);
         printk("console: input by IRQ %u; Ctrl-A three times switches it "
                "between domain 0 and Petrel's debug keys\n", irq);
@@ -162,8 +162,12 @@ void console_input_init(void)
     uart_rx_irq(uart, false);
     timer_init(&poll_timer, poll_fn, NULL, arch_timer_cpu());
     timer_set(&poll_timer, rdtsc() + tsc_from_us(CONSOLE_POLL_MS * 1000));
-    printk("console: no I/O APIC for IRQ %u; input polled every %u ms\n",
-           irq, CONSOLE_POLL_MS);
+    if (irq)
+        printk("console: no I/O APIC for IRQ %u; input polled every %u ms\n",
+               irq, CONSOLE_POLL_MS);
+    else
+        printk("console: a UART with no known IRQ; input polled every %u ms\n",
+               CONSOLE_POLL_MS);
 }
 
 long console_input_read(struct vcpu *v, uint64_t buf, uint32_t len)

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* 16550 UART: polled transmit; receive by interrupt (or a slow poll). */
+/* 16550 UART at an I/O port or in MMIO: polled transmit; receive by
+ * interrupt (legacy COM ports) or a slow poll. */
 #include <petrel/console.h>
 #include <petrel/errno.h>
 #include <petrel/lib.h>
 #include <x86/processor.h>
 
-#define UART_CLOCK  115200
+#define UART_CLOCK  115200             /* divisor 1: drivers/uart_parse.c too */
 #define THR 0                       /* transmit holding */
 #define RBR 0                       /* receive buffer */
 #define DLL 0                       /* divisor latch, low (DLAB=1) */
@@ -24,73 +25,74 @@
 #define  LSR_THRE   0x20
 #define  LCR_DLAB   0x80
 
-/*
- * "115200,8n1" (both parts optional). Data bits 5-8, parity n/o/e, stop
- * bits 1-2. Returns 0 or -EINVAL; cfg keeps its defaults for what is absent.
- */
-int uart_parse(const char *spec, struct uart_cfg *cfg)
+/* Register i: an I/O port, or MMIO bytes or 32-bit words (reg_shift 2). */
+static uint8_t uart_in(const struct uart_cfg *cfg, unsigned int reg)
 {
-    const char *comma = strchr(spec, ',');
-    size_t len = comma ? (size_t)(comma - spec) : strlen(spec);
-    uint64_t baud;
+    if (!cfg->regs)
+        return inb(cfg->port + reg);
+    if (cfg->reg_shift == 2)
+        return *(volatile uint32_t *)(cfg->regs + (reg << 2));
+    return cfg->regs[reg];
+}
 
-    if (len) {
-        if (parse_u64(spec, len, false, &baud) || baud == 0 || baud > UART_CLOCK)
-            return -EINVAL;
-        cfg->baud = baud;
-    }
-    if (!comma)
-        return 0;
-    spec = comma + 1;
-    if (strlen(spec) != 3 || spec[0] < '5' || spec[0] > '8' ||
-        !strchr("noe", spec[1]) || (spec[2] != '1' && spec[2] != '2'))
-        return -EINVAL;
-    cfg->lcr = (spec[0] - '5') | (spec[2] == '2' ? 0x04 : 0) |
-               (spec[1] == 'o' ? 0x08 : spec[1] == 'e' ? 0x18 : 0);
-    return 0;
+static void uart_out(const struct uart_cfg *cfg, unsigned int reg, uint8_t val)
+{
+    if (!cfg->regs)
+        outb(cfg->port + reg, val);
+    else if (cfg->reg_shift == 2)
+        *(volatile uint32_t *)(cfg->regs + (reg << 2)) = val;
+    else
+        cfg->regs[reg] = val;
 }
 
 void uart_init(const struct uart_cfg *cfg)
 {
     uint16_t div = UART_CLOCK / cfg->baud;
 
-    outb(cfg->port + IER, 0);
-    outb(cfg->port + LCR, LCR_DLAB);
-    outb(cfg->port + DLL, div & 0xff);
-    outb(cfg->port + DLM, div >> 8);
-    outb(cfg->port + LCR, cfg->lcr);
-    outb(cfg->port + FCR, 0x07);    /* enable and clear FIFOs */
-    outb(cfg->port + MCR, MCR_DTR | MCR_RTS);
+    uart_out(cfg, IER, 0);
+    uart_out(cfg, LCR, LCR_DLAB);
+    uart_out(cfg, DLL, div & 0xff);
+    uart_out(cfg, DLM, div >> 8);
+    uart_out(cfg, LCR, cfg->lcr);
+    uart_out(cfg, FCR, 0x07);       /* enable and clear FIFOs */
+    uart_out(cfg, MCR, MCR_DTR | MCR_RTS);
 }
 
 void uart_putc(const struct uart_cfg *cfg, char c)
 {
     /* Bounded: a missing UART reads 0xff (THRE set) and we move on. */
     for (unsigned int i = 0; i < 100000; i++)
-        if (inb(cfg->port + LSR) & LSR_THRE)
+        if (uart_in(cfg, LSR) & LSR_THRE)
             break;
-    outb(cfg->port + THR, c);
+    uart_out(cfg, THR, c);
 }
 
 void uart_rx_irq(const struct uart_cfg *cfg, bool on)
 {
-    outb(cfg->port + MCR, MCR_DTR | MCR_RTS | (on ? MCR_OUT2 : 0));
-    outb(cfg->port + IER, on ? IER_RDA : 0);
-    (void)inb(cfg->port + IIR);     /* drop a stale interrupt reason */
+    uart_out(cfg, MCR, MCR_DTR | MCR_RTS | (on ? MCR_OUT2 : 0));
+    uart_out(cfg, IER, on ? IER_RDA : 0);
+    (void)uart_in(cfg, IIR);        /* drop a stale interrupt reason */
 }
 
 int uart_getc(const struct uart_cfg *cfg)
 {
-    uint8_t lsr = inb(cfg->port + LSR);
+    uint8_t lsr = uart_in(cfg, LSR);
 
     /* A missing UART reads all ones: no byte, however often we ask. */
     if (lsr == 0xff || !(lsr & LSR_DR))
         return -1;
-    return inb(cfg->port + RBR);
+    return uart_in(cfg, RBR);
 }
 
 unsigned int uart_isa_irq(const struct uart_cfg *cfg)
 {
     /* The PC convention: COM1 and COM3 on IRQ 4, COM2 and COM4 on IRQ 3. */
-    return cfg->port == 0x2f8 || cfg->port == 0x2e8 ? 3 : 4;
+    switch (cfg->regs ? 0 : cfg->port) {
+    case 0x3f8: case 0x3e8:
+        return 4;
+    case 0x2f8: case 0x2e8:
+        return 3;
+    default:
+        return 0;
+    }
 }

@@ -131,6 +131,8 @@ class Scenario:
                 (QEMU runs with -no-reboot)
       fatal     the long-mode fatal message exactly once, then a halt
       panic     ready, then the page-fault panic report, then a reset
+      silent    no line of Petrel's at all (console=none), and the emulator
+                exits for a poweroff (noguest=poweroff)
       refuse    a panic line matching `marker` before any ready line
                 (Petrel refuses to boot, e.g. iommu=force without an
                 IOMMU), then a halt or a reset
@@ -246,6 +248,59 @@ SCENARIOS = [
     S("no-long-mode", "qemu", smp=1, mem=1024, cpu="qemu32", expect="fatal"),
     S("fault-panic", "qemu", smp=2, mem=1024,
       cmdline="console=com1 selftest=fault panic=reboot", expect="panic"),
+]
+
+# The console on real machines (docs/console.md): the UART's base given
+# explicitly, a UART at a port no COM port uses (QEMU's COM1 moved there:
+# input polled, no IRQ known), and no console at all.
+SCENARIOS += [
+    S("console-com1-explicit", "qemu", cmdline="console=com1 com1=115200,8n1,0x3f8 "
+      "noguest=poweroff", expect="poweroff", must_see=[r"console: input by IRQ 4"]),
+    S("console-com1-at-0x500", "qemu", cmdline="console=com1 com1=115200,8n1,0x500 "
+      "noguest=poweroff", expect="poweroff",
+      devices=lambda scratch: ["-global", "isa-serial.iobase=0x500"],
+      must_see=[r"command line: console=com1 com1=115200,8n1,0x500",
+                r"console: a UART with no known IRQ; input polled"]),
+    S("console-bad-base", "qemu", cmdline="console=com1 com1=115200,8n1,mmio32:0xfe030002",
+      must_see=[r"bad value '115200,8n1,mmio32:0xfe030002' for option 'com1' ignored"]),
+    S("console-none-poweroff", "qemu", cmdline="console=none noguest=poweroff",
+      expect="silent"),
+    # A PCI serial card (QEMU's pci-serial, 1b36:0002) as the only UART.
+    S("console-pci-card", "qemu", cmdline="console=com1 com1=115200,8n1,pci "
+      "noguest=poweroff", expect="poweroff",
+      devices=lambda scratch: ["-device", "pci-serial,chardev=ser0"],
+      must_see=[r"console: PCI serial card 00:\w\w\.\d \(1b36:0002\) at I/O port 0x",
+                r"console: a UART with no known IRQ; input polled"]),
+    # dom0 on it: typed input (polled) reaches dom0's shell, and dom0's
+    # lspci does not list the card Petrel keeps.
+    S("console-pci-card-dom0", "qemu", expect="dom0-typing",
+      cmdline="console=com1 com1=115200,8n1,pci",
+      modules=[(os.path.join(BUILD, "dom0", "dom0.elf"), ""),
+               (os.path.join(BUILD, "dom0", "initrd.cpio"), "")],
+      devices=lambda scratch: ["-device", "pci-serial,chardev=ser0"],
+      input=[(r"^dom0# $", b"lspci\r"), (r"^00:02\.0 8086:10d3 ", None),
+             (r"^dom0# $", b"poweroff\r"), (r"^dom0: powering off", None)],
+      check=lambda j: next((f"dom0 sees the console's card: {l}" for l in j.lines
+                            if re.match(r"^[0-9a-f]{2}:[0-9a-f]{2}\.\d 1b36:0002", l)), None)),
+    S("console-pci-none", "qemu", cmdline="console=com1 com1=115200,8n1,pci",
+      must_see=[r"console: no PCI 16550 serial card found .*; using the legacy port 0x3f8"]),
+    # The VGA text screen beside COM1 (its content: test_vga), and its
+    # refusal under UEFI; two UARTs in console= are refused.
+    S("console-vga-bios", "qemu", cmdline="console=com1,vga noguest=poweroff",
+      expect="poweroff", must_see=[r"console: VGA text screen 80x25 at 0xb8000"]),
+    S("console-vga-ovmf", "qemu", "ovmf", cmdline="console=com1,vga noguest=poweroff",
+      expect="poweroff", must_see=[r"console: console=vga: no VGA text mode under UEFI"]),
+    S("console-bad-list", "qemu", cmdline="console=com1,com2",
+      must_see=[r"bad value 'com1,com2' for option 'console' ignored"]),
+    # What a real machine may lack, said in words a user can act on.
+    S("cpu-no-svm-vmx", "qemu", cpu="qemu64,-svm",
+      must_see=[r"CPU: neither AMD SVM nor Intel VT-x \(VMX\) is offered: Petrel cannot "
+                r"run guests here; this CPU is virtual: give the VM nested virtualization",
+                r"HVM: no usable SVM \(with NPT\) or VMX",
+                r"IOMMU: if this machine has one, turn on VT-d \(Intel\) or the IOMMU"]),
+    S("cpu-svm-no-npt", "qemu", cpu="qemu64",
+      must_see=[r"SVM: this CPU lacks nested paging \(NPT\), which Petrel needs",
+                r"HVM: no usable SVM \(with NPT\) or VMX"]),
 ]
 
 # Test guests (test/guests/<name>.c), each booted as dom0 on SeaBIOS and on
@@ -502,6 +557,8 @@ class Judge:
             return f"a panic line matching '{self.sc.marker}'"
         if e == "fatal":
             return f"'{FATAL_LM}'"
+        if e == "silent":
+            return "the emulator's exit for a poweroff"
         if self.ready_at is None:
             return "the ready line"
         if e == "poweroff":
@@ -522,6 +579,11 @@ class Judge:
         for pat in sc.must_see:
             if re.search(pat, text):
                 self.seen.add(pat)
+
+        if sc.expect == "silent":
+            if "(petrel)" in text or "petrel:" in text:
+                return False, f"Petrel wrote to the serial port: {printable(text).strip()}"
+            return None
 
         if sc.expect == "refuse":
             if READY_RE.search(text):
@@ -631,6 +693,10 @@ class Judge:
         """powered_off: the emulator's exit was an ACPI poweroff."""
         sc = self.sc
         how = f"emulator exited with status {rc}"
+        if sc.expect == "silent":
+            if powered_off:
+                return True, "powered off without a line on the serial port"
+            return False, f"{how}, not for a poweroff"
         if sc.expect == "refuse":
             if self.refused_at is not None:
                 return True, "refused to boot, with the message, and reset"
@@ -2996,9 +3062,28 @@ def build_isos(elf, keys):
 
 # ---- emulators -------------------------------------------------------------
 
+def load_accel():
+    path = os.path.join(ROOT, "test", "accel.py")
+    spec = importlib.util.spec_from_file_location("accel", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# KVM or TCG for QEMU (test/accel.py, docs/kvm.md): KVM with -cpu host when
+# /dev/kvm can nest, for the scenarios that name no CPU model of their own.
+ACCEL_MOD = load_accel()
+ACCEL, ACCEL_WHY = ACCEL_MOD.detect()
+
+
+def qemu_accel(sc):
+    """'kvm' or 'tcg': what this QEMU scenario runs under."""
+    return ACCEL if sc.cpu is None else "tcg"
+
+
 def qemu_command(sc, iso, port, scratch):
-    cmd = [QEMU, "-machine", sc.machine, "-cpu", sc.cpu or QEMU_CPU,
-           "-accel", "tcg", "-smp", str(sc.smp), "-m", f"{sc.mem}M",
+    cmd = [QEMU, "-machine", sc.machine, *ACCEL_MOD.qemu_args(qemu_accel(sc), sc.cpu),
+           "-smp", str(sc.smp), "-m", f"{sc.mem}M",
            "-display", "none", "-monitor", "none", "-no-reboot",
            "-chardev", f"socket,id=ser0,host=127.0.0.1,port={port},server=off",
            "-serial", "chardev:ser0",
@@ -3013,7 +3098,12 @@ def qemu_command(sc, iso, port, scratch):
         cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
     if sc.devices:
-        cmd += list(sc.devices(scratch))
+        extra = list(sc.devices(scratch))
+        # A device of the scenario's own (a PCI serial card) may take the
+        # console socket: then no ISA serial port has it.
+        if any("chardev=ser0" in a for a in extra):
+            cmd[cmd.index("chardev:ser0")] = "none"
+        cmd += extra
     return cmd
 
 
@@ -3293,6 +3383,9 @@ def tail(path, n):
 def report(sc, result):
     r = result
     passed, reason, elapsed, log_path = r["passed"], r["reason"], r["elapsed"], r["log"]
+    # Which accelerator ran a QEMU scenario, on its result line: the one
+    # place that says it (scenario names stay as they are).
+    name = sc.name + (f" [{qemu_accel(sc)}]" if sc.emulator == "qemu" else "")
     out = []
     info = ""
     if r["ready_at"] is not None:
@@ -3304,11 +3397,11 @@ def report(sc, result):
         info = f"fatal message after {r['fatal_at']:.1f} s, "
     info += f"{elapsed:.1f} s in all"
     if passed:
-        out.append(f"PASS {sc.name}: {reason}; {info}")
+        out.append(f"PASS {name}: {reason}; {info}")
     elif passed is None:
-        out.append(f"SKIP {sc.name}: {reason}; {info}")
+        out.append(f"SKIP {name}: {reason}; {info}")
     else:
-        out.append(f"FAIL {sc.name}: {reason}; {info}")
+        out.append(f"FAIL {name}: {reason}; {info}")
         out.append(f"     scenario: {sc.describe()}")
         out.append(f"     serial log: {rel(log_path)}")
         for k in r["kept"]:
@@ -3329,6 +3422,35 @@ def load_run_unit():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def load_host_tests():
+    path = os.path.join(ROOT, "test", "host_tests.py")
+    spec = importlib.util.spec_from_file_location("host_tests", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_host_tests(selected, keep_logs):
+    """test/host_tests.py's tests (make install, the .deb, ...), named
+    host/<name>: prints their lines, returns (passed, failed, skipped)."""
+    mod = load_host_tests()
+    counts = [0, 0, 0]
+    for name, fn in mod.TESTS:
+        if not selected(name):
+            continue
+        def note(rname, ok, reason):
+            counts[0 if ok else 2 if ok is None else 1] += 1
+            if reason is not None:
+                word = "PASS" if ok else "SKIP" if ok is None else "FAIL"
+                print(f"{word} {rname}: {reason}", flush=True)
+        try:
+            for rname, ok, reason in fn(sys.modules[__name__], keep_logs):
+                note(rname, ok, reason)
+        except Exception as e:          # a test's own bug: say so, go on
+            note(name, False, f"harness error: {e!r}")
+    return counts
 
 
 def unit_binaries():
@@ -3364,6 +3486,9 @@ def main():
     if args.list:
         for b in units:
             print("unit/" + os.path.basename(b))
+        for name, fn in load_host_tests().TESTS:
+            if selected(name):
+                print(f"{name:22} {fn.__doc__.split(chr(10))[0]}")
         for sc in scenarios:
             print(f"{sc.name:22} {sc.describe()}")
         return 0
@@ -3377,6 +3502,9 @@ def main():
         failed += f
     elif only is None:
         print("unit: no test binaries in build/unit")
+    if not args.list:
+        p, f, sk = run_host_tests(selected, args.keep_logs)
+        passed, failed, skipped = passed + p, failed + f, skipped + sk
 
     runnable = []
     for sc in scenarios:
@@ -3404,6 +3532,9 @@ def main():
         else:
             todo.append((sc, iso))
 
+    if any(sc.emulator == "qemu" for sc, _ in todo):
+        print(f"QEMU: {ACCEL.upper()} ({ACCEL_WHY}); a scenario naming its CPU "
+              "model runs under TCG", flush=True)
     t0 = time.monotonic()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j))
     try:

@@ -68,6 +68,12 @@ void cpu_report(void)
             (e.ecx & BIT(2)) ? " svm" : "", (f.ecx & BIT(5)) ? " vmx" : "",
             (e.edx & BIT(20)) ? " nx" : "", (e.edx & BIT(26)) ? " 1g-pages" : "",
             (f.ecx & BIT(21)) ? " x2apic" : "", (f.ecx & BIT(24)) ? " tsc-deadline" : "");
+    /* Said here, early and plainly; hvm_init() later says what else is missing. */
+    if (!(e.ecx & BIT(2)) && !(f.ecx & BIT(5)))
+        pr_warn("CPU: neither AMD SVM nor Intel VT-x (VMX) is offered: Petrel cannot run "
+                "guests here%s\n", (f.ecx & BIT(31)) ?
+                "; this CPU is virtual: give the VM nested virtualization (docs/kvm.md)" :
+                "; if the CPU has it, turn on SVM/AMD-V or VT-x in the firmware setup");
 }
 
 /* Control registers every CPU needs: WP (set at entry), PGE, FSGSBASE off. */

@@ -263,6 +263,7 @@ void start_petrel(paddr_t mbi_pa)
     show_memory_map(&boot_info);
     memory_init(mbi_pa, mbi_size);
     acpi_init();
+    console_init_late(boot_info.efi);   /* MMIO, PCI card, VGA: ioremap() and PCI work now */
 
     pic_disable();
     ioapic_init(&acpi_info);

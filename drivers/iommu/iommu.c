@@ -85,6 +85,7 @@ bool iommu_translates(const struct domain *d)
 void iommu_init(const struct acpi_info *ai)
 {
     const char *why = "the firmware describes none (no ACPI DMAR or IVRS table)";
+    bool described = false;
     int rc;
 
     if (opt_mode == IOMMU_MODE_OFF) {
@@ -104,8 +105,12 @@ void iommu_init(const struct acpi_info *ai)
             return;
         }
         why = "the one the firmware describes cannot be used (see above)";
+        described = true;
         break;
     }
+    if (!described)
+        pr_warn("IOMMU: if this machine has one, turn on VT-d (Intel) or the IOMMU "
+                "(AMD-Vi) in the firmware setup\n");
     if (opt_mode == IOMMU_MODE_FORCE)
         panic("IOMMU: iommu=force, but %s: refusing to boot", why);
     pr_warn("IOMMU: none: %s; device DMA is not confined\n", why);

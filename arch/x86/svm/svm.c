@@ -100,11 +100,12 @@ bool svm_available(void)
     if (cpuid(0x80000000).eax < 0x8000000a || !(cpuid(0x80000001).ecx & BIT(2)))
         return false;
     if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
-        pr_warn("SVM: disabled by the firmware (VM_CR.SVMDIS)\n");
+        pr_warn("SVM: disabled by the firmware (VM_CR.SVMDIS); turn on \"SVM Mode\" "
+                "(AMD-V) in its setup\n");
         return false;
     }
     if (!(cpuid(0x8000000a).edx & SVM_FEAT_NPT)) {
-        pr_warn("SVM: no nested paging; Petrel needs it\n");
+        pr_warn("SVM: this CPU lacks nested paging (NPT), which Petrel needs\n");
         return false;
     }
     return true;
