@@ -97,14 +97,28 @@ static void event_wakes(unsigned int rounds)
 static void timer_wakes(unsigned int rounds)
 {
     uint64_t sum = 0, max = 0;
-    unsigned int blocks = 0;
+    unsigned int blocks = 0, early = 0;
 
     for (unsigned int i = 1; i <= rounds; i++) {
         uint64_t deadline = now_ns() + 2 * MS, lat;
+        unsigned int n;
 
         woke = 0;
         CHECK_EQ(timer_set_singleshot(0, deadline, 0), 0);
-        blocks += block_until_woken();
+        n = block_until_woken();
+        if (!n) {
+            /* The timer fired before this vCPU got to SCHEDOP_block (it
+             * was descheduled for 2 ms: a loaded host under TCG). That
+             * round tested no wake from a block: do it again, a few times
+             * at most. */
+            if (++early > rounds) {
+                test_fail("timer fired before the block in %u rounds", early);
+                break;
+            }
+            i--;
+            continue;
+        }
+        blocks += n;
         if (woke_at < deadline) {
             test_fail("timer wake %u: %lu ns early", i, deadline - woke_at);
             continue;
@@ -116,8 +130,9 @@ static void timer_wakes(unsigned int rounds)
         sum += lat;
         max = lat > max ? lat : max;
     }
-    printf("block-wake: %u wakes by the timer (%u blocks): late by avg %lu us, "
-           "max %lu us\n", rounds, blocks, sum / rounds / 1000, max / 1000);
+    printf("block-wake: %u wakes by the timer (%u blocks, %u rounds again: fired "
+           "before the block): late by avg %lu us, max %lu us\n", rounds, blocks, early,
+           sum / rounds / 1000, max / 1000);
     CHECK(blocks >= rounds);
 }
 
