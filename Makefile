@@ -136,7 +136,7 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 unit: $(addprefix $(B)/unit/,$(UNIT_TESTS))
-	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS))
+	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(wildcard test/unit/test_*.py)
 
 test: deps
 	$(MAKE) all guests iso unit-build

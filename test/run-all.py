@@ -3195,12 +3195,17 @@ def load_run_unit():
 
 
 def unit_binaries():
+    """build/unit/'s cmocka binaries, then test/unit/test_*.py (the host
+    tools written in Python)."""
     d = os.path.join(BUILD, "unit")
-    if not os.path.isdir(d):
-        return []
-    return sorted(os.path.join(d, f) for f in os.listdir(d)
-                  if os.path.isfile(os.path.join(d, f))
-                  and os.access(os.path.join(d, f), os.X_OK))
+    bins = []
+    if os.path.isdir(d):
+        bins = sorted(os.path.join(d, f) for f in os.listdir(d)
+                      if os.path.isfile(os.path.join(d, f))
+                      and os.access(os.path.join(d, f), os.X_OK))
+    t = os.path.join(ROOT, "test", "unit")
+    return bins + sorted(os.path.join(t, f) for f in os.listdir(t)
+                         if f.startswith("test_") and f.endswith(".py"))
 
 
 def main():
@@ -3221,12 +3226,12 @@ def main():
         return only is None or only.search(name)
 
     units = [b for b in unit_binaries()
-             if selected("unit/" + os.path.basename(b))]
+             if selected("unit/" + os.path.basename(b).removesuffix(".py"))]
     scenarios = [sc for sc in SCENARIOS if selected(sc.name)]
 
     if args.list:
         for b in units:
-            print("unit/" + os.path.basename(b))
+            print("unit/" + os.path.basename(b).removesuffix(".py"))
         for sc in scenarios:
             print(f"{sc.name:22} {sc.describe()}")
         return 0
