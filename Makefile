@@ -153,4 +153,4 @@ bench: deps
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f -not -path '$(B)/linux/*' 2>/dev/null)

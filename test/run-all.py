@@ -2696,6 +2696,17 @@ for _fw in ("bios", "ovmf"):
                                 (os.path.join(DOM0_DIR, "initrd.cpio"), "")]))
 
 
+# ---- Linux guests (issue 9, docs/linux.md) -----------------------------------
+# dom0 boots with initrd-linux.cpio (Debian's kernel as linux.elf, the
+# busybox initramfs, tools/dom0/linux-cfg/), two 4 MiB RAM disks and
+# console_log=1, so that the guests' hvc0 lines appear as (dN) lines.
+DOM0_LINUX_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M"),
+                      (os.path.join(DOM0_DIR, "initrd-linux.cpio"), "")]
+SCENARIOS.append(S("linux-explore-bios", "qemu", smp=2, mem=1024, timeout=300,
+                   expect="dom0-typing", modules=DOM0_LINUX_MODULES,
+                   input=typed("hv create linux.cfg", r"never-matches-this")))
+
+
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
     panic, a reboot, "nothing to run", a crash of dom0 or an error line of

@@ -127,3 +127,29 @@ $(DOM0_VIRTIO_INITRD): tools/mkcpio $(B)/guests/net-world.elf tools/dom0/virtio-
 	$(Q)$(PYTHON) tools/mkcpio $@ net-world.elf=$(B)/guests/net-world.elf \
 		net-world.cfg=tools/dom0/virtio-cfg/net-world.cfg
 dom0: $(DOM0_VIRTIO_INITRD)
+
+# ---- Linux guests (issue 9, docs/linux.md) ----
+# `make linux`: Debian 12's kernel and busybox-static fetched with apt-get
+# (tools/linux/fetch, cached under build/linux/), the vmlinux ELF out of
+# the bzImage, the guest's initramfs, and dom0's initrd with them and the
+# Linux configs (build/dom0/initrd-linux.cpio). Not part of `all`: it needs
+# Debian's apt repositories; `make test` and `make run` build it.
+LINUX_DIR := $(B)/linux
+LINUX_ELF := $(LINUX_DIR)/linux.elf
+LINUX_INITRAMFS := $(LINUX_DIR)/initramfs.cpio.gz
+LINUX_CFGS := $(wildcard tools/dom0/linux-cfg/*.cfg)
+DOM0_LINUX_INITRD := $(B)/dom0/initrd-linux.cpio
+.PHONY: linux linux-fetch
+linux: $(DOM0_LINUX_INITRD)
+linux-fetch:
+	$(Q)tools/linux/fetch $(LINUX_DIR)
+$(LINUX_DIR)/version: tools/linux/fetch
+	$(Q)tools/linux/fetch $(LINUX_DIR)
+$(LINUX_ELF): $(LINUX_DIR)/version tools/linux/bzimage-elf
+	$(Q)tools/linux/bzimage-elf $(LINUX_DIR)/kernel/boot/vmlinuz-$$(cat $(LINUX_DIR)/version) $@
+$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs tools/linux/init
+	$(Q)tools/linux/mkinitramfs $(LINUX_DIR) $@
+$(DOM0_LINUX_INITRD): tools/mkcpio $(LINUX_ELF) $(LINUX_INITRAMFS) $(LINUX_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ linux.elf=$(LINUX_ELF) initramfs.cpio.gz=$(LINUX_INITRAMFS) \
+		$(foreach f,$(LINUX_CFGS),$(notdir $(f))=$(f))
