@@ -6,7 +6,7 @@
 
 dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/cpio.o dom0/fmap.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
-	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/disk.o libhv/build.o libhv/kmsg.o \
+	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/disk.o libhv/build.o libhv/acpi.o libhv/kmsg.o \
 	libhv/pcidev.o hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o hv/pci.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
 	dom0/pci.o dom0/pci_io.o dom0/dma.o dom0/virtq.o dom0/virtio_pci.o \
