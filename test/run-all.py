@@ -2702,9 +2702,11 @@ for _fw in ("bios", "ovmf"):
 # console_log=1, so that the guests' hvc0 lines appear as (dN) lines.
 DOM0_LINUX_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M"),
                       (os.path.join(DOM0_DIR, "initrd-linux.cpio"), "")]
-SCENARIOS.append(S("linux-explore-bios", "qemu", smp=2, mem=1024, timeout=60,
+SCENARIOS.append(S("linux-explore-bios", "qemu", smp=2, mem=1024, timeout=150,
                    expect="dom0-typing", modules=DOM0_LINUX_MODULES,
-                   input=typed("hv create linux.cfg", r"never-matches-this")))
+                   input=typed("hv create linux.cfg", r"Waiting for devices")
+                   + typed("xs ls /local/domain/0/backend/vif/1", r"^dom0# ")
+                   + typed("xs ls /local/domain/1/device/vif", r"never-matches-this")))
 
 
 class Dom0Judge(GuestJudge):
