@@ -139,7 +139,7 @@ unit: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(wildcard test/unit/test_*.py)
 
 test: deps
-	$(MAKE) all guests iso unit-build
+	$(MAKE) all guests iso unit-build linux
 	$(PYTHON) test/run-all.py
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
