@@ -2726,8 +2726,10 @@ def check_linux_shell(j):
 
 # linux-shell-bios: Debian's kernel boots to its busybox shell on hvc0
 # (`hv console`), writes a sector of xvda (dom0's ram0) through blkfront
-# and reads it back, says which CPUs are online; `hv destroy` then returns
-# every page (hv info's free_pages after a first and a second guest).
+# and reads it back, says which CPUs are online; `hv destroy` ends it. A
+# second guest finds the sector still there (dom0's RAM disk) and powers
+# off with `poweroff -f` (cli; hlt on its vCPU: Petrel powers it off);
+# hv info's free_pages after the first and the second guest agree.
 LINUX_SHELL = (
     typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux.cfg", r"\(d1\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
@@ -2740,7 +2742,10 @@ LINUX_SHELL = (
     + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
     + typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux.cfg", r"\(d2\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
-    + typed("hv destroy linux", r"^hv: domain 2 \(linux\) destroyed")
+    + [(r"^dom0# $", b"hv console 2\r"), (ATTACHED.format(2), None)]
+    + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
+    + linux_cmd("poweroff -f", r"domain 2: every vCPU halted with interrupts off: powered off$",
+                r"^hv: domain 2 \(linux\) powered off: on_poweroff=destroy: destroyed$")
     + typed("hv info", r"^free_pages +: \d+$")
     + ts_poweroff())
 SCENARIOS.append(S("linux-shell-bios", "qemu", smp=2, mem=1024, timeout=240,
