@@ -139,10 +139,10 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 unit: $(addprefix $(B)/unit/,$(UNIT_TESTS))
-	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS))
+	$(PYTHON) test/run-unit.py $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(wildcard test/unit/test_*.py)
 
 test: deps
-	$(MAKE) all guests iso unit-build
+	$(MAKE) all guests iso unit-build linux
 	$(PYTHON) test/run-all.py
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
@@ -156,5 +156,6 @@ bench: deps
 clean:
 	rm -rf $(B)
 
-# -type f: a test's install tree under build/ holds etc/grub.d, a directory.
--include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
+# -type f: a test's install tree under build/ holds etc/grub.d, a directory;
+# build/linux holds Debian's unpacked packages.
+-include $(shell find $(B) -name '*.d' -type f -not -path '$(B)/linux/*' 2>/dev/null)

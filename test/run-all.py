@@ -2899,6 +2899,63 @@ for _fw in ("bios", "ovmf"):
                                 (os.path.join(DOM0_DIR, "initrd.cpio"), "")]))
 
 
+# ---- Linux guests (issue 9, docs/linux.md) -----------------------------------
+# dom0 boots with initrd-linux.cpio (Debian's kernel as linux.elf, the
+# busybox initramfs, tools/dom0/linux-cfg/), two 4 MiB RAM disks and
+# console_log=1, so that the guests' hvc0 lines appear as (dN) lines.
+DOM0_LINUX_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M"),
+                      (os.path.join(DOM0_DIR, "initrd-linux.cpio"), "")]
+LINUX_PROMPT = r"linux# $"           # PS1 of tools/linux/init; ends no line
+
+
+def linux_cmd(cmd, *waits):
+    """Type cmd at the Linux guest's shell (attached with hv console), then
+    wait for each regex in waits."""
+    return [(LINUX_PROMPT, cmd.encode() + b"\r")] + [(w, None) for w in waits]
+
+
+def check_linux_shell(j):
+    """The free pages after the second Linux guest's destruction are those
+    after the first's. The first guest leaves the hypervisor 9 pages
+    poorer (seen 2026-12-05, not yet explained: not per domain, as the
+    second guest gives back all it took; docs/linux.md)."""
+    free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
+    if len(free) != 3 or free[1] != free[2]:
+        return f"free pages before, after the first and after the second Linux guest: {free}"
+    if free[0] - free[1] > 16:
+        return f"the first Linux guest kept {free[0] - free[1]} pages"
+    return no_hv_errors(j.lines)
+
+
+# linux-shell-bios: Debian's kernel boots to its busybox shell on hvc0
+# (`hv console`), writes a sector of xvda (dom0's ram0) through blkfront
+# and reads it back, says which CPUs are online; `hv destroy` ends it. A
+# second guest finds the sector still there (dom0's RAM disk) and powers
+# off with `poweroff -f` (cli; hlt on its vCPU: Petrel powers it off);
+# hv info's free_pages after the first and the second guest agree.
+LINUX_SHELL = (
+    typed("hv info", r"^free_pages +: \d+$")
+    + typed("hv create linux.cfg", r"\(d1\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+    + [(r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None)]
+    + linux_cmd("echo petrel-$((6*7)) | dd of=/dev/xvda bs=512 count=1 conv=sync 2>/dev/null;"
+                " sync; echo write-$((1+1))", r"^write-2\r?$")
+    + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
+    + linux_cmd("echo cpus-$(cat /sys/devices/system/cpu/online)", r"^cpus-0\r?$")
+    + [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(1), None)]
+    + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
+    + typed("hv info", r"^free_pages +: \d+$")
+    + typed("hv create linux.cfg", r"\(d2\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+    + [(r"^dom0# $", b"hv console 2\r"), (ATTACHED.format(2), None)]
+    + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
+    + linux_cmd("poweroff -f", r"domain 2: every vCPU halted with interrupts off: powered off$",
+                r"^hv: domain 2 \(linux\) powered off: on_poweroff=destroy: destroyed$")
+    + typed("hv info", r"^free_pages +: \d+$")
+    + ts_poweroff())
+SCENARIOS.append(S("linux-shell-bios", "qemu", smp=2, mem=1024, timeout=240,
+                   expect="dom0-typing", modules=DOM0_LINUX_MODULES,
+                   input=LINUX_SHELL, check=check_linux_shell))
+
+
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
     panic, a reboot, "nothing to run", a crash of dom0 or an error line of
@@ -3454,12 +3511,17 @@ def run_host_tests(selected, keep_logs):
 
 
 def unit_binaries():
+    """build/unit/'s cmocka binaries, then test/unit/test_*.py (the host
+    tools written in Python)."""
     d = os.path.join(BUILD, "unit")
-    if not os.path.isdir(d):
-        return []
-    return sorted(os.path.join(d, f) for f in os.listdir(d)
-                  if os.path.isfile(os.path.join(d, f))
-                  and os.access(os.path.join(d, f), os.X_OK))
+    bins = []
+    if os.path.isdir(d):
+        bins = sorted(os.path.join(d, f) for f in os.listdir(d)
+                      if os.path.isfile(os.path.join(d, f))
+                      and os.access(os.path.join(d, f), os.X_OK))
+    t = os.path.join(ROOT, "test", "unit")
+    return bins + sorted(os.path.join(t, f) for f in os.listdir(t)
+                         if f.startswith("test_") and f.endswith(".py"))
 
 
 def main():
@@ -3480,12 +3542,12 @@ def main():
         return only is None or only.search(name)
 
     units = [b for b in unit_binaries()
-             if selected("unit/" + os.path.basename(b))]
+             if selected("unit/" + os.path.basename(b).removesuffix(".py"))]
     scenarios = [sc for sc in SCENARIOS if selected(sc.name)]
 
     if args.list:
         for b in units:
-            print("unit/" + os.path.basename(b))
+            print("unit/" + os.path.basename(b).removesuffix(".py"))
         for name, fn in load_host_tests().TESTS:
             if selected(name):
                 print(f"{name:22} {fn.__doc__.split(chr(10))[0]}")

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Run cmocka unit-test binaries; print per-binary results and totals.
+"""Run cmocka unit-test binaries, and Python unittest files
+(test/unit/test_*.py, for the host tools written in Python); print
+per-binary results and totals.
 
-Usage: run-unit.py BINARY...   (exit status 0 when all passed)
+Usage: run-unit.py BINARY|FILE.py...   (exit status 0 when all passed)
 Also importable: run(binaries) -> (passed, failed)."""
 import os
 import re
@@ -10,9 +12,33 @@ import subprocess
 import sys
 
 
+def run_py(path):
+    """(passed, failed, output) of a Python unittest file."""
+    p = subprocess.run([sys.executable, path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=300)
+    out = p.stdout
+    m = re.search(r"^Ran (\d+) tests?", out, re.M)
+    ran = int(m.group(1)) if m else 0
+    m = re.search(r"^FAILED \((.*)\)", out, re.M)
+    bad = 0
+    if m:
+        bad = sum(int(n) for n in re.findall(r"(?:failures|errors)=(\d+)", m.group(1)))
+    if p.returncode != 0 and bad == 0:
+        bad = 1
+    return ran - bad if ran >= bad else 0, bad, out
+
+
 def run(binaries):
     passed = failed = 0
     for b in binaries:
+        if b.endswith(".py"):
+            ok, bad, out = run_py(b)
+            print(f"unit {os.path.basename(b)[:-3]}: {ok} passed, {bad} failed")
+            if bad:
+                print(out)
+            passed += ok
+            failed += bad
+            continue
         env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="stdout")
         p = subprocess.run([b], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            env=env, text=True, timeout=300)

@@ -188,7 +188,9 @@ static long raw_status(const union blkif_sring_entry *e)
         if (blkfront_wait(&rsp, now_ns() + BLKFRONT_TIMEOUT_NS) <= 0)
             return -XEN_ETIMEDOUT;
         if (rsp.id == e->req.id) {
-            CHECK_EQ(rsp.operation, e->req.operation);
+            /* An indirect request is answered with the operation inside. */
+            CHECK_EQ(rsp.operation, e->req.operation == BLKIF_OP_INDIRECT ?
+                                    e->ind.indirect_op : e->req.operation);
             return rsp.status;
         }
     }

@@ -62,6 +62,8 @@ static void check_base_leaves(void)
     printf("leaf 1: ecx %#x edx %#x\n", r.ecx, r.edx);
     CHECK(r.ecx & CPUID1_ECX_HYPERVISOR);
     CHECK(!(r.ecx & CPUID1_ECX_VMX));
+    CHECK(!(r.edx & (1u << 7)));            /* MCE: its MSRs are not emulated */
+    CHECK(!(r.edx & (1u << 14)));           /* MCA */
 
     max_ext = cpuid(0x80000000).eax;
     REQUIRE(max_ext >= 0x80000001);

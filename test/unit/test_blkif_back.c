@@ -213,8 +213,9 @@ static void test_parse_indirect(void **state)
         .id = 77, .sector_number = 64, .indirect_grefs = { 300 },
     };
     assert_int_equal(blkif_back_parse(&e, 0, &out), BLKIF_RSP_EOPNOTSUPP);  /* not offered */
+    assert_int_equal(out.ring_op, BLKIF_OP_WRITE);  /* answered as the write */
     assert_int_equal(blkif_back_parse(&e, 32, &out), BLKIF_RSP_OKAY);
-    assert_int_equal(out.ring_op, BLKIF_OP_INDIRECT);
+    assert_int_equal(out.ring_op, BLKIF_OP_WRITE);
     assert_int_equal(out.op, BLKIF_OP_WRITE);
     assert_int_equal(out.nr_indirect, 1);
     assert_int_equal(out.indirect[0], 300);

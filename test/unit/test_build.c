@@ -23,6 +23,7 @@
 #include <public/hvm/params.h>
 #include <public/hvm/start_info.h>
 #include <public/memory.h>
+#include "../../tools/libhv/acpi.h"
 #include "../../tools/libhv/build.h"
 #include "../../tools/libhv/config.h"
 #include "../../tools/libhv/libhv.h"
@@ -40,7 +41,8 @@ static struct {
     uint8_t *ram;                       /* gfn < ram_pages */
     uint64_t ram_pages;
     bool *pop;                          /* per RAM gfn */
-    bool special[2];                    /* HV_STORE_GFN, HV_CONSOLE_GFN */
+    bool special[3];                    /* HV_STORE_GFN, HV_CONSOLE_GFN, HV_ACPI_GFN */
+    uint8_t acpi[4096];                 /* the ACPI page's contents */
     unsigned int extents[10];           /* populated extents by order */
     uint64_t params[64];
     uint32_t next_port;
@@ -176,8 +178,8 @@ static int populate_one(uint64_t gfn, unsigned int order)
 
     if (order == hv.fail_order || gfn & (n - 1) || hv.tot_pages + n > hv.max_pages)
         return -XEN_ENOMEM;
-    if (gfn == HV_STORE_GFN || gfn == HV_CONSOLE_GFN) {
-        bool *p = &hv.special[gfn == HV_CONSOLE_GFN];
+    if (gfn == HV_STORE_GFN || gfn == HV_CONSOLE_GFN || gfn == HV_ACPI_GFN) {
+        bool *p = &hv.special[gfn == HV_ACPI_GFN ? 2 : gfn == HV_CONSOLE_GFN];
 
         assert_int_equal(order, 0);
         assert_false(*p);
@@ -272,6 +274,12 @@ void *hv_map_foreign(domid_t dom, const uint64_t *gfns, unsigned int n)
 {
     assert_int_equal(dom, hv.id);
     assert_true(n >= 1 && n <= HV_MAP_BATCH);
+    if (gfns[0] == HV_ACPI_GFN) {
+        if (n != 1 || !hv.special[2])
+            return NULL;
+        hv.maps_live++;
+        return hv.acpi;
+    }
     for (unsigned int i = 0; i < n; i++)
         if (gfns[i] != gfns[0] + i || gfns[i] >= hv.ram_pages || !hv.pop[gfns[i]])
             return NULL;
@@ -411,13 +419,13 @@ static void test_build_ok(void **state)
     assert_true(hv.exists);
     assert_int_equal(r.domid, 5);
     assert_int_equal(hv.vcpus, 2);
-    assert_int_equal(hv.max_pages, 16 * 256 + 2);
+    assert_int_equal(hv.max_pages, 16 * 256 + 3);
     for (uint64_t g = 0; g < hv.ram_pages; g++)
         pages += hv.pop[g];
     assert_int_equal(pages, 16 * 256);
     assert_int_equal(hv.extents[9], 8);             /* all of it in 2 MiB */
-    assert_int_equal(hv.extents[0], 2);             /* the special pages */
-    assert_true(hv.special[0] && hv.special[1]);
+    assert_int_equal(hv.extents[0], 3);             /* the special pages */
+    assert_true(hv.special[0] && hv.special[1] && hv.special[2]);
     assert_int_equal(hv.params[HVM_PARAM_STORE_PFN], HV_STORE_GFN);
     assert_int_equal(hv.params[HVM_PARAM_CONSOLE_PFN], HV_CONSOLE_GFN);
     assert_int_equal(hv.params[HVM_PARAM_STORE_EVTCHN], r.store_port);
@@ -429,6 +437,24 @@ static void test_build_ok(void **state)
     si = (const void *)(hv.ram + r.start_info);
     assert_int_equal(si->magic, XEN_HVM_START_MAGIC_VALUE);
     assert_string_equal((const char *)(hv.ram + si->cmdline_paddr), "a=b");
+    /* The ACPI page: the RSDP the start info names, a MADT with 2 LAPICs,
+     * and the page reserved in the memory map. */
+    assert_int_equal(si->rsdp_paddr, HV_ACPI_GFN << 12);
+    assert_memory_equal(hv.acpi, "RSD PTR ", 8);
+    assert_memory_equal(hv.acpi + HV_ACPI_MADT_OFF, "APIC", 4);
+    assert_int_equal(hv.acpi[HV_ACPI_MADT_OFF + 4], 44 + 2 * 8);
+    {
+        const struct hvm_memmap_table_entry *mm = (const void *)(hv.ram + si->memmap_paddr);
+        bool found = false;
+
+        for (uint32_t i = 0; i < si->memmap_entries; i++)
+            if (mm[i].addr == HV_ACPI_GFN << 12) {
+                assert_int_equal(mm[i].size, 4096);
+                assert_int_equal(mm[i].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+                found = true;
+            }
+        assert_true(found);
+    }
     assert_int_equal(hv.weight, 512);
     assert_int_equal(hv.cap, 50);
     assert_int_equal(hv.affinity[0], 2);
@@ -444,8 +470,8 @@ static void test_odd_size_uses_small_pages(void **state)
     config("name = \"t\"\nkernel = \"hello.elf\"\nmemory = 5\n");
     assert_int_equal(build(&r), 0);
     assert_int_equal(hv.extents[9], 2);
-    assert_int_equal(hv.extents[0], 256 + 2);
-    assert_int_equal(hv.tot_pages, 5 * 256 + 2);
+    assert_int_equal(hv.extents[0], 256 + 3);
+    assert_int_equal(hv.tot_pages, 5 * 256 + 3);
 }
 
 static void test_superpage_refused_falls_back(void **state)
@@ -455,7 +481,7 @@ static void test_superpage_refused_falls_back(void **state)
     hv.fail_order = 9;
     assert_int_equal(build(&r), 0);
     assert_int_equal(hv.extents[9], 0);
-    assert_int_equal(hv.extents[0], 16 * 256 + 2);
+    assert_int_equal(hv.extents[0], 16 * 256 + 3);
 }
 
 static void test_not_enough_memory(void **state)

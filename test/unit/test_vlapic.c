@@ -43,6 +43,9 @@ void arch_timer_kick(unsigned int cpu) { }
 void *xzalloc(size_t size) { return calloc(1, size); }
 void xfree(void *p) { free(p); }
 void vcpu_kick(struct vcpu *v) { kicks[v->id]++; }
+/* evtchn_upcall_pending of each vCPU, as event_channel.c would say. */
+static bool upcall_pending[NV];
+bool vcpu_events_pending(struct vcpu *v) { return upcall_pending[v->id]; }
 void vcpu_down(struct vcpu *v) { downs[v->id]++; up[v->id] = false; }
 void vcpu_up(struct vcpu *v) { ups[v->id]++; up[v->id] = true; }
 bool vcpu_is_up(struct vcpu *v) { return up[v->id]; }
@@ -69,6 +72,7 @@ static int setup(void **state)
     memset(downs, 0, sizeof(downs));
     memset(ups, 0, sizeof(ups));
     memset(sipis, 0, sizeof(sipis));
+    memset(upcall_pending, 0, sizeof(upcall_pending));
     now_ns = 1000000;
     dom.nr_vcpus = NV;
     for (unsigned int i = 0; i < NV; i++) {
@@ -243,6 +247,32 @@ static void test_svr_disable(void **state)
     assert_false(vlapic_set_irq(v, 0x40, false));
     wr(0, 0xf0, 0xffffffff);
     assert_int_equal(rd(0, 0xf0), 0x3ff);
+}
+
+/* An upcall raised while the APIC was software-disabled is dropped;
+ * enabling the APIC raises it on the upcall vector if evtchn_upcall_pending
+ * is still set (Linux binds its timer before it enables its APIC). */
+static void test_svr_enable_raises_upcall(void **state)
+{
+    vcpus[0].upcall_vector = 0xf3;
+    vcpus[1].upcall_vector = 0xf3;
+    upcall_pending[0] = true;
+    assert_false(vlapic_set_irq(&vcpus[0], 0xf3, false));  /* dropped */
+    enable(0);
+    assert_true(irr(0, 0xf3));
+    enable(1);                                      /* nothing pending: nothing */
+    assert_false(irr(1, 0xf3));
+    /* Enabled again while enabled: no second raise after the EOI. */
+    assert_int_equal(vlapic_pending(&vcpus[0]), 0xf3);
+    vlapic_ack(&vcpus[0], 0xf3);
+    wr(0, 0xb0, 0);
+    enable(0);
+    assert_false(irr(0, 0xf3));
+    /* No upcall vector (the domain-wide callback): nothing to raise. */
+    vcpus[2].upcall_vector = 0;
+    upcall_pending[2] = true;
+    enable(2);
+    assert_false(irr(2, 0xf3));
 }
 
 static void test_esr(void **state)
@@ -609,6 +639,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_priority_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tpr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svr_disable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_svr_enable_raises_upcall, setup, teardown),
         cmocka_unit_test_setup_teardown(test_esr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timer_oneshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timer_periodic, setup, teardown),

@@ -111,6 +111,9 @@ static int parse_indirect(const struct blkif_request_indirect *ri, unsigned int 
 {
     unsigned int pages;
 
+    /* The response carries the operation inside, as Xen's blkback answers
+     * (Linux's blkfront checks it against its shadow's indirect_op). */
+    out->ring_op = ri->indirect_op;
     if (!max_indirect)
         return BLKIF_RSP_EOPNOTSUPP;
     if (ri->indirect_op != BLKIF_OP_READ && ri->indirect_op != BLKIF_OP_WRITE)

@@ -78,7 +78,8 @@ struct blkif_back_seg {
 
 struct blkif_back_req {
     uint64_t id;                    /* the frontend's */
-    uint8_t ring_op;                /* the request's operation, for the response */
+    uint8_t ring_op;                /* the operation for the response: the request's,
+                                       for an indirect one its indirect_op */
     uint8_t op;                     /* READ, WRITE or FLUSH_DISKCACHE (indirect: its op) */
     uint64_t sector;
     unsigned int nr_segs;

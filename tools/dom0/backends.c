@@ -210,9 +210,23 @@ static int write_home(const struct dom0_domain_info *di, const char *home)
         (rc = xs_local_printf(dom0_xs, 0, KEY("console/port"), "%u", di->console_port)) ||
         (rc = xs_local_printf(dom0_xs, 0, KEY("console/type"), "%s", "xenconsoled")) ||
         (rc = xs_local_printf(dom0_xs, 0, KEY("console/limit"), "%u", CONS_LOG_SIZE)) ||
+        (rc = xs_local_printf(dom0_xs, 0, KEY("memory/static-max"), "%lu",
+                              (unsigned long)di->mem_kib)) ||
         (rc = xs_local_mkdir(dom0_xs, 0, KEY("control"))) ||
+        (rc = xs_local_printf(dom0_xs, 0, KEY("control/shutdown"), "%s", "")) ||
+        (rc = xs_local_printf(dom0_xs, 0, KEY("control/feature-poweroff"), "1")) ||
+        (rc = xs_local_printf(dom0_xs, 0, KEY("control/feature-reboot"), "1")) ||
+        (rc = xs_local_printf(dom0_xs, 0, KEY("control/platform-feature-xs_reset_watches"),
+                              "1")) ||
         (rc = xs_local_mkdir(dom0_xs, 0, KEY("data"))))
         return rc;
+    /* Linux's vCPU hotplug code reads cpu/N/availability for each vCPU
+     * ("Unable to read cpu state" without it), as xl writes it. */
+    for (unsigned int i = 0; i < di->vcpus && i < 64; i++) {
+        snprintf(path, sizeof(path), "%s/cpu/%u/availability", home, i);
+        if ((rc = xs_local_printf(dom0_xs, 0, path, "online")))
+            return rc;
+    }
 #undef KEY
     return 0;
 }

@@ -6,7 +6,7 @@
 
 dom0-y  := dom0/main.o dom0/mem.o dom0/pages.o dom0/heap.o dom0/libc.o \
 	dom0/cpio.o dom0/fmap.o dom0/gnttab.o dom0/timers.o dom0/console.o dom0/lineedit.o dom0/shell.o \
-	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/disk.o libhv/build.o libhv/kmsg.o \
+	dom0/hvenv.o libhv/libhv.o libhv/config.o libhv/disk.o libhv/build.o libhv/acpi.o libhv/kmsg.o \
 	libhv/pcidev.o hv/hv.o hv/cmdtab.o hv/toolstack.o hv/vcpu.o hv/pci.o \
 	dom0/ports.o dom0/xenstore.o dom0/xs_cmd.o dom0/backends.o \
 	dom0/pci.o dom0/pci_io.o dom0/dma.o dom0/virtq.o dom0/virtio_pci.o \
@@ -140,3 +140,29 @@ $(DOM0_PT_INITRD): tools/mkcpio $(B)/guests/pci-pt.elf $(B)/guests/hello.elf \
 		hello.elf=$(B)/guests/hello.elf counter.elf=$(B)/guests/counter.elf \
 		$(foreach f,$(DOM0_PT_CFGS),$(notdir $(f))=$(f))
 dom0: $(DOM0_PT_INITRD)
+
+# ---- Linux guests (issue 9, docs/linux.md) ----
+# `make linux`: Debian 12's kernel and busybox-static fetched with apt-get
+# (tools/linux/fetch, cached under build/linux/), the vmlinux ELF out of
+# the bzImage, the guest's initramfs, and dom0's initrd with them and the
+# Linux configs (build/dom0/initrd-linux.cpio). Not part of `all`: it needs
+# Debian's apt repositories; `make test` and `make run` build it.
+LINUX_DIR := $(B)/linux
+LINUX_ELF := $(LINUX_DIR)/linux.elf
+LINUX_INITRAMFS := $(LINUX_DIR)/initramfs.cpio.gz
+LINUX_CFGS := $(wildcard tools/dom0/linux-cfg/*.cfg)
+DOM0_LINUX_INITRD := $(B)/dom0/initrd-linux.cpio
+.PHONY: linux linux-fetch
+linux: $(DOM0_LINUX_INITRD)
+linux-fetch:
+	$(Q)tools/linux/fetch $(LINUX_DIR)
+$(LINUX_DIR)/version: tools/linux/fetch
+	$(Q)tools/linux/fetch $(LINUX_DIR)
+$(LINUX_ELF): $(LINUX_DIR)/version tools/linux/bzimage-elf
+	$(Q)tools/linux/bzimage-elf $(LINUX_DIR)/kernel/boot/vmlinuz-$$(cat $(LINUX_DIR)/version) $@
+$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs tools/linux/init
+	$(Q)tools/linux/mkinitramfs $(LINUX_DIR) $@
+$(DOM0_LINUX_INITRD): tools/mkcpio $(LINUX_ELF) $(LINUX_INITRAMFS) $(LINUX_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ linux.elf=$(LINUX_ELF) initramfs.cpio.gz=$(LINUX_INITRAMFS) \
+		$(foreach f,$(LINUX_CFGS),$(notdir $(f))=$(f))

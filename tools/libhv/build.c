@@ -16,6 +16,7 @@
 #include <public/errno.h>
 #include <public/hvm/params.h>
 #include <x86/hvm/pvh.h>
+#include "acpi.h"
 #include "build.h"
 #include "config.h"
 #include "libhv.h"
@@ -41,6 +42,8 @@ struct build {
     uint8_t *win;
     uint64_t win_gfn;
     unsigned int win_n;
+    struct pvh_range acpi;              /* the ACPI page, reserved in the map */
+    uint8_t acpi_page[HV_ACPI_PAGE_SIZE];
 };
 
 static int fail(struct build *b, int rc, const char *fmt, ...)
@@ -162,6 +165,14 @@ static int plan(struct build *b)
     b->pargs.kernel = &b->img;
     b->pargs.mem_bytes = cfg->memory_mib << 20;
     b->pargs.cmdline = cfg->cmdline;
+    /* The ACPI tables' page, reserved in the memory map; the RSDP in it. */
+    b->pargs.rsdp_paddr = hv_acpi_build(b->acpi_page, HV_ACPI_GFN << 12, cfg->vcpus);
+    if (!b->pargs.rsdp_paddr)
+        return fail(b, 0, "ACPI tables for %u vCPUs", cfg->vcpus);
+    b->acpi.start = HV_ACPI_GFN << 12;
+    b->acpi.end = b->acpi.start + HV_ACPI_PAGE_SIZE;
+    b->pargs.reserved = &b->acpi;
+    b->pargs.nr_reserved = 1;
     if (b->a->ramdisk) {
         b->mod.data = b->a->ramdisk;
         b->mod.size = b->a->ramdisk_size;
@@ -259,10 +270,24 @@ static int populate(struct build *b)
         if ((rc = populate_range(b, p->ram[i].start >> 12, p->ram[i].end >> 12)))
             return rc;
     if ((rc = populate_small(b, HV_STORE_GFN, HV_STORE_GFN + 1)) ||
-        (rc = populate_small(b, HV_CONSOLE_GFN, HV_CONSOLE_GFN + 1)))
+        (rc = populate_small(b, HV_CONSOLE_GFN, HV_CONSOLE_GFN + 1)) ||
+        (rc = populate_small(b, HV_ACPI_GFN, HV_ACPI_GFN + 1)))
         return rc;
     b->res->store_gfn = HV_STORE_GFN;
     b->res->console_gfn = HV_CONSOLE_GFN;
+    return 0;
+}
+
+/* The ACPI page, outside RAM: mapped on its own. */
+static int load_acpi(struct build *b)
+{
+    uint64_t gfn = HV_ACPI_GFN;
+    uint8_t *p = hv_map_foreign(b->res->domid, &gfn, 1);
+
+    if (!p)
+        return fail(b, -XEN_EFAULT, "writing the ACPI tables");
+    memcpy(p, b->acpi_page, HV_ACPI_PAGE_SIZE);
+    hv_unmap_foreign(p, 1);
     return 0;
 }
 
@@ -270,6 +295,8 @@ static int load(struct build *b)
 {
     int rc;
 
+    if ((rc = load_acpi(b)))
+        return rc;
     hv_kmsg_clear();
     rc = pvh_write(&b->pargs, &b->plan, &gmem_ops, b);
     win_drop(b);

@@ -27,7 +27,8 @@ struct hv_config;
 #define HV_SPECIAL_PAGES        8
 #define HV_STORE_GFN            (HV_SPECIAL_END - HV_SPECIAL_PAGES + 4)
 #define HV_CONSOLE_GFN          (HV_SPECIAL_END - HV_SPECIAL_PAGES + 7)
-#define HV_NR_SPECIAL           2               /* of them populated */
+/* Populated outside RAM: the two rings and the ACPI page (acpi.h). */
+#define HV_NR_SPECIAL           3
 
 /* A range of bus addresses, [start, end). */
 struct hv_mem_range {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * What a guest's CPUID says: the host's answer, minus what Petrel does not
- * virtualise (SVM, VMX, MONITOR, MTRRs, RDTSCP, performance counters, ...),
+ * virtualise (SVM, VMX, MONITOR, MTRRs, machine checks, RDTSCP, performance
+ * counters, ...),
  * plus what the virtual LAPIC offers whatever the host has (x2APIC, the TSC
  * deadline timer), the hypervisor bit and Xen's leaves at 0x40000000.
  */
@@ -17,7 +18,15 @@
 #define L1_ECX_VLAPIC   (BIT(21) | BIT(24))             /* x2APIC, TSC deadline */
 #define L1_ECX_OSXSAVE  BIT(27)
 #define L1_ECX_HV       BIT(31)
-#define L1_EDX_HIDE     (BIT(12) | BIT(21) | BIT(22) | BIT(29))  /* MTRR DS ACPI TM */
+/*
+ * MCE and MCA are hidden: their MSRs (MCG_CAP, MCG_STATUS, the banks) are
+ * not emulated, and Linux's machine-check code, seeing MCA, reads them and
+ * panics at the #GP ("MCA architectural violation").
+ */
+#define L1_EDX_MCE      BIT(7)
+#define L1_EDX_MCA      BIT(14)
+#define L1_EDX_HIDE     (BIT(12) | BIT(21) | BIT(22) | BIT(29) | \
+                         L1_EDX_MCE | L1_EDX_MCA)       /* MTRR DS ACPI TM MCE MCA */
 /* Leaf 7.0 */
 #define L7_EBX_HIDE     (BIT(1) | BIT(4) | BIT(11) | BIT(12) | BIT(14) | BIT(25))  /* TSC_ADJ HLE RTM PQM MPX PT */
 #define L7_ECX_HIDE     (BIT(5) | BIT(22) | BIT(30))             /* WAITPKG RDPID SGX_LC */

@@ -10,6 +10,7 @@
 #include <petrel/hypercall.h>
 #include <petrel/lib.h>
 #include <petrel/printk.h>
+#include <public/sched.h>
 #include <x86/hvm/decode.h>
 #include <x86/hvm/hvm.h>
 #include <x86/msr.h>
@@ -181,9 +182,32 @@ static void exit_msr_write(struct vcpu *v, struct hvm_exit *e)
     hvm_skip_insn(v, e);
 }
 
+/*
+ * HLT with interrupts off can only end by NMI or INIT: the vCPU goes down
+ * (INIT-SIPI from another vCPU brings it back), and when none of the
+ * domain's vCPUs is up any more the domain has powered off, as Xen decides
+ * (hvm_hlt). Linux's `poweroff -f` and `halt` end in cli; hlt on every CPU
+ * when there is no ACPI to power off with.
+ */
+static void hlt_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    vcpu_down(v);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i] && vcpu_is_up(d->vcpus[i]))
+            return;
+    pr_info("domain %u: every vCPU halted with interrupts off: powered off\n", d->id);
+    domain_shutdown(d, SHUTDOWN_poweroff);
+}
+
 static void exit_hlt(struct vcpu *v, struct hvm_exit *e)
 {
-    if (hvm_skip_insn(v, e))
+    if (!hvm_skip_insn(v, e))
+        return;
+    if (!(v->hvm.rflags & X86_EFLAGS_IF))
+        hlt_down(v);
+    else
         vcpu_halt(v);
 }
 

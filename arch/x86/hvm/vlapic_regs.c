@@ -10,6 +10,7 @@
  * 10.12.1.2); the xAPIC page ignores such writes and reads 0 instead.
  */
 #include <petrel/domain.h>
+#include <petrel/event.h>
 #include <petrel/lib.h>
 #include <petrel/printk.h>
 #include <x86/hvm/vlapic.h>
@@ -84,9 +85,23 @@ static int reg_read(struct vlapic *l, unsigned int off, uint64_t *val)
 
 static void write_svr(struct vlapic *l, uint32_t val)
 {
+    bool was = vlapic_sw_enabled(l);
+    uint8_t upcall;
+
     vlapic_set_reg(l, APIC_SVR, val & 0x3ff);
-    if (val & APIC_SVR_ENABLE)
+    if (val & APIC_SVR_ENABLE) {
+        /*
+         * An upcall raised while the APIC was software-disabled was
+         * dropped (vlapic_accept_locked), and evtchn_upcall_pending, still
+         * set, raises no other: the guest would never see it. Linux
+         * registers its upcall vector and binds its timer before it
+         * enables its APIC, so raise it now, as Xen does.
+         */
+        upcall = __atomic_load_n(&l->v->upcall_vector, __ATOMIC_RELAXED);
+        if (!was && upcall && vcpu_events_pending(l->v))
+            vlapic_accept_locked(l, upcall, false);
         return;
+    }
     /* Software disable masks every LVT (SDM vol. 3, 10.4.7.2). */
     for (unsigned int off = APIC_LVT_TIMER; off <= APIC_LVT_ERROR; off += 0x10)
         vlapic_set_reg(l, off, vlapic_reg(l, off) | APIC_LVT_MASKED);
