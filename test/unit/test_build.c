@@ -646,14 +646,18 @@ static void test_pci_bars_reserved(void **state)
     assert_int_equal(hv_build(&a, &r, err, sizeof(err)), 0);
     si = (const void *)(hv.ram + r.start_info);
     mm = (const void *)(hv.ram + si->memmap_paddr);
-    assert_int_equal(si->memmap_entries, 3);
+    /* RAM, the ACPI page, then the BARs' pages (adjacent ones merged). */
+    assert_int_equal(si->memmap_entries, 4);
     assert_int_equal(mm[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
-    assert_int_equal(mm[1].addr, 0xfd000000);
+    assert_int_equal(mm[1].addr, HV_ACPI_GFN << 12);
     assert_int_equal(mm[1].size, 0x1000);
     assert_int_equal(mm[1].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
-    assert_int_equal(mm[2].addr, 0xfea00000);
-    assert_int_equal(mm[2].size, 0x101000);
+    assert_int_equal(mm[2].addr, 0xfd000000);
+    assert_int_equal(mm[2].size, 0x1000);
     assert_int_equal(mm[2].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+    assert_int_equal(mm[3].addr, 0xfea00000);
+    assert_int_equal(mm[3].size, 0x101000);
+    assert_int_equal(mm[3].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
 }
 
 /* A BAR inside the guest's RAM, an empty one: refused before anything. */

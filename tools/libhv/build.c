@@ -131,11 +131,14 @@ static const struct guest_mem_ops gmem_ops = { gmem_write, gmem_zero };
 
 /* ---- the steps ---- */
 
-/* The pages of the passed-through BARs, reserved in the memory map. */
+/* The ACPI page and the pages of the passed-through BARs, reserved in the
+ * memory map. */
 static int reserve_bars(struct build *b)
 {
     unsigned int nr = 0;
 
+    if (!pvh_range_add(b->reserved, &nr, PVH_MAX_RESERVED, b->acpi.start, b->acpi.end))
+        return fail(b, 0, "the ACPI page's range");
     if (b->a->nr_bars > HV_BUILD_MAX_BARS)
         return fail(b, 0, "pci: more than %u BARs", HV_BUILD_MAX_BARS);
     for (unsigned int i = 0; i < b->a->nr_bars; i++) {
@@ -171,8 +174,6 @@ static int plan(struct build *b)
         return fail(b, 0, "ACPI tables for %u vCPUs", cfg->vcpus);
     b->acpi.start = HV_ACPI_GFN << 12;
     b->acpi.end = b->acpi.start + HV_ACPI_PAGE_SIZE;
-    b->pargs.reserved = &b->acpi;
-    b->pargs.nr_reserved = 1;
     if (b->a->ramdisk) {
         b->mod.data = b->a->ramdisk;
         b->mod.size = b->a->ramdisk_size;
@@ -184,9 +185,11 @@ static int plan(struct build *b)
     if ((rc = pvh_plan(&b->pargs, &b->plan))) {
         struct pvh_build_args no_bars = b->pargs;
 
-        /* The same layout without the BARs: if that works, they were it. */
-        no_bars.nr_reserved = 0;
-        if (b->pargs.nr_reserved && !pvh_plan(&no_bars, &b->plan))
+        /* The same layout without the BARs (the ACPI page only): if that
+         * works, they were it. */
+        no_bars.reserved = &b->acpi;
+        no_bars.nr_reserved = 1;
+        if (b->a->nr_bars && !pvh_plan(&no_bars, &b->plan))
             return fail(b, 0, "pci: a BAR where the guest has RAM");
         return fail(b, 0, "kernel '%s': %s", cfg->kernel, hv_kmsg_last());
     }
