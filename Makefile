@@ -148,10 +148,12 @@ test: deps
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
 # Hot paths (test/bench.py), then issue 7's block and network figures
-# (test/bench-io.py); fails if either does.
+# (test/bench-io.py), then issue 9's Linux guest: boot time and dd
+# (test/bench-linux.py, which needs make linux); fails if any does.
 bench: deps
-	$(MAKE) all
-	$(PYTHON) test/bench.py; rc=$$?; $(PYTHON) test/bench-io.py && exit $$rc
+	$(MAKE) all linux
+	$(PYTHON) test/bench.py; rc=$$?; $(PYTHON) test/bench-io.py || rc=1; \
+		$(PYTHON) test/bench-linux.py || rc=1; exit $$rc
 
 clean:
 	rm -rf $(B)
