@@ -33,8 +33,11 @@ of=/dev/null over the whole 16 MiB: 4 KiB and 1 MiB blocks with
 iflag=direct, then 1 MiB through the page cache (cold: the direct reads
 leave nothing in it). Each is timed with the guest's monotonic clock
 (`now at` of /proc/timer_list, read just before and after; the figure
-includes one fork and exec of dd). MB/s (10^6 bytes) in emulated time,
-and the ratio to dom0's own scans of the same RAM disk.
+includes one fork and exec of dd and of grep); /sys/block/xvda/stat,
+read before and after outside the timed part, gives the requests Linux
+completed and checks that the 16 MiB were read from the device. MB/s
+(10^6 bytes) in emulated time, and the ratio to dom0's own scans of the
+same RAM disk.
 
 Prints the figures and exits non-zero when the run did not complete or a
 figure is missing; a figure not read from the run is never printed.
@@ -73,13 +76,17 @@ RAN_RE = r"petrel: domain {} vCPU 0 ran (\d+) us on pCPUs"
 DD_CASES = (("4 KiB blocks, iflag=direct", f"bs=4k count={RAM_MIB * 256} iflag=direct"),
             ("1 MiB blocks, iflag=direct", f"bs=1M count={RAM_MIB} iflag=direct"),
             ("1 MiB blocks, page cache (cold)", f"bs=1M count={RAM_MIB}"))
-DD_RE = r"^ddbench {}: (\d+)\+0 records in; now at (\d+) nsecs; now at (\d+) nsecs\r?$"
+DD_RE = (r"^ddbench {}: (\d+)\+0 records in; now at (\d+) nsecs; now at (\d+) nsecs; "
+         r"stat +(\d+) +\d+ +(\d+) .*; stat +(\d+) +\d+ +(\d+) .*\r?$")
 
 
 def dd_cmd(i, args):
+    """dd timed by the monotonic clock; xvda's block statistics (reads
+    completed, sectors read) before and after, outside the timed part."""
     now = "$(grep -m1 'now at' /proc/timer_list)"
-    return (f"a={now}; r=$(dd if=/dev/xvda of=/dev/null {args} 2>&1 | head -n 1); b={now}; "
-            f"echo \"ddbench {i}: $r; $a; $b\"")
+    stat = "$(cat /sys/block/xvda/stat)"
+    return (f"s={stat}; a={now}; r=$(dd if=/dev/xvda of=/dev/null {args} 2>&1 | head -n 1); "
+            f"b={now}; t={stat}; echo \"ddbench {i}: $r; $a; $b; stat $s; stat $t\"")
 
 
 def script():
@@ -150,11 +157,14 @@ def figures(lines):
     dd = []
     for i, (name, args) in enumerate(DD_CASES):
         m = one(DD_RE.format(i), f"dd {name}")
-        recs, a, b = (int(g) for g in m.groups())
+        recs, a, b, r0, s0, r1, s1 = (int(g) for g in m.groups())
         blocks = int(re.search(r"count=(\d+)", args).group(1))
-        if recs != blocks or b <= a:
-            raise ValueError(f"dd {name}: {recs} records of {blocks}, {b - a} ns")
-        dd.append((name, size * 1000 / (b - a), b - a))
+        if recs != blocks or b <= a or r1 <= r0:
+            raise ValueError(f"dd {name}: {recs} records of {blocks}, {b - a} ns, "
+                             f"{r1 - r0} reads")
+        if (s1 - s0) * 512 != size:
+            raise ValueError(f"dd {name}: xvda's statistics say {(s1 - s0) * 512} bytes read")
+        dd.append((name, size * 1000 / (b - a), b - a, r1 - r0))
     return boot, dom0, dd
 
 
@@ -170,16 +180,22 @@ def report(boot, dom0, dd, md, secs):
     out.append((f"the guest's vCPU ran (until hv destroy), in {per} ns an instruction",
                 f"{boot['ran_us'] / 1e6:.3f}"))
     print_table(hdr, out, md, 66, 24)
-    print(f"(about {boot['ran_us'] * 1000 / per / 1e6:.0f} million instructions "
-          "of the guest's vCPU)")
+    if md:
+        print()
+    print(f"(the guest's vCPU ran about {boot['ran_us'] * 1000 / per / 1e6:.0f} million "
+          "instructions)")
     print()
     print(f"block: {RAM_MIB} MiB read whole from dom0's RAM disk ram0; dom0 itself 4 KiB a "
           f"request: {dom0[0]:.1f} MB/s at depth 1, {dom0[1]:.1f} MB/s at depth 32")
+    if md:
+        print()
     hdr = ("guest dd if=/dev/xvda of=/dev/null", "guest MB/s", "emulated ms",
-           "ratio to dom0 depth 1", "ratio to dom0 depth 32")
-    out = [(n, f"{v:.1f}", f"{t / 1e6:.1f}", f"{v / dom0[0]:.3f}", f"{v / dom0[1]:.3f}")
-           for n, v, t in dd]
-    print_table(hdr, out, md, 66, 24)
+           "requests", "KiB a request", "ns a request", "ratio to dom0 depth 1",
+           "ratio to dom0 depth 32")
+    out = [(n, f"{v:.1f}", f"{t / 1e6:.1f}", str(r), f"{(RAM_MIB << 10) / r:.1f}",
+            f"{t / r:.0f}", f"{v / dom0[0]:.3f}", f"{v / dom0[1]:.3f}")
+           for n, v, t, r in dd]
+    print_table(hdr, out, md, 34, 14)
 
 
 def main():
