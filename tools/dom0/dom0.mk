@@ -152,6 +152,8 @@ LINUX_ELF := $(LINUX_DIR)/linux.elf
 LINUX_INITRAMFS := $(LINUX_DIR)/initramfs.cpio.gz
 LINUX_CFGS := $(wildcard tools/dom0/linux-cfg/*.cfg)
 DOM0_LINUX_INITRD := $(B)/dom0/initrd-linux.cpio
+# make run's initrd with the Linux files too (below).
+DOM0_RUN_LINUX_INITRD := $(B)/dom0/initrd-run-linux.cpio
 DOM0_LINUX_FILES = linux.elf=$(LINUX_ELF) initramfs.cpio.gz=$(LINUX_INITRAMFS) \
 	$(foreach f,$(LINUX_CFGS),$(notdir $(f))=$(f))
 .PHONY: linux linux-fetch
@@ -171,8 +173,7 @@ $(DOM0_LINUX_INITRD): tools/mkcpio $(LINUX_ELF) $(LINUX_INITRAMFS) $(LINUX_CFGS)
 # make run's Linux demo (README.md, docs/linux.md): make run's initrd with
 # the Linux files too, and dom0 with two 4 MiB RAM disks, the guests' xvda
 # (linux.cfg: ram0, linux2.cfg: ram1). RUN_LINUX_DOM0_ARGS is read by
-# test/run-all.py's linux-run-* scenarios, which boot the same.
-DOM0_RUN_LINUX_INITRD := $(B)/dom0/initrd-run-linux.cpio
+# test/run-all.py's linux-run-bios scenario, which boots the same.
 RUN_LINUX_DOM0_ARGS := ramdisk=4M,4M
 RUN_LINUX_ISO := $(B)/petrel-linux.iso
 $(DOM0_RUN_LINUX_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg \
