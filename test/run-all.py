@@ -2996,6 +2996,45 @@ SCENARIOS.append(S("linux-smp-bios", "qemu", smp=2, mem=1024, timeout=240,
                    input=LINUX_SMP, check=check_linux_smp))
 
 
+# linux-run-bios: README.md's Linux demo on what `make run` boots when make
+# linux worked (Makefile, tools/dom0/dom0.mk: RUN_LINUX_ISO): dom0 with
+# RUN_LINUX_DOM0_ARGS (read from dom0.mk, so the two cannot drift apart)
+# and initrd-run-linux.cpio, make run's disk and NIC, no console_log: the
+# guest is seen only through hv console, as a user sees it. The README's
+# commands, verbatim: hv create linux.cfg, hv console linux, a sector of
+# xvda written and read back, Ctrl-], hv destroy linux; then make run's
+# other demo still works on the same boot: disk-write.cfg's guest writes
+# its pattern to vda2 (check_run_demo finds it in the image).
+def make_var(path, name):
+    with open(os.path.join(ROOT, path)) as f:
+        m = re.search(rf"^{name} := (.*)$", f.read(), re.M)
+    if not m:
+        raise RuntimeError(f"{path} does not set {name}")
+    return m.group(1).strip()
+
+
+RUN_LINUX_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"),
+                      make_var("tools/dom0/dom0.mk", "RUN_LINUX_DOM0_ARGS")),
+                     (os.path.join(DOM0_DIR, "initrd-run-linux.cpio"), "")]
+RUN_LINUX = (
+    [(r"^dom0: vda: GPT with 2 partition\(s\)$", None)]
+    + typed("disk", r"^ram0 +8192 sectors ", r"^ram1 +8192 sectors ",
+            r"^vda2 +16384 sectors +8192 KiB rw on vda from sector 10240$")
+    + typed("hv create linux.cfg", r"^hv: created domain 1 \(linux\) from linux\.cfg$")
+    + [(TS_PROMPT, b"hv console linux\r"), (ATTACHED.format(1), None),
+       (r"^init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0\r?$", None)]
+    + linux_cmd("echo hello | dd of=/dev/xvda bs=512 count=1 conv=sync")
+    + linux_cmd("dd if=/dev/xvda bs=512 count=1 | head -n 1", r"^hello\r?$")
+    + [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(1), None)]
+    + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
+    + typed("hv create disk-write.cfg", r"^hv: created domain 2 \(disk-write\)",
+            r"^hv: domain 2 \(disk-write\) powered off: on_poweroff=destroy: destroyed$")
+    + ts_poweroff())
+SCENARIOS.append(S("linux-run-bios", "qemu", smp=2, mem=1024, timeout=240,
+                   expect="dom0-typing", modules=RUN_LINUX_MODULES, input=RUN_LINUX,
+                   devices=run_demo_devices, check=check_run_demo))
+
+
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
     panic, a reboot, "nothing to run", a crash of dom0 or an error line of
