@@ -14,8 +14,9 @@
  * was. Along the way the errors: wrong version, unknown command, non-zero
  * pad, bad vCPU counts, populate past max_pages, foreign maps of an
  * unpopulated frame and of no domain, destroying itself, set_vcpu_start
- * after the start. Last, a domain that crashes at once: VIRQ_DOM_EXC and
- * crashed, until destroyed.
+ * after the start. Last, two domains that triple-fault at once: with
+ * HVM_PARAM_TRIPLE_FAULT_REASON left at its default, shut down for a
+ * reboot; set to SHUTDOWN_crash, crashed; each kept until destroyed.
  */
 #include "hypercall.h"
 #include "test.h"
@@ -492,9 +493,11 @@ static void unmap_destroy(void)
     CHECK_EQ(rc, -XEN_ESRCH);
 }
 
-/* A domain that crashes (ud2 with no IDT: a triple fault): VIRQ_DOM_EXC,
- * crashed, kept until destroyed. */
-static void check_crash(void)
+/* A domain that triple-faults (ud2 with no IDT): VIRQ_DOM_EXC, then kept
+ * until destroyed. Its HVM_PARAM_TRIPLE_FAULT_REASON starts as
+ * SHUTDOWN_reboot (Xen's default): with it left so the domain is shut down
+ * for a reboot; set to SHUTDOWN_crash it has crashed. */
+static void check_triple_fault(bool crash)
 {
     struct petrel_domctl op = { .u.createdomain = { .max_vcpus = 1, .max_pages = 1 } };
     xen_pfn_t gfn = DOMU_GFN, own = (uintptr_t)map_area[0] >> 12;
@@ -509,6 +512,15 @@ static void check_crash(void)
 
     REQUIRE_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), 0);
     dom = b.foreign_domid = op.domain;
+    struct xen_hvm_param p = { .domid = dom, .index = HVM_PARAM_TRIPLE_FAULT_REASON };
+    CHECK_EQ(hypervisor_hvm_op(HVMOP_get_param, &p), 0);
+    CHECK_EQ(p.value, SHUTDOWN_reboot);
+    p.value = SHUTDOWN_soft_reset + 1;
+    CHECK_EQ(hypervisor_hvm_op(HVMOP_set_param, &p), -XEN_EINVAL);
+    if (crash) {
+        p.value = SHUTDOWN_crash;
+        CHECK_EQ(hypervisor_hvm_op(HVMOP_set_param, &p), 0);
+    }
     REQUIRE_EQ(reservation(XENMEM_populate_physmap, dom, &gfn, 1), 1);
     REQUIRE_EQ(hypervisor_memory_op(XENMEM_add_to_physmap_batch, &b), 0);
     REQUIRE_EQ(err, 0);
@@ -523,7 +535,14 @@ static void check_crash(void)
     CHECK(wait_dom_exc(5000));
     struct petrel_domaininfo i = info(dom, &rc);
     CHECK_EQ(rc, 0);
-    CHECK_EQ(i.flags & (PETREL_DOMINF_crashed | PETREL_DOMINF_shutdown), PETREL_DOMINF_crashed);
+    if (crash) {
+        CHECK_EQ(i.flags & (PETREL_DOMINF_crashed | PETREL_DOMINF_shutdown),
+                 PETREL_DOMINF_crashed);
+    } else {
+        CHECK_EQ(i.flags & (PETREL_DOMINF_crashed | PETREL_DOMINF_shutdown),
+                 PETREL_DOMINF_shutdown);
+        CHECK_EQ(i.shutdown_reason, SHUTDOWN_reboot);
+    }
     CHECK_EQ(i.tot_pages, 1);
     dom_exc = 0;
     op = (struct petrel_domctl){ 0 };
@@ -556,7 +575,8 @@ void test_main(void)
     run_pause_stop();
     check_console();
     unmap_destroy();
-    check_crash();
+    check_triple_fault(false);
+    check_triple_fault(true);
     CHECK_EQ(free_pages(), free_before);
     CHECK_EQ(reservation(XENMEM_populate_physmap, DOMID_SELF, own, NR_PAGES), NR_PAGES);
 }
