@@ -493,7 +493,7 @@ static void unmap_destroy(void)
     CHECK_EQ(rc, -XEN_ESRCH);
 }
 
-/* A domain that triple-faults (ud2 with no IDT): VIRQ_DOM_EXC, then kept
+/* A domain that triple-faults (ud2 with an empty IDT): VIRQ_DOM_EXC, then kept
  * until destroyed. Its HVM_PARAM_TRIPLE_FAULT_REASON starts as
  * SHUTDOWN_reboot (Xen's default): with it left so the domain is shut down
  * for a reboot; set to SHUTDOWN_crash it has crashed. */
@@ -524,8 +524,16 @@ static void check_triple_fault(bool crash)
     REQUIRE_EQ(reservation(XENMEM_populate_physmap, dom, &gfn, 1), 1);
     REQUIRE_EQ(hypervisor_memory_op(XENMEM_add_to_physmap_batch, &b), 0);
     REQUIRE_EQ(err, 0);
-    map_area[0][0] = 0x0f;              /* ud2 */
-    map_area[0][1] = 0x0b;
+    /* lidt [DOMU_BASE + 0x10] (32-bit: an absolute disp32); ud2. An IDT of
+     * limit 0 makes #UD, #GP and #DF undeliverable on either vendor (the
+     * start state's own IDTR differs: under VMX its limit is 0xffff and
+     * the #UD vector was read from unmapped memory, an NPF crash). */
+    static const uint8_t code[] = { 0x0f, 0x01, 0x1d, 0x10, 0x00, 0x10, 0x00, 0x0f, 0x0b };
+    _Static_assert(DOMU_BASE == 0x100000, "the lidt operand above");
+    for (unsigned int k = 0; k < sizeof(code); k++)
+        map_area[0][k] = code[k];
+    for (unsigned int k = 0x10; k < 0x16; k++)
+        map_area[0][k] = 0;             /* the IDTR image: limit 0, base 0 */
     CHECK_EQ(unmap(0), 0);
     op = (struct petrel_domctl){ .u.vcpu_start = { .rip = DOMU_BASE } };
     REQUIRE_EQ(dom_op(PETREL_DOMCTL_set_vcpu_start, dom, &op), 0);
