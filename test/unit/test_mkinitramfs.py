@@ -6,27 +6,17 @@ alike, absent wanted modules skipped (built in), a missing dependency, a
 cycle and two kernels' trees refused; and a whole initramfs from a fake
 LINUXDIR: /init a link to busybox, /etc's files, /lib/modules/order."""
 import gzip
-import importlib.machinery
-import importlib.util
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-TOOL = os.path.join(ROOT, "tools", "linux", "mkinitramfs")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hosttool import ROOT, load_tool, tool_path  # noqa: E402
 
-
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("mkinitramfs", TOOL)
-    spec = importlib.util.spec_from_loader("mkinitramfs", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-mk = load_tool()
+TOOL = tool_path("linux/mkinitramfs")
+mk = load_tool("linux/mkinitramfs", "mkinitramfs")
 
 
 def ko(depends, extra=b""):
