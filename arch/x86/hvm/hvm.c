@@ -278,10 +278,9 @@ static void exit_invalid_op(struct vcpu *v, struct hvm_exit *e)
  * A triple fault (the guest could not deliver an exception) resets a real
  * machine: the domain shuts down with HVM_PARAM_TRIPLE_FAULT_REASON,
  * SHUTDOWN_reboot unless its toolstack or the guest chose otherwise, as
- * Xen's hvm_triple_fault. Linux's `reboot` ends here on Petrel: it has no
- * ACPI reset register, and the keyboard controller's reset (port 0x64) is
- * an absent device's port (io.c). The crash reason keeps domain_crash's
- * register dump.
+ * Xen's hvm_triple_fault. (Linux as a PVH guest does not reboot this way:
+ * it asks with SCHEDOP_shutdown.) The crash reason keeps domain_crash's
+ * register dump and state, which the toolstack's on_crash reads.
  */
 static void exit_triple_fault(struct vcpu *v, struct hvm_exit *e)
 {
