@@ -2905,7 +2905,7 @@ for _fw in ("bios", "ovmf"):
 # console_log=1, so that the guests' hvc0 lines appear as (dN) lines.
 DOM0_LINUX_MODULES = [(os.path.join(DOM0_DIR, "dom0.elf"), "console_log=1 ramdisk=4M,4M"),
                       (os.path.join(DOM0_DIR, "initrd-linux.cpio"), "")]
-LINUX_PROMPT = r"linux# $"           # PS1 of tools/linux/init; ends no line
+LINUX_PROMPT = r"linux# $"           # PS1 of tools/linux/profile; ends no line
 
 
 def linux_cmd(cmd, *waits):
@@ -3034,6 +3034,93 @@ SCENARIOS.append(S("linux-run-bios", "qemu", smp=2, mem=1024, timeout=240,
                    expect="dom0-typing", modules=RUN_LINUX_MODULES, input=RUN_LINUX,
                    devices=run_demo_devices, check=check_run_demo))
 
+
+def check_linux_reboot(j):
+    """Domains 1 and 2 shut down for a reboot, and the free pages after the
+    last guest's destruction are those before the first create, less at
+    most the first Linux guest's allowance (check_linux_shell): the two
+    restarted domains must give back all they took."""
+    free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
+    if len(free) != 2:
+        return f"free pages before the first and after the last Linux guest: {free}"
+    if not 0 <= free[0] - free[1] <= 16:
+        return f"the three Linux guests kept {free[0] - free[1]} pages"
+    reboots = [t for t in j.lines if re.search(r"petrel: domain \d+ shut down: reboot", t)]
+    if len(reboots) != 2:
+        return f"reboots: {reboots}"
+    # `reboot` and `poweroff` unmounted xvda (rcK); `reboot -f` did not, so
+    # only the third guest's mount finds the filesystem not cleanly unmounted.
+    unmounted = [t for t in j.lines if re.match(r"init: unmounted /mnt \(/dev/xvda\)$", t)]
+    unchecked = [i for i, t in enumerate(j.lines)
+                 if re.search(r"EXT4-fs \(xvda\): warning: mounting unchecked fs", t)]
+    second = [i for i, t in enumerate(j.lines) if re.search(r"restarted as domain 3$", t)]
+    if len(unmounted) != 2:
+        return f"rcK's unmount lines: {unmounted}"
+    if len(unchecked) != 1 or len(second) != 1 or unchecked[0] < second[0]:
+        return (f"'mounting unchecked fs' at lines {unchecked}, "
+                f"the restart as domain 3 at {second}: only domain 3 should see it")
+    return no_hv_errors(j.lines)
+
+
+LINUX_UP = r"init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$"
+
+
+def linux_attach(dom):
+    """hv console DOM at dom0's prompt; the guest's earlier lines are
+    replayed, so its init line is seen even when it came before."""
+    return [(r"^dom0# $", f"hv console {dom}\r".encode()), (ATTACHED.format(dom), None),
+            (LINUX_UP, None)]
+
+
+def linux_rebooted(dom):
+    """Domain DOM's reboot: Linux as a PVH guest restarts with
+    SCHEDOP_shutdown(SHUTDOWN_reboot) (its xen_emergency_restart; no triple
+    fault), on_reboot=restart, and the detach (the console went with it)."""
+    return [(rf"petrel: domain {dom} shut down: reboot code 0$", None),
+            (rf"^hv: domain {dom} \(linux\) rebooted: on_reboot=restart: "
+             rf"restarted as domain {dom + 1}$", None),
+            (DETACHED.format(dom), None)]
+
+
+# linux-reboot-bios: a file on xvda survives guest reboots, and poweroff and
+# reboot do what they say. mke2fs on xvda, mount, write a file; `reboot`
+# (busybox init: rcK syncs and unmounts; then Linux's SCHEDOP_shutdown
+# with SHUTDOWN_reboot) reboots the domain: the
+# toolstack restarts it as domain 2 with the same disk, where the file is
+# read back; the keyboard controller's and port 0xcf9's reset writes do
+# nothing there; `reboot -f` (no init, no unmount) restarts it as domain 3,
+# where the file is still there; `poweroff` (init unmounts) powers it off
+# and on_poweroff=destroy destroys it. hv info's free pages before and
+# after (check_linux_reboot).
+LINUX_REBOOT = (
+    typed("hv info", r"^free_pages +: \d+$")
+    + typed("hv create linux.cfg", r"\(d1\) " + LINUX_UP)
+    + [(r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None)]
+    + linux_cmd("mke2fs /dev/xvda >/dev/null 2>&1 && mount -t ext2 /dev/xvda /mnt"
+                " && echo mounted-$((1+1))", r"^mounted-2\r?$")
+    + linux_cmd("echo petrel-$((6*7))-kept > /mnt/file && echo written-$((1+2))",
+                r"^written-3\r?$")
+    + linux_cmd("reboot", r"^init: unmounted /mnt \(/dev/xvda\)\r?$",
+                r"^init: shutdown done\r?$")
+    + linux_rebooted(1)
+    + linux_attach(2)
+    + linux_cmd("mount -t ext2 /dev/xvda /mnt && cat /mnt/file", r"^petrel-42-kept\r?$")
+    + linux_cmd(r"printf '\376' | dd of=/dev/port bs=1 seek=100 2>/dev/null;"
+                r" printf '\6' | dd of=/dev/port bs=1 seek=3321 2>/dev/null;"
+                " echo ports-$((2*2))", r"^ports-4\r?$")
+    + linux_cmd("reboot -f")
+    + linux_rebooted(2)
+    + linux_attach(3)
+    + linux_cmd("mount -t ext2 /dev/xvda /mnt && cat /mnt/file", r"^petrel-42-kept\r?$")
+    + linux_cmd("poweroff", r"^init: unmounted /mnt \(/dev/xvda\)\r?$",
+                r"domain 3: every vCPU halted with interrupts off: powered off$",
+                r"^hv: domain 3 \(linux\) powered off: on_poweroff=destroy: destroyed$",
+                DETACHED.format(3))
+    + typed("hv info", r"^free_pages +: \d+$")
+    + ts_poweroff())
+SCENARIOS.append(S("linux-reboot-bios", "qemu", smp=2, mem=1024, timeout=300,
+                   expect="dom0-typing", modules=DOM0_LINUX_MODULES,
+                   input=LINUX_REBOOT, check=check_linux_reboot))
 
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
