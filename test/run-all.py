@@ -2916,9 +2916,11 @@ def linux_cmd(cmd, *waits):
 
 def check_linux_shell(j):
     """The free pages after the second Linux guest's destruction are those
-    after the first's. The first guest leaves the hypervisor 9 pages
-    poorer (seen 2026-12-05, not yet explained: not per domain, as the
-    second guest gives back all it took; docs/linux.md)."""
+    after the first's. The first Linux guest of a boot leaves the hypervisor
+    9 pages poorer, all of them dom0's (the 'm' debug key, 2026-12-05): its
+    grant maptrack, 32 KiB made at dom0's first grant map (blkback's) and
+    kept for dom0's life, and one page of p2m table for dom0's mapping
+    window; the allowance is 16 (docs/linux.md)."""
     free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
     if len(free) != 3 or free[1] != free[2]:
         return f"free pages before, after the first and after the second Linux guest: {free}"
