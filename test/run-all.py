@@ -2973,8 +2973,11 @@ def check_linux_smp(j):
 # queue-1/... under directories it makes itself (this failed with EAGAIN
 # for ever before xenstored's fix: docs/linux.md); xvda works with its
 # event channel on vCPU 1; vCPU 1 goes offline and comes back (Linux
-# parks it with cli; hlt and starts it again with INIT/SIPI); destroyed,
-# the guest gives back what it took.
+# parks it with cli; hlt and starts it again with INIT/SIPI); `hv reboot`
+# asks it through control/shutdown (its drivers set feature-reboot):
+# busybox init shuts down in order and the domain restarts with both
+# CPUs; `hv shutdown` asks it to power off the same way; the two
+# domains give back what they took.
 LINUX_SMP = (
     typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux-smp.cfg",
@@ -2990,7 +2993,13 @@ LINUX_SMP = (
     + linux_cmd("echo 3 > /proc/sys/vm/drop_caches;"
                 " dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
     + [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(1), None)]
-    + typed("hv destroy linux-smp", r"^hv: domain 1 \(linux-smp\) destroyed")
+    + typed("hv reboot linux-smp", r"^hv: asked domain 1 to reboot \(control/shutdown\)$")
+    + [(r"^\(d1\) .*init: shutdown done\r?$", None),
+       (r"^hv: domain 1 \(linux-smp\) rebooted: on_reboot=restart: restarted as domain 2$", None),
+       (r"\(d2\) init: Linux 6\.1\.\S+ up, 2 CPU\(s\) online: 0-1$", None)]
+    + typed("hv shutdown linux-smp", r"^hv: asked domain 2 to power off \(control/shutdown\)$")
+    + [(r"^\(d2\) .*init: shutdown done\r?$", None),
+       (r"^hv: domain 2 \(linux-smp\) powered off: on_poweroff=destroy: destroyed$", None)]
     + typed("hv info", r"^free_pages +: \d+$")
     + ts_poweroff())
 SCENARIOS.append(S("linux-smp-bios", "qemu", smp=2, mem=1024, timeout=240,

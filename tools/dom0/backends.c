@@ -228,8 +228,11 @@ static int write_home(const struct dom0_domain_info *di, const char *home)
                               (unsigned long)di->mem_kib)) ||
         (rc = xs_local_mkdir(dom0_xs, 0, KEY("control"))) ||
         (rc = xs_local_printf(dom0_xs, 0, KEY("control/shutdown"), "%s", "")) ||
-        (rc = xs_local_printf(dom0_xs, 0, KEY("control/feature-poweroff"), "1")) ||
-        (rc = xs_local_printf(dom0_xs, 0, KEY("control/feature-reboot"), "1")) ||
+        /* Empty, for the guest's PV drivers to set to 1 if they handle
+         * control/shutdown (hv shutdown and hv reboot read them), as
+         * libxl makes them. */
+        (rc = xs_local_printf(dom0_xs, 0, KEY("control/feature-poweroff"), "%s", "")) ||
+        (rc = xs_local_printf(dom0_xs, 0, KEY("control/feature-reboot"), "%s", "")) ||
         (rc = xs_local_printf(dom0_xs, 0, KEY("control/platform-feature-xs_reset_watches"),
                               "1")) ||
         (rc = xs_local_mkdir(dom0_xs, 0, KEY("data"))))

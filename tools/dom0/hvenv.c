@@ -5,7 +5,10 @@
  * window (fmap.c), files from the initrd, time, and waits on the event
  * loop (main.c). A Linux dom0 would supply the same through privcmd.
  */
+#include <stdio.h>
+#include <string.h>
 #include <public/errno.h>
+#include "../xenstored/xenstored.h"
 #include "../hv/hv.h"
 #include "../libhv/build.h"
 #include "../libhv/libhv.h"
@@ -43,6 +46,37 @@ int hv_file(const char *name, const void **data, size_t *size)
     *data = f.data;
     *size = f.size;
     return 0;
+}
+
+static int dom_path(char *path, size_t size, unsigned int dom, const char *key)
+{
+    int n = snprintf(path, size, "/local/domain/%u/%s", dom, key);
+
+    return n > 0 && (size_t)n < size ? 0 : -XEN_EINVAL;
+}
+
+int hv_xs_read(unsigned int dom, const char *key, char *buf, size_t size)
+{
+    char path[128];
+    int rc;
+
+    if (!dom0_xs)
+        return -XEN_ENOENT;
+    if ((rc = dom_path(path, sizeof(path), dom, key)))
+        return rc;
+    return xs_local_read(dom0_xs, 0, path, buf, size);
+}
+
+int hv_xs_write(unsigned int dom, const char *key, const char *value)
+{
+    char path[128];
+    int rc;
+
+    if (!dom0_xs)
+        return -XEN_ENOENT;
+    if ((rc = dom_path(path, sizeof(path), dom, key)))
+        return rc;
+    return xs_local_write(dom0_xs, 0, path, value, strlen(value));
 }
 
 uint64_t hv_now_ns(void)

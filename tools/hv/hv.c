@@ -189,13 +189,32 @@ static int cmd_destroy(int argc, char **argv)
     return 0;
 }
 
+/*
+ * hv shutdown / hv reboot, as xl does them: a guest whose PV drivers said
+ * they handle the request (control/feature-poweroff or feature-reboot is
+ * "1": Linux's drivers/xen/manage.c writes them) is asked through
+ * control/shutdown and shuts itself down in order (Linux runs
+ * /sbin/poweroff, or Ctrl-Alt-Del's action); its on_poweroff / on_reboot
+ * follows when it has. Any other domain is shut down by the hypervisor at
+ * once (SCHEDOP_remote_shutdown), as before; the line says which.
+ */
 static int shutdown_as(int argc, char **argv, uint32_t reason)
 {
+    const char *what = reason == SHUTDOWN_reboot ? "reboot" : "poweroff";
+    char key[32], val[8];
     domid_t dom;
     int rc;
 
     if (one_domain(argc, argv, &dom))
         return 1;
+    snprintf(key, sizeof(key), "control/feature-%s", what);
+    if (dom && hv_xs_read(dom, key, val, sizeof(val)) == 1 && val[0] == '1') {
+        if ((rc = hv_xs_write(dom, "control/shutdown", what)))
+            return hv_fail(argv[0], rc);
+        printf("hv: asked domain %u to %s (control/shutdown)\n", dom,
+               reason == SHUTDOWN_reboot ? "reboot" : "power off");
+        return 0;
+    }
     if ((rc = hv_remote_shutdown(dom, reason)))
         return hv_fail(argv[0], rc);
     return 0;

@@ -31,6 +31,13 @@ uint64_t hv_now_ns(void);
  * as during any command. */
 bool hv_wait_key(uint64_t timeout_ns);
 
+/* Provided by the environment: read key, a path under domain dom's
+ * xenstore home (/local/domain/DOM), into buf, NUL-terminated: its length,
+ * or a negative Xen errno (-XEN_ENOENT when there is no such node). */
+int hv_xs_read(unsigned int dom, const char *key, char *buf, size_t size);
+/* Provided by the environment: write value to key under dom's home. 0 or a
+ * negative Xen errno. */
+int hv_xs_write(unsigned int dom, const char *key, const char *value);
 /* VIRQ_DOM_EXC came: carry out the stopped domains' on_* actions
  * (toolstack.c). The environment calls it from its event loop, never
  * during a command. */
