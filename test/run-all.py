@@ -2956,6 +2956,82 @@ SCENARIOS.append(S("linux-shell-bios", "qemu", smp=2, mem=1024, timeout=240,
                    input=LINUX_SHELL, check=check_linux_shell))
 
 
+# linux-net-bios: two Linux guests (linux.cfg, linux2.cfg: petrel.ip= has
+# tools/linux/init give eth0 10.0.0.1/24 and 10.0.0.2/24) ping each other
+# through xen-netfront, dom0's netback and its bridge, both ways (ARP
+# first), with 1400-byte pings and 4000-byte ones (IP fragments), and send
+# 1 MiB of /dev/urandom over TCP with busybox nc (netfront leaves TCP
+# checksums to netback: NETTXF_csum_blank), the sender's md5sum and the
+# receiver's compared by check_linux_net. The listener's stdin is a FIFO
+# nobody writes (busybox nc ends when the network side ends, and an empty
+# stdin would end its side of the connection at once). B's listener is there before A
+# connects (/proc/net/tcp6, busybox listens on ::, shows port 5000,
+# 0x1388, listening: 0A). Both
+# guests are destroyed, and the same again: hv info's free pages after
+# the second round equal those after the first. Attaching sends a
+# newline: a fresh prompt, as a kernel line may have come after the last.
+def linux_attach(d):
+    return [(r"^dom0# $", f"hv console {d}\r".encode()), (ATTACHED.format(d), b"\r")]
+
+
+def linux_detach(d):
+    return [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(d), None)]
+
+
+def linux_ping(to, count, size=56):
+    return linux_cmd(f"ping -c {count} -W 2 -s {size} {to}",
+                     rf"^{count} packets transmitted, {count} packets received, 0% packet loss\r?$")
+
+
+def linux_net_round(a, b):
+    return (
+        typed("hv create linux.cfg", rf"\(d{a}\) init: eth0 00:16:3e:00:00:51 10\.0\.0\.1/24 up$",
+              rf"\(d{a}\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+        + typed("hv create linux2.cfg", rf"\(d{b}\) init: eth0 00:16:3e:00:00:52 10\.0\.0\.2/24 up$",
+                rf"\(d{b}\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+        + linux_attach(b)
+        + linux_ping("10.0.0.1", 3)
+        + linux_cmd("mkfifo /tmp/p; nc -l -p 5000 0<>/tmp/p | md5sum >/tmp/r.md5 & until cat /proc/net/tcp*"
+                    " | grep -q ':1388 [0-9A-F]*:0000 0A'; do :; done; echo listening",
+                    r"^listening\r?$")
+        + linux_detach(b) + linux_attach(a)
+        + linux_ping("10.0.0.2", 3) + linux_ping("10.0.0.2", 2, 1400)
+        + linux_ping("10.0.0.2", 2, 4000)
+        + linux_cmd("dd if=/dev/urandom of=/tmp/f bs=1k count=1024 2>/dev/null;"
+                    " echo sent-$(md5sum </tmp/f | cut -c1-32); nc 10.0.0.2 5000 </tmp/f; echo nc-$?",
+                    r"^nc-0\r?$")
+        + linux_detach(a) + linux_attach(b)
+        + linux_cmd("wait; echo got-$(cut -c1-32 /tmp/r.md5)", r"^got-[0-9a-f]{32}\r?$")
+        + linux_ping("10.0.0.1", 2, 4000)
+        + linux_detach(b)
+        + typed("net", rf"^vif{b}\.0 ")
+        + typed("hv destroy linux", rf"^hv: domain {a} \(linux\) destroyed")
+        + typed("hv destroy linux2", rf"^hv: domain {b} \(linux2\) destroyed")
+        + typed("hv info", r"^free_pages +: \d+$"))
+
+
+LINUX_NET_MD5_RE = re.compile(r"^(?:\(d\d+\) )?(sent|got)-([0-9a-f]{32})\r?$")
+
+
+def check_linux_net(j):
+    """Each round's bytes arrived as sent (md5sum at both ends); the free
+    pages as check_linux_shell wants them."""
+    sums = {"sent": [], "got": []}
+    for m in map(LINUX_NET_MD5_RE.match, j.lines):
+        if m:
+            sums[m.group(1)].append(m.group(2))
+    if len(sums["sent"]) != 2 or sums["sent"] != sums["got"]:
+        return f"md5sums of the TCP transfers: sent {sums['sent']}, received {sums['got']}"
+    return check_linux_shell(j)
+
+
+LINUX_NET = (typed("hv info", r"^free_pages +: \d+$")
+             + linux_net_round(1, 2) + linux_net_round(3, 4) + ts_poweroff())
+SCENARIOS.append(S("linux-net-bios", "qemu", smp=2, mem=1024, timeout=300,
+                   expect="dom0-typing", modules=DOM0_LINUX_MODULES,
+                   input=LINUX_NET, check=check_linux_net))
+
+
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
     panic, a reboot, "nothing to run", a crash of dom0 or an error line of
