@@ -2960,8 +2960,11 @@ SCENARIOS.append(S("linux-shell-bios", "qemu", smp=2, mem=1024, timeout=240,
 # tools/linux/init give eth0 10.0.0.1/24 and 10.0.0.2/24) ping each other
 # through xen-netfront, dom0's netback and its bridge, both ways (ARP
 # first), with 1400-byte pings and 4000-byte ones (IP fragments), and send
-# 1 MiB of /dev/urandom over TCP with busybox nc (netfront leaves TCP
-# checksums to netback: NETTXF_csum_blank), the sender's md5sum and the
+# 512 KiB of /dev/urandom over TCP with busybox nc (netfront leaves TCP
+# checksums to netback: NETTXF_csum_blank, and sends chains: feature-sg);
+# A's netfront is unbound (frontend and backend go to Closed, the vif
+# leaves the bridge) and bound again (Initialising: netback goes back to
+# InitWait and connects anew), and pings again; the sender's md5sum and the
 # receiver's compared by check_linux_net. The listener's stdin is a FIFO
 # nobody writes (busybox nc ends when the network side ends, and an empty
 # stdin would end its side of the connection at once). B's listener is there before A
@@ -2997,9 +3000,14 @@ def linux_net_round(a, b):
         + linux_detach(b) + linux_attach(a)
         + linux_ping("10.0.0.2", 3) + linux_ping("10.0.0.2", 2, 1400)
         + linux_ping("10.0.0.2", 2, 4000)
-        + linux_cmd("dd if=/dev/urandom of=/tmp/f bs=1k count=1024 2>/dev/null;"
+        + linux_cmd("dd if=/dev/urandom of=/tmp/f bs=1k count=512 2>/dev/null;"
                     " echo sent-$(md5sum </tmp/f | cut -c1-32); nc 10.0.0.2 5000 </tmp/f; echo nc-$?",
                     r"^nc-0\r?$")
+        + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/unbind; echo unbound-$(ls /sys/class/net | grep -c eth0)",
+                    r"^unbound-0\r?$")
+        + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/bind; eth0-up 10.0.0.1/24",
+                    r"^eth0 00:16:3e:00:00:51 10\.0\.0\.1/24 up\r?$")
+        + linux_ping("10.0.0.2", 3)
         + linux_detach(a) + linux_attach(b)
         + linux_cmd("wait; echo got-$(cut -c1-32 /tmp/r.md5)", r"^got-[0-9a-f]{32}\r?$")
         + linux_ping("10.0.0.1", 2, 4000)

@@ -160,7 +160,7 @@ $(LINUX_DIR)/version: tools/linux/fetch
 	$(Q)tools/linux/fetch $(LINUX_DIR)
 $(LINUX_ELF): $(LINUX_DIR)/version tools/linux/bzimage-elf
 	$(Q)tools/linux/bzimage-elf $(LINUX_DIR)/kernel/boot/vmlinuz-$$(cat $(LINUX_DIR)/version) $@
-$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs tools/linux/init
+$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs tools/linux/init tools/linux/eth0-up
 	$(Q)tools/linux/mkinitramfs $(LINUX_DIR) $@
 $(DOM0_LINUX_INITRD): tools/mkcpio $(LINUX_ELF) $(LINUX_INITRAMFS) $(LINUX_CFGS)
 	@$(if $(Q),echo "  CPIO    $@")
