@@ -2964,7 +2964,10 @@ SCENARIOS.append(S("linux-shell-bios", "qemu", smp=2, mem=1024, timeout=240,
 # checksums to netback: NETTXF_csum_blank, and sends chains: feature-sg);
 # A's netfront is unbound (frontend and backend go to Closed, the vif
 # leaves the bridge) and bound again (Initialising: netback goes back to
-# InitWait and connects anew), and pings again; the sender's md5sum and the
+# InitWait and connects anew), and pings again; A sends UDP to port 53 of
+# B (busybox nslookup; netfront leaves UDP checksums to netback too): B
+# counts them as for no port (its /proc/net/snmp), none dropped for a bad
+# UDP or TCP checksum (nor on A); the sender's md5sum and the
 # receiver's compared by check_linux_net. The listener's stdin is a FIFO
 # nobody writes (busybox nc ends when the network side ends, and an empty
 # stdin would end its side of the connection at once). B's listener is there before A
@@ -2986,6 +2989,12 @@ def linux_ping(to, count, size=56):
                      rf"^{count} packets transmitted, {count} packets received, 0% packet loss\r?$")
 
 
+# A guest's IPv4 counters (/proc/net/snmp): UDP datagrams to no port, and
+# UDP and TCP segments dropped for a bad checksum.
+LINUX_SNMP = ("echo snmp udp-noports-$(awk '/^Udp: [0-9]/ {print $3 \"-csum-\" $8}' /proc/net/snmp)"
+              " tcp-csum-$(awk '/^Tcp: [0-9]/ {print $16}' /proc/net/snmp)")
+
+
 def linux_net_round(a, b):
     return (
         typed("hv create linux.cfg", rf"\(d{a}\) init: eth0 00:16:3e:00:00:51 10\.0\.0\.1/24 up$",
@@ -3003,6 +3012,8 @@ def linux_net_round(a, b):
         + linux_cmd("dd if=/dev/urandom of=/tmp/f bs=1k count=512 2>/dev/null;"
                     " echo sent-$(md5sum </tmp/f | cut -c1-32); nc 10.0.0.2 5000 </tmp/f; echo nc-$?",
                     r"^nc-0\r?$")
+        + linux_cmd("nslookup -timeout=1 -retry=1 petrel 10.0.0.2 >/dev/null 2>&1; " + LINUX_SNMP,
+                    r"^snmp udp-noports-\d+-csum-0 tcp-csum-0\r?$")
         + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/unbind; echo unbound-$(ls /sys/class/net | grep -c eth0)",
                     r"^unbound-0\r?$")
         + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/bind; eth0-up 10.0.0.1/24",
@@ -3011,6 +3022,7 @@ def linux_net_round(a, b):
         + linux_detach(a) + linux_attach(b)
         + linux_cmd("wait; echo got-$(cut -c1-32 /tmp/r.md5)", r"^got-[0-9a-f]{32}\r?$")
         + linux_ping("10.0.0.1", 2, 4000)
+        + linux_cmd(LINUX_SNMP, r"^snmp udp-noports-[1-9]\d*-csum-0 tcp-csum-0\r?$")
         + linux_detach(b)
         + typed("net", rf"^vif{b}\.0 ")
         + typed("hv destroy linux", rf"^hv: domain {a} \(linux\) destroyed")
