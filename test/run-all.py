@@ -2917,8 +2917,10 @@ def linux_cmd(cmd, *waits):
 def check_linux_shell(j):
     """The free pages after the second Linux guest's destruction are those
     after the first's. The first guest leaves the hypervisor 9 pages
-    poorer (seen 2026-12-05, not yet explained: not per domain, as the
-    second guest gives back all it took; docs/linux.md)."""
+    poorer, all dom0's and kept for dom0's life (docs/linux.md): its
+    maptrack table, 1024 entries of 32 bytes (8 pages, allocated at dom0's
+    first grant map: blkback's ring), and one p2m table under dom0's
+    foreign-map window (a table emptied by an unmap stays). At most 16."""
     free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
     if len(free) != 3 or free[1] != free[2]:
         return f"free pages before, after the first and after the second Linux guest: {free}"
