@@ -2914,6 +2914,16 @@ def linux_cmd(cmd, *waits):
     return [(LINUX_PROMPT, cmd.encode() + b"\r")] + [(w, None) for w in waits]
 
 
+def linux_attach(d):
+    """hv console d, then a newline: a fresh prompt to wait for, as a kernel
+    line may have come after the last one."""
+    return [(r"^dom0# $", f"hv console {d}\r".encode()), (ATTACHED.format(d), b"\r")]
+
+
+def linux_detach(d):
+    return [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(d), None)]
+
+
 def check_linux_shell(j):
     """The free pages after the second Linux guest's destruction are those
     after the first's. The first guest leaves the hypervisor 9 pages
@@ -2938,16 +2948,16 @@ def check_linux_shell(j):
 LINUX_SHELL = (
     typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux.cfg", r"\(d1\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
-    + [(r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None)]
+    + linux_attach(1)
     + linux_cmd("echo petrel-$((6*7)) | dd of=/dev/xvda bs=512 count=1 conv=sync 2>/dev/null;"
                 " sync; echo write-$((1+1))", r"^write-2\r?$")
     + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
     + linux_cmd("echo cpus-$(cat /sys/devices/system/cpu/online)", r"^cpus-0\r?$")
-    + [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(1), None)]
+    + linux_detach(1)
     + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
     + typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux.cfg", r"\(d2\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
-    + [(r"^dom0# $", b"hv console 2\r"), (ATTACHED.format(2), None)]
+    + linux_attach(2)
     + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
     + linux_cmd("poweroff -f", r"domain 2: every vCPU halted with interrupts off: powered off$",
                 r"^hv: domain 2 \(linux\) powered off: on_poweroff=destroy: destroyed$")
@@ -2972,20 +2982,11 @@ SCENARIOS.append(S("linux-shell-bios", "qemu", smp=2, mem=1024, timeout=240,
 # UDP or TCP checksum (nor on A); the sender's md5sum and the
 # receiver's compared by check_linux_net. The listener's stdin is a FIFO
 # nobody writes (busybox nc ends when the network side ends, and an empty
-# stdin would end its side of the connection at once). B's listener is there before A
-# connects (/proc/net/tcp6, busybox listens on ::, shows port 5000,
-# 0x1388, listening: 0A). Both
-# guests are destroyed, and the same again: hv info's free pages after
-# the second round equal those after the first. Attaching sends a
-# newline: a fresh prompt, as a kernel line may have come after the last.
-def linux_attach(d):
-    return [(r"^dom0# $", f"hv console {d}\r".encode()), (ATTACHED.format(d), b"\r")]
-
-
-def linux_detach(d):
-    return [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(d), None)]
-
-
+# stdin would end its side of the connection at once). B's listener is
+# there before A connects (/proc/net/tcp6, busybox listens on ::, shows
+# port 5000, 0x1388, listening: 0A). Both guests are destroyed, and the
+# same again: hv info's free pages after the second round equal those
+# after the first.
 def linux_ping(to, count, size=56):
     """ping from the attached guest, 0.2 s apart (the test's time), none lost."""
     return linux_cmd(f"ping -c {count} -i 0.2 -W 2 -s {size} {to}",
