@@ -20,6 +20,7 @@
 #include <petrel/printk.h>
 #include <petrel/sched.h>
 #include <petrel/time.h>
+#include <public/hvm/params.h>
 #include <public/petrel_ctl.h>
 #include <public/sched.h>
 #include <x86/hvm/hvm.h>
@@ -262,6 +263,9 @@ static int domain_new(uint16_t want, unsigned int nr_vcpus, bool privileged,
     d->privileged = privileged;
     d->state = DOMAIN_CREATED;
     d->max_pages = ~0ull;
+    /* A triple fault resets the machine, so by default it reboots the
+     * domain, as Xen's hvm_domain_initialise has it (arch/x86/hvm/hvm.c). */
+    d->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_reboot;
     d->lock = (spinlock_t)SPINLOCK_INIT;
     d->console_ring.lock = (spinlock_t)SPINLOCK_INIT;
     d->time_base_tsc = rdtsc();

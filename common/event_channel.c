@@ -30,6 +30,7 @@
 #include <petrel/event.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
+#include <petrel/printk.h>
 #include <petrel/timer.h>
 #include <public/event_channel.h>
 #include <x86/hvm/vlapic.h>
@@ -367,4 +368,36 @@ void evtchn_domain_destroy(struct domain *d)
         timer_kill(&d->vcpus[i]->poll_timer);      /* waits for a running callback */
     xfree(d->evtchn);
     d->evtchn = NULL;
+}
+
+/* ---- the 'q' debug key ------------------------------------------------------ */
+
+/* The ports of d that are bound, with their state, vCPU and bits: an
+ * unlocked snapshot (a debug report), at most 'max' lines. */
+void evtchn_show(struct domain *d, unsigned int max)
+{
+    static const char *const names[] = { "free", "unbound", "interdomain", "pirq",
+                                         "virq", "ipi" };
+    struct evtchn_domain *ed = d->evtchn;
+    struct shared_info *si = d->shared_info;
+    unsigned int shown = 0;
+
+    if (!ed || !si)
+        return;
+    for (uint32_t port = 1; port < EVTCHN_MAX_PORTS && shown < max; port++) {
+        const struct evtchn *chn = &ed->ports[port];
+        uint8_t state = __atomic_load_n(&chn->state, __ATOMIC_RELAXED);
+
+        if (state == EVTCHNSTAT_closed)
+            continue;
+        printk("      port %u: %s%s%u, vCPU %u%s%s\n", port,
+               state < ARRAY_SIZE(names) ? names[state] : "?",
+               state == EVTCHNSTAT_virq ? " " : state == EVTCHNSTAT_pirq ? " " : " #",
+               state == EVTCHNSTAT_virq ? chn->virq : state == EVTCHNSTAT_pirq ? chn->pirq
+                                                                                : chn->remote_port,
+               __atomic_load_n(&chn->notify_vcpu, __ATOMIC_RELAXED),
+               test(si->evtchn_pending, port) ? ", pending" : "",
+               test(si->evtchn_mask, port) ? ", masked" : "");
+        shown++;
+    }
 }

@@ -8,7 +8,10 @@
  * and the few others in guest_settable[], and read those plus the rings the
  * toolstack gave it (guest_readable[]), dom0 included when it names itself;
  * the control domain may read and set any parameter of another domain.
- * Anything else is -EPERM.
+ * Anything else is -EPERM. One departure: a guest may read and set its own
+ * TRIPLE_FAULT_REASON (Xen: toolstack only). It grants nothing that
+ * SCHEDOP_shutdown with the same reason does not, and lets a test guest
+ * choose the crash path for its own triple fault.
  */
 #include <petrel/domain.h>
 #include <petrel/errno.h>
@@ -16,6 +19,7 @@
 #include <petrel/hypercall.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
+#include <public/sched.h>
 #include <x86/hvm/hvm.h>
 #include <x86/hvm/vlapic.h>
 
@@ -26,6 +30,7 @@ static const bool guest_settable[HVM_NR_PARAMS] = {
     [HVM_PARAM_CONSOLE_EVTCHN] = true, [HVM_PARAM_VM86_TSS] = true,
     [HVM_PARAM_VM86_TSS_SIZED] = true, [HVM_PARAM_ACPI_IOPORTS_LOCATION] = true,
     [HVM_PARAM_VM_GENERATION_ID_ADDR] = true, [HVM_PARAM_X87_FIP_WIDTH] = true,
+    [HVM_PARAM_TRIPLE_FAULT_REASON] = true,
 };
 
 static const bool guest_readable[HVM_NR_PARAMS] = {
@@ -35,7 +40,7 @@ static const bool guest_readable[HVM_NR_PARAMS] = {
     [HVM_PARAM_VM86_TSS_SIZED] = true, [HVM_PARAM_ACPI_IOPORTS_LOCATION] = true,
     [HVM_PARAM_VM_GENERATION_ID_ADDR] = true, [HVM_PARAM_ALTP2M] = true,
     [HVM_PARAM_X87_FIP_WIDTH] = true, [HVM_PARAM_PAE_ENABLED] = true,
-    [HVM_PARAM_TIMER_MODE] = true,
+    [HVM_PARAM_TIMER_MODE] = true, [HVM_PARAM_TRIPLE_FAULT_REASON] = true,
 };
 
 /*
@@ -89,6 +94,8 @@ static long param_op(struct vcpu *v, uint64_t arg, bool set)
         p.value = d->hvm_params[p.index];
     else if (p.index == HVM_PARAM_CALLBACK_IRQ)
         rc = set_callback_irq(d, p.value);
+    else if (p.index == HVM_PARAM_TRIPLE_FAULT_REASON && p.value > SHUTDOWN_soft_reset)
+        rc = -EINVAL;           /* only a SHUTDOWN_* reason (exit_triple_fault) */
     if (!rc && set)
         d->hvm_params[p.index] = p.value;
     domain_target_put(v, d);

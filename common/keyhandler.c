@@ -20,6 +20,7 @@
 #include <petrel/reboot.h>
 #include <petrel/sched.h>
 #include <x86/percpu.h>
+#include <x86/hvm/vlapic.h>
 #include <x86/time.h>
 
 #define MAX_SHOWN   16              /* domains listed by 'q' and 'm' */
@@ -56,6 +57,7 @@ static void show_vcpu(struct vcpu *v, uint64_t now)
            si.pcpu, si.pause_count, (unsigned long)(si.run_ns / 1000),
            vcpu_events_pending(v) ? "pending" : "none",
            vi ? (unsigned long)__atomic_load_n(&vi->evtchn_pending_sel, __ATOMIC_RELAXED) : 0UL);
+    vlapic_show(v);
 }
 
 static void key_domains(char key, const struct cpu_regs *regs)
@@ -75,6 +77,8 @@ static void key_domains(char key, const struct cpu_regs *regs)
                d->nr_vcpus == 1 ? "" : "s", (unsigned long)(d->mem_bytes >> 20));
         for (unsigned int j = 0; j < d->nr_vcpus; j++)
             show_vcpu(d->vcpus[j], now);
+        if (!d->privileged)
+            evtchn_show(d, 24);
         domain_put(d);
     }
     printk("petrel: ** domains: %u shown\n", n);

@@ -35,11 +35,12 @@ the run is never printed.
 Usage: bench-io.py [--only block|ram0|vda1|network] [--path svm|vmx]
                    [--markdown] [--keep-logs]"""
 import argparse
-import importlib.util
 import os
 import re
 import sys
 import time
+
+from bench_common import load_run_all, print_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ICOUNT = ["-icount", "shift=0,sleep=off"]
@@ -50,14 +51,6 @@ ICOUNT = ["-icount", "shift=0,sleep=off"]
 ICOUNT_SLEEP = ["-icount", "shift=0,sleep=on"]
 PART_MIB = 16                               # vda1
 PART_FIRST = 2048
-
-
-def load_run_all():
-    spec = importlib.util.spec_from_file_location("run_all",
-                                                  os.path.join(ROOT, "test", "run-all.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 RA = load_run_all()
@@ -201,18 +194,6 @@ def run(name, modules, script, devices, keep, emulator="qemu"):
     if not res["passed"]:
         raise RuntimeError(f"{sc.name}: {res['reason']} (serial log: {res['log']})")
     return lines, res["elapsed"]
-
-
-def print_table(hdr, rows, md, first, width):
-    """hdr and rows (tuples of strings) as Markdown or in columns."""
-    if md:
-        print("| " + " | ".join(hdr) + " |")
-        print("|---" * len(hdr) + "|")
-        for r in rows:
-            print("| " + " | ".join(r) + " |")
-        return
-    for r in (hdr,) + tuple(rows):
-        print(f"{r[0]:<{first}}" + "".join(f"{v:>{width}}" for v in r[1:]))
 
 
 # MB/s, IOPS and frames/s are in emulated time: under QEMU -icount shift=0

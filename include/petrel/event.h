@@ -52,6 +52,9 @@ void evtchn_unbind_pirq(struct domain *d, uint32_t port, uint32_t pirq);
 /* Set evtchn_upcall_pending and raise v's upcall (see above). */
 void vcpu_mark_events_pending(struct vcpu *v);
 
+/* The 'q' debug key: d's bound ports, at most max lines. */
+void evtchn_show(struct domain *d, unsigned int max);
+
 /* Does v have an event for the guest to see (evtchn_upcall_pending)? */
 bool vcpu_events_pending(struct vcpu *v);
 

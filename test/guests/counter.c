@@ -5,13 +5,19 @@
  * (hv pause stops the lines, hv unpause resumes them). Command line:
  *   period=MS  time between ticks (default 200)
  *   ticks=N    stop after N ticks with SUCCESS (default 0: count for ever)
- *   crash=N    after tick N, triple-fault on purpose (the domain crashes)
+ *   crash=N    after tick N, triple-fault on purpose; the guest sets its
+ *              HVM_PARAM_TRIPLE_FAULT_REASON to SHUTDOWN_crash first, so the
+ *              domain crashes (the default would reboot it)
  * Each tick's deadline is taken from the time it is set, so a guest that
  * was paused resumes at its pace instead of catching up in a burst.
  */
+#include "hypercall.h"
 #include "test.h"
 #include "x86.h"
 #include "xen.h"
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+#include <public/sched.h>
 
 TEST_TITLE("counts timer ticks, blocked in between; may crash on purpose");
 
@@ -42,6 +48,12 @@ static void wait_tick(uint64_t period_ns)
 
 static __noreturn void crash(void)
 {
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_TRIPLE_FAULT_REASON,
+                               .value = SHUTDOWN_crash };
+    long rc = hypervisor_hvm_op(HVMOP_set_param, &p);
+
+    if (rc)
+        test_error("HVMOP_set_param TRIPLE_FAULT_REASON: %ld", rc);
     printf("counter: crashing on purpose (empty IDT, ud2)\n");
     triple_fault();
     test_fail("execution continued after the triple fault");

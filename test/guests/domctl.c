@@ -14,8 +14,9 @@
  * was. Along the way the errors: wrong version, unknown command, non-zero
  * pad, bad vCPU counts, populate past max_pages, foreign maps of an
  * unpopulated frame and of no domain, destroying itself, set_vcpu_start
- * after the start. Last, a domain that crashes at once: VIRQ_DOM_EXC and
- * crashed, until destroyed.
+ * after the start. Last, two domains that triple-fault at once: with
+ * HVM_PARAM_TRIPLE_FAULT_REASON left at its default, shut down for a
+ * reboot; set to SHUTDOWN_crash, crashed; each kept until destroyed.
  */
 #include "hypercall.h"
 #include "test.h"
@@ -492,9 +493,11 @@ static void unmap_destroy(void)
     CHECK_EQ(rc, -XEN_ESRCH);
 }
 
-/* A domain that crashes (ud2 with no IDT: a triple fault): VIRQ_DOM_EXC,
- * crashed, kept until destroyed. */
-static void check_crash(void)
+/* A domain that triple-faults (ud2 with an empty IDT): VIRQ_DOM_EXC, then kept
+ * until destroyed. Its HVM_PARAM_TRIPLE_FAULT_REASON starts as
+ * SHUTDOWN_reboot (Xen's default): with it left so the domain is shut down
+ * for a reboot; set to SHUTDOWN_crash it has crashed. */
+static void check_triple_fault(bool crash)
 {
     struct petrel_domctl op = { .u.createdomain = { .max_vcpus = 1, .max_pages = 1 } };
     xen_pfn_t gfn = DOMU_GFN, own = (uintptr_t)map_area[0] >> 12;
@@ -509,11 +512,28 @@ static void check_crash(void)
 
     REQUIRE_EQ(dom_op(PETREL_DOMCTL_createdomain, 0, &op), 0);
     dom = b.foreign_domid = op.domain;
+    struct xen_hvm_param p = { .domid = dom, .index = HVM_PARAM_TRIPLE_FAULT_REASON };
+    CHECK_EQ(hypervisor_hvm_op(HVMOP_get_param, &p), 0);
+    CHECK_EQ(p.value, SHUTDOWN_reboot);
+    p.value = SHUTDOWN_soft_reset + 1;
+    CHECK_EQ(hypervisor_hvm_op(HVMOP_set_param, &p), -XEN_EINVAL);
+    if (crash) {
+        p.value = SHUTDOWN_crash;
+        CHECK_EQ(hypervisor_hvm_op(HVMOP_set_param, &p), 0);
+    }
     REQUIRE_EQ(reservation(XENMEM_populate_physmap, dom, &gfn, 1), 1);
     REQUIRE_EQ(hypervisor_memory_op(XENMEM_add_to_physmap_batch, &b), 0);
     REQUIRE_EQ(err, 0);
-    map_area[0][0] = 0x0f;              /* ud2 */
-    map_area[0][1] = 0x0b;
+    /* lidt [DOMU_BASE + 0x10] (32-bit: an absolute disp32); ud2. An IDT of
+     * limit 0 makes #UD, #GP and #DF undeliverable on either vendor (the
+     * start state's own IDTR differs: under VMX its limit is 0xffff and
+     * the #UD vector was read from unmapped memory, an NPF crash). */
+    static const uint8_t code[] = { 0x0f, 0x01, 0x1d, 0x10, 0x00, 0x10, 0x00, 0x0f, 0x0b };
+    _Static_assert(DOMU_BASE == 0x100000, "the lidt operand above");
+    for (unsigned int k = 0; k < sizeof(code); k++)
+        map_area[0][k] = code[k];
+    for (unsigned int k = 0x10; k < 0x16; k++)
+        map_area[0][k] = 0;             /* the IDTR image: limit 0, base 0 */
     CHECK_EQ(unmap(0), 0);
     op = (struct petrel_domctl){ .u.vcpu_start = { .rip = DOMU_BASE } };
     REQUIRE_EQ(dom_op(PETREL_DOMCTL_set_vcpu_start, dom, &op), 0);
@@ -523,7 +543,14 @@ static void check_crash(void)
     CHECK(wait_dom_exc(5000));
     struct petrel_domaininfo i = info(dom, &rc);
     CHECK_EQ(rc, 0);
-    CHECK_EQ(i.flags & (PETREL_DOMINF_crashed | PETREL_DOMINF_shutdown), PETREL_DOMINF_crashed);
+    if (crash) {
+        CHECK_EQ(i.flags & (PETREL_DOMINF_crashed | PETREL_DOMINF_shutdown),
+                 PETREL_DOMINF_crashed);
+    } else {
+        CHECK_EQ(i.flags & (PETREL_DOMINF_crashed | PETREL_DOMINF_shutdown),
+                 PETREL_DOMINF_shutdown);
+        CHECK_EQ(i.shutdown_reason, SHUTDOWN_reboot);
+    }
     CHECK_EQ(i.tot_pages, 1);
     dom_exc = 0;
     op = (struct petrel_domctl){ 0 };
@@ -556,7 +583,8 @@ void test_main(void)
     run_pause_stop();
     check_console();
     unmap_destroy();
-    check_crash();
+    check_triple_fault(false);
+    check_triple_fault(true);
     CHECK_EQ(free_pages(), free_before);
     CHECK_EQ(reservation(XENMEM_populate_physmap, DOMID_SELF, own, NR_PAGES), NR_PAGES);
 }

@@ -5,8 +5,6 @@ checks, each compression Python decompresses itself, a payload that is not
 an ELF, and the command line's exit status and output file."""
 import bz2
 import gzip
-import importlib.machinery
-import importlib.util
 import lzma
 import os
 import struct
@@ -15,19 +13,11 @@ import sys
 import tempfile
 import unittest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-TOOL = os.path.join(ROOT, "tools", "linux", "bzimage-elf")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hosttool import load_tool, tool_path  # noqa: E402
 
-
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("bzimage_elf", TOOL)
-    spec = importlib.util.spec_from_loader("bzimage_elf", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-bz = load_tool()
+TOOL = tool_path("linux/bzimage-elf")
+bz = load_tool("linux/bzimage-elf", "bzimage_elf")
 
 # A stand-in for vmlinux: an ELF magic and some bytes that compress well.
 ELF = b"\x7fELF\x02\x01\x01" + bytes(9) + bytes(range(256)) * 64

@@ -744,6 +744,42 @@ static void test_hvm_params(void **state)
     free_domain(d0);
 }
 
+/* TRIPLE_FAULT_REASON: SHUTDOWN_* values only; the guest and the control
+ * domain may both set and read it. */
+static void test_triple_fault_reason(void **state)
+{
+    struct domain *d0 = make_domain(0, 1, true), *d1 = make_domain(1, 1, false);
+    struct vcpu *v0 = d0->vcpus[0], *v1 = d1->vcpus[0];
+    uint64_t val;
+
+    d1->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON] = SHUTDOWN_reboot;
+    for (uint64_t r = SHUTDOWN_poweroff; r <= SHUTDOWN_soft_reset; r++) {
+        val = r;
+        assert_int_equal(param(v1, true, DOMID_SELF, HVM_PARAM_TRIPLE_FAULT_REASON, &val), 0);
+        val = ~0ull;
+        assert_int_equal(param(v1, false, DOMID_SELF, HVM_PARAM_TRIPLE_FAULT_REASON, &val), 0);
+        assert_int_equal(val, r);
+    }
+    for (uint64_t bad = SHUTDOWN_soft_reset + 1; bad < 300; bad += 37) {
+        val = bad;
+        assert_int_equal(param(v1, true, DOMID_SELF, HVM_PARAM_TRIPLE_FAULT_REASON, &val),
+                         -EINVAL);
+    }
+    val = 1ull << 32 | SHUTDOWN_crash;              /* no truncation to 8 bits */
+    assert_int_equal(param(v0, true, 1, HVM_PARAM_TRIPLE_FAULT_REASON, &val), -EINVAL);
+    assert_int_equal(d1->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON], SHUTDOWN_soft_reset);
+    val = SHUTDOWN_crash;
+    assert_int_equal(param(v0, true, 1, HVM_PARAM_TRIPLE_FAULT_REASON, &val), 0);
+    val = 0;
+    assert_int_equal(param(v0, false, 1, HVM_PARAM_TRIPLE_FAULT_REASON, &val), 0);
+    assert_int_equal(val, SHUTDOWN_crash);
+    val = SHUTDOWN_reboot;                          /* not another domain's */
+    assert_int_equal(param(v1, true, 0, HVM_PARAM_TRIPLE_FAULT_REASON, &val), -EPERM);
+    assert_int_equal(d0->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON], 0);
+    free_domain(d1);
+    free_domain(d0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -765,6 +801,7 @@ int main(void)
         FAKE_TEST(test_unsupported_ops),
         FAKE_TEST(test_two_domains_churn),
         FAKE_TEST(test_hvm_params),
+        FAKE_TEST(test_triple_fault_reason),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

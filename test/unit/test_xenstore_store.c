@@ -367,6 +367,24 @@ static void test_txn_conflicts(void **state)
     assert_int_equal(xs_local_transaction_end(&xs, tx, true), 0);
     assert_int_equal(xs_local_read(&xs, 0, "/c/made/here", buf, sizeof(buf)), 1);
 
+    /* Several nodes under a directory the transaction makes itself
+     * (Linux's netfront with 2 queues: queue-0/tx-ring-ref, then
+     * queue-0/rx-ring-ref) commit: the new directory is no condition on
+     * the store. Its existing parent going still conflicts. */
+    assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
+    assert_int_equal(xs_local_write(&xs, tx, "/c/vif/queue-0/tx", "8", 1), 0);
+    assert_int_equal(xs_local_write(&xs, tx, "/c/vif/queue-0/rx", "9", 1), 0);
+    assert_int_equal(xs_local_write(&xs, tx, "/c/vif/queue-1/tx", "10", 2), 0);
+    assert_int_equal(xs_local_transaction_end(&xs, tx, true), 0);
+    assert_int_equal(xs_local_read(&xs, 0, "/c/vif/queue-0/rx", buf, sizeof(buf)), 1);
+    assert_int_equal(xs_local_read(&xs, 0, "/c/vif/queue-1/tx", buf, sizeof(buf)), 2);
+    assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);
+    assert_int_equal(xs_local_write(&xs, tx, "/c/vif/queue-2/tx", "1", 1), 0);
+    assert_int_equal(xs_local_write(&xs, tx, "/c/vif/queue-2/rx", "1", 1), 0);
+    assert_int_equal(xs_local_rm(&xs, 0, "/c/vif"), 0);
+    assert_int_equal(xs_local_transaction_end(&xs, tx, true), -XEN_EAGAIN);
+    assert_int_equal(xs_local_read(&xs, 0, "/c/vif", buf, sizeof(buf)), -XEN_ENOENT);
+
     /* Making nodes conflicts with the parent they hang on going, or its
      * permissions changing. */
     assert_int_equal(xs_local_transaction_start(&xs, &tx), 0);

@@ -12,6 +12,9 @@
  * also goes to dom0's console while no console is attached, as "(dN) text"
  * with bytes other than printable ASCII and tab shown as '.', as Petrel
  * shows the lines guests write with console_io (the boot tests use it).
+ * console_log=2 stamps each such line with the hypervisor's time when dom0
+ * took its end off the ring: "(dN) [hv S.UUUUUU] text" (make bench times a
+ * Linux guest's boot with it, test/bench-linux.py).
  *
  * The console page is the guest's: every index goes through cons_ring.c's
  * checks. A ring whose indexes are out of range is dropped with one line;
@@ -67,13 +70,17 @@ static void show(const char *p, size_t n)
     attached_last = p[n - 1];
 }
 
-/* console_log=1 on dom0's command line (read once). */
-static bool console_log(void)
+/* console_log=N on dom0's command line (read once): 0 off, 1 the lines,
+ * 2 or more the lines with a time stamp. */
+static int console_log(void)
 {
     static int wanted = -1;
 
-    if (wanted < 0)
-        wanted = cmdline_u64_or("console_log", 0) != 0;
+    if (wanted < 0) {
+        uint64_t v = cmdline_u64_or("console_log", 0);
+
+        wanted = v > 2 ? 2 : (int)v;
+    }
     return wanted;
 }
 
@@ -83,7 +90,14 @@ static void log_flush(struct dom_be *be)
         return;
     be->line[be->line_len] = '\0';
     console_async_begin();
-    printf("(d%u) %s\n", be->domid, be->line);
+    if (console_log() >= 2) {
+        uint64_t now = now_ns();
+
+        printf("(d%u) [hv %lu.%06lu] %s\n", be->domid, (unsigned long)(now / 1000000000),
+               (unsigned long)(now / 1000 % 1000000), be->line);
+    } else {
+        printf("(d%u) %s\n", be->domid, be->line);
+    }
     be->line_len = 0;
 }
 

@@ -152,17 +152,35 @@ LINUX_ELF := $(LINUX_DIR)/linux.elf
 LINUX_INITRAMFS := $(LINUX_DIR)/initramfs.cpio.gz
 LINUX_CFGS := $(wildcard tools/dom0/linux-cfg/*.cfg)
 DOM0_LINUX_INITRD := $(B)/dom0/initrd-linux.cpio
+# make run's initrd with the Linux files too (below).
+DOM0_RUN_LINUX_INITRD := $(B)/dom0/initrd-run-linux.cpio
+DOM0_LINUX_FILES = linux.elf=$(LINUX_ELF) initramfs.cpio.gz=$(LINUX_INITRAMFS) \
+	$(foreach f,$(LINUX_CFGS),$(notdir $(f))=$(f))
 .PHONY: linux linux-fetch
-linux: $(DOM0_LINUX_INITRD)
+linux: $(DOM0_LINUX_INITRD) $(DOM0_RUN_LINUX_INITRD)
 linux-fetch:
 	$(Q)tools/linux/fetch $(LINUX_DIR)
 $(LINUX_DIR)/version: tools/linux/fetch
 	$(Q)tools/linux/fetch $(LINUX_DIR)
 $(LINUX_ELF): $(LINUX_DIR)/version tools/linux/bzimage-elf
 	$(Q)tools/linux/bzimage-elf $(LINUX_DIR)/kernel/boot/vmlinuz-$$(cat $(LINUX_DIR)/version) $@
-$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs tools/linux/init tools/linux/eth0-up
+$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs $(addprefix tools/linux/,rcS rcK inittab profile eth0-up)
 	$(Q)tools/linux/mkinitramfs $(LINUX_DIR) $@
 $(DOM0_LINUX_INITRD): tools/mkcpio $(LINUX_ELF) $(LINUX_INITRAMFS) $(LINUX_CFGS)
 	@$(if $(Q),echo "  CPIO    $@")
-	$(Q)$(PYTHON) tools/mkcpio $@ linux.elf=$(LINUX_ELF) initramfs.cpio.gz=$(LINUX_INITRAMFS) \
-		$(foreach f,$(LINUX_CFGS),$(notdir $(f))=$(f))
+	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_LINUX_FILES)
+
+# make run's Linux demo (README.md, docs/linux.md): make run's initrd with
+# the Linux files too, and dom0 with two 4 MiB RAM disks, the guests' xvda
+# (linux.cfg: ram0, linux2.cfg: ram1). RUN_LINUX_DOM0_ARGS is read by
+# test/run-all.py's linux-run-bios scenario, which boots the same.
+RUN_LINUX_DOM0_ARGS := ramdisk=4M,4M
+RUN_LINUX_ISO := $(B)/petrel-linux.iso
+$(DOM0_RUN_LINUX_INITRD): tools/mkcpio $(B)/guests/hello.elf tools/dom0/hello.cfg \
+		$(B)/guests/blk.elf $(B)/guests/net-world.elf tools/dom0/virtio-cfg/net-world.cfg \
+		$(DOM0_RUN_CFGS) $(LINUX_ELF) $(LINUX_INITRAMFS) $(LINUX_CFGS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)$(PYTHON) tools/mkcpio $@ $(DOM0_INITRD_FILES) $(DOM0_RUN_FILES) $(DOM0_LINUX_FILES)
+$(RUN_LINUX_ISO): $(B)/petrel.elf tools/mkiso $(DOM0_ELF) $(DOM0_RUN_LINUX_INITRD)
+	tools/mkiso $(B)/petrel.elf $@ --module $(DOM0_ELF) "$(RUN_LINUX_DOM0_ARGS)" \
+		--module $(DOM0_RUN_LINUX_INITRD)

@@ -173,7 +173,7 @@ static const struct cmd commands[] = {
     { "sleep", "<ms>", "wait, blocked, on a dom0 timer", cmd_sleep },
     { "mem", "", "dom0's free pages and heap use", cmd_mem },
     { "hv", "<command> [args]", "the toolstack (hv help)", cmd_hv },
-    { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm", xs_cmd },
+    { "xs", "<op> <path> [value]", "xenstore: read, write, ls, rm; conns: each domain's ring", xs_cmd },
     { "lspci", "", "dom0's PCI devices and their BARs", lspci_cmd },
     { "edu", "[bus:dev.fn] [poll]", "drive QEMU's edu device: registers, DMA, MSI", edu_cmd },
     { "disk", "[read|write|flush|scan ...]", "block devices; I/O on them", disk_cmd },

@@ -142,6 +142,12 @@ static int cmd_ls(const char *path)
     return rc ? fail("ls", path, rc) : 0;
 }
 
+static void print_line(void *arg, const char *line)
+{
+    (void)arg;
+    printf("%s\n", line);
+}
+
 int xs_cmd(int argc, char **argv)
 {
     const char *op = argc > 1 ? argv[1] : "";
@@ -163,6 +169,11 @@ int xs_cmd(int argc, char **argv)
         rc = xs_local_rm(dom0_xs, 0, argv[2]);
         return rc ? fail("rm", argv[2], rc) : 0;
     }
-    printf("usage: xs read <path> | xs write <path> <value> | xs ls [path] | xs rm <path>\n");
+    if (!strcmp(op, "conns") && argc == 2) {
+        xs_describe_conns(dom0_xs, print_line, NULL);
+        return 0;
+    }
+    printf("usage: xs read <path> | xs write <path> <value> | xs ls [path] | xs rm <path> |"
+           " xs conns\n");
     return 1;
 }

@@ -55,6 +55,29 @@ struct xs_conn *xs_domain_conn(const struct xs *xs, uint16_t domid)
     return NULL;
 }
 
+void xs_describe_conns(const struct xs *xs, void (*out)(void *arg, const char *line),
+                       void *arg)
+{
+    const struct xs_conn *c;
+    char line[200];
+
+    for (c = xs->conns; c; c = c->next) {
+        const struct xenstore_domain_interface *i = c->iface;
+
+        if (!i)
+            continue;
+        snprintf(line, sizeof(line),
+                 "dom%u: port %u, req %u/%u, rsp %u/%u (cons/prod), %u queued, "
+                 "%u watches, %u transactions%s", c->domid, c->port,
+                 __atomic_load_n(&i->req_cons, __ATOMIC_ACQUIRE),
+                 __atomic_load_n(&i->req_prod, __ATOMIC_ACQUIRE),
+                 __atomic_load_n(&i->rsp_cons, __ATOMIC_ACQUIRE),
+                 __atomic_load_n(&i->rsp_prod, __ATOMIC_ACQUIRE), c->nout, c->nwatches,
+                 c->ntxns, c->broken ? ", broken" : "");
+        out(arg, line);
+    }
+}
+
 bool xs_is_introduced(const struct xs *xs, uint16_t domid)
 {
     return domid == 0 || xs_domain_conn(xs, domid);

@@ -62,6 +62,9 @@ static int xs_ring_read(struct xs_conn *c, void *dst, uint32_t want, bool *moved
     memcpy((char *)dst + first, intf->req, n - first);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* data read before cons moves */
     STORE(&intf->req_cons, cons + n);
+    /* The next look at req_prod comes after this store is visible (x86
+     * may let a load pass an earlier store): see pull(). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     *moved |= n != 0;
     return (int)n;
 }
@@ -105,7 +108,17 @@ static void flush(struct xs_conn *c, bool *moved)
     }
 }
 
-/* Gather a whole request into c->hdr and c->in: 1 when there is one. */
+/*
+ * Gather a whole request into c->hdr and c->in: 1 when there is one.
+ *
+ * A piece that leaves the request incomplete is followed by another look
+ * at the ring, until a look finds nothing new. Linux's xb_write notifies
+ * only when it finds req_cons caught up with the req_prod it started from:
+ * bytes it adds while we are still consuming the previous piece come with
+ * no event, and stopping after that piece would leave them (and the
+ * guest's xenstore) waiting for ever. Seen with a 2-vCPU Linux guest: 4
+ * bytes of a request left in the ring.
+ */
 static int pull(struct xs_conn *c, bool *moved)
 {
     char scratch[256];
@@ -122,8 +135,10 @@ static int pull(struct xs_conn *c, bool *moved)
         }
         if (c->have < hsize) {
             n = xs_ring_read(c, (char *)&c->hdr + c->have, hsize - c->have, moved);
-            if (n <= 0 || (c->have += (uint32_t)n) < hsize)
+            if (n <= 0)
                 return 0;
+            if ((c->have += (uint32_t)n) < hsize)
+                continue;               /* look again for the rest */
             if (c->hdr.len > XENSTORE_PAYLOAD_MAX) {
                 xs_conn_queue(c, XS_ERROR, c->hdr.req_id, c->hdr.tx_id, "E2BIG", 6, false);
                 c->skip = c->hdr.len;
@@ -132,8 +147,13 @@ static int pull(struct xs_conn *c, bool *moved)
             }
         }
         n = xs_ring_read(c, c->in + c->have - hsize, c->hdr.len - (c->have - hsize), moved);
-        if (n < 0 || (c->have += (uint32_t)n) < hsize + c->hdr.len)
+        if (n < 0)
             return 0;
+        if ((c->have += (uint32_t)n) < hsize + c->hdr.len) {
+            if (n == 0)
+                return 0;
+            continue;                   /* look again for the rest */
+        }
         c->in[c->hdr.len] = '\0';
         c->have = 0;
         return 1;

@@ -109,6 +109,21 @@ int xs_txn_note_access(struct xs_txn *t, const char *path, bool subtree)
 int xs_txn_note_parent(struct xs_txn *t, const char *path, size_t len)
 {
     struct xs_txn_path how = { .parent = true };
+    char buf[XS_PATH_BUF];
+    const struct xs_node *n;
+
+    /* A parent this transaction made itself (a node made or re-permitted
+     * after the start, in the copy) is no condition on the store: commit
+     * makes it. Noting it would fail every commit that writes two nodes
+     * under a new directory (Linux's netfront: queue-0/tx-ring-ref, then
+     * queue-0/rx-ring-ref) with EAGAIN, for ever. */
+    if (len && len < sizeof(buf)) {
+        memcpy(buf, path, len);
+        buf[len] = '\0';
+        n = xs_store_lookup(&t->store, buf);
+        if (n && n->pgen > t->start_gen)
+            return 0;
+    }
 
     return note(&t->acc, &t->nacc, path, len ? len : 1, how);
 }

@@ -107,6 +107,12 @@ bool xs_is_introduced(const struct xs *xs, uint16_t domid);
  * and watch events out). Ports that are not ours are ignored. */
 void xs_handle_event(struct xs *xs, uint32_t local_port);
 
+/* One line per introduced domain for an operator: its ring indexes (read
+ * from the shared page), queued replies, watches and transactions, written
+ * with out(arg, line). */
+void xs_describe_conns(const struct xs *xs, void (*out)(void *arg, const char *line),
+                       void *arg);
+
 /* Serve every ring once, as if each port had fired. */
 void xs_poll_all(struct xs *xs);
 

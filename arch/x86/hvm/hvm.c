@@ -274,9 +274,27 @@ static void exit_invalid_op(struct vcpu *v, struct hvm_exit *e)
     hvm_inject_ud(v);
 }
 
+/*
+ * A triple fault (the guest could not deliver an exception) resets a real
+ * machine: the domain shuts down with HVM_PARAM_TRIPLE_FAULT_REASON,
+ * SHUTDOWN_reboot unless its toolstack or the guest chose otherwise, as
+ * Xen's hvm_triple_fault. (Linux as a PVH guest does not reboot this way:
+ * it asks with SCHEDOP_shutdown.) The crash reason keeps domain_crash's
+ * register dump and state, which the toolstack's on_crash reads.
+ */
 static void exit_triple_fault(struct vcpu *v, struct hvm_exit *e)
 {
-    domain_crash(v->domain, "triple fault (the guest could not deliver an exception)");
+    struct domain *d = v->domain;
+    unsigned int reason = d->hvm_params[HVM_PARAM_TRIPLE_FAULT_REASON];
+
+    if (reason == SHUTDOWN_crash) {
+        domain_crash(d, "triple fault (the guest could not deliver an exception)");
+        return;
+    }
+    pr_info("domain %u: triple fault on vCPU %u (RIP %#lx): shutting down, reason %s "
+            "(HVM_PARAM_TRIPLE_FAULT_REASON)\n", d->id, v->id, v->hvm.rip,
+            shutdown_reason_name(reason));
+    domain_shutdown(d, reason);
 }
 
 static void exit_failed_entry(struct vcpu *v, struct hvm_exit *e)

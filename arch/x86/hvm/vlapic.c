@@ -15,6 +15,7 @@
 #include <petrel/errno.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
+#include <petrel/printk.h>
 #include <x86/hvm/vlapic.h>
 #include <x86/msr.h>
 #include <x86/percpu.h>
@@ -198,6 +199,29 @@ void vlapic_ack(struct vcpu *v, uint8_t vector)
     vec_set(l, APIC_IRR, vector, false);
     vec_set(l, APIC_ISR, vector, true);
     spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/* For the 'q' debug key: one line of state, read under the lock. */
+void vlapic_show(struct vcpu *v)
+{
+    struct vlapic *l = v->vlapic;
+    unsigned long flags;
+    int irr, isr;
+    uint32_t svr, ppr;
+    bool on;
+
+    if (!l)
+        return;
+    flags = spin_lock_irqsave(&l->lock);
+    on = l->base_msr & APIC_BASE_ENABLE;
+    svr = vlapic_reg(l, APIC_SVR);
+    ppr = vlapic_ppr(l);
+    irr = highest_vector(l, APIC_IRR);
+    isr = highest_vector(l, APIC_ISR);
+    spin_unlock_irqrestore(&l->lock, flags);
+    printk("      vLAPIC: %s, SVR %#x (%s), PPR %#x, highest IRR %d, ISR %d, upcall vector %#x\n",
+           on ? "on" : "off", svr, (svr & APIC_SVR_ENABLE) ? "enabled" : "disabled", ppr,
+           irr, isr, (unsigned int)__atomic_load_n(&v->upcall_vector, __ATOMIC_RELAXED));
 }
 
 uint8_t vlapic_get_tpr(struct vcpu *v)

@@ -55,7 +55,10 @@
 #define HVM_PARAM_PAGING_RING_PFN           27
 #define HVM_PARAM_MONITOR_RING_PFN          28
 #define HVM_PARAM_SHARING_RING_PFN          29
-#define HVM_PARAM_TRIPLE_FAULT_REASON       31  /* SHUTDOWN_* on a triple fault */
+/* TRIPLE_FAULT_REASON: the SHUTDOWN_* reason (sched.h) a triple fault shuts
+ * the domain down with; SHUTDOWN_reboot when the domain is created, as in
+ * Xen. Any other value: -EINVAL. */
+#define HVM_PARAM_TRIPLE_FAULT_REASON       31
 #define HVM_PARAM_IOREQ_SERVER_PFN          32
 #define HVM_PARAM_NR_IOREQ_SERVER_PAGES     33
 #define HVM_PARAM_VM_GENERATION_ID_ADDR     34

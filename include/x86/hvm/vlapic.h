@@ -53,6 +53,7 @@ int vlapic_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t 
 /* The vendor's TPR shadow (SVM V_TPR, VMX virtual-APIC page) changed or is
  * to be loaded: CR8 is TPR[7:4]. */
 uint8_t vlapic_get_tpr(struct vcpu *v);
+void vlapic_show(struct vcpu *v);
 void vlapic_set_tpr(struct vcpu *v, uint8_t tpr);
 
 #endif

@@ -231,7 +231,9 @@ static inline __attribute__((noreturn)) void halt_forever(void)
 
 /* Load an empty IDT and execute ud2: #UD cannot be delivered (#GP), nor
  * can that (#DF): a triple fault, a shutdown event that the hypervisor
- * must turn into a crash of the domain. Returns only if it did not. */
+ * turns into a shutdown of the domain with its HVM_PARAM_TRIPLE_FAULT_REASON
+ * (reboot unless set; a guest that wants the crash path sets
+ * SHUTDOWN_crash first). Returns only if it did not. */
 static inline void triple_fault(void)
 {
     struct {
