@@ -16,6 +16,7 @@
 #include <petrel/keyhandler.h>
 #include <petrel/lib.h>
 #include <petrel/mm.h>
+#include <petrel/p2m.h>
 #include <petrel/printk.h>
 #include <petrel/reboot.h>
 #include <petrel/sched.h>
@@ -130,9 +131,10 @@ static void key_memory(char key, const struct cpu_regs *regs)
            (unsigned long)free, (unsigned long)total, (unsigned long)(free >> 8),
            (unsigned long)(total >> 8), (unsigned long)(heap_used_bytes() >> 10));
     for (unsigned int i = 0; i < n; i++) {
-        printk("  domain %u: %lu pages of RAM (%lu MiB), %u retired\n", doms[i]->id,
-               (unsigned long)(doms[i]->mem_bytes >> PAGE_SHIFT),
-               (unsigned long)(doms[i]->mem_bytes >> 20), doms[i]->retired.nr);
+        printk("  domain %u: %lu pages of RAM (%lu MiB), %u retired, %lu p2m table pages\n",
+               doms[i]->id, (unsigned long)(doms[i]->mem_bytes >> PAGE_SHIFT),
+               (unsigned long)(doms[i]->mem_bytes >> 20), doms[i]->retired.nr,
+               doms[i]->p2m ? (unsigned long)p2m_table_pages(doms[i]->p2m) : 0UL);
         domain_put(doms[i]);
     }
     printk("petrel: ** memory: done\n");

@@ -2926,11 +2926,11 @@ def linux_leave(d):
 
 def check_linux_shell(j):
     """The free pages after the second Linux guest's destruction are those
-    after the first's. The first guest leaves the hypervisor 9 pages
-    poorer, all dom0's and kept for dom0's life (docs/linux.md): its
-    maptrack table, 1024 entries of 32 bytes (8 pages, allocated at dom0's
-    first grant map: blkback's ring), and one p2m table under dom0's
-    foreign-map window (a table emptied by an unmap stays). At most 16."""
+    after the first's. The first Linux guest of a boot leaves the hypervisor
+    9 pages poorer, all of them dom0's (the 'm' debug key, 2026-12-05): its
+    grant maptrack, 32 KiB made at dom0's first grant map (blkback's) and
+    kept for dom0's life, and one page of p2m table for dom0's mapping
+    window; the allowance is 16 (docs/linux.md)."""
     free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
     if len(free) != 3 or free[1] != free[2]:
         return f"free pages before, after the first and after the second Linux guest: {free}"
