@@ -2914,6 +2914,16 @@ def linux_cmd(cmd, *waits):
     return [(LINUX_PROMPT, cmd.encode() + b"\r")] + [(w, None) for w in waits]
 
 
+def linux_console(d):
+    """hv console d, then a newline: a fresh prompt to wait for, as a kernel
+    line may have come after the last one."""
+    return [(r"^dom0# $", f"hv console {d}\r".encode()), (ATTACHED.format(d), b"\r")]
+
+
+def linux_leave(d):
+    return [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(d), None)]
+
+
 def check_linux_shell(j):
     """The free pages after the second Linux guest's destruction are those
     after the first's. The first Linux guest of a boot leaves the hypervisor
@@ -2938,16 +2948,16 @@ def check_linux_shell(j):
 LINUX_SHELL = (
     typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux.cfg", r"\(d1\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
-    + [(r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None)]
+    + linux_console(1)
     + linux_cmd("echo petrel-$((6*7)) | dd of=/dev/xvda bs=512 count=1 conv=sync 2>/dev/null;"
                 " sync; echo write-$((1+1))", r"^write-2\r?$")
     + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
     + linux_cmd("echo cpus-$(cat /sys/devices/system/cpu/online)", r"^cpus-0\r?$")
-    + [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(1), None)]
+    + linux_leave(1)
     + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
     + typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux.cfg", r"\(d2\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
-    + [(r"^dom0# $", b"hv console 2\r"), (ATTACHED.format(2), None)]
+    + linux_console(2)
     + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
     + linux_cmd("poweroff -f", r"domain 2: every vCPU halted with interrupts off: powered off$",
                 r"^hv: domain 2 \(linux\) powered off: on_poweroff=destroy: destroyed$")
@@ -2956,6 +2966,94 @@ LINUX_SHELL = (
 SCENARIOS.append(S("linux-shell-bios", "qemu", smp=2, mem=1024, timeout=240,
                    expect="dom0-typing", modules=DOM0_LINUX_MODULES,
                    input=LINUX_SHELL, check=check_linux_shell))
+
+
+# linux-net-bios: two Linux guests (linux.cfg, linux2.cfg: petrel.ip= has
+# tools/linux/rcS give eth0 10.0.0.1/24 and 10.0.0.2/24) ping each other
+# through xen-netfront, dom0's netback and its bridge, both ways (ARP
+# first), with 1400-byte pings and 4000-byte ones (IP fragments), and send
+# 512 KiB of /dev/urandom over TCP with busybox nc (netfront leaves TCP
+# checksums to netback: NETTXF_csum_blank, and sends chains: feature-sg);
+# A's netfront is unbound (frontend and backend go to Closed, the vif
+# leaves the bridge) and bound again (Initialising: netback goes back to
+# InitWait and connects anew), and pings again; A sends UDP to port 53 of
+# B (busybox nslookup; netfront leaves UDP checksums to netback too): B
+# counts them as for no port (its /proc/net/snmp), none dropped for a bad
+# UDP or TCP checksum (nor on A); the sender's md5sum and the
+# receiver's compared by check_linux_net. The listener's stdin is a FIFO
+# nobody writes (busybox nc ends when the network side ends, and an empty
+# stdin would end its side of the connection at once). B's listener is
+# there before A connects (/proc/net/tcp6, busybox listens on ::, shows
+# port 5000, 0x1388, listening: 0A). Both guests are destroyed, and the
+# same again: hv info's free pages after the second round equal those
+# after the first.
+def linux_ping(to, count, size=56):
+    """ping from the attached guest, 0.2 s apart (the test's time), none lost."""
+    return linux_cmd(f"ping -c {count} -i 0.2 -W 2 -s {size} {to}",
+                     rf"^{count} packets transmitted, {count} packets received, 0% packet loss\r?$")
+
+
+# A guest's IPv4 counters (/proc/net/snmp): UDP datagrams to no port, and
+# UDP and TCP segments dropped for a bad checksum.
+LINUX_SNMP = ("echo snmp udp-noports-$(awk '/^Udp: [0-9]/ {print $3 \"-csum-\" $8}' /proc/net/snmp)"
+              " tcp-csum-$(awk '/^Tcp: [0-9]/ {print $16}' /proc/net/snmp)")
+
+
+def linux_net_round(a, b):
+    return (
+        typed("hv create linux.cfg", rf"\(d{a}\) init: eth0 00:16:3e:00:00:51 10\.0\.0\.1/24 up$",
+              rf"\(d{a}\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+        + typed("hv create linux2.cfg", rf"\(d{b}\) init: eth0 00:16:3e:00:00:52 10\.0\.0\.2/24 up$",
+                rf"\(d{b}\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+        + linux_console(b)
+        + linux_ping("10.0.0.1", 3)
+        + linux_cmd("mkfifo /tmp/p; nc -l -p 5000 0<>/tmp/p | md5sum >/tmp/r.md5 & until cat /proc/net/tcp*"
+                    " | grep -q ':1388 [0-9A-F]*:0000 0A'; do :; done; echo listening",
+                    r"^listening\r?$")
+        + linux_leave(b) + linux_console(a)
+        + linux_ping("10.0.0.2", 3) + linux_ping("10.0.0.2", 2, 1400)
+        + linux_ping("10.0.0.2", 2, 4000)
+        + linux_cmd("dd if=/dev/urandom of=/tmp/f bs=1k count=512 2>/dev/null;"
+                    " echo sent-$(md5sum </tmp/f | cut -c1-32); nc 10.0.0.2 5000 </tmp/f; echo nc-$?",
+                    r"^nc-0\r?$")
+        + linux_cmd("nslookup -timeout=1 -retry=1 petrel 10.0.0.2 >/dev/null 2>&1; " + LINUX_SNMP,
+                    r"^snmp udp-noports-\d+-csum-0 tcp-csum-0\r?$")
+        + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/unbind; echo unbound-$(ls /sys/class/net | grep -c eth0)",
+                    r"^unbound-0\r?$")
+        + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/bind; eth0-up 10.0.0.1/24",
+                    r"^eth0 00:16:3e:00:00:51 10\.0\.0\.1/24 up\r?$")
+        + linux_ping("10.0.0.2", 3)
+        + linux_leave(a) + linux_console(b)
+        + linux_cmd("wait; echo got-$(cut -c1-32 /tmp/r.md5)", r"^got-[0-9a-f]{32}\r?$")
+        + linux_ping("10.0.0.1", 2, 4000)
+        + linux_cmd(LINUX_SNMP, r"^snmp udp-noports-[1-9]\d*-csum-0 tcp-csum-0\r?$")
+        + linux_leave(b)
+        + typed("net", rf"^vif{b}\.0 ")
+        + typed("hv destroy linux", rf"^hv: domain {a} \(linux\) destroyed")
+        + typed("hv destroy linux2", rf"^hv: domain {b} \(linux2\) destroyed")
+        + typed("hv info", r"^free_pages +: \d+$"))
+
+
+LINUX_NET_MD5_RE = re.compile(r"^(?:\(d\d+\) )?(sent|got)-([0-9a-f]{32})\r?$")
+
+
+def check_linux_net(j):
+    """Each round's bytes arrived as sent (md5sum at both ends); the free
+    pages as check_linux_shell wants them."""
+    sums = {"sent": [], "got": []}
+    for m in map(LINUX_NET_MD5_RE.match, j.lines):
+        if m:
+            sums[m.group(1)].append(m.group(2))
+    if len(sums["sent"]) != 2 or sums["sent"] != sums["got"]:
+        return f"md5sums of the TCP transfers: sent {sums['sent']}, received {sums['got']}"
+    return check_linux_shell(j)
+
+
+LINUX_NET = (typed("hv info", r"^free_pages +: \d+$")
+             + linux_net_round(1, 2) + linux_net_round(3, 4) + ts_poweroff())
+SCENARIOS.append(S("linux-net-bios", "qemu", smp=2, mem=1024, timeout=300,
+                   expect="dom0-typing", modules=DOM0_LINUX_MODULES,
+                   input=LINUX_NET, check=check_linux_net))
 
 
 def check_linux_smp(j):

@@ -164,7 +164,7 @@ $(LINUX_DIR)/version: tools/linux/fetch
 	$(Q)tools/linux/fetch $(LINUX_DIR)
 $(LINUX_ELF): $(LINUX_DIR)/version tools/linux/bzimage-elf
 	$(Q)tools/linux/bzimage-elf $(LINUX_DIR)/kernel/boot/vmlinuz-$$(cat $(LINUX_DIR)/version) $@
-$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs $(addprefix tools/linux/,rcS rcK inittab profile)
+$(LINUX_INITRAMFS): $(LINUX_DIR)/version tools/linux/mkinitramfs $(addprefix tools/linux/,rcS rcK inittab profile eth0-up)
 	$(Q)tools/linux/mkinitramfs $(LINUX_DIR) $@
 $(DOM0_LINUX_INITRD): tools/mkcpio $(LINUX_ELF) $(LINUX_INITRAMFS) $(LINUX_CFGS)
 	@$(if $(Q),echo "  CPIO    $@")
