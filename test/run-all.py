@@ -3080,7 +3080,7 @@ LINUX_SMP = (
     typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux-smp.cfg",
             r"\(d1\) init: Linux 6\.1\.\S+ up, 2 CPU\(s\) online: 0-1$")
-    + [(r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None)]
+    + linux_console(1)
     + linux_cmd("echo q-$(ls /sys/class/net/eth0/queues)", r"^q-rx-0 rx-1 tx-0 tx-1\r?$")
     + linux_cmd("echo petrel-$((6*7)) | dd of=/dev/xvda bs=512 count=1 conv=sync 2>/dev/null;"
                 " sync; echo write-$((1+1))", r"^write-2\r?$")
@@ -3090,7 +3090,7 @@ LINUX_SMP = (
                 " echo on-$(cat /sys/devices/system/cpu/online)", r"^on-0-1\r?$")
     + linux_cmd("echo 3 > /proc/sys/vm/drop_caches;"
                 " dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
-    + [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(1), None)]
+    + linux_leave(1)
     + typed("hv reboot linux-smp", r"^hv: asked domain 1 to reboot \(control/shutdown\)$")
     + [(r"^\(d1\) .*init: shutdown done\r?$", None),
        (r"^hv: domain 1 \(linux-smp\) rebooted: on_reboot=restart: restarted as domain 2$", None),
@@ -3230,6 +3230,26 @@ LINUX_REBOOT = (
 SCENARIOS.append(S("linux-reboot-bios", "qemu", smp=2, mem=1024, timeout=300,
                    expect="dom0-typing", modules=DOM0_LINUX_MODULES,
                    input=LINUX_REBOOT, check=check_linux_reboot))
+
+# linux-shell-bochs: the same kernel on the VMX path (Bochs: VMX, EPT,
+# unrestricted guest): boots to its shell, writes and reads back a sector
+# of xvda, is destroyed and gives back what it took (check_linux_smp's
+# two free-page lines).
+LINUX_BOCHS = (
+    typed("hv info", r"^free_pages +: \d+$")
+    + typed("hv create linux.cfg", r"\(d1\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+    + linux_console(1)
+    + linux_cmd("echo petrel-$((6*7)) | dd of=/dev/xvda bs=512 count=1 conv=sync 2>/dev/null;"
+                " sync; echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/xvda bs=512 count=1"
+                " 2>/dev/null | head -n 1", r"^petrel-42\r?$")
+    + linux_leave(1)
+    + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
+    + typed("hv info", r"^free_pages +: \d+$")
+    + ts_poweroff())
+SCENARIOS.append(S("linux-shell-bochs", "bochs", smp=2, mem=1024, timeout=900,
+                   expect="dom0-typing", modules=DOM0_LINUX_MODULES,
+                   input=LINUX_BOCHS, check=check_linux_smp))
+
 
 class Dom0Judge(GuestJudge):
     """Judges dom0-* scenarios (see DOM0_MODULES above). Everywhere: a
