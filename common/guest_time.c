@@ -18,6 +18,7 @@
 #include <petrel/printk.h>
 #include <petrel/pvclock.h>
 #include <petrel/time.h>
+#include <x86/hvm/hvm.h>
 #include <x86/processor.h>
 #include <x86/rtc.h>
 #include <x86/time.h>
@@ -47,8 +48,37 @@ void vcpu_update_time(struct vcpu *v)
     t.tsc_shift = system_time_shift;
     t.flags = XEN_PVCLOCK_TSC_STABLE_BIT;
     pvclock_publish(&v->vcpu_info->time, &t);
-    if (v == current_vcpu())
+    if (v == current_vcpu()) {
         vcpu_runstate_area_update(v);
+        vcpu_time_area_write(v, __atomic_load_n(&v->time_area, __ATOMIC_RELAXED));
+    }
+}
+
+/*
+ * The secondary copy of v's pvclock that a guest registered with
+ * VCPUOP_register_vcpu_time_memory_area (Linux's vDSO reads vCPU 0's):
+ * the parameters just published in vcpu_info, written through v's page
+ * tables with pvclock's protocol (an odd version, the body, the even
+ * version), each a copy of its own, in that order (x86 keeps stores in
+ * order). 0 or the first copy's error; gva 0 writes nothing.
+ */
+int vcpu_time_area_write(struct vcpu *v, uint64_t gva)
+{
+    struct vcpu_time_info t = v->vcpu_info->time;
+    uint32_t even = t.version, odd = even - 1;
+    int rc;
+
+    if (!gva)
+        return 0;
+    t.version = odd;
+    rc = copy_to_guest(v, gva, &odd, sizeof(odd));
+    compiler_barrier();
+    if (!rc)
+        rc = copy_to_guest(v, gva, &t, sizeof(t));
+    compiler_barrier();
+    if (!rc)
+        rc = copy_to_guest(v, gva, &even, sizeof(even));
+    return rc;
 }
 
 void wallclock_init(void)

@@ -133,6 +133,25 @@ static long register_runstate(struct vcpu *v, struct vcpu *t, uint64_t arg)
     return 0;
 }
 
+/*
+ * A second copy of the vCPU's pvclock (struct vcpu_time_info) at a guest
+ * virtual address, kept up to date as vcpu_info's is (Linux's vDSO reads
+ * vCPU 0's, so user space reads the clock without a system call). As for
+ * the runstate area: written at once on the calling vCPU (-EFAULT if it
+ * cannot be), another vCPU's when it next runs; 0 unregisters.
+ */
+static long register_time_area(struct vcpu *v, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_register_time_memory_area a;
+
+    if (copy_from_guest(v, &a, arg, sizeof(a)))
+        return -EFAULT;
+    if (t == v && vcpu_time_area_write(t, a.addr))
+        return -EFAULT;
+    __atomic_store_n(&t->time_area, a.addr, __ATOMIC_RELAXED);
+    return 0;
+}
+
 /* Is t's vcpu_info still where creation put it? */
 static bool vcpu_info_is_default(struct vcpu *t)
 {
@@ -229,6 +248,8 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg,
         return 0;
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, t, arg);
+    case VCPUOP_register_vcpu_time_memory_area:
+        return register_time_area(v, t, arg);
     default:
         return -ENOSYS;
     }

@@ -2953,6 +2953,11 @@ LINUX_SHELL = (
                 " sync; echo write-$((1+1))", r"^write-2\r?$")
     + linux_cmd("dd if=/dev/xvda bs=512 count=1 2>/dev/null | head -n 1", r"^petrel-42\r?$")
     + linux_cmd("echo cpus-$(cat /sys/devices/system/cpu/online)", r"^cpus-0\r?$")
+    # The vDSO reads vCPU 0's pvclock copy (VCPUOP_register_vcpu_time_memory_area):
+    # no "VDSO_CLOCKMODE_PVCLOCK not supported" in the kernel's log, Xen's clock.
+    + linux_cmd("echo vdso-$(dmesg | grep -c VDSO_CLOCKMODE)-"
+                "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)",
+                r"^vdso-0-xen\r?$")
     + linux_leave(1)
     + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
     + typed("hv info", r"^free_pages +: \d+$")

@@ -64,6 +64,8 @@ struct vcpu {
     uint64_t periodic_next;         /* system time of the next tick */
     uint64_t runstate_area;         /* VCPUOP_register_runstate_memory_area:
                                        guest virtual address, 0: none */
+    uint64_t time_area;             /* VCPUOP_register_vcpu_time_memory_area:
+                                       guest virtual address, 0: none */
 
     /* Event channels (common/event_channel.c). */
     uint32_t virq_to_port[NR_VIRQS];    /* 0: not bound */

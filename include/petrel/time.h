@@ -35,6 +35,14 @@ void vcpu_update_time(struct vcpu *v);
 void vcpu_runstate_area_update(struct vcpu *v);
 
 /*
+ * Write v's pvclock parameters (as last published in its vcpu_info) to the
+ * guest virtual address gva through v's current page tables, with the
+ * version protocol: the VCPUOP_register_vcpu_time_memory_area copy. On
+ * the pCPU running v. 0, or nonzero if the guest cannot be written there.
+ */
+int vcpu_time_area_write(struct vcpu *v, uint64_t gva);
+
+/*
  * The wall clock: read the CMOS RTC once at boot (boot CPU, after
  * tsc_init); until then, or if the RTC cannot be read, it is 0.
  * domain_set_wallclock() publishes it into d's shared_info (wc_sec,
