@@ -376,25 +376,36 @@ void evtchn_domain_destroy(struct domain *d)
  * unlocked snapshot (a debug report), at most 'max' lines. */
 void evtchn_show(struct domain *d, unsigned int max)
 {
-    static const char *const names[] = { "free", "unbound", "interdomain", "pirq",
-                                         "virq", "ipi" };
     struct evtchn_domain *ed = d->evtchn;
     struct shared_info *si = d->shared_info;
     unsigned int shown = 0;
+    char what[32];
 
     if (!ed || !si)
         return;
     for (uint32_t port = 1; port < EVTCHN_MAX_PORTS && shown < max; port++) {
         const struct evtchn *chn = &ed->ports[port];
-        uint8_t state = __atomic_load_n(&chn->state, __ATOMIC_RELAXED);
 
-        if (state == EVTCHNSTAT_closed)
+        switch (__atomic_load_n(&chn->state, __ATOMIC_RELAXED)) {
+        case EVTCHNSTAT_closed:
             continue;
-        printk("      port %u: %s%s%u, vCPU %u%s%s\n", port,
-               state < ARRAY_SIZE(names) ? names[state] : "?",
-               state == EVTCHNSTAT_virq ? " " : state == EVTCHNSTAT_pirq ? " " : " #",
-               state == EVTCHNSTAT_virq ? chn->virq : state == EVTCHNSTAT_pirq ? chn->pirq
-                                                                                : chn->remote_port,
+        case EVTCHNSTAT_unbound:
+            snprintf(what, sizeof(what), "unbound, for d%u", chn->remote_domid);
+            break;
+        case EVTCHNSTAT_interdomain:
+            snprintf(what, sizeof(what), "interdomain, peer port %u", chn->remote_port);
+            break;
+        case EVTCHNSTAT_pirq:
+            snprintf(what, sizeof(what), "pirq %u", chn->pirq);
+            break;
+        case EVTCHNSTAT_virq:
+            snprintf(what, sizeof(what), "virq %u", chn->virq);
+            break;
+        default:
+            snprintf(what, sizeof(what), "ipi");
+            break;
+        }
+        printk("      port %u: %s, vCPU %u%s%s\n", port, what,
                __atomic_load_n(&chn->notify_vcpu, __ATOMIC_RELAXED),
                test(si->evtchn_pending, port) ? ", pending" : "",
                test(si->evtchn_mask, port) ? ", masked" : "");

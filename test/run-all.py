@@ -2924,19 +2924,33 @@ def linux_leave(d):
     return [(LINUX_PROMPT, b"\x1d"), (DETACHED.format(d), None)]
 
 
+# The first Linux guest of a boot leaves the hypervisor 9 pages poorer, all
+# of them dom0's (the 'm' debug key, 2026-12-05): its grant maptrack, 32 KiB
+# made at dom0's first grant map (blkback's) and kept for dom0's life, and
+# one page of p2m table for dom0's mapping window (docs/linux.md). Every
+# later guest gives back exactly what it took.
+FIRST_LINUX_ALLOWANCE = 16
+
+
+def linux_free_pages(j):
+    return [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
+
+
+def first_linux_kept(before, after, what):
+    """None if the guests between two `hv info` lines, the first Linux ones
+    of the boot, kept at most FIRST_LINUX_ALLOWANCE pages, else why not."""
+    if not 0 <= before - after <= FIRST_LINUX_ALLOWANCE:
+        return f"{what} kept {before - after} pages ({before} free before, {after} after)"
+    return None
+
+
 def check_linux_shell(j):
     """The free pages after the second Linux guest's destruction are those
-    after the first's. The first Linux guest of a boot leaves the hypervisor
-    9 pages poorer, all of them dom0's (the 'm' debug key, 2026-12-05): its
-    grant maptrack, 32 KiB made at dom0's first grant map (blkback's) and
-    kept for dom0's life, and one page of p2m table for dom0's mapping
-    window; the allowance is 16 (docs/linux.md)."""
-    free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
+    after the first's; the first kept at most FIRST_LINUX_ALLOWANCE."""
+    free = linux_free_pages(j)
     if len(free) != 3 or free[1] != free[2]:
         return f"free pages before, after the first and after the second Linux guest: {free}"
-    if free[0] - free[1] > 16:
-        return f"the first Linux guest kept {free[0] - free[1]} pages"
-    return no_hv_errors(j.lines)
+    return first_linux_kept(free[0], free[1], "the first Linux guest") or no_hv_errors(j.lines)
 
 
 # linux-shell-bios: Debian's kernel boots to its busybox shell on hvc0
@@ -3062,13 +3076,12 @@ SCENARIOS.append(S("linux-net-bios", "qemu", smp=2, mem=1024, timeout=300,
 
 
 def check_linux_smp(j):
-    """The free pages after the 2-vCPU guest are those before it, less at
-    most the 16 pages the first Linux guest of a boot keeps
-    (check_linux_shell)."""
-    free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
-    if len(free) != 2 or not 0 <= free[0] - free[1] <= 16:
-        return f"free pages before and after the 2-vCPU Linux guest: {free}"
-    return no_hv_errors(j.lines)
+    """The free pages after the Linux guests are those before them, less at
+    most FIRST_LINUX_ALLOWANCE (they are the boot's first)."""
+    free = linux_free_pages(j)
+    if len(free) != 2:
+        return f"free pages before and after the Linux guests: {free}"
+    return first_linux_kept(free[0], free[1], "the Linux guests") or no_hv_errors(j.lines)
 
 
 # linux-smp-bios: linux-smp.cfg (2 vCPUs) brings both up; xen-netfront
@@ -3154,11 +3167,12 @@ def check_linux_reboot(j):
     last guest's destruction are those before the first create, less at
     most the first Linux guest's allowance (check_linux_shell): the two
     restarted domains must give back all they took."""
-    free = [int(m.group(1)) for m in map(TS_FREE_RE.match, j.lines) if m]
+    free = linux_free_pages(j)
     if len(free) != 2:
         return f"free pages before the first and after the last Linux guest: {free}"
-    if not 0 <= free[0] - free[1] <= 16:
-        return f"the three Linux guests kept {free[0] - free[1]} pages"
+    kept = first_linux_kept(free[0], free[1], "the three Linux guests")
+    if kept:
+        return kept
     reboots = [t for t in j.lines if re.search(r"petrel: domain \d+ shut down: reboot", t)]
     if len(reboots) != 2:
         return f"reboots: {reboots}"
@@ -3180,10 +3194,9 @@ LINUX_UP = r"init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$"
 
 
 def linux_attach(dom):
-    """hv console DOM at dom0's prompt; the guest's earlier lines are
-    replayed, so its init line is seen even when it came before."""
-    return [(r"^dom0# $", f"hv console {dom}\r".encode()), (ATTACHED.format(dom), None),
-            (LINUX_UP, None)]
+    """linux_console(dom), and the guest's init line: its earlier lines are
+    replayed on attach, so it is seen even when it came before."""
+    return linux_console(dom) + [(LINUX_UP, None)]
 
 
 def linux_rebooted(dom):
@@ -3209,7 +3222,7 @@ def linux_rebooted(dom):
 LINUX_REBOOT = (
     typed("hv info", r"^free_pages +: \d+$")
     + typed("hv create linux.cfg", r"\(d1\) " + LINUX_UP)
-    + [(r"^dom0# $", b"hv console 1\r"), (ATTACHED.format(1), None)]
+    + linux_console(1)
     + linux_cmd("mke2fs /dev/xvda >/dev/null 2>&1 && mount -t ext2 /dev/xvda /mnt"
                 " && echo mounted-$((1+1))", r"^mounted-2\r?$")
     + linux_cmd("echo petrel-$((6*7))-kept > /mnt/file && echo written-$((1+2))",

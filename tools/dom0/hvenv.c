@@ -48,35 +48,32 @@ int hv_file(const char *name, const void **data, size_t *size)
     return 0;
 }
 
+/* The absolute path of key under dom's xenstore home, or -XEN_ENOENT
+ * before xenstored runs, -XEN_EINVAL if it does not fit. */
 static int dom_path(char *path, size_t size, unsigned int dom, const char *key)
 {
-    int n = snprintf(path, size, "/local/domain/%u/%s", dom, key);
+    int n;
 
+    if (!dom0_xs)
+        return -XEN_ENOENT;
+    n = snprintf(path, size, "/local/domain/%u/%s", dom, key);
     return n > 0 && (size_t)n < size ? 0 : -XEN_EINVAL;
 }
 
 int hv_xs_read(unsigned int dom, const char *key, char *buf, size_t size)
 {
     char path[128];
-    int rc;
+    int rc = dom_path(path, sizeof(path), dom, key);
 
-    if (!dom0_xs)
-        return -XEN_ENOENT;
-    if ((rc = dom_path(path, sizeof(path), dom, key)))
-        return rc;
-    return xs_local_read(dom0_xs, 0, path, buf, size);
+    return rc ? rc : xs_local_read(dom0_xs, 0, path, buf, size);
 }
 
 int hv_xs_write(unsigned int dom, const char *key, const char *value)
 {
     char path[128];
-    int rc;
+    int rc = dom_path(path, sizeof(path), dom, key);
 
-    if (!dom0_xs)
-        return -XEN_ENOENT;
-    if ((rc = dom_path(path, sizeof(path), dom, key)))
-        return rc;
-    return xs_local_write(dom0_xs, 0, path, value, strlen(value));
+    return rc ? rc : xs_local_write(dom0_xs, 0, path, value, strlen(value));
 }
 
 uint64_t hv_now_ns(void)
