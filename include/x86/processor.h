@@ -32,6 +32,14 @@ static inline struct cpuid_regs cpuid(uint32_t leaf)
     return cpuid_count(leaf, 0);
 }
 
+/* CPUID vendor: "AuthenticAMD" or "HygonGenuine" (AMD's errata, OSVW). */
+static inline bool cpu_vendor_amd(void)
+{
+    uint32_t ebx = cpuid(0).ebx;
+
+    return ebx == 0x68747541 || ebx == 0x6f677948;  /* "Auth", "Hygo" */
+}
+
 #define DEFINE_CR(n) \
 static inline unsigned long read_cr##n(void) \
 { unsigned long v; asm volatile("mov %%cr" #n ", %0" : "=r"(v)); return v; } \

@@ -103,10 +103,46 @@ static void check_efer_tsc(void)
     CHECK(t1 > t0);
 }
 
+/*
+ * AMD's OS-visible workarounds: offered on AMD whatever the host has, with
+ * errata 400 and 415 (ids 1 and 2) fixed, so that guests neither poll
+ * MSR 0xc0010055 nor avoid HLT; writes are ignored. Not on Intel (#GP).
+ */
+#define MSR_OSVW_ID_LENGTH      0xc0010140
+#define MSR_OSVW_STATUS         0xc0010141
+
+static void check_osvw(void)
+{
+    struct cpuid_regs v = cpuid(0);
+    bool amd = v.ebx == 0x68747541 || v.ebx == 0x6f677948;     /* "Auth", "Hygo" */
+    bool offered = cpuid(0x80000001).ecx & (1u << 9);
+    uint64_t len = 0, status = 0;
+
+    printf("OSVW: %s in CPUID (%s)\n", offered ? "offered" : "not offered",
+           amd ? "AMD" : "not AMD");
+    if (!CHECK_EQ(offered, amd))
+        return;
+    if (!amd) {
+        check_gp("rdmsr OSVW_ID_LENGTH", MSR_OSVW_ID_LENGTH, false, 0);
+        check_gp("wrmsr OSVW_STATUS", MSR_OSVW_STATUS, true, 0);
+        return;
+    }
+    CHECK_EQ(rdmsr_safe(MSR_OSVW_ID_LENGTH, &len), 0);
+    CHECK_EQ(rdmsr_safe(MSR_OSVW_STATUS, &status), 0);
+    printf("OSVW: %lu ids, status %#lx\n", len, status);
+    CHECK(len >= 3 && len <= 64);
+    CHECK_EQ(status & 6, 0);                  /* ids 1 and 2: errata 400, 415 */
+    CHECK_EQ(wrmsr_safe(MSR_OSVW_ID_LENGTH, 0), 0);
+    CHECK_EQ(wrmsr_safe(MSR_OSVW_STATUS, ~0ull), 0);
+    CHECK_EQ(rdmsr(MSR_OSVW_ID_LENGTH), len);
+    CHECK_EQ(rdmsr(MSR_OSVW_STATUS), status);
+}
+
 void test_main(void)
 {
     for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
         check_read_back(&cases[i]);
     check_bad();
     check_efer_tsc();
+    check_osvw();
 }

@@ -4,7 +4,8 @@
  * virtualise (SVM, VMX, MONITOR, MTRRs, machine checks, RDTSCP, performance
  * counters, ...),
  * plus what the virtual LAPIC offers whatever the host has (x2APIC, the TSC
- * deadline timer), the hypervisor bit and Xen's leaves at 0x40000000.
+ * deadline timer), OS-visible workarounds on AMD (see msr.c), the hypervisor
+ * bit and Xen's leaves at 0x40000000.
  */
 #include <petrel/domain.h>
 #include <petrel/version.h>
@@ -32,7 +33,8 @@
 #define L7_ECX_HIDE     (BIT(5) | BIT(22) | BIT(30))             /* WAITPKG RDPID SGX_LC */
 #define L7_EDX_HIDE     (BIT(26) | BIT(27) | BIT(28) | BIT(29) | BIT(31))  /* IBRS STIBP L1D ARCH_CAP SSBD */
 /* Leaf 0x80000001 */
-#define LX1_ECX_HIDE    (BIT(2) | BIT(3) | BIT(9) | BIT(10) | BIT(23))  /* SVM ExtAPIC OSVW IBS PerfCtr */
+#define LX1_ECX_HIDE    (BIT(2) | BIT(3) | BIT(10) | BIT(23))   /* SVM ExtAPIC IBS PerfCtr */
+#define LX1_ECX_OSVW    BIT(9)          /* AMD: offered whatever the host has (msr.c) */
 #define LX1_EDX_HIDE    BIT(27)                                  /* RDTSCP */
 /* Leaf 0x80000008 EBX: speculation controls, whose MSRs are not virtualised yet */
 #define LX8_EBX_HIDE    (BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25))
@@ -115,7 +117,7 @@ static void filter(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
         }
         break;
     case 0x80000001:
-        r[2] &= ~LX1_ECX_HIDE;
+        r[2] = (r[2] & ~(LX1_ECX_HIDE | LX1_ECX_OSVW)) | (cpu_vendor_amd() ? LX1_ECX_OSVW : 0);
         r[3] &= ~LX1_EDX_HIDE;
         break;
     case 0x80000008:
