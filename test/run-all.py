@@ -2955,7 +2955,9 @@ def check_linux_shell(j):
 
 # linux-shell-bios: Debian's kernel boots to its busybox shell on hvc0
 # (`hv console`), writes a sector of xvda (dom0's ram0) through blkfront
-# and reads it back, says which CPUs are online; `hv destroy` ends it. A
+# and reads it back, says which CPUs are online, that the vDSO has Xen's
+# clock and that the kernel's log has no unchecked MSR access (OSVW) and
+# its CPU no amd_e400 bug; `hv destroy` ends it. A
 # second guest finds the sector still there (dom0's RAM disk) and powers
 # off with `poweroff -f` (cli; hlt on its vCPU: Petrel powers it off);
 # hv info's free_pages after the first and the second guest agree.
@@ -2972,6 +2974,10 @@ LINUX_SHELL = (
     + linux_cmd("echo vdso-$(dmesg | grep -c VDSO_CLOCKMODE)-"
                 "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)",
                 r"^vdso-0-xen\r?$")
+    # OSVW says erratum 400 is fixed: no amd_e400 bug, so no read of the
+    # unemulated MSR 0xc0010055, and no MSR access the kernel did not expect.
+    + linux_cmd("echo msr-$(dmesg | grep -c 'unchecked MSR')-e400-$(grep -c amd_e400 /proc/cpuinfo)",
+                r"^msr-0-e400-0\r?$")
     + linux_leave(1)
     + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
     + typed("hv info", r"^free_pages +: \d+$")
