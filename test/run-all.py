@@ -3024,6 +3024,24 @@ LINUX_SNMP = ("echo snmp udp-noports-$(awk '/^Udp: [0-9]/ {print $3 \"-csum-\" $
               " tcp-csum-$(awk '/^Tcp: [0-9]/ {print $16}' /proc/net/snmp)")
 
 
+# DHCP between the two guests, UDP both ways with payloads that are
+# parsed and checked: B runs busybox's udhcpd (a pool of 10.0.0.100-110,
+# subnet and domain options) and is ready when its socket on port 67
+# (0x0043) shows in /proc/net/udp; A's udhcpc broadcasts DISCOVER and
+# REQUEST and reads OFFER and ACK on a raw socket that checks their IP
+# and UDP checksums itself; its script prints what it was given (and does
+# not configure eth0). -t/-T: 5 tries 2 s apart (udhcpd first probes the
+# address with ARP).
+LINUX_DHCPD = ("printf 'start 10.0.0.100\\nend 10.0.0.110\\ninterface eth0\\n"
+               "option subnet 255.255.255.0\\noption domain petrel.test\\n"
+               "lease_file /tmp/leases\\npidfile /tmp/udhcpd.pid\\n' >/tmp/udhcpd.conf;"
+               " touch /tmp/leases; udhcpd /tmp/udhcpd.conf;"
+               " until grep -q ':0043 ' /proc/net/udp; do :; done; echo dhcpd-up")
+LINUX_DHCPC = ("printf '#!/bin/sh\\necho dhcp-$1-$ip-$subnet-$domain\\n' >/tmp/dhcp.sh;"
+               " chmod +x /tmp/dhcp.sh; udhcpc -i eth0 -f -q -n -t 5 -T 2 -s /tmp/dhcp.sh 2>/dev/null")
+LINUX_DHCP_BOUND = r"^dhcp-bound-10\.0\.0\.1(?:0\d|10)-255\.255\.255\.0-petrel\.test\r?$"
+
+
 def linux_net_round(a, b):
     return (
         typed("hv create linux.cfg", rf"\(d{a}\) init: eth0 00:16:3e:00:00:51 10\.0\.0\.1/24 up$",
@@ -3035,6 +3053,7 @@ def linux_net_round(a, b):
         + linux_cmd("mkfifo /tmp/p; nc -l -p 5000 0<>/tmp/p | md5sum >/tmp/r.md5 & until cat /proc/net/tcp*"
                     " | grep -q ':1388 [0-9A-F]*:0000 0A'; do :; done; echo listening",
                     r"^listening\r?$")
+        + linux_cmd(LINUX_DHCPD, r"^dhcpd-up\r?$")
         + linux_leave(b) + linux_console(a)
         + linux_ping("10.0.0.2", 3) + linux_ping("10.0.0.2", 2, 1400)
         + linux_ping("10.0.0.2", 2, 4000)
@@ -3043,6 +3062,7 @@ def linux_net_round(a, b):
                     r"^nc-0\r?$")
         + linux_cmd("nslookup -timeout=1 -retry=1 petrel 10.0.0.2 >/dev/null 2>&1; " + LINUX_SNMP,
                     r"^snmp udp-noports-\d+-csum-0 tcp-csum-0\r?$")
+        + linux_cmd(LINUX_DHCPC, LINUX_DHCP_BOUND)
         + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/unbind; echo unbound-$(ls /sys/class/net | grep -c eth0)",
                     r"^unbound-0\r?$")
         + linux_cmd("echo vif-0 >/sys/bus/xen/drivers/vif/bind; eth0-up 10.0.0.1/24",
@@ -3255,22 +3275,37 @@ SCENARIOS.append(S("linux-reboot-bios", "qemu", smp=2, mem=1024, timeout=300,
                    expect="dom0-typing", modules=DOM0_LINUX_MODULES,
                    input=LINUX_REBOOT, check=check_linux_reboot))
 
-# linux-shell-bochs: the same kernel on the VMX path (Bochs: VMX, EPT,
-# unrestricted guest): boots to its shell, writes and reads back a sector
-# of xvda, is destroyed and gives back what it took (check_linux_smp's
-# two free-page lines).
+# linux-smp-bochs: the same kernel on the VMX path (Bochs: VMX, EPT,
+# unrestricted guest, 2 CPUs) with linux-smp.cfg: both vCPUs come up,
+# xen-netfront takes 2 queues, a sector of xvda is written and read back
+# (past the page cache), vCPU 1 goes offline (cli; hlt) and comes back
+# (INIT/SIPI through the vLAPIC), `hv shutdown` asks it through
+# control/shutdown and busybox init powers it off in order; a second
+# guest is destroyed running (`hv destroy` of 2 running vCPUs); the two
+# give back what they took (check_linux_smp's two free-page lines).
 LINUX_BOCHS = (
     typed("hv info", r"^free_pages +: \d+$")
-    + typed("hv create linux.cfg", r"\(d1\) init: Linux 6\.1\.\S+ up, 1 CPU\(s\) online: 0$")
+    + typed("hv create linux-smp.cfg",
+            r"\(d1\) init: Linux 6\.1\.\S+ up, 2 CPU\(s\) online: 0-1$")
     + linux_console(1)
+    + linux_cmd("echo q-$(ls /sys/class/net/eth0/queues)", r"^q-rx-0 rx-1 tx-0 tx-1\r?$")
     + linux_cmd("echo petrel-$((6*7)) | dd of=/dev/xvda bs=512 count=1 conv=sync 2>/dev/null;"
                 " sync; echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/xvda bs=512 count=1"
                 " 2>/dev/null | head -n 1", r"^petrel-42\r?$")
+    + linux_cmd("echo 0 > /sys/devices/system/cpu/cpu1/online;"
+                " echo off-$(cat /sys/devices/system/cpu/online)", r"^off-0\r?$")
+    + linux_cmd("echo 1 > /sys/devices/system/cpu/cpu1/online;"
+                " echo on-$(cat /sys/devices/system/cpu/online)", r"^on-0-1\r?$")
     + linux_leave(1)
-    + typed("hv destroy linux", r"^hv: domain 1 \(linux\) destroyed")
+    + typed("hv shutdown linux-smp", r"^hv: asked domain 1 to power off \(control/shutdown\)$")
+    + [(r"^\(d1\) .*init: shutdown done\r?$", None),
+       (r"^hv: domain 1 \(linux-smp\) powered off: on_poweroff=destroy: destroyed$", None)]
+    + typed("hv create linux-smp.cfg",
+            r"\(d2\) init: Linux 6\.1\.\S+ up, 2 CPU\(s\) online: 0-1$")
+    + typed("hv destroy linux-smp", r"^hv: domain 2 \(linux-smp\) destroyed")
     + typed("hv info", r"^free_pages +: \d+$")
     + ts_poweroff())
-SCENARIOS.append(S("linux-shell-bochs", "bochs", smp=2, mem=1024, timeout=900,
+SCENARIOS.append(S("linux-smp-bochs", "bochs", smp=2, mem=1024, timeout=900,
                    expect="dom0-typing", modules=DOM0_LINUX_MODULES,
                    input=LINUX_BOCHS, check=check_linux_smp))
 
