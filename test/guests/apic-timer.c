@@ -57,7 +57,6 @@ static uint32_t sample_count(uint64_t *at, uint64_t *width)
     uint32_t best_c = 0;
 
     *at = 0;
-
     *width = ~0ull;
     for (unsigned int i = 0; i < SAMPLE_TRIES; i++) {
         uint64_t a = now_ns();
