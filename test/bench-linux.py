@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""make bench, issue 9: a Linux guest's boot time and block throughput.
+"""make bench, issue 9: a Linux guest's boot time, block and TCP throughput.
 
 Boots Petrel in QEMU (TCG, SVM+NPT, SeaBIOS, one CPU) with
 -icount shift=0,sleep=off: the clock advances one nanosecond per executed
@@ -38,6 +38,10 @@ read before and after outside the timed part, gives the requests Linux
 completed and checks that the 16 MiB were read from the device. MB/s
 (10^6 bytes) in emulated time, and the ratio to dom0's own scans of the
 same RAM disk.
+
+network: a third guest (linux2.cfg) and the block guest exchange TCP with
+busybox nc: NET_MIB sent guest to guest and over the sender's loopback,
+timed by the sender's clock, counted by each receiver (see NET_CASES).
 
 Prints the figures and exits non-zero when the run did not complete or a
 figure is missing; a figure not read from the run is never printed.
@@ -89,6 +93,49 @@ def dd_cmd(i, args):
             f"b={now}; t={stat}; echo \"ddbench {i}: $r; $a; $b; stat $s; stat $t\"")
 
 
+# network: a third guest (linux2.cfg: eth0 10.0.0.2, xvda on ram1) listens
+# with nc on TCP port 5000; the block guest (10.0.0.1) sends NET_MIB of
+# /dev/zero to it, then the same to its own nc on 127.0.0.1:5001 (Linux's
+# loopback: the same sockets, dd and nc, no netfront, netback or bridge).
+# Each send is timed by the sender's monotonic clock; busybox's nc, at the
+# end of its input, shuts its side down and exits only when the receiver,
+# having read everything, closes: the time covers delivery. Each
+# receiver's `wc -c` checks the bytes arrived.
+NET_MIB = 8
+NET_CASES = (("guest to guest (netfront, netback, bridge)", "10.0.0.2 5000"),
+             ("the same guest over loopback", "127.0.0.1 5001"))
+NET_RE = (r"^netbench {}: (\d+)\+0 records in; now at (\d+) nsecs; now at (\d+) nsecs\r?$")
+NET_GOT_RE = r"^netgot-{}-(\d+)\r?$"
+
+
+def listen_cmd(port, tag):
+    """nc listening on port in the background, its byte count to
+    /tmp/TAG when the sender closes; returns once /proc/net/tcp* shows the
+    port listening (0A). Its stdin is a FIFO nobody writes, as in
+    linux-net-bios."""
+    return (f"mkfifo /tmp/p{port}; nc -l -p {port} 0<>/tmp/p{port} | wc -c >/tmp/{tag} &"
+            f" until cat /proc/net/tcp* | grep -q ':{port:04X} [0-9A-F]*:0000 0A'; do :; done;"
+            " echo listening")
+
+
+def net_cmd(i, dest):
+    now = "$(grep -m1 'now at' /proc/timer_list)"
+    return (f"a={now}; dd if=/dev/zero bs=64k count={NET_MIB * 16} 2>/tmp/dd.err | nc {dest}; "
+            f"b={now}; echo \"netbench {i}: $(head -n 1 /tmp/dd.err); $a; $b\"")
+
+
+def net_script():
+    t, lc = RA.typed, RA.linux_cmd
+    return (t("hv create linux2.cfg", INIT_RE.format(3), SHELL_RE.format(3))
+            + RA.linux_console(3) + lc(listen_cmd(5000, "net"), r"^listening\r?$") + RA.linux_leave(3)
+            + RA.linux_console(2) + lc(listen_cmd(5001, "lo"), r"^listening\r?$")
+            + lc(net_cmd(0, NET_CASES[0][1]), NET_RE.format(0))
+            + lc(net_cmd(1, NET_CASES[1][1]), NET_RE.format(1))
+            + lc("wait; echo netgot-lo-$(cat /tmp/lo)", NET_GOT_RE.format("lo")) + RA.linux_leave(2)
+            + RA.linux_console(3) + lc("wait; echo netgot-net-$(cat /tmp/net)", NET_GOT_RE.format("net"))
+            + RA.linux_leave(3) + t("hv destroy linux2", r"^hv: domain 3 \(linux2\) destroyed"))
+
+
 def script():
     t, lc = RA.typed, RA.linux_cmd
     s = ([(INIT_RE.format(1), None), (SHELL_RE.format(1), None)]
@@ -99,6 +146,7 @@ def script():
     for i, (_, args) in enumerate(DD_CASES):
         s += lc(dd_cmd(i, args), DD_RE.format(i))
     return (s + [(RA.LINUX_PROMPT, b"\x1d"), (RA.DETACHED.format(2), None)]
+            + net_script()
             + t("hv destroy linux", RAN_RE.format(2), r"^hv: domain 2 \(linux\) destroyed")
             + RA.ts_poweroff())
 
@@ -132,7 +180,9 @@ def ns(m, first=1):
 
 def figures(lines):
     def one(regex, what):
-        hits = [m for m in (re.search(regex, x) for x in lines) if m]
+        """The one line for what; hv console replays a guest's earlier
+        lines when it attaches again, so equal lines count once."""
+        hits = list({m.group(0): m for m in (re.search(regex, x) for x in lines) if m}.values())
         if len(hits) != 1:
             raise ValueError(f"{len(hits)} lines for {what} (want 1)")
         return hits[0]
@@ -165,10 +215,21 @@ def figures(lines):
         if (s1 - s0) * 512 != size:
             raise ValueError(f"dd {name}: xvda's statistics say {(s1 - s0) * 512} bytes read")
         dd.append((name, size * 1000 / (b - a), b - a, r1 - r0))
-    return boot, dom0, dd
+    net = []
+    size = NET_MIB << 20
+    for i, (name, _) in enumerate(NET_CASES):
+        recs, a, b = (int(g) for g in one(NET_RE.format(i), f"the send {name}").groups())
+        if recs != NET_MIB * 16 or b <= a:
+            raise ValueError(f"send {name}: {recs} records of {NET_MIB * 16}, {b - a} ns")
+        net.append((name, size * 1000 / (b - a), b - a))
+    for tag in ("net", "lo"):
+        got = int(one(NET_GOT_RE.format(tag), f"the {tag} receiver's count").group(1))
+        if got != size:
+            raise ValueError(f"the {tag} receiver got {got} bytes of {size}")
+    return boot, dom0, dd, net
 
 
-def report(boot, dom0, dd, md, secs):
+def report(boot, dom0, dd, net, md, secs):
     per = 2 ** SHIFT
     print(f"Linux guest on SVM (QEMU -icount shift={SHIFT},sleep=off, one CPU; "
           f"{secs:.0f} s wall)")
@@ -196,6 +257,14 @@ def report(boot, dom0, dd, md, secs):
             f"{t / r:.0f}", f"{v / dom0[0]:.3f}", f"{v / dom0[1]:.3f}")
            for n, v, t, r in dd]
     print_table(hdr, out, md, 34, 14)
+    print()
+    print(f"network: {NET_MIB} MiB of /dev/zero over TCP with busybox nc, sent by the guest "
+          "at 10.0.0.1 (timed by its clock; the receiver counts the bytes)")
+    if md:
+        print()
+    hdr = ("TCP send", "MB/s", "emulated ms", "ratio to loopback")
+    out = [(n, f"{v:.1f}", f"{t / 1e6:.1f}", f"{v / net[1][1]:.3f}") for n, v, t in net]
+    print_table(hdr, out, md, 44, 18)
 
 
 def main():
@@ -231,11 +300,11 @@ def main():
         res = RA.run_scenario(sc, iso, args.keep_logs)
         if not res["passed"]:
             raise RuntimeError(f"{sc.name}: {res['reason']} (serial log: {res['log']})")
-        boot, dom0, dd = figures(lines)
+        boot, dom0, dd, net = figures(lines)
     except (RuntimeError, ValueError, OSError) as e:
         print(f"bench-linux: {e}", file=sys.stderr)
         return 1
-    report(boot, dom0, dd, args.markdown, time.time() - start)
+    report(boot, dom0, dd, net, args.markdown, time.time() - start)
     return 0
 
 
