@@ -4,8 +4,9 @@
  * dom0's command line makes ram0, ram1... of SIZE each (KiB, or with a K,
  * M or G suffix; a multiple of 4 KiB), from dom0's own pages, zeroed. A
  * request is copied at once; its done() comes from the event loop
- * (blkdev_complete), or, with @MS, MS milliseconds later from a timer: a
- * slow disk, so that tests can catch requests in flight. /SEGS makes a
+ * (blkdev_complete), or, with @MS, MS milliseconds later from a timer, in
+ * order and at least 2 ms apart: a slow disk, so that tests can catch
+ * requests in flight. /SEGS makes a
  * disk that takes at most SEGS segments a request (as a real device may),
  * for blkback's splitting. Their contents live as long as dom0: what one
  * guest wrote, the next one reads.
@@ -26,23 +27,39 @@ struct ramdisk {
     uint8_t *data;
     uint64_t delay_ns;                  /* 0: done at once */
     struct blkdev_req *slow, *slow_tail; /* copied, done() not yet called */
-    struct dom0_timer timer;            /* armed while slow is not empty */
+    struct dom0_timer timer;            /* armed for slow's head while any */
 };
 
-/* A slow disk's requests whose time came (all of them: each is armed for
- * the same delay after the one before). */
+/*
+ * A slow disk's requests, oldest first (rd->slow): each is done no sooner
+ * than delay_ns after it came (priv[0]: when it is due), and one at a
+ * time, SLOW_GAP_NS at least after the one before, as a device that
+ * serves its queue in order. A batch thus drains over a while, not at one
+ * instant: a guest that refills its ring as answers come keeps requests
+ * in flight in dom0 at every moment (blk-flood's destroy relies on it).
+ */
+#define SLOW_GAP_NS     2000000         /* 2 ms */
+
 static void ram_slow_done(void *arg)
 {
     struct ramdisk *rd = arg;
     struct blkdev_req *req = rd->slow;
+    uint64_t now = now_ns(), next;
 
-    rd->slow = rd->slow_tail = NULL;
-    while (req) {
-        struct blkdev_req *next = req->next;
-
-        blkdev_complete(req, 0);
-        req = next;
+    if (!req)
+        return;
+    if (now < req->priv[0]) {
+        timer_arm(&rd->timer, req->priv[0]);
+        return;
     }
+    rd->slow = req->next;
+    if (!rd->slow) {
+        rd->slow_tail = NULL;
+    } else {
+        next = now + SLOW_GAP_NS;
+        timer_arm(&rd->timer, rd->slow->priv[0] > next ? rd->slow->priv[0] : next);
+    }
+    blkdev_complete(req, 0);
 }
 
 static int ram_submit(struct blkdev *dev, struct blkdev_req *req)
@@ -65,12 +82,14 @@ static int ram_submit(struct blkdev *dev, struct blkdev_req *req)
         return 0;
     }
     req->next = NULL;
-    if (rd->slow_tail)
-        rd->slow_tail->next = req;
-    else
+    req->priv[0] = now_ns() + rd->delay_ns;
+    if (rd->slow_tail) {
+        rd->slow_tail->next = req;      /* the timer is armed for the oldest */
+    } else {
         rd->slow = req;
+        timer_arm(&rd->timer, req->priv[0]);
+    }
     rd->slow_tail = req;
-    timer_arm(&rd->timer, now_ns() + rd->delay_ns);
     return 0;
 }
 
